@@ -1,0 +1,1 @@
+"""The assistant: retrieval-augmented answers, and the front ends (CLI, UI, API)."""

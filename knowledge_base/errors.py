@@ -1,0 +1,96 @@
+"""The one error tree of faultdesk.
+
+::
+
+    FaultdeskError
+    ├── ConfigError            a setting or option has a bad value
+    ├── IngestError            one input file cannot be ingested (carries .path)
+    │   ├── UnsupportedFormat  unknown extension
+    │   ├── EmptyInput         0 bytes, or no text / no records in it
+    │   ├── FileTooLarge       over settings.max_file_mb
+    │   ├── EncryptedInput     password-protected PDF / DOCX / XLSX
+    │   ├── CorruptInput       the bytes do not parse as the format claims
+    │   ├── EncodingError      text that is not valid UTF-8 (or declared charset)
+    │   └── MalformedRecords   a log export whose rows cannot be read (quoting, shape)
+    ├── StoreError             the knowledge base on disk cannot be used
+    │   └── EmbeddingMismatch  the store was built with another embedding model
+    ├── ModelError             a model cannot be loaded or run
+    └── MonitorError           a stream, detector or alert store problem
+        └── PayloadError       one reading / message cannot be parsed
+
+Messages state the bad value. Only front ends (CLI, UI, API) turn these into
+user-facing text; library code raises them and lets them travel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FaultdeskError(Exception):
+    """Base of every error faultdesk raises on purpose."""
+
+
+class ConfigError(FaultdeskError):
+    """A setting, option or mapping file has a bad value."""
+
+
+class IngestError(FaultdeskError):
+    """One input file cannot be ingested.
+
+    ``str(err)`` is a single line that names the file and the problem, e.g.
+    ``manuals/pump.pdf: PDF is encrypted``.
+    """
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = " ".join(str(problem).split())  # always one line
+        super().__init__(f"{self.path}: {self.problem}")
+
+
+class UnsupportedFormat(IngestError):
+    """The file's extension is not one faultdesk reads."""
+
+
+class EmptyInput(IngestError):
+    """The file has 0 bytes, or no text or records could be found in it."""
+
+
+class FileTooLarge(IngestError):
+    """The file is larger than ``Settings.max_file_mb``."""
+
+
+class EncryptedInput(IngestError):
+    """The document is password protected."""
+
+
+class CorruptInput(IngestError):
+    """The bytes do not parse as the format the extension claims."""
+
+
+class EncodingError(IngestError):
+    """Text that is not valid UTF-8."""
+
+
+class MalformedRecords(IngestError):
+    """A fault-log export whose rows cannot be read (broken quoting, bad shape)."""
+
+
+class StoreError(FaultdeskError):
+    """The knowledge base on disk cannot be opened or used."""
+
+
+class EmbeddingMismatch(StoreError):
+    """The store holds vectors from another embedding model or dimension."""
+
+
+class ModelError(FaultdeskError):
+    """A model (embedder, LLM, detector) cannot be loaded or run."""
+
+
+class MonitorError(FaultdeskError):
+    """A sensor stream, detector state or alert store problem."""
+
+
+class PayloadError(MonitorError):
+    """One reading or MQTT message cannot be parsed; the monitor skips it."""

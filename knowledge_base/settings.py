@@ -1,0 +1,86 @@
+"""The one settings object.
+
+Every value comes from the environment (prefix ``FAULTDESK_``) or a ``.env``
+file in the working directory, is read once by :func:`get_settings`, and is
+then passed down as constructor arguments. Library code never reads
+``os.environ`` itself.
+
+>>> s = Settings(kb="/tmp/kb-doctest")
+>>> s.kb.name, s.embedder
+('kb-doctest', 'minilm')
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CODE_PATTERNS: tuple[str, ...] = (
+    # ALARM:9, ALARM 12, ALM-7  -> ALARM9 / ALM7
+    r"\b(?P<prefix>ALARM|ALM)\s*[:#-]?\s*(?P<num>\d{1,4})\b",
+    # ERR 34, ERR-34, ERROR:34 -> ERR34
+    r"\b(?P<prefix>ERR)(?:OR)?\s*[:#-]?\s*(?P<num>\d{1,4})\b",
+    # E-104, E104, F0023, XX101, SP-112 -> E104, F0023, XX101, SP112
+    r"\b(?P<prefix>[A-Z]{1,3})-?(?P<num>\d{2,4})\b",
+)
+
+# Tokens that look like codes but are ratings, standards or thread sizes.
+DEFAULT_CODE_IGNORE = r"^(IP|ISO|DN|PN|EN|IEC|DIN|NPT|AWG|SAE|UL|M|G)\d+$"
+
+
+class Settings(BaseSettings):
+    """All faultdesk configuration; see README "Settings" for the table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FAULTDESK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    kb: Path = Field(default_factory=lambda: Path.cwd() / ".faultdesk" / "kb")
+    """Folder of the knowledge base (SQLite index, Chroma data, alerts)."""
+
+    embedder: str = "minilm"
+    """Embedding backend: ``minilm`` (all-MiniLM-L6-v2 from PyPI) or ``hash`` (test fake)."""
+    embed_batch_size: int = 32
+
+    chroma_url: str | None = None
+    """``http://host:port`` of a ``chroma run`` server; unset = embedded PersistentClient."""
+    vector_backend: str = "chroma"
+    """``chroma`` or ``memory`` (in-process, not persisted; for tests)."""
+
+    max_file_mb: float = 100.0
+    """Files larger than this are refused with FileTooLarge."""
+    chunk_chars: int = 900
+    """Target chunk size in characters (MiniLM reads 256 tokens, about 1,000 chars)."""
+    chunk_max_chars: int = 1800
+    """A procedure, warning or table row stays whole up to this size."""
+
+    code_patterns: tuple[str, ...] = DEFAULT_CODE_PATTERNS
+    code_ignore: str = DEFAULT_CODE_IGNORE
+
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+
+    @field_validator("kb", mode="before")
+    @classmethod
+    def _expand(cls, v: object) -> object:
+        return Path(v).expanduser() if isinstance(v, (str, Path)) else v
+
+    @field_validator("embed_batch_size", "chunk_chars", "chunk_max_chars")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v <= 0:
+            raise ValueError(f"must be positive, got {v}")
+        return v
+
+    def with_kb(self, kb: str | Path | None) -> "Settings":
+        """A copy with ``kb`` replaced (the ``--kb`` option), or self when None."""
+        return self if kb is None else self.model_copy(update={"kb": Path(kb).expanduser()})
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

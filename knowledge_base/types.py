@@ -1,0 +1,128 @@
+"""Frozen dataclasses passed between stages.
+
+Document flow:  file -> ParsedDocument(blocks, records) -> Chunk -> Hit
+Fault logs:     file -> WorkOrder (structured row) and one Chunk each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Block / chunk kinds. A procedure, warning or table row is never split.
+TEXT, HEADING, PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER = (
+    "text", "heading", "procedure", "warning", "table_row", "work_order",
+)
+WHOLE_KINDS = frozenset({PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER})
+
+# Document types.
+MANUAL, FAULT_LOG = "manual", "fault_log"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit a loader found: a paragraph, a numbered procedure,
+    a WARNING/CAUTION/DANGER block, or one row of a table.
+
+    ``page`` is 1-based for paged formats (PDF) and None elsewhere;
+    ``section`` is the heading path above the block, outermost first.
+    """
+
+    text: str
+    kind: str = TEXT
+    page: int | None = None
+    section: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    """One fault-log / work-order record, with canonical field names."""
+
+    wo_id: str
+    asset_id: str | None = None
+    timestamp: str | None = None  # ISO 8601
+    fault_code: str | None = None
+    symptom: str = ""
+    cause: str = ""
+    action: str = ""
+    downtime_h: float | None = None
+    equipment_model: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def as_text(self) -> str:
+        """The searchable one-paragraph form of the record."""
+        parts = [f"Work order {self.wo_id}"]
+        if self.asset_id:
+            parts.append(f"asset {self.asset_id}" + (f" ({self.equipment_model})" if self.equipment_model else ""))
+        if self.timestamp:
+            parts.append(f"date {self.timestamp}")
+        if self.fault_code:
+            parts.append(f"fault code {self.fault_code}")
+        for label, value in (("symptom", self.symptom), ("cause", self.cause), ("action", self.action)):
+            if value:
+                parts.append(f"{label}: {value}")
+        if self.downtime_h is not None:
+            parts.append(f"downtime {self.downtime_h:g} h")
+        parts.extend(f"{k}: {v}" for k, v in self.extra if v)
+        return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What a loader returns for one file. Manuals fill ``blocks``; fault-log
+    exports fill ``records``. ``notes`` carries non-fatal remarks such as
+    unmapped columns or skipped rows, shown in the ingest summary."""
+
+    source: str
+    title: str
+    doc_type: str = MANUAL
+    blocks: tuple[Block, ...] = ()
+    records: tuple[WorkOrder, ...] = ()
+    equipment_model: str | None = None
+    pages: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One searchable unit of the knowledge base."""
+
+    id: str
+    text: str
+    source: str
+    ordinal: int = 0
+    page: int | None = None
+    section: tuple[str, ...] = ()
+    title: str = ""
+    equipment_model: str | None = None
+    fault_codes: tuple[str, ...] = ()  # normalised, e.g. ("E104",)
+    doc_type: str = MANUAL
+    kind: str = TEXT
+    asset_id: str | None = None
+
+    def embed_text(self) -> str:
+        """The text given to the embedder: heading path for context, then the body."""
+        head = " > ".join(s for s in (self.title, *self.section) if s)
+        return f"{head}\n{self.text}" if head else self.text
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """The catalog's entry for one ingested file (path is absolute)."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime: float
+    chunk_count: int = 0
+    doc_type: str = MANUAL
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score from one lane or the fused ranking."""
+
+    chunk: Chunk
+    score: float
+    lane: str = "hybrid"
+    lanes: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    """Rank (1-based) of the chunk in each lane that found it."""

@@ -1,0 +1,1 @@
+"""Monitors: streaming anomaly detectors on sensor streams that raise alerts."""
