@@ -1,0 +1,70 @@
+"""The ``faultdesk`` command: a root click group that mounts each package's
+commands. It holds no logic; every command calls the Python API."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from knowledge_base.errors import FaultdeskError
+from knowledge_base.settings import get_settings
+from knowledge_base.store import open_store
+
+
+@click.group()
+@click.version_option(package_name="faultdesk")
+def main() -> None:
+    """faultdesk: equipment fault handling from manuals, fault logs and sensor streams."""
+
+
+@main.group("kb")
+def kb_group() -> None:
+    """Inspect the knowledge base."""
+
+
+@kb_group.command("stats")
+@click.option("--kb", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def kb_stats(kb, as_json) -> None:
+    """Counts of files, chunks and work orders."""
+    try:
+        stats = open_store(get_settings().with_kb(kb)).stats()
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(stats) if as_json else "  ".join(f"{k}={v}" for k, v in stats.items()))
+
+
+@kb_group.command("check")
+@click.option("--kb", type=click.Path(file_okay=False))
+def kb_check(kb) -> None:
+    """Verify that the keyword index and the vector store agree."""
+    try:
+        problems = open_store(get_settings().with_kb(kb)).check()
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for p in problems:
+        click.echo(p)
+    if problems:
+        raise click.ClickException(f"{len(problems)} inconsistencies")
+    click.echo("ok")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluate retrieval, answers and monitors."""
+
+
+def _mount() -> None:
+    from ingest.cli import ingest_command
+
+    main.add_command(ingest_command)
+    try:
+        from monitors.cli import eval_monitors, monitor
+    except ImportError:  # monitors not installed in this build
+        return
+    main.add_command(monitor)
+    eval_group.add_command(eval_monitors, "monitors")
+
+
+_mount()

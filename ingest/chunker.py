@@ -1,0 +1,139 @@
+"""Cut a ParsedDocument into structure-aware chunks.
+
+Rules, in order of precedence:
+
+* a numbered procedure, a WARNING / CAUTION / DANGER block and a table row
+  each become one chunk, whole (split only past ``max_chars``, on line
+  boundaries);
+* consecutive text paragraphs of the same page and section are merged up to
+  ``target_chars``; a longer paragraph is split with LangChain's recursive
+  splitter;
+* chunks never cross a page or a section, so a citation's page is exact;
+* each work-order record is one chunk of its own.
+
+Every chunk records its fault codes (normalised), found in its text and in
+the innermost heading above it ("6.2 High bearing vibration (E-104)").
+
+Chunk ids are derived from the source, position and text, so an unchanged
+chunk keeps its id across runs (and its vector is never recomputed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from knowledge_base.codes import CodeMatcher, normalize_code
+from knowledge_base.types import (FAULT_LOG, TEXT, WHOLE_KINDS, WORK_ORDER, Block, Chunk,
+                                  ParsedDocument, WorkOrder)
+
+
+@dataclass(frozen=True)
+class Chunked:
+    """The chunks of one document, and its work orders paired with their chunk ids."""
+
+    chunks: tuple[Chunk, ...]
+    work_orders: tuple[tuple[WorkOrder, str], ...] = ()
+
+
+class Chunker:
+    """Turns parsed documents into chunks; constructor arguments are the knobs.
+
+    >>> from knowledge_base.types import Block, ParsedDocument, PROCEDURE
+    >>> doc = ParsedDocument("m.pdf", "Pump manual", blocks=(
+    ...     Block("1. Close valve.\\n2. Replace seal.", PROCEDURE, 4, ("5 Repair", "5.1 Seal (E-107)")),))
+    >>> [(c.kind, c.page, c.fault_codes) for c in Chunker().chunk(doc, "m.pdf").chunks]
+    [('procedure', 4, ('E107',))]
+    """
+
+    def __init__(self, matcher: CodeMatcher | None = None, target_chars: int = 900,
+                 max_chars: int = 1800) -> None:
+        self.matcher = matcher or CodeMatcher()
+        self.target_chars = target_chars
+        self.max_chars = max_chars
+        self._text_split = RecursiveCharacterTextSplitter(chunk_size=target_chars, chunk_overlap=80)
+        self._whole_split = RecursiveCharacterTextSplitter(
+            chunk_size=max_chars, chunk_overlap=0, separators=["\n\n", "\n", ". ", " ", ""])
+
+    def chunk(self, doc: ParsedDocument, source: str, equipment_model: str | None = None) -> Chunked:
+        """Chunks of ``doc``; ``source`` is the catalog key (absolute path)."""
+        model = equipment_model or doc.equipment_model
+        if doc.doc_type == FAULT_LOG or doc.records:
+            return self._records(doc, source, model)
+        seen: dict[str, int] = {}
+        chunks = []
+        for ordinal, (text, proto) in enumerate(self._pieces(doc.blocks)):
+            codes = self._codes(text, proto.section)
+            cid = _chunk_id(source, proto.kind, proto.page, proto.section, text, seen)
+            chunks.append(Chunk(id=cid, text=text, source=source, ordinal=ordinal, page=proto.page,
+                                section=proto.section, title=doc.title, equipment_model=model,
+                                fault_codes=codes, doc_type=doc.doc_type, kind=proto.kind))
+        return Chunked(tuple(chunks))
+
+    def _pieces(self, blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
+        """(text, the block whose page/section/kind it carries), in order."""
+        buf: list[str] = []
+        head: Block | None = None
+        for b in blocks:
+            text = b.text.strip()
+            if not text:
+                continue
+            same = head is not None and (b.page, b.section) == (head.page, head.section)
+            if b.kind == TEXT and same and sum(map(len, buf)) + len(text) + 2 <= self.target_chars:
+                buf.append(text)
+                continue
+            if buf:
+                yield from self._emit("\n\n".join(buf), head)
+            buf, head = [text], b
+            if b.kind in WHOLE_KINDS:
+                yield from self._emit(text, b)
+                buf, head = [], None
+        if buf:
+            yield from self._emit("\n\n".join(buf), head)
+
+    def _emit(self, text: str, block: Block) -> Iterator[tuple[str, Block]]:
+        if block.kind in WHOLE_KINDS:
+            parts = [text] if len(text) <= self.max_chars else self._whole_split.split_text(text)
+        else:
+            parts = [text] if len(text) <= self.target_chars else self._text_split.split_text(text)
+        for part in parts:
+            yield part, block
+
+    def _codes(self, text: str, section: tuple[str, ...]) -> tuple[str, ...]:
+        heading = section[-1] if section else ""
+        return tuple(dict.fromkeys(self.matcher.find(text) + self.matcher.find(heading)))
+
+    def _records(self, doc: ParsedDocument, source: str, model: str | None) -> Chunked:
+        seen: dict[str, int] = {}
+        chunks, pairs = [], []
+        for ordinal, wo in enumerate(doc.records):
+            if model and not wo.equipment_model:
+                wo = _with_model(wo, model)
+            text = wo.as_text()
+            codes = ((normalize_code(wo.fault_code),) if wo.fault_code else ()) + self.matcher.find(text)
+            section = tuple(x for x in (wo.asset_id,) if x)
+            cid = _chunk_id(source, WORK_ORDER, None, section, text, seen)
+            chunk = Chunk(id=cid, text=text, source=source, ordinal=ordinal, section=section,
+                          title=doc.title, equipment_model=wo.equipment_model,
+                          fault_codes=tuple(dict.fromkeys(codes)), doc_type=FAULT_LOG,
+                          kind=WORK_ORDER, asset_id=wo.asset_id)
+            chunks.append(chunk)
+            pairs.append((wo, cid))
+        return Chunked(tuple(chunks), tuple(pairs))
+
+
+def _with_model(wo: WorkOrder, model: str) -> WorkOrder:
+    from dataclasses import replace
+
+    return replace(wo, equipment_model=model)
+
+
+def _chunk_id(source: str, kind: str, page: int | None, section: tuple[str, ...], text: str,
+              seen: dict[str, int]) -> str:
+    key = "\x00".join((source, kind, str(page), "\x1f".join(section), text))
+    n = seen.get(key, 0)
+    seen[key] = n + 1  # the same text twice in one place still gets two ids
+    return hashlib.sha256(f"{key}\x00{n}".encode()).hexdigest()[:32]

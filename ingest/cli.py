@@ -1,0 +1,59 @@
+"""``faultdesk ingest``: a thin click front end over ``ingest.pipeline``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from knowledge_base.codes import CodeMatcher
+from knowledge_base.embedder import make_embedder
+from knowledge_base.errors import FaultdeskError
+from knowledge_base.settings import get_settings
+from knowledge_base.store import open_store
+
+from .chunker import Chunker
+from .loaders import LoadOptions, load_mapping_file
+from .pipeline import Ingestor
+from .progress import TqdmProgress
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kb", type=click.Path(file_okay=False), help="Knowledge-base folder (default $FAULTDESK_KB or ./.faultdesk/kb).")
+@click.option("--asset-model", help="Equipment model of these documents (else detected from the title page).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="JSON/YAML column mapping for fault-log exports.")
+@click.option("--prune", is_flag=True, help="Remove files that disappeared under the given folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary, no progress bars.")
+def ingest_command(paths, kb, asset_model, mapping, prune, as_json) -> None:
+    """Ingest manuals (PDF, Markdown, text, HTML, DOCX) and fault logs (CSV, JSON, XLSX).
+
+    Re-running is idempotent: unchanged files are skipped, edited files are
+    replaced. Exit code 1 when any file failed (the others are ingested).
+    """
+    settings = get_settings().with_kb(kb)
+    try:
+        options = LoadOptions(max_file_mb=settings.max_file_mb, asset_model=asset_model,
+                              column_mapping=load_mapping_file(mapping) if mapping else None)
+        chunker = Chunker(CodeMatcher(settings.code_patterns, settings.code_ignore),
+                          settings.chunk_chars, settings.chunk_max_chars)
+        store = open_store(settings)
+        show = not as_json and sys.stderr.isatty()
+        ingestor = Ingestor(store, make_embedder(settings.embedder, settings.embed_batch_size), chunker,
+                            options, settings.embed_batch_size, TqdmProgress() if show else None)
+        report = ingestor.run(paths, prune=prune)
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_json()))
+    else:
+        for f in report.failed:
+            click.echo(f"error: {f.error}", err=True)
+        for n in report.notes:
+            click.echo(f"note: {n}", err=True)
+        click.echo(f"{report.files_seen} files: {report.added} added, {report.updated} updated, "
+                   f"{report.unchanged} unchanged, {report.removed} removed, {len(report.failed)} failed; "
+                   f"{report.chunks} chunks written ({report.embedded} embedded) in {report.seconds:.1f} s")
+    if report.failed:
+        sys.exit(1)

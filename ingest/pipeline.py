@@ -1,0 +1,239 @@
+"""Run one idempotent ingest batch against a Store.
+
+Per file: hash it; if the catalog has the same digest the file is unchanged
+and never parsed. Otherwise parse and chunk it (in a background thread, so
+parsing overlaps embedding), reuse every vector the store already has for an
+identical chunk, embed the rest in batches that span files, and replace the
+file's content in one transaction. A file that fails keeps whatever an
+earlier run stored for it. ``prune`` removes catalog entries under the given
+folders whose files are gone.
+
+A crash or Ctrl-C at any moment leaves each file at its old or new version;
+the next run finishes the journal (``Store.recover``) and redoes only the
+files whose digest is not yet in the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge_base.embedder import Embedder
+from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError
+from knowledge_base.store import FileContent, Store
+from knowledge_base.types import FileRecord
+
+from .chunker import Chunker
+from .discover import discover
+from .loaders import SUPPORTED, LoadOptions, load_file
+
+PIPELINE_VERSION = "1"  # bump when parsing/chunking changes what a file yields
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one run did. ``chunks`` counts chunks written this run;
+    ``embedded`` how many of them needed the embedding model."""
+
+    files_seen: int
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    failed: tuple[Failure, ...]
+    chunks: int
+    embedded: int
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"files_seen": self.files_seen, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "removed": self.removed,
+                "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+                "chunks": self.chunks, "embedded": self.embedded,
+                "seconds": round(self.seconds, 3), "notes": list(self.notes)}
+
+
+class Progress:
+    """Callbacks for a progress display; the default shows nothing."""
+
+    def start(self, files: int) -> None: ...
+    def file_done(self, path: str) -> None: ...
+    def chunks_found(self, n: int) -> None: ...
+    def chunks_done(self, n: int) -> None: ...
+    def close(self) -> None: ...
+
+
+def file_digest(path: Path, salt: str) -> str:
+    h = hashlib.sha256(salt.encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class _Pending:
+    content: FileContent
+    is_new: bool
+    vectors: dict[str, list[float]] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+
+
+_DONE = object()
+
+
+class Ingestor:
+    """Ingests files into ``store``. The embedder loads only if something
+    actually needs embedding."""
+
+    def __init__(self, store: Store, embedder: Embedder, chunker: Chunker | None = None,
+                 options: LoadOptions = LoadOptions(), batch_size: int = 32,
+                 progress: Progress | None = None) -> None:
+        self.store, self.embedder = store, embedder
+        self.chunker = chunker or Chunker()
+        self.options, self.batch_size = options, batch_size
+        self.progress = progress or Progress()
+        self._salt = "|".join((PIPELINE_VERSION, str(options.asset_model), str(options.column_mapping),
+                               str(self.chunker.target_chars), str(self.chunker.max_chars),
+                               str(self.chunker.matcher.patterns)))
+
+    def run(self, paths: Sequence[str | Path], prune: bool = False) -> IngestReport:
+        t0 = time.perf_counter()
+        self.store.check_embedder(self.embedder.name, self.embedder.dim)
+        files, missing = discover(paths, SUPPORTED)
+        self._failed = [Failure(p, f"{p}: {e}") for p, e in missing]
+        self._notes: list[str] = []
+        self._counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0, "embedded": 0}
+        self.progress.start(len(files))
+        try:
+            self._consume(self._parse_ahead(files))
+        finally:
+            self.progress.close()
+        removed = self._prune(paths) if prune else 0
+        c = self._counts
+        return IngestReport(len(files), c["added"], c["updated"], c["unchanged"], removed,
+                            tuple(self._failed), c["chunks"], c["embedded"],
+                            time.perf_counter() - t0, tuple(self._notes))
+
+    # -- producer: hash, parse, chunk ---------------------------------------------
+    def _parse_ahead(self, files: list[Path]) -> queue.Queue:
+        q: queue.Queue = queue.Queue(maxsize=8)
+        catalog = self.store.catalog()
+        stop = threading.Event()
+        self._stop = stop
+
+        def work() -> None:
+            try:
+                for path in files:
+                    if stop.is_set():
+                        return
+                    q.put(self._prepare(path, catalog))
+            finally:
+                q.put(_DONE)
+
+        threading.Thread(target=work, name="faultdesk-parse", daemon=True).start()
+        return q
+
+    def _prepare(self, path: Path, catalog: dict[str, FileRecord]):
+        """A FileContent to write, "unchanged", or a Failure."""
+        key = str(path)
+        try:
+            st = path.stat()
+            if st.st_size > self.options.max_file_mb * 1024 * 1024:
+                raise FileTooLarge(path, f"{st.st_size / 2**20:.0f} MB is over the "
+                                   f"{self.options.max_file_mb:g} MB limit")
+            digest = file_digest(path, self._salt)
+            old = catalog.get(key)
+            if old is not None and old.sha256 == digest:
+                return "unchanged"
+            doc = load_file(path, self.options)
+            chunked = self.chunker.chunk(doc, key, self.options.asset_model)
+            record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type)
+            notes = tuple(f"{path}: {n}" for n in doc.notes)
+            return FileContent(record, chunked.chunks, chunked.work_orders), old is None, notes
+        except IngestError as exc:
+            return Failure(key, str(exc))
+        except OSError as exc:
+            return Failure(key, f"{path}: cannot read: {exc.strerror or exc}")
+        except FaultdeskError as exc:
+            return Failure(key, f"{path}: {exc}")
+
+    # -- consumer: embed and write ------------------------------------------------
+    def _consume(self, q: queue.Queue) -> None:
+        pending: deque[_Pending] = deque()
+        todo: deque[tuple[_Pending, str, str]] = deque()  # (file, chunk id, text)
+        try:
+            while (item := q.get()) is not _DONE:
+                if item == "unchanged":
+                    self._counts["unchanged"] += 1
+                    self.progress.file_done("")
+                elif isinstance(item, Failure):
+                    self._failed.append(item)
+                    self.progress.file_done(item.path)
+                else:
+                    self._queue_file(*item, pending, todo)
+                while len(todo) >= self.batch_size:
+                    self._embed(todo, self.batch_size)
+                    self._write_ready(pending)
+                self._write_ready(pending)
+            while todo:
+                self._embed(todo, self.batch_size)
+                self._write_ready(pending)
+        finally:
+            self._stop.set()
+
+    def _queue_file(self, content: FileContent, is_new: bool, notes: tuple[str, ...],
+                    pending: deque, todo: deque) -> None:
+        self._notes.extend(notes)
+        stored, copied = self.store.reusable_vectors(content.chunks)
+        p = _Pending(content, is_new, dict(copied))
+        for c in content.chunks:
+            if c.id not in stored and c.id not in copied:
+                p.missing.add(c.id)
+                todo.append((p, c.id, c.embed_text()))
+        self.progress.chunks_found(len(p.missing))
+        pending.append(p)
+
+    def _embed(self, todo: deque, n: int) -> None:
+        batch = [todo.popleft() for _ in range(min(n, len(todo)))]
+        vectors = self.embedder.embed_batch([text for _, _, text in batch])
+        for (p, cid, _), vec in zip(batch, vectors, strict=True):
+            p.vectors[cid] = vec
+            p.missing.discard(cid)
+        self._counts["embedded"] += len(batch)
+        self.progress.chunks_done(len(batch))
+
+    def _write_ready(self, pending: deque) -> None:
+        while pending and not pending[0].missing:
+            p = pending.popleft()
+            self.store.replace_file(p.content, p.vectors)
+            self._counts["added" if p.is_new else "updated"] += 1
+            self._counts["chunks"] += len(p.content.chunks)
+            self.progress.file_done(p.content.record.path)
+
+    def _prune(self, paths: Sequence[str | Path]) -> int:
+        roots = [Path(p).resolve() for p in paths]
+        removed = 0
+        for key in self.store.catalog():
+            kp = Path(key)
+            if kp.exists():
+                continue
+            if any(kp == r or r in kp.parents for r in roots):
+                self.store.remove_file(key)
+                removed += 1
+        return removed
+
+

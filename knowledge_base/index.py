@@ -1,0 +1,299 @@
+"""The SQLite half of the knowledge base: the source of truth.
+
+One database file holds the catalog of ingested files (with content hashes),
+the chunks and their metadata, an FTS5 keyword index, the fault-code lane,
+the structured work-order table, and a small journal that keeps the vector
+store consistent with it across crashes (see ``knowledge_base.store``).
+
+Every change to one file's content happens in one transaction, so a reader,
+or the next run after a crash, sees the old version or the new one, never a
+mix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StoreError
+from .types import Chunk, FileRecord, WorkOrder
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    chunk_count INTEGER NOT NULL, doc_type TEXT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file_path TEXT NOT NULL,
+    ordinal INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER, section TEXT NOT NULL,
+    title TEXT NOT NULL, equipment_model TEXT, fault_codes TEXT NOT NULL,
+    doc_type TEXT NOT NULL, kind TEXT NOT NULL, asset_id TEXT, text_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_path);
+CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, section, title, codes, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS chunk_codes(code TEXT NOT NULL, chunk_rowid INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunk_codes_code ON chunk_codes(code);
+CREATE INDEX IF NOT EXISTS chunk_codes_row ON chunk_codes(chunk_rowid);
+CREATE TABLE IF NOT EXISTS work_orders(
+    wo_id TEXT NOT NULL, file_path TEXT NOT NULL, asset_id TEXT, ts TEXT, fault_code TEXT,
+    fault_code_norm TEXT, symptom TEXT, cause TEXT, action TEXT, downtime_h REAL,
+    equipment_model TEXT, chunk_id TEXT, extra TEXT);
+CREATE INDEX IF NOT EXISTS wo_file ON work_orders(file_path);
+CREATE INDEX IF NOT EXISTS wo_asset ON work_orders(asset_id);
+CREATE INDEX IF NOT EXISTS wo_code ON work_orders(fault_code_norm);
+CREATE TABLE IF NOT EXISTS vector_journal(chunk_id TEXT PRIMARY KEY, op TEXT NOT NULL);
+"""
+
+FILTER_COLUMNS = {"equipment_model": "equipment_model", "asset_id": "asset_id",
+                  "doc_type": "doc_type", "source": "file_path", "kind": "kind"}
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+class SqliteIndex:
+    """The catalog, chunks, keyword and code lanes, and work orders in SQLite.
+
+    ``path`` may be ``":memory:"`` for tests.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open knowledge base index {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES('schema_version', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- meta ---------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
+    # -- catalog ------------------------------------------------------------
+    def files(self) -> dict[str, FileRecord]:
+        rows = self._db.execute(
+            "SELECT path, sha256, size, mtime, chunk_count, doc_type FROM files").fetchall()
+        return {r[0]: FileRecord(*r) for r in rows}
+
+    def chunk_ids(self, file_path: str | None = None) -> set[str]:
+        if file_path is None:
+            return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE file_path=?", (file_path,))}
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that are stored chunks."""
+        ids, out = list(ids), set()
+        for s in range(0, len(ids), 500):
+            part = ids[s:s + 500]
+            q = f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            out.update(r[0] for r in self._db.execute(q, part))
+        return out
+
+    def ids_by_text_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """For each known text hash, one chunk id that has it."""
+        out: dict[str, str] = {}
+        hashes = list(set(hashes))
+        for s in range(0, len(hashes), 500):
+            part = hashes[s:s + 500]
+            q = f"SELECT text_hash, id FROM chunks WHERE text_hash IN ({','.join('?' * len(part))})"
+            out.update(dict(self._db.execute(q, part).fetchall()))
+        return out
+
+    # -- the vector journal -------------------------------------------------
+    def journal(self, ids: Iterable[str], op: str) -> None:
+        """Record that vectors for ``ids`` are about to be added ('add') or are
+        owed a deletion ('del')."""
+        with self._lock, self._tx():
+            self._db.executemany("INSERT OR REPLACE INTO vector_journal VALUES(?, ?)",
+                                 [(i, op) for i in ids])
+
+    def journal_entries(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT chunk_id, op FROM vector_journal").fetchall())
+
+    def clear_journal(self, ids: Iterable[str]) -> None:
+        with self._lock, self._tx():
+            self._db.executemany("DELETE FROM vector_journal WHERE chunk_id=?", [(i,) for i in ids])
+
+    # -- writes -------------------------------------------------------------
+    def replace_file(self, record: FileRecord, chunks: Sequence[Chunk], text_hashes: Sequence[str],
+                     work_orders: Sequence[tuple[WorkOrder, str | None]] = ()) -> set[str]:
+        """Atomically make ``chunks`` (and ``work_orders``, each with the id
+        of its chunk) the whole content of ``record.path``. Returns the chunk
+        ids that were dropped; they are journalled for vector deletion in the
+        same transaction. 'add' journal entries of the new ids are cleared."""
+        with self._lock, self._tx():
+            old = self.chunk_ids(record.path)
+            self._delete_file_rows(record.path)
+            for chunk, text_hash in zip(chunks, text_hashes, strict=True):
+                self._insert_chunk(record.path, chunk, text_hash)
+            self._db.executemany(
+                "INSERT INTO work_orders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_wo_row(record.path, wo, cid) for wo, cid in work_orders])
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self._db.execute("INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?)",
+                             (record.path, record.sha256, record.size, record.mtime,
+                              len(chunks), record.doc_type, now))
+            new = {c.id for c in chunks}
+            self._db.executemany("DELETE FROM vector_journal WHERE chunk_id=?", [(i,) for i in new])
+            dropped = old - new
+            self._db.executemany("INSERT OR REPLACE INTO vector_journal VALUES(?, 'del')",
+                                 [(i,) for i in dropped])
+        return dropped
+
+    def remove_file(self, path: str) -> set[str]:
+        """Drop a file and everything it contributed; returns its chunk ids,
+        journalled for vector deletion in the same transaction."""
+        with self._lock, self._tx():
+            old = self.chunk_ids(path)
+            self._delete_file_rows(path)
+            self._db.execute("DELETE FROM files WHERE path=?", (path,))
+            self._db.executemany("INSERT OR REPLACE INTO vector_journal VALUES(?, 'del')",
+                                 [(i,) for i in old])
+        return old
+
+    def _delete_file_rows(self, path: str) -> None:
+        rowids = [r[0] for r in self._db.execute("SELECT rowid FROM chunks WHERE file_path=?", (path,))]
+        self._db.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(r,) for r in rowids])
+        self._db.executemany("DELETE FROM chunk_codes WHERE chunk_rowid=?", [(r,) for r in rowids])
+        self._db.execute("DELETE FROM chunks WHERE file_path=?", (path,))
+        self._db.execute("DELETE FROM work_orders WHERE file_path=?", (path,))
+
+    def _insert_chunk(self, path: str, c: Chunk, text_hash: str) -> None:
+        cur = self._db.execute(
+            "INSERT INTO chunks(id, file_path, ordinal, text, page, section, title, equipment_model,"
+            " fault_codes, doc_type, kind, asset_id, text_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (c.id, path, c.ordinal, c.text, c.page, json.dumps(list(c.section)), c.title,
+             c.equipment_model, " ".join(c.fault_codes), c.doc_type, c.kind, c.asset_id, text_hash))
+        rowid = cur.lastrowid
+        self._db.execute("INSERT INTO chunks_fts(rowid, text, section, title, codes) VALUES(?,?,?,?,?)",
+                         (rowid, c.text, " ".join(c.section), c.title, " ".join(c.fault_codes)))
+        self._db.executemany("INSERT INTO chunk_codes VALUES(?, ?)", [(code, rowid) for code in c.fault_codes])
+
+    def _tx(self):
+        return _Transaction(self._db)
+
+    # -- reads --------------------------------------------------------------
+    def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        ids = list(ids)
+        for s in range(0, len(ids), 500):
+            part = ids[s:s + 500]
+            q = f"SELECT {_CHUNK_COLS} FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            out.update((row[0], _chunk(row)) for row in self._db.execute(q, part))
+        return out
+
+    def keyword(self, query: str, k: int, where: Mapping[str, str] | None = None,
+                extra_terms: Sequence[str] = ()) -> list[tuple[str, float]]:
+        """BM25 over text, section, title and codes; (chunk id, score), best
+        first, score positive (higher is better)."""
+        terms = list(dict.fromkeys([t.lower() for t in _TERM.findall(query)] + [t.lower() for t in extra_terms]))
+        if not terms or k <= 0:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        cond, params = _where(where, "c.")
+        q = ("SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.2, 2.0) AS s FROM chunks_fts"
+             " JOIN chunks c ON c.rowid = chunks_fts.rowid"
+             f" WHERE chunks_fts MATCH ? {cond} ORDER BY bm25(chunks_fts, 1.0, 0.6, 0.2, 2.0) LIMIT ?")
+        return [(r[0], float(r[1])) for r in self._db.execute(q, [match, *params, k])]
+
+    def code_matches(self, codes: Sequence[str], k: int,
+                     where: Mapping[str, str] | None = None) -> list[tuple[str, int, int, str]]:
+        """Chunks that carry any of ``codes``: (id, how many of the codes it
+        carries, how many codes it carries in all, kind), most matches first."""
+        if not codes or k <= 0:
+            return []
+        cond, params = _where(where, "c.")
+        q = ("SELECT c.id, COUNT(DISTINCT cc.code) AS hits,"
+             " LENGTH(c.fault_codes) - LENGTH(REPLACE(c.fault_codes, ' ', '')) + 1 AS n, c.kind"
+             " FROM chunk_codes cc JOIN chunks c ON c.rowid = cc.chunk_rowid"
+             f" WHERE cc.code IN ({','.join('?' * len(codes))}) {cond}"
+             " GROUP BY c.id ORDER BY hits DESC, n ASC, c.rowid ASC LIMIT ?")
+        return [tuple(r) for r in self._db.execute(q, [*codes, *params, k])]
+
+    def known_codes(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT DISTINCT code FROM chunk_codes")}
+
+    def work_orders(self, *, asset_id: str | None = None, fault_code: str | None = None,
+                    equipment_model: str | None = None, limit: int | None = None) -> list[WorkOrder]:
+        conds, params = [], []
+        for col, val in (("asset_id", asset_id), ("fault_code_norm", fault_code),
+                         ("equipment_model", equipment_model)):
+            if val is not None:
+                conds.append(f"{col} = ?")
+                params.append(val)
+        q = ("SELECT wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h,"
+             " equipment_model, extra FROM work_orders"
+             + (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY ts, wo_id")
+        if limit:
+            q += f" LIMIT {int(limit)}"
+        return [WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]")))
+                for r in self._db.execute(q, params)]
+
+    def counts(self) -> dict[str, int]:
+        one = lambda q: self._db.execute(q).fetchone()[0]  # noqa: E731
+        return {"files": one("SELECT COUNT(*) FROM files"), "chunks": one("SELECT COUNT(*) FROM chunks"),
+                "work_orders": one("SELECT COUNT(*) FROM work_orders"),
+                "journal": one("SELECT COUNT(*) FROM vector_journal")}
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C too)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+_CHUNK_COLS = ("id, text, file_path, ordinal, page, section, title, equipment_model, fault_codes,"
+               " doc_type, kind, asset_id")
+
+
+def _chunk(r) -> Chunk:
+    return Chunk(id=r[0], text=r[1], source=r[2], ordinal=r[3], page=r[4],
+                 section=tuple(json.loads(r[5])), title=r[6], equipment_model=r[7],
+                 fault_codes=tuple(r[8].split()), doc_type=r[9], kind=r[10], asset_id=r[11])
+
+
+def _where(where: Mapping[str, str] | None, prefix: str) -> tuple[str, list]:
+    if not where:
+        return "", []
+    parts, params = [], []
+    for key, val in where.items():
+        if key not in FILTER_COLUMNS:
+            raise StoreError(f"unknown filter {key!r}; use one of {', '.join(FILTER_COLUMNS)}")
+        parts.append(f"{prefix}{FILTER_COLUMNS[key]} = ?")
+        params.append(val)
+    return " AND " + " AND ".join(parts), params
+
+
+def _wo_row(path: str, wo: WorkOrder, chunk_id: str | None) -> tuple:
+    from .codes import normalize_code
+
+    return (wo.wo_id, path, wo.asset_id, wo.timestamp, wo.fault_code,
+            normalize_code(wo.fault_code) if wo.fault_code else None, wo.symptom, wo.cause,
+            wo.action, wo.downtime_h, wo.equipment_model, chunk_id, json.dumps([list(x) for x in wo.extra]))

@@ -1,0 +1,44 @@
+"""Shared fixtures: stores over each vector backend, the hash embedder, settings."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from knowledge_base.embedder import HashEmbedder  # noqa: E402
+from knowledge_base.index import SqliteIndex  # noqa: E402
+from knowledge_base.store import Store  # noqa: E402
+from knowledge_base.vectors import ChromaVectorStore, MemoryVectorStore  # noqa: E402
+
+VECTOR_BACKENDS = ["memory", "chroma"]
+
+
+def make_vectors(kind: str, tmp_path):
+    if kind == "memory":
+        return MemoryVectorStore()
+    return ChromaVectorStore(path=tmp_path / "chroma")
+
+
+@pytest.fixture(params=VECTOR_BACKENDS)
+def vectors(request, tmp_path):
+    """Each VectorStore implementation, fresh."""
+    return make_vectors(request.param, tmp_path)
+
+
+@pytest.fixture(params=VECTOR_BACKENDS)
+def store(request, tmp_path):
+    """A Store over each vector backend (SQLite on disk)."""
+    s = Store(SqliteIndex(tmp_path / "index.sqlite"), make_vectors(request.param, tmp_path))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def embedder():
+    return HashEmbedder()
