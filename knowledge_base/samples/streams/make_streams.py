@@ -1,0 +1,168 @@
+"""Generate the synthetic sensor streams in this folder, deterministically.
+
+Run ``python knowledge_base/samples/streams/make_streams.py`` to rewrite the
+CSVs and ``labels.json`` (NAB window format: file name -> [[start, end], ...]).
+
+Each asset runs 14 days at a 2-minute interval. Normal operation has a daily
+load cycle (day shift 06:00-22:00, lighter nights, quiet weekends), random
+load steps, ambient temperature swing, sensor noise and a planned stop --
+so a detector that flags every load change loses. Injected, labelled faults:
+
+- pump P-3, E-104 bearing wear: bearing_de_rms drifts up over ~2 days with a
+  bearing temperature rise;
+- pump P-1, E-107 cavitation: suction pressure sags and discharge pressure,
+  vibration and current turn noisy, two episodes;
+- compressor AC-1, ALARM:9 overheating: discharge and oil temperature climb
+  while current rises slightly;
+- conveyor CV-2, F0023 belt slip: belt speed falls behind the drive pulley,
+  current drops and the motor warms, two episodes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+START = datetime(2024, 3, 4, tzinfo=timezone.utc)  # a Monday
+STEP_S, DAYS = 120, 14
+N = DAYS * 86400 // STEP_S
+
+
+def hours(t: int) -> float:
+    return t * STEP_S / 3600.0
+
+
+def load_profile(rng: random.Random, stop_day: float) -> list[float]:
+    """Daily shift pattern x random load steps, with one planned stop."""
+    out, step, level = [], 0.0, 0.0
+    for t in range(N):
+        h = hours(t)
+        day, hod = int(h // 24), h % 24
+        base = 0.8 if 6 <= hod < 22 else 0.45
+        if day % 7 >= 5:
+            base *= 0.7
+        if t % 90 == 0:  # a new operating point every 3 hours
+            step = rng.uniform(-0.12, 0.12)
+        level += 0.05 * (base + step - level)
+        if stop_day * 24 <= h < stop_day * 24 + 2:
+            level = 0.05
+        out.append(max(0.02, level + rng.gauss(0, 0.02)))
+    return out
+
+
+def ramp(h: float, start_h: float, rise_h: float, end_h: float) -> float:
+    """0 before start, linear to 1 over rise_h, 1 until end, then 0."""
+    if h < start_h or h >= end_h:
+        return 0.0
+    return min(1.0, (h - start_h) / rise_h)
+
+
+def pump_p3(rng):
+    load = load_profile(rng, stop_day=6.3)
+    fault = (9.2 * 24, 48.0, 11.4 * 24)
+    rows, temp = [], 45.0
+    for t, ld in enumerate(load):
+        h = hours(t)
+        f = ramp(h, *fault)
+        amb = 22 + 4 * math.sin(2 * math.pi * (h - 9) / 24)
+        temp += 0.02 * (amb + 20 + 12 * ld + 9 * f - temp)
+        rows.append({
+            "bearing_de_rms": 1.6 + 0.7 * ld + 1.6 * f + rng.gauss(0, 0.12),
+            "suction_pressure_bar": 1.6 - 0.3 * ld + rng.gauss(0, 0.04),
+            "discharge_pressure_bar": 5.5 + 3.0 * ld + rng.gauss(0, 0.08),
+            "motor_current_a": 38 + 26 * ld + 1.5 * f + rng.gauss(0, 0.7),
+            "bearing_temp_c": temp + rng.gauss(0, 0.3),
+        })
+    return rows, [fault]
+
+
+def pump_p1(rng):
+    load = load_profile(rng, stop_day=5.4)
+    faults = [(4.4 * 24, 0.5, 4.4 * 24 + 6), (10.6 * 24, 0.5, 10.6 * 24 + 8)]
+    rows = []
+    for t, ld in enumerate(load):
+        f = max(ramp(hours(t), *fl) for fl in faults)
+        noisy = 1 + 3.5 * f
+        rows.append({
+            "bearing_de_rms": 1.4 + 0.6 * ld + 0.8 * f + rng.gauss(0, 0.1 * noisy),
+            "suction_pressure_bar": 1.4 - 0.3 * ld - 0.35 * f + rng.gauss(0, 0.04),
+            "discharge_pressure_bar": 5.0 + 3.2 * ld - 0.4 * f + rng.gauss(0, 0.08 * noisy),
+            "motor_current_a": 30 + 22 * ld + rng.gauss(0, 0.6 * noisy),
+            "bearing_temp_c": 48 + 10 * ld + rng.gauss(0, 0.3),
+        })
+    return rows, faults
+
+
+def compressor_ac1(rng):
+    load = load_profile(rng, stop_day=12.3)
+    fault = (8.5 * 24, 14.0, 8.5 * 24 + 20)
+    rows, dis, oil = [], 85.0, 60.0
+    for t, ld in enumerate(load):
+        h = hours(t)
+        f = ramp(h, *fault)
+        amb = 20 + 5 * math.sin(2 * math.pi * (h - 9) / 24)
+        dis += 0.03 * (amb + 55 + 25 * ld + 22 * f - dis)
+        oil += 0.02 * (amb + 35 + 12 * ld + 10 * f - oil)
+        rows.append({
+            "discharge_temp_c": dis + rng.gauss(0, 0.6),
+            "discharge_pressure_bar": 7.2 + 0.6 * ld + rng.gauss(0, 0.05),
+            "motor_current_a": 60 + 45 * ld + 4 * f + rng.gauss(0, 1.0),
+            "oil_temp_c": oil + rng.gauss(0, 0.4),
+        })
+    return rows, [fault]
+
+
+def conveyor_cv2(rng):
+    load = load_profile(rng, stop_day=6.6)
+    faults = [(3.7 * 24, 0.3, 3.7 * 24 + 4), (9.9 * 24, 0.3, 9.9 * 24 + 5)]
+    rows, mtemp = [], 50.0
+    for t, ld in enumerate(load):
+        h = hours(t)
+        f = max(ramp(h, *fl) for fl in faults)
+        pulley = (2.5 if ld > 0.1 else 0.0) + rng.gauss(0, 0.01)
+        slip = f * (0.05 + 0.04 * abs(math.sin(t / 7)))
+        mtemp += 0.02 * (30 + 25 * ld + 6 * f - mtemp)
+        rows.append({
+            "belt_speed_mps": pulley * (1 - 0.003 - slip) + rng.gauss(0, 0.01),
+            "drive_pulley_speed_mps": pulley,
+            "motor_current_a": 12 + 18 * ld * (1 - 2.5 * slip) + rng.gauss(0, 0.4),
+            "motor_temp_c": mtemp + rng.gauss(0, 0.3),
+        })
+    return rows, faults
+
+
+ASSETS = {  # file -> (asset id, fault code, generator)
+    "pump_P-3.csv": ("P-3", "E-104", pump_p3),
+    "pump_P-1.csv": ("P-1", "E-107", pump_p1),
+    "compressor_AC-1.csv": ("AC-1", "ALARM:9", compressor_ac1),
+    "conveyor_CV-2.csv": ("CV-2", "F0023", conveyor_cv2),
+}
+
+
+def stamp(h: float) -> str:
+    t = START + timedelta(seconds=round(h * 3600 / STEP_S) * STEP_S)
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def main() -> None:
+    labels, codes = {}, {}
+    for seed, (fname, (asset, code, gen)) in enumerate(ASSETS.items()):
+        rows, faults = gen(random.Random(1000 + seed))
+        with open(HERE / fname, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["timestamp", "asset", *rows[0]])
+            for t, row in enumerate(rows):
+                w.writerow([stamp(hours(t)), asset, *(f"{v:.4f}" for v in row.values())])
+        labels[fname] = [[stamp(a) + ".000000", stamp(b) + ".000000"] for a, _, b in faults]
+        codes[fname] = {"asset": asset, "fault_code": code}
+    (HERE / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
+    (HERE / "faults.json").write_text(json.dumps(codes, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

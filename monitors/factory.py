@@ -1,0 +1,41 @@
+"""Detectors by name: the plain factory dict the CLI and the monitor use.
+
+>>> make_detector("zscore", alpha=0.01).alpha
+0.01
+>>> sorted(DETECTORS)
+['cusum', 'gaussian', 'mahalanobis', 'zscore']
+"""
+
+from __future__ import annotations
+
+from knowledge_base.errors import ConfigError
+
+from .base import BaseDetector
+from .cusum import ContextualCusum
+from .gaussian import WindowedGaussian
+from .mahalanobis import Mahalanobis
+from .zscore import RobustZScore
+
+DETECTORS: dict[str, type[BaseDetector]] = {
+    "zscore": RobustZScore,
+    "mahalanobis": Mahalanobis,
+    "cusum": ContextualCusum,
+    "gaussian": WindowedGaussian,
+}
+DEFAULT_DETECTOR = "zscore"
+
+
+def make_detector(name: str = DEFAULT_DETECTOR, **params) -> BaseDetector:
+    """A new detector of kind ``name`` built with ``params``."""
+    try:
+        cls = DETECTORS[name]
+    except KeyError:
+        raise ConfigError(f"unknown detector {name!r}; choose from {', '.join(sorted(DETECTORS))}") from None
+    return cls(**params)
+
+
+def detector_from_state(state: dict) -> BaseDetector:
+    """Rebuild a detector saved with ``BaseDetector.state()``."""
+    det = make_detector(state["detector"], **state.get("params", {}))
+    det.load_state(state)
+    return det
