@@ -41,10 +41,10 @@ RECORDS_PER_ASSET = {"P-1": 38, "P-2": 32, "P-3": 46, "AC-1": 36, "AC-2": 42,
                      "CV-1": 40, "CV-2": 38, "CNC-1": 36, "CNC-2": 30}
 PM_SHARE = 0.18
 # Extra weight for faults that recur on a particular asset (default weight 1).
-RECURRING = {("P-3", "E-104"): 9, ("P-3", "E-105"): 3, ("P-1", "E-107"): 4, ("P-2", "E-108"): 2,
+RECURRING = {("P-3", "E-104"): 4, ("P-3", "E-105"): 3, ("P-1", "E-107"): 4, ("P-2", "E-108"): 2,
              ("AC-2", "ALARM:9"): 6, ("AC-2", "ALARM:8"): 4, ("AC-1", "ALARM:11"): 2, ("AC-1", "ALARM:13"): 2,
-             ("CV-1", "F0023"): 7, ("CV-1", "F0012"): 3, ("CV-2", "ERR 34"): 6, ("CV-2", "F0017"): 2,
-             ("CNC-1", "SP107"): 6, ("CNC-1", "SP108"): 2, ("CNC-2", "SP105"): 3, ("CNC-2", "SP103"): 3}
+             ("CV-1", "F0023"): 5, ("CV-1", "F0012"): 3, ("CV-2", "ERR 34"): 6, ("CV-2", "F0017"): 2,
+             ("CNC-1", "SP107"): 4, ("CNC-1", "SP108"): 2, ("CNC-2", "SP105"): 3, ("CNC-2", "SP103"): 3}
 SEASONAL = {"ALARM:9": (6, 7, 8), "ALARM:8": (6, 7, 8), "ALARM:15": (12, 1, 2), "E-107": (7, 8),
             "F0023": (11, 12, 1, 2), "ERR 33": (6, 7, 8)}
 # Less likely events.
@@ -95,7 +95,7 @@ SCRIPTED = (
     ("P-3", "2025-07-22 14:05", "E-104", "Vibration alarm again, 7.4 mm/s at drive end",
      "Shaft misalignment, parallel offset 0.21 mm at coupling", "Realigned motor to pump per 5.2, offset now 0.03 mm. "
      "Bearing noise normal.", 3.0, "L. Brandt"),
-    ("P-3", "2025-11-18 09:15", "E-104", "Third E-104 this year, vibration 9.0 mm/s, bearing frame hot",
+    ("P-3", "2025-11-18 09:15", "E-104", "E-104 again, vibration 9.0 mm/s, bearing frame hot",
      "Soft foot under motor, baseplate grout cracked; DE bearing damaged again",
      "Replaced DE bearing per 5.3, regrouted baseplate, corrected soft foot, aligned per 5.2. Root cause: soft foot.",
      14.0, "M. Keller"),
@@ -151,7 +151,8 @@ def _short(desc: str) -> str:
 
 def _past(remedy: str) -> str:
     """An imperative remedy from the manual as a technician's past-tense note."""
-    word, _, rest = remedy.strip().partition(" ")
+    remedy = re.sub(r"\s+if [^(]*?(?=\s*\(|$)", "", remedy.strip())
+    word, _, rest = remedy.partition(" ")
     word = _cap(word)
     rest = re.sub(r"\b(and|then) ([a-z-]+)\b",
                   lambda m: f"{m.group(1)} {PAST.get(_cap(m.group(2)), _cap(m.group(2))).lower()}"
@@ -167,7 +168,8 @@ def _problem(rng: random.Random, code: str, desc: str) -> str:
         return rng.choice(PROBLEMS[code]).format(**values)
     form = rng.choice(GENERIC_PROBLEMS)
     d = _short(desc)
-    return _cap(form.format(d=d if form.startswith("{d}") else d[:1].lower() + d[1:]))
+    lower = form.startswith("{d}") or d[1:2].isupper()
+    return _cap(form.format(d=d if lower else d[:1].lower() + d[1:]))
 
 
 def _cause(rng: random.Random, causes: str) -> str:
@@ -230,7 +232,8 @@ def _abbreviate(rng: random.Random, rec: dict) -> dict:
 
 def _pm_record(rng: random.Random, asset: str, model: str, schedule: list) -> dict:
     interval, task, ref = rng.choice([r for r in schedule if r[0] not in ("Daily", "Weekly")])
-    kind = rng.choice(("PM", "PM", "Inspection"))
+    checks = task.startswith(("Check", "Inspect", "Measure", "Test", "Clean"))
+    kind = rng.choice(("PM", "Inspection")) if checks else "PM"
     outcome = rng.choice((f"Completed per {ref}, no defects found.", f"Completed per {ref}; minor wear noted, monitor.",
                           f"Done per procedure {ref}. Parts from stock.", f"Completed per {ref}, readings within limits."))
     return {"Asset": asset, "Equipment Model": model, "ts": _timestamp(rng).replace(hour=rng.randint(7, 14)),
