@@ -1,0 +1,127 @@
+"""Fault-log exports: CSV, JSON (a list of objects or JSON Lines) and XLSX.
+
+Each reader yields ``(row number, {header: value})`` pairs and leaves the
+field matching to :mod:`.records`. Row numbers are the ones a person sees:
+the CSV/XLSX header is row 1, the first JSON record is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from knowledge_base.errors import CorruptInput, EmptyInput, EncryptedInput, MalformedRecords
+from knowledge_base.types import ParsedDocument
+
+from .options import LoadOptions
+from .records import build_log
+from .textio import read_text
+from .word import OLE_MAGIC
+
+
+def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
+    text = read_text(path)
+    if not text.strip():
+        raise EmptyInput(path, "no header and no rows")
+    delimiter = max((",", ";", "\t", "|"), key=text.split("\n", 1)[0].count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = list(_csv_rows(path, reader, text.splitlines(keepends=True)))
+    headers = [h.strip() for h in rows[0]]
+    body = [(n, dict(zip(headers, cells))) for n, cells in enumerate(rows[1:], 2)]
+    if not body:
+        raise EmptyInput(path, "header but no rows")
+    return build_log(path, headers, body, options)
+
+
+def _csv_rows(path: Path, reader, lines: list[str]):
+    """Parsed rows, refusing broken quoting and rows with the wrong field count."""
+    width = None
+    start = 0  # physical line where the current record starts
+    for number in range(1, 10**9):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise MalformedRecords(path, f"row {number} (line {start + 1}): broken quoting ({exc})") from None
+        raw = "".join(lines[start:reader.line_num])
+        start = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        for cell in cells:
+            # csv accepts a stray quote inside an unquoted field; a quoted field shows up doubled in raw.
+            if '"' in cell and '"' + cell.replace('"', '""') + '"' not in raw:
+                raise MalformedRecords(path, f"row {number} (line {reader.line_num}): stray quote in {cell[:40]!r}")
+        if width is None:
+            width = len(cells)
+        elif len(cells) != width:
+            raise MalformedRecords(path, f"row {number} (line {reader.line_num}): {len(cells)} fields, "
+                                         f"header has {width} (unbalanced quotes?)")
+        yield cells
+
+
+def load_json(path: Path, options: LoadOptions) -> ParsedDocument:
+    text = read_text(path).strip()
+    if not text:
+        raise EmptyInput(path, "no records")
+    try:
+        data = json.loads(text)
+        records = data if isinstance(data, list) else [data] if "\n" not in text else None
+    except json.JSONDecodeError:
+        records = None
+    if records is None:
+        records = _json_lines(path, text)
+    if not all(isinstance(r, dict) for r in records):
+        raise MalformedRecords(path, "expected a list of objects or JSON Lines of objects")
+    if not records:
+        raise EmptyInput(path, "empty list, no records")
+    headers: dict[str, None] = {}
+    for record in records:
+        headers.update(dict.fromkeys(str(k) for k in record))
+    rows = [(n, {str(k): _flat(v) for k, v in r.items()}) for n, r in enumerate(records, 1)]
+    return build_log(path, list(headers), rows, options)
+
+
+def _json_lines(path: Path, text: str) -> list:
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise MalformedRecords(path, f"neither a JSON list nor JSON Lines: line {number}: {exc.msg}") from None
+    return records
+
+
+def _flat(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def load_xlsx(path: Path, options: LoadOptions) -> ParsedDocument:
+    from openpyxl import load_workbook
+
+    with path.open("rb") as f:
+        if f.read(8) == OLE_MAGIC:
+            raise EncryptedInput(path, "workbook is password protected (or a legacy .xls file)")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise CorruptInput(path, f"not a readable XLSX file ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [(n, r) for n, r in enumerate(sheet.iter_rows(values_only=True), 1)
+                if any(v is not None and str(v).strip() for v in r)]
+    finally:
+        workbook.close()
+    if not rows:
+        raise EmptyInput(path, "first sheet is empty")
+    first, header_cells = rows[0]
+    headers = [str(h).strip() if h is not None else f"Column {i + 1}" for i, h in enumerate(header_cells)]
+    body = [(n, dict(zip(headers, cells))) for n, cells in rows[1:]]
+    if not body:
+        raise EmptyInput(path, "header but no rows")
+    return build_log(path, headers, body, options)

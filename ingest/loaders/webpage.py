@@ -1,0 +1,110 @@
+"""HTML manuals (.html, .htm), walked with BeautifulSoup.
+
+h1-h6 give the section path, ``<ol>`` is a procedure, each ``<table>`` row a
+block, and a p/div that starts with WARNING (or whose class says
+warning/danger/caution) a warning. Scripts, styles and navigation are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from knowledge_base.types import MANUAL, ParsedDocument
+
+from .options import LoadOptions
+from .structure import BlockBuilder
+from .textio import find_model, read_text
+
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_DROP = ("script", "style", "nav", "noscript", "template", "head")
+_CONTAINERS = {"body", "html", "main", "article", "section", "div", "header", "footer", "aside", "form",
+               "blockquote", "center", "details", "figure", "dl"}
+_BLOCKS = set(_HEADINGS) | _CONTAINERS | {"p", "ol", "ul", "table", "pre", "li", "dd", "dt", "hr", "br"}
+_ALERT_CLASSES = ("warning", "danger", "caution")
+
+
+def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(read_text(path), "lxml")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    walker = _Walker(page_title)
+    walker.walk(soup.body or soup)
+    text_lines = soup.get_text("\n").splitlines()
+    return ParsedDocument(
+        source=str(path), title=page_title or walker.builder.first_heading or walker.title or path.stem,
+        doc_type=MANUAL, blocks=walker.builder.blocks(),
+        equipment_model=options.asset_model or find_model(line for line in text_lines if line.strip()),
+    )
+
+
+def _text(tag) -> str:
+    # get_text(" ") also pads inline tags ("the <b>guard</b>." -> "guard ."); undo that before punctuation.
+    return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(tag.get_text(" ", strip=True).split()))
+
+
+class _Walker:
+    def __init__(self, page_title: str) -> None:
+        self.builder = BlockBuilder()
+        self.page_title = page_title
+        self.title: str | None = None  # a leading h1 used as the title, not as a section
+
+    def walk(self, node) -> None:
+        inline: list[str] = []
+        for child in node.children:
+            name = getattr(child, "name", None)
+            if name is None or name not in _BLOCKS:
+                text = child.get_text(" ") if name else str(child)
+                if text.strip():
+                    inline.append(text)
+                continue
+            self._paragraph(" ".join(inline))
+            inline = []
+            self._element(child, name)
+        self._paragraph(" ".join(inline))
+
+    def _paragraph(self, text: str) -> None:
+        self.builder.paragraph(" ".join(text.split()))
+
+    def _element(self, tag, name: str) -> None:
+        if name in _HEADINGS:
+            self._heading(_text(tag), _HEADINGS[name])
+        elif _is_alert(tag):
+            self.builder.warning(_text(tag))
+        elif name == "ol":
+            self.builder.procedure([f"{i}. {_text(li)}" for i, li in enumerate(tag.find_all("li", recursive=False), 1)])
+        elif name == "ul":
+            self.builder.text("\n".join(f"- {_text(li)}" for li in tag.find_all("li", recursive=False)))
+        elif name == "table":
+            self._table(tag)
+        elif name == "pre":
+            self.builder.text(tag.get_text())
+        elif name in _CONTAINERS or name == "li":
+            self.walk(tag)
+        elif name == "p":
+            self._paragraph(_text(tag))
+
+    def _heading(self, text: str, level: int) -> None:
+        first = self.builder.first_heading is None and not self.builder.blocks()
+        if first and level == 1 and (not self.page_title or text == self.page_title):
+            self.title = text
+        else:
+            self.builder.heading(text, level)
+
+    def _table(self, table) -> None:
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        if not rows:
+            return
+        first = rows[0].find_all(["th", "td"])
+        has_header = table.find("thead") is not None or all(c.name == "th" for c in first)
+        headers = [_text(c) for c in first] if has_header else []
+        for tr in rows[1:] if has_header else rows:
+            self.builder.table_row(headers, [_text(c) for c in tr.find_all(["th", "td"])])
+
+
+def _is_alert(tag) -> bool:
+    classes = " ".join(tag.get("class") or []).lower()
+    return tag.name in ("div", "p", "aside", "section") and any(c in classes for c in _ALERT_CLASSES)
