@@ -188,3 +188,12 @@ def test_unexpected_loader_failure_becomes_corrupt_input(tmp_path, monkeypatch):
 def test_supported_extensions():
     assert SUPPORTED == {".pdf", ".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".csv", ".json",
                          ".jsonl", ".xlsx"}
+
+
+def test_mapping_file_json(tmp_path):
+    path = tmp_path / "map.json"
+    path.write_text('{"fault_code": "Msg", "wo_id": "Ref"}')
+    assert load_mapping_file(path) == {"fault_code": "Msg", "wo_id": "Ref"}
+    path.write_text("[1, 2]")
+    with pytest.raises(ConfigError, match="must be an object"):
+        load_mapping_file(path)
