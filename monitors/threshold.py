@@ -13,7 +13,10 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
   ``min_off`` consecutive readings below the off-threshold.
 - **Protection.** With ``protect=True`` (default) readings that score at or
   above the on-threshold, or arrive while in alert, are *not* learned, so a
-  fault does not teach the detector that it is normal.
+  fault does not teach the detector that it is normal -- for at most
+  ``max_protect`` readings in a row, after which it learns again, so a
+  lasting change of operating point becomes the new normal instead of an
+  alert that never closes.
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ class ThresholdFilter:
 
     def __init__(self, detector: BaseDetector, warmup: int = 1000, quantile: float = 0.995,
                  gap: float = 0.3, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
-                 protect: bool = True) -> None:
+                 protect: bool = True, max_protect: int = 500) -> None:
         self.detector, self.warmup, self.quantile, self.gap = detector, warmup, quantile, gap
         self.hysteresis, self.min_on, self.min_off, self.protect = hysteresis, min_on, min_off, protect
+        self.max_protect = max_protect
         self._s = {"seen": 0, "warm": [], "on": None, "off": None, "alarm": None,
-                   "state": False, "above": 0, "below": 0}
+                   "state": False, "above": 0, "below": 0, "guarded": 0}
 
     @property
     def on(self) -> float | None:
@@ -84,7 +88,9 @@ class ThresholdFilter:
             return score
         high = score.value >= s["on"]
         self._step(high, score.value < s["off"])
-        if not (self.protect and (high or s["state"])):
+        guard = self.protect and (high or s["state"]) and s["guarded"] < self.max_protect
+        s["guarded"] = s["guarded"] + 1 if guard else 0
+        if not guard:
             self.detector.learn_one(reading)
         if not s["state"]:
             return score
