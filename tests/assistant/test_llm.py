@@ -313,3 +313,80 @@ def test_local_load_failure_names_the_file(tmp_path):
         LocalLLM(bad).complete(QUESTION)
     msg = str(err.value)
     assert msg.startswith(f"cannot load GGUF model {bad}: ") and "\n" not in msg
+
+
+# --------------------------------------------------------------------------- real model (slow)
+@pytest.fixture(scope="module")
+def qwen_path():
+    """The real default model, assembled once into the test model cache."""
+    pytest.importorskip("llama_cpp")
+    cache = os.environ.get("FAULTDESK_TEST_MODEL_CACHE", "~/.cache/faultdesk")
+    return models.default_model_path(Path(cache).expanduser())
+
+
+def assert_grounded(answer: str):
+    assert "bearing" in answer.lower(), answer
+
+
+@slow
+def test_local_qwen_answers_from_the_sources(qwen_path):
+    llm = LocalLLM(qwen_path, n_ctx=2048)
+    pieces = list(llm.stream(QUESTION, max_tokens=60))
+    assert len(pieces) > 3  # streamed, not one lump
+    answer = "".join(pieces)
+    assert_grounded(answer)
+    # Greedy decoding: the same question gives the same answer, also after
+    # another question moved the KV cache on (prefix reuse must not change it).
+    other = [QUESTION[0], Message("user", "Sources:\n[1] E-201 means low oil pressure."
+                                          "\n\nQuestion: What does E-201 mean?")]
+    assert "oil" in llm.complete(other, max_tokens=40).lower()
+    assert llm.complete(QUESTION, max_tokens=60) == answer
+    assert llm.complete(QUESTION, max_tokens=3) != answer  # max_tokens is honoured
+
+
+@pytest.fixture(scope="module")
+def llama_server(qwen_path, tmp_path_factory):
+    """``python -m llama_cpp.server`` serving the same GGUF on a free loopback port."""
+    pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] not installed")
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(qwen_path),
+             "--model_alias", "qwen", "--host", "127.0.0.1", "--port", str(port),
+             "--n_ctx", "2048", "--seed", "0", "--verbose", "False"],
+            stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, proc, log, deadline=time.monotonic() + 120)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_ready(url, proc, log, deadline):
+    import httpx
+
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited {proc.returncode}:\n{log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url + "/v1/models", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"llama_cpp.server not ready within 120 s:\n{log.read_text()[-2000:]}")
+
+
+@slow
+def test_openai_backend_against_a_real_llama_cpp_server(llama_server):
+    llm = make_llm("openai", base_url=llama_server, model="qwen")
+    pieces = list(llm.stream(QUESTION, max_tokens=60))
+    assert len(pieces) > 3
+    assert_grounded("".join(pieces))
