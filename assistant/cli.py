@@ -68,3 +68,6 @@ def _mount() -> None:
 
 
 _mount()
+
+if __name__ == "__main__":
+    main()

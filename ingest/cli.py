@@ -45,6 +45,9 @@ def ingest_command(paths, kb, asset_model, mapping, prune, as_json) -> None:
         report = ingestor.run(paths, prune=prune)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("interrupted: every file is stored whole or not at all; run again to resume", err=True)
+        sys.exit(130)
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:

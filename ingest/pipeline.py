@@ -106,6 +106,7 @@ class Ingestor:
         self.chunker = chunker or Chunker()
         self.options, self.batch_size = options, batch_size
         self.progress = progress or Progress()
+        self._warming = False
         self._salt = "|".join((PIPELINE_VERSION, str(options.asset_model), str(options.column_mapping),
                                str(self.chunker.target_chars), str(self.chunker.max_chars),
                                str(self.chunker.matcher.patterns)))
@@ -159,6 +160,7 @@ class Ingestor:
             old = catalog.get(key)
             if old is not None and old.sha256 == digest:
                 return "unchanged"
+            self._warm_embedder()
             doc = load_file(path, self.options)
             chunked = self.chunker.chunk(doc, key, self.options.asset_model)
             record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type)
@@ -170,6 +172,18 @@ class Ingestor:
             return Failure(key, f"{path}: cannot read: {exc.strerror or exc}")
         except FaultdeskError as exc:
             return Failure(key, f"{path}: {exc}")
+
+    def _warm_embedder(self) -> None:
+        """Load the model beside parsing, once, as soon as a file needs it."""
+        if not self._warming:
+            self._warming = True
+            threading.Thread(target=self._warm_quietly, name="faultdesk-warm", daemon=True).start()
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.embedder.warm()
+        except FaultdeskError:
+            pass  # the first embed_batch raises it again, where it is reported
 
     # -- consumer: embed and write ------------------------------------------------
     def _consume(self, q: queue.Queue) -> None:

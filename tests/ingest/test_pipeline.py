@@ -1,0 +1,178 @@
+"""Idempotent batch ingest: unchanged, edited, deleted, bad files; the CLI summary."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.pipeline import Ingestor
+from knowledge_base.embedder import HashEmbedder
+from knowledge_base.index import SqliteIndex
+from knowledge_base.store import Store
+from knowledge_base.vectors import MemoryVectorStore
+
+pytestmark = pytest.mark.integration
+
+MANUAL = """# AquaMax CP-80S Centrifugal Pump - Service Manual
+
+Model: CP-80S
+
+## 4 Fault codes
+
+| Code | Description | Possible cause | Remedy |
+|---|---|---|---|
+| E-104 | High bearing vibration | Worn drive-end bearing | Replace bearing, see 5.3 |
+| E-107 | Cavitation | Low suction pressure | Clean the suction strainer |
+
+## 5 Repair
+
+### 5.3 Replacing the drive-end bearing
+
+WARNING: Lock out and tag out the motor supply before opening the pump.
+
+To replace the bearing:
+
+1. Isolate the pump and drain the casing.
+2. Remove the coupling guard.
+3. Pull the old bearing and fit a new one.
+"""
+
+LOG = "WO,Asset,Reported,Failure Code,Problem,Cause,Remedy,Downtime_h\n" \
+      "WO-1,P-3,2025-03-01,E-104,rattle,worn bearing,replaced bearing,3.5\n" \
+      "WO-2,P-1,2025-04-02,E-107,crackling noise,clogged strainer,cleaned strainer,1\n"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "docs"
+    (root / "logs").mkdir(parents=True)
+    (root / "pump.md").write_text(MANUAL)
+    (root / "notes.txt").write_text("GENERAL NOTES\n\nKeep the pump room dry and ventilated.\n")
+    (root / "logs" / "wo.csv").write_text(LOG)
+    return root
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def embed_batch(self, texts):
+        self.calls += len(texts)
+        return super().embed_batch(texts)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(SqliteIndex(tmp_path / "kb" / "index.sqlite"), MemoryVectorStore())
+
+
+def run(store, paths, prune=False, embedder=None):
+    emb = embedder or CountingEmbedder()
+    return Ingestor(store, emb, batch_size=4).run(paths, prune=prune), emb
+
+
+def test_second_identical_run_changes_nothing(store, corpus):
+    first, emb1 = run(store, [corpus])
+    assert (first.added, first.failed) == (3, ())
+    assert first.chunks == emb1.calls > 0
+    snapshot = (store.catalog(), store.index.chunk_ids(), store.stats())
+    again, emb2 = run(store, [corpus])
+    assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 3, 0)
+    assert emb2.calls == 0
+    assert (store.catalog(), store.index.chunk_ids(), store.stats()) == snapshot
+    assert store.check() == []
+
+
+def test_edited_file_is_replaced_and_only_new_chunks_embedded(store, corpus):
+    run(store, [corpus])
+    before = store.index.chunk_ids(str((corpus / "pump.md").resolve()))
+    (corpus / "pump.md").write_text(MANUAL.replace("Remove the coupling guard.", "Remove the guard and the coupling."))
+    rep, emb = run(store, [corpus])
+    assert (rep.updated, rep.unchanged) == (1, 2)
+    after = store.index.chunk_ids(str((corpus / "pump.md").resolve()))
+    assert len(after - before) == 1 and emb.calls == 1  # only the edited procedure
+    assert store.keyword_search("coupling guard", k=5)[0].chunk.text.count("guard and the coupling") == 1
+    assert store.check() == []
+
+
+def test_prune_removes_deleted_files_only_when_asked(store, corpus):
+    run(store, [corpus])
+    (corpus / "notes.txt").unlink()
+    assert run(store, [corpus])[0].removed == 0
+    assert len(store.catalog()) == 3
+    rep, _ = run(store, [corpus], prune=True)
+    assert rep.removed == 1 and len(store.catalog()) == 2
+    assert store.keyword_search("ventilated", k=5) == []
+    assert store.check() == []
+
+
+def test_prune_leaves_files_outside_the_given_folders(store, corpus, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.md").write_text("# X\n\nSome other manual text.\n")
+    run(store, [corpus, other])
+    shutil.rmtree(other)
+    rep, _ = run(store, [corpus], prune=True)
+    assert rep.removed == 0 and len(store.catalog()) == 4
+
+
+def test_bad_file_fails_alone_and_keeps_its_old_version(store, corpus):
+    run(store, [corpus])
+    (corpus / "logs" / "wo.csv").write_bytes(b'WO,Asset,Problem\n"WO-9,P-3,unclosed quote\n')
+    (corpus / "empty.md").write_bytes(b"")
+    rep, _ = run(store, [corpus])
+    failed = {Path(f.path).name: f.error for f in rep.failed}
+    assert set(failed) == {"wo.csv", "empty.md"}
+    assert all("\n" not in e and Path(p).name in e for p, e in ((f.path, f.error) for f in rep.failed))
+    assert rep.unchanged == 2
+    assert {w.wo_id for w in store.index.work_orders()} == {"WO-1", "WO-2"}  # old version kept
+
+
+def test_missing_path_and_unknown_extension_are_reported(store, corpus):
+    (corpus / "drawing.dwg").write_bytes(b"\x00\x01")
+    rep, _ = run(store, [corpus, corpus / "drawing.dwg", corpus / "nope.pdf"])
+    names = sorted(Path(f.path).name for f in rep.failed)
+    assert names == ["drawing.dwg", "nope.pdf"]
+    assert rep.added == 3  # the folder walk itself skips unsupported files silently
+
+
+def test_ignore_file_excludes_paths(store, corpus):
+    (corpus / ".faultdeskignore").write_text("# not for the KB\nlogs/\nnotes.txt\n")
+    rep, _ = run(store, [corpus])
+    assert rep.files_seen == 1 and [Path(p).name for p in store.catalog()] == ["pump.md"]
+
+
+def test_manual_structure_reaches_the_store(store, corpus):
+    run(store, [corpus])
+    kinds = {h.chunk.kind for h in store.keyword_search("bearing pump lock", k=20)}
+    assert {"table_row", "procedure", "warning"} <= kinds
+    row = store.keyword_search("cavitation", k=1)[0].chunk
+    assert row.fault_codes == ("E107",) and row.equipment_model == "CP-80S"
+    proc = [h.chunk for h in store.keyword_search("coupling guard", k=5) if h.chunk.kind == "procedure"][0]
+    assert "1. Isolate" in proc.text and "3. Pull" in proc.text
+    assert proc.section[-1].startswith("5.3")
+
+
+def test_cli_json_summary_and_exit_code(tmp_path, corpus, monkeypatch):
+    from assistant.cli import main
+    from knowledge_base.settings import get_settings
+
+    monkeypatch.setenv("FAULTDESK_EMBEDDER", "hash")
+    get_settings.cache_clear()
+    kb = str(tmp_path / "cli-kb")
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--kb", kb, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert set(out) >= {"files_seen", "added", "updated", "unchanged", "removed", "failed", "chunks", "seconds"}
+    assert out["added"] == 3 and out["failed"] == []
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--kb", kb, "--json"])
+    assert json.loads(res.output)["unchanged"] == 3
+    (corpus / "bad.pdf").write_bytes(b"%PDF-1.4 truncated")
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--kb", kb, "--json"])
+    assert res.exit_code == 1
+    out = json.loads(res.output)
+    assert [Path(f["path"]).name for f in out["failed"]] == ["bad.pdf"] and out["unchanged"] == 3
+    get_settings.cache_clear()
