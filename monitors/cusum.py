@@ -39,7 +39,7 @@ class ContextualCusum(UnivariateDetector):
     name = "cusum"
 
     def __init__(self, period: float = 86400.0, buckets: int = 24, alpha: float = 0.05,
-                 beta: float = 0.002, k: float = 0.5, cap: float = 40.0, clip: float = 4.0,
+                 beta: float = 0.002, k: float = 1.0, cap: float = 40.0, clip: float = 4.0,
                  warmup: int = 200, half: float = 8.0) -> None:
         super().__init__()
         self.period, self.buckets, self.alpha, self.beta = period, buckets, alpha, beta

@@ -1,0 +1,108 @@
+"""Threshold filter (calibration, hysteresis, min duration, protection) and alert grouping."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitors.alerts import AlertTracker
+from monitors.base import BaseDetector
+from monitors.monitor import Monitor
+from monitors.store import AlertStore
+from monitors.threshold import ThresholdFilter
+from monitors.types import ALARM, Reading
+
+pytestmark = pytest.mark.unit
+
+
+class Echo(BaseDetector):
+    """A fake detector whose score is the reading's 's' value; counts learns."""
+
+    name = "echo"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._s = {"learned": 0}
+
+    def score_one(self, reading):
+        return reading.values["s"]
+
+    def learn_one(self, reading):
+        self._s["learned"] += 1
+
+
+def feed(filt, values, t0=0):
+    return [filt.process_one(Reading("A", float(t0 + i), {"s": v})).flagged for i, v in enumerate(values)]
+
+
+def calibrated(**kw):
+    # warm-up scores 0.0..0.1 -> q(0.995)=0.1, on = 0.1 + 0.3 * 0.9 = 0.37, median 0.05,
+    # off = 0.37 - 0.5 * (0.37 - 0.05) = 0.21, alarm = 0.37 + 0.5 * 0.63 = 0.685
+    f = ThresholdFilter(Echo(), warmup=101, **kw)
+    feed(f, [i / 1000 for i in range(101)])
+    return f
+
+
+def test_calibration_from_warmup():
+    f = calibrated()
+    assert f.on == pytest.approx(0.37)
+    assert f._s["off"] == pytest.approx(0.21)
+    assert f._s["alarm"] == pytest.approx(0.685)
+
+
+def test_min_duration_ignores_short_bursts():
+    f = calibrated(min_on=3, min_off=2)
+    assert feed(f, [0.5, 0.5, 0.0, 0.5, 0.0], 200) == [False] * 5
+    assert feed(f, [0.5, 0.5, 0.5], 300) == [False, False, True]
+
+
+def test_hysteresis_keeps_alert_until_below_off_threshold():
+    f = calibrated(min_on=1, min_off=2)
+    # 0.3 is below on (0.37) but above off (0.21): stays in alert; two readings below off close it
+    assert feed(f, [0.5, 0.3, 0.3, 0.1, 0.3, 0.1, 0.1, 0.3], 200) == \
+        [True, True, True, True, True, True, False, False]
+
+
+def test_flagged_readings_are_not_learned_unless_protection_off():
+    f = calibrated(min_on=1, min_off=1)
+    before = f.detector._s["learned"]
+    feed(f, [0.9, 0.9, 0.0], 200)
+    assert f.detector._s["learned"] == before + 1
+    g = calibrated(min_on=1, min_off=1, protect=False)
+    before = g.detector._s["learned"]
+    feed(g, [0.9, 0.9, 0.0], 200)
+    assert g.detector._s["learned"] == before + 3
+
+
+def test_severity_alarm_above_alarm_level():
+    f = calibrated(min_on=1)
+    r1 = f.process_one(Reading("A", 500.0, {"s": 0.5}))
+    r2 = f.process_one(Reading("A", 501.0, {"s": 0.9}))
+    assert (r1.severity, r2.severity) == ("warning", ALARM)
+
+
+def test_burst_is_one_alert_updated_then_closed(tmp_path):
+    store = AlertStore(tmp_path)
+    published = []
+    mon = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=store,
+                  sinks=[published.append])
+    values = [20.0 + 0.1 * (i % 7) for i in range(600)] + [35.0] * 40 + [20.3] * 200
+    for i, v in enumerate(values):
+        mon.process(Reading("P-3", float(i * 60), {"temp": v}))
+    ids = {a.id for a in published}
+    assert len(ids) == 1, ids
+    final = store.get(ids.pop())
+    assert final.closed is not None and final.started < final.updated
+    assert final.top_signals == ("temp",) and final.window
+    assert store.active() == [] and len(store.history(asset="P-3")) == 1
+    assert published[0].closed is None and published[-1].closed is not None
+
+
+def test_tracker_escalates_severity():
+    from monitors.types import Score
+
+    t = AlertTracker("A", "echo", update_every=1000)
+    mk = lambda ts, v, sev: Score(Reading("A", ts, {"s": v}), v, "echo", (("s", 1.0),), True, sev)
+    opened = t.update(mk(1, 0.5, "warning"))
+    assert t.update(mk(2, 0.55, "warning")) is None  # ordinary update, not emitted
+    escalated = t.update(mk(3, 0.9, ALARM))
+    assert opened.id == escalated.id and escalated.severity == ALARM and escalated.score == 0.9
