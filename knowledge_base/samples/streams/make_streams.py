@@ -5,8 +5,8 @@ CSVs and ``labels.json`` (NAB window format: file name -> [[start, end], ...]).
 
 Each asset runs 14 days at a 2-minute interval. Normal operation has a daily
 load cycle (day shift 06:00-22:00, lighter nights, quiet weekends), random
-load steps, ambient temperature swing, sensor noise and a planned stop --
-so a detector that flags every load change loses. Injected, labelled faults:
+load steps, ambient temperature swing and sensor noise -- so a detector that
+flags every load change loses. Injected, labelled faults:
 
 - pump P-3, E-104 bearing wear: bearing_de_rms drifts up over ~2 days with a
   bearing temperature rise;
@@ -37,9 +37,9 @@ def hours(t: int) -> float:
     return t * STEP_S / 3600.0
 
 
-def load_profile(rng: random.Random, stop_day: float) -> list[float]:
-    """Daily shift pattern x random load steps, with one planned stop."""
-    out, step, level = [], 0.0, 0.0
+def load_profile(rng: random.Random) -> list[float]:
+    """Daily shift pattern with quieter weekends and random load steps."""
+    out, step, level = [], 0.0, 0.45
     for t in range(N):
         h = hours(t)
         day, hod = int(h // 24), h % 24
@@ -49,8 +49,6 @@ def load_profile(rng: random.Random, stop_day: float) -> list[float]:
         if t % 90 == 0:  # a new operating point every 3 hours
             step = rng.uniform(-0.12, 0.12)
         level += 0.05 * (base + step - level)
-        if stop_day * 24 <= h < stop_day * 24 + 2:
-            level = 0.05
         out.append(max(0.02, level + rng.gauss(0, 0.02)))
     return out
 
@@ -63,7 +61,7 @@ def ramp(h: float, start_h: float, rise_h: float, end_h: float) -> float:
 
 
 def pump_p3(rng):
-    load = load_profile(rng, stop_day=6.3)
+    load = load_profile(rng)
     fault = (9.2 * 24, 48.0, 11.4 * 24)
     rows, temp = [], 45.0
     for t, ld in enumerate(load):
@@ -82,7 +80,7 @@ def pump_p3(rng):
 
 
 def pump_p1(rng):
-    load = load_profile(rng, stop_day=5.4)
+    load = load_profile(rng)
     faults = [(4.4 * 24, 0.5, 4.4 * 24 + 6), (10.6 * 24, 0.5, 10.6 * 24 + 8)]
     rows = []
     for t, ld in enumerate(load):
@@ -99,7 +97,7 @@ def pump_p1(rng):
 
 
 def compressor_ac1(rng):
-    load = load_profile(rng, stop_day=12.3)
+    load = load_profile(rng)
     fault = (8.5 * 24, 14.0, 8.5 * 24 + 20)
     rows, dis, oil = [], 85.0, 60.0
     for t, ld in enumerate(load):
@@ -118,7 +116,7 @@ def compressor_ac1(rng):
 
 
 def conveyor_cv2(rng):
-    load = load_profile(rng, stop_day=6.6)
+    load = load_profile(rng)
     faults = [(3.7 * 24, 0.3, 3.7 * 24 + 4), (9.9 * 24, 0.3, 9.9 * 24 + 5)]
     rows, mtemp = [], 50.0
     for t, ld in enumerate(load):
