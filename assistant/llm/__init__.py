@@ -34,7 +34,8 @@ __all__ = ["BACKENDS", "LLM", "LocalLLM", "Message", "OpenAICompatLLM", "make_ll
 def _local(*, model_path=None, data_dir=None, **_) -> LLM:
     if model_path is None:
         if data_dir is None:
-            raise ConfigError("the local LLM needs a model_path or a data_dir for the default model")
+            raise ConfigError(
+                "the local LLM needs a model_path or a data_dir for the default model")
         # Joins the part packages on the first call only (a few seconds);
         # afterwards this is a size + stamp check.
         model_path = default_model_path(data_dir)

@@ -22,7 +22,9 @@ from .base import LLM, Message
 
 def _default_threads() -> int:
     # llama-cpp-python defaults to cpu_count() // 2, i.e. one thread on the
-    # 2-core machines here; using every core we may run on is ~1.7x faster.
+    # 2-core machines here. Measured (benchmarks/llm.py): two threads generate
+    # ~42 tok/s against ~29 with one when the cores are free, but several times
+    # slower when other processes keep them busy; pass n_threads=1 there.
     try:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # not Linux
@@ -59,13 +61,14 @@ class LocalLLM(LLM):
         self.n_threads = n_threads or _default_threads()
         self.seed = seed
         self._llama = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # stream() holds it and calls load()
 
     def load(self):
         """Load the model now (idempotent) and return the ``llama_cpp.Llama``."""
-        if self._llama is None:
-            self._llama = self._load()
-        return self._llama
+        with self._lock:
+            if self._llama is None:
+                self._llama = self._load()
+            return self._llama
 
     def _load(self):
         path = self.model_path

@@ -55,7 +55,8 @@ class OpenAICompatLLM(LLM):
         backoff: float = 0.5,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"LLM server URL must start with http:// or https://, got {base_url!r}")
+            raise ConfigError(
+                f"LLM server URL must start with http:// or https://, got {base_url!r}")
         if retries < 0 or timeout <= 0:
             raise ConfigError(f"need retries >= 0 and timeout > 0, got {retries}, {timeout}")
         root = base_url.rstrip("/").removesuffix("/v1")
@@ -120,7 +121,8 @@ class OpenAICompatLLM(LLM):
             return
         body = " ".join(resp.read().decode("utf-8", "replace").split())[:300]
         if resp.status_code >= 500:
-            raise _Retry(f"LLM server at {self.base_url} answered HTTP {resp.status_code} {body}".rstrip())
+            answer = f"HTTP {resp.status_code} {body}".rstrip()
+            raise _Retry(f"LLM server at {self.base_url} answered {answer}")
         raise ModelError(f"LLM server at {self.base_url} refused the request: "
                          f"HTTP {resp.status_code} {body}".rstrip())
 
