@@ -324,13 +324,18 @@ def qwen_path():
     return models.default_model_path(Path(cache).expanduser())
 
 
+@pytest.fixture(scope="module")
+def qwen(qwen_path):
+    return LocalLLM(qwen_path, n_ctx=2048)
+
+
 def assert_grounded(answer: str):
     assert "bearing" in answer.lower(), answer
 
 
 @slow
-def test_local_qwen_answers_from_the_sources(qwen_path):
-    llm = LocalLLM(qwen_path, n_ctx=2048)
+def test_local_qwen_answers_from_the_sources(qwen):
+    llm = qwen
     pieces = list(llm.stream(QUESTION, max_tokens=60))
     assert len(pieces) > 3  # streamed, not one lump
     answer = "".join(pieces)
@@ -342,6 +347,14 @@ def test_local_qwen_answers_from_the_sources(qwen_path):
     assert "oil" in llm.complete(other, max_tokens=40).lower()
     assert llm.complete(QUESTION, max_tokens=60) == answer
     assert llm.complete(QUESTION, max_tokens=3) != answer  # max_tokens is honoured
+
+
+@slow
+def test_local_prompt_longer_than_the_context_is_a_model_error(qwen):
+    too_long = [Message("user", "bearing vibration " * 1500)]
+    with pytest.raises(ModelError, match="exceed context window of 2048"):
+        qwen.complete(too_long)
+    assert_grounded(qwen.complete(QUESTION, max_tokens=60))  # still usable afterwards
 
 
 @pytest.fixture(scope="module")
