@@ -17,6 +17,8 @@ SAMPLES = Path(build.__file__).resolve().parent
 MANUALS = sorted((SAMPLES / "manuals").glob("*.pdf"))
 WORK_ORDERS = SAMPLES / "logs" / "work_orders.csv"
 MINIMUMS = {"code_lookup": 25, "symptom": 15, "procedure": 15, "safety": 10, "history": 10, "out_of_scope": 12}
+HELDOUT = SAMPLES / "gold" / "heldout.jsonl"
+HELDOUT_MINIMUMS = {"code_lookup": 14, "symptom": 8, "procedure": 8, "safety": 6, "history": 6, "out_of_scope": 8}
 
 
 @pytest.fixture(scope="module")
@@ -62,24 +64,68 @@ def test_build_is_reproducible(rebuilt):
         assert (rebuilt / "logs" / name).read_bytes() == (SAMPLES / "logs" / name).read_bytes(), name
 
 
+def check_category_counts(questions: list[dict], minimums: dict[str, int], total: int) -> None:
+    counts = Counter(q["category"] for q in questions)
+    assert len(questions) >= total
+    assert len({q["id"] for q in questions}) == len(questions)
+    for category, minimum in minimums.items():
+        assert counts[category] >= minimum, (category, counts[category])
+    assert all(q["expected"] == [] for q in questions if q["category"] == "out_of_scope")
+
+
+def check_codes_exist(questions: list[dict], manual_codes: dict[str, set[str]]) -> None:
+    known = set().union(*manual_codes.values())
+    for q in questions:
+        assert {normalize_code(c) for c in q["expected_codes"]} <= known, q["id"]
+
+
 def test_gold_anchors_on_their_pages():
     assert goldpages.check(goldpages.load()) == []
 
 
 def test_gold_category_counts():
-    questions = goldpages.load()
-    counts = Counter(q["category"] for q in questions)
-    assert len(questions) >= 90
-    assert len({q["id"] for q in questions}) == len(questions)
-    for category, minimum in MINIMUMS.items():
-        assert counts[category] >= minimum, (category, counts[category])
-    assert all(q["expected"] == [] for q in questions if q["category"] == "out_of_scope")
+    check_category_counts(goldpages.load(), MINIMUMS, 90)
 
 
 def test_gold_codes_exist_in_manuals(manual_codes):
-    known = set().union(*manual_codes.values())
-    for q in goldpages.load():
-        assert {normalize_code(c) for c in q["expected_codes"]} <= known, q["id"]
+    check_codes_exist(goldpages.load(), manual_codes)
+
+
+def test_heldout_anchors_on_their_pages():
+    assert goldpages.check(goldpages.load(HELDOUT)) == []
+
+
+def test_heldout_category_counts():
+    questions = goldpages.load(HELDOUT)
+    check_category_counts(questions, HELDOUT_MINIMUMS, 48)
+    assert all(q["id"].startswith("h") for q in questions)
+    for q in questions:
+        if q["category"] == "history":
+            assert [e["source"] for e in q["expected"]] == ["work_orders.csv"], q["id"]
+            assert all(e["page"] is None for e in q["expected"]), q["id"]
+
+
+def test_heldout_codes_exist_in_manuals(manual_codes):
+    check_codes_exist(goldpages.load(HELDOUT), manual_codes)
+
+
+def test_heldout_is_separate_from_gold():
+    gold = goldpages.load()
+    heldout = goldpages.load(HELDOUT)
+    assert not {q["id"] for q in gold} & {q["id"] for q in heldout}
+    assert not {q["question"].lower() for q in gold} & {q["question"].lower() for q in heldout}
+
+
+def test_heldout_answers_on_expected_passage(work_orders):
+    rows = {r["WO"]: goldpages.norm(" ".join(r.values())) for r in work_orders}
+    for q in goldpages.load(HELDOUT):
+        for exp in q["expected"]:
+            if exp["source"].endswith(".csv"):
+                text = rows[exp["anchor"]]
+            else:
+                text = goldpages.page_texts(SAMPLES / "manuals" / exp["source"])[exp["page"] - 1]
+            for phrase in q["answer_contains"]:
+                assert goldpages.norm(phrase) in text, (q["id"], phrase)
 
 
 def test_fault_tables_have_enough_codes(manual_codes):
