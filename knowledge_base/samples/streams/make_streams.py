@@ -53,6 +53,12 @@ def load_profile(rng: random.Random) -> list[float]:
     return out
 
 
+def settle(temp: float | None, target: float, rate: float) -> float:
+    """First-order thermal lag towards ``target``; the first sample starts at
+    it (the machine was already running, so no start-up transient)."""
+    return target if temp is None else temp + rate * (target - temp)
+
+
 def ramp(h: float, start_h: float, rise_h: float, end_h: float) -> float:
     """0 before start, linear to 1 over rise_h, 1 until end, then 0."""
     if h < start_h or h >= end_h:
@@ -63,12 +69,12 @@ def ramp(h: float, start_h: float, rise_h: float, end_h: float) -> float:
 def pump_p3(rng):
     load = load_profile(rng)
     fault = (9.2 * 24, 48.0, 11.4 * 24)
-    rows, temp = [], 45.0
+    rows, temp = [], None
     for t, ld in enumerate(load):
         h = hours(t)
         f = ramp(h, *fault)
         amb = 22 + 4 * math.sin(2 * math.pi * (h - 9) / 24)
-        temp += 0.02 * (amb + 20 + 12 * ld + 9 * f - temp)
+        temp = settle(temp, amb + 20 + 12 * ld + 9 * f, 0.02)
         rows.append({
             "bearing_de_rms": 1.6 + 0.7 * ld + 1.6 * f + rng.gauss(0, 0.12),
             "suction_pressure_bar": 1.6 - 0.3 * ld + rng.gauss(0, 0.04),
@@ -99,13 +105,13 @@ def pump_p1(rng):
 def compressor_ac1(rng):
     load = load_profile(rng)
     fault = (8.5 * 24, 14.0, 8.5 * 24 + 20)
-    rows, dis, oil = [], 85.0, 60.0
+    rows, dis, oil = [], None, None
     for t, ld in enumerate(load):
         h = hours(t)
         f = ramp(h, *fault)
         amb = 20 + 5 * math.sin(2 * math.pi * (h - 9) / 24)
-        dis += 0.03 * (amb + 55 + 25 * ld + 22 * f - dis)
-        oil += 0.02 * (amb + 35 + 12 * ld + 10 * f - oil)
+        dis = settle(dis, amb + 55 + 25 * ld + 22 * f, 0.03)
+        oil = settle(oil, amb + 35 + 12 * ld + 10 * f, 0.02)
         rows.append({
             "discharge_temp_c": dis + rng.gauss(0, 0.6),
             "discharge_pressure_bar": 7.2 + 0.6 * ld + rng.gauss(0, 0.05),
@@ -118,13 +124,13 @@ def compressor_ac1(rng):
 def conveyor_cv2(rng):
     load = load_profile(rng)
     faults = [(3.7 * 24, 0.3, 3.7 * 24 + 4), (9.9 * 24, 0.3, 9.9 * 24 + 5)]
-    rows, mtemp = [], 50.0
+    rows, mtemp = [], None
     for t, ld in enumerate(load):
         h = hours(t)
         f = max(ramp(h, *fl) for fl in faults)
         pulley = (2.5 if ld > 0.1 else 0.0) + rng.gauss(0, 0.01)
         slip = f * (0.05 + 0.04 * abs(math.sin(t / 7)))
-        mtemp += 0.02 * (30 + 25 * ld + 6 * f - mtemp)
+        mtemp = settle(mtemp, 30 + 25 * ld + 6 * f, 0.02)
         rows.append({
             "belt_speed_mps": pulley * (1 - 0.003 - slip) + rng.gauss(0, 0.01),
             "drive_pulley_speed_mps": pulley,
