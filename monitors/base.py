@@ -32,6 +32,10 @@ class Detector(Protocol):
     - ``score_one(reading)`` returns a float in [0, 1], high = anomalous,
       without changing any state (score before you learn).
     - ``explain_one(reading)`` returns ``((signal, share), ...)``, largest first.
+    - ``observe_one(reading)`` updates only short-term input state (smoothing)
+      without learning the baseline: a threshold filter calls it instead of
+      ``learn_one`` for readings it keeps out of the model, so the smoothed
+      input keeps following the stream and an alert can close.
     - ``state()`` returns a JSON-ready dict; ``load_state(d)`` restores it.
     """
 
@@ -42,6 +46,8 @@ class Detector(Protocol):
     def score_one(self, reading: Reading) -> float: ...
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]: ...
+
+    def observe_one(self, reading: Reading) -> None: ...
 
     def state(self) -> dict: ...
 
@@ -78,6 +84,9 @@ class BaseDetector:
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         return ()
+
+    def observe_one(self, reading: Reading) -> None:
+        """Default: the detector keeps no short-term input state."""
 
     # -- derived ---------------------------------------------------------
     def score(self, reading: Reading) -> Score:
@@ -124,6 +133,9 @@ class UnivariateDetector(BaseDetector):
 
     def _learn(self, st: list, x: float, ts: float) -> None: ...
 
+    def _observe(self, st: list, x: float) -> None:
+        """Update short-term (smoothing) state only; default: none."""
+
     def _deviations(self, reading: Reading) -> list[tuple[str, float]]:
         sigs = self._s["signals"]
         ts = reading.timestamp
@@ -154,6 +166,13 @@ class UnivariateDetector(BaseDetector):
                 sigs[name] = self._new(x, ts)
             else:
                 self._learn(st, x, ts)
+
+    def observe_one(self, reading: Reading) -> None:
+        sigs = self._s["signals"]
+        for name, x in reading.values.items():
+            st = sigs.get(name)
+            if st is not None:
+                self._observe(st, x)
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         devs = self._deviations(reading)

@@ -2,25 +2,32 @@
 
 It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
 
-- **Warm-up calibration.** For the first ``warmup`` readings it only learns
-  and records scores. The on-threshold is then placed above the
-  ``quantile`` of those scores (``gap`` of the way from it to 1.0), the
-  off-threshold ``hysteresis`` of the way back down to the warm-up median, and
-  the alarm level half way from the on-threshold to 1.0. No per-stream
-  threshold is set by hand.
+- **Running calibration.** Every score of a reading the detector learned
+  goes into a fixed-size histogram (:class:`ScoreHistogram`, O(1) state).
+  The on-threshold sits ``gap`` of the way from the ``quantile`` of those
+  scores to 1.0, the off-threshold ``hysteresis`` of the way back down to
+  their median, the alarm level half way from the on-threshold to 1.0.
+  The first ``settle`` readings (the detector's own start-up transient,
+  when its scale is still being learned) are not counted; thresholds are
+  first set after ``warmup`` readings and re-read from the histogram every
+  ``every`` readings after that, so a week of normal operation -- weekends,
+  shift changes -- shapes them, not the first day alone. Alerting readings
+  are never counted, and no threshold is set by hand or from labels.
 - **Minimum duration.** The stream enters the alert state after ``min_on``
   consecutive readings at or above the on-threshold and leaves it after
   ``min_off`` consecutive readings below the off-threshold.
 - **Protection.** With ``protect=True`` (default) readings that score at or
   above the on-threshold, or arrive while in alert, are *not* learned, so a
-  fault does not teach the detector that it is normal -- for at most
-  ``max_protect`` readings in a row, after which it learns again, so a
-  lasting change of operating point becomes the new normal instead of an
-  alert that never closes.
+  fault -- or a slow drift that has crossed the threshold -- does not teach
+  the detector that it is normal. After ``max_protect`` protected readings
+  in a row the filter *adopts*: it learns every reading until the alert
+  closes, so a lasting change of operating point becomes the new normal
+  instead of an alert that never closes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from .base import BaseDetector
@@ -37,6 +44,37 @@ def quantile(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(q * (len(s) - 1)))))]
 
 
+class ScoreHistogram:
+    """Counts of scores in [0, 1] in bins even in ``-ln(1 - score)``: fine
+    near 1.0, where thresholds live. A quantile is read as the upper edge of
+    the bin it falls in. State is the list of counts.
+
+    >>> h = ScoreHistogram()
+    >>> for i in range(1000):
+    ...     h.add(i / 1000)
+    >>> round(h.quantile(0.5), 2), round(h.quantile(0.99), 3)
+    (0.5, 0.989)
+    """
+
+    bins, width = 500, 0.02  # covers scores up to 1 - e^-10
+
+    def __init__(self, counts: list[int] | None = None) -> None:
+        self.counts = counts if counts is not None else [0] * self.bins
+
+    def add(self, score: float) -> None:
+        t = -math.log(1.0 - score) if score < 1.0 else 1e9
+        self.counts[min(self.bins - 1, int(t / self.width))] += 1
+
+    def quantile(self, q: float) -> float:
+        total = sum(self.counts)
+        need, acc = q * total, 0
+        for k, c in enumerate(self.counts):
+            acc += c
+            if acc >= need and acc > 0:
+                return 1.0 - math.exp(-(k + 1) * self.width)
+        return 1.0
+
+
 class ThresholdFilter:
     """Detector wrapper with a calibrated, hysteretic alert state.
 
@@ -48,13 +86,16 @@ class ThresholdFilter:
     """
 
     def __init__(self, detector: BaseDetector, warmup: int = 1000, quantile: float = 0.995,
-                 gap: float = 0.3, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
-                 protect: bool = True, max_protect: int = 500) -> None:
+                 gap: float = 0.2, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
+                 protect: bool = True, max_protect: int = 500, settle: int | None = None,
+                 every: int = 100) -> None:
         self.detector, self.warmup, self.quantile, self.gap = detector, warmup, quantile, gap
         self.hysteresis, self.min_on, self.min_off, self.protect = hysteresis, min_on, min_off, protect
-        self.max_protect = max_protect
-        self._s = {"seen": 0, "warm": [], "on": None, "off": None, "alarm": None,
-                   "state": False, "above": 0, "below": 0, "guarded": 0}
+        self.max_protect, self.every = max_protect, every
+        self.settle = warmup // 2 if settle is None else settle
+        self._hist = ScoreHistogram()
+        self._s = {"seen": 0, "on": None, "off": None, "alarm": None, "state": False,
+                   "above": 0, "below": 0, "guarded": 0, "adopt": False}
 
     @property
     def on(self) -> float | None:
@@ -66,13 +107,11 @@ class ThresholdFilter:
         return self._s["state"]
 
     def _calibrate(self) -> None:
-        s = self._s
-        q = quantile(s["warm"], self.quantile)
-        med = quantile(s["warm"], 0.5)
+        s, h = self._s, self._hist
+        q, med = h.quantile(self.quantile), h.quantile(0.5)
         s["on"] = q + self.gap * (1.0 - q)
         s["off"] = s["on"] - self.hysteresis * (s["on"] - med)
         s["alarm"] = s["on"] + 0.5 * (1.0 - s["on"])
-        s["warm"] = []
 
     def process_one(self, reading: Reading) -> Score:
         """Score, update the alert state, learn unless protected; returns the Score
@@ -81,21 +120,42 @@ class ThresholdFilter:
         score = self.detector.score(reading)
         s["seen"] += 1
         if s["on"] is None:
-            s["warm"].append(score.value)
-            self.detector.learn_one(reading)
+            self._learn(reading, score.value)
             if s["seen"] >= self.warmup:
                 self._calibrate()
             return score
         high = score.value >= s["on"]
         self._step(high, score.value < s["off"])
-        guard = self.protect and (high or s["state"]) and s["guarded"] < self.max_protect
-        s["guarded"] = s["guarded"] + 1 if guard else 0
-        if not guard:
-            self.detector.learn_one(reading)
+        if self._guard(high):
+            s["guarded"] += 1
+            self.detector.observe_one(reading)
+        else:
+            s["guarded"] = 0
+            self._learn(reading, score.value)
         if not s["state"]:
+            s["adopt"] = False
             return score
         sev = ALARM if score.value >= s["alarm"] else WARNING
         return replace(score, flagged=True, severity=sev)
+
+    def _guard(self, high: bool) -> bool:
+        """Protect this reading from learning? (see the module docstring)."""
+        s = self._s
+        if not self.protect or not (high or s["state"]) or s["adopt"]:
+            return False
+        if s["guarded"] >= self.max_protect:
+            s["adopt"] = True
+            return False
+        return True
+
+    def _learn(self, reading: Reading, value: float) -> None:
+        s = self._s
+        self.detector.learn_one(reading)
+        if s["state"] or s["seen"] <= self.settle:
+            return
+        self._hist.add(value)
+        if s["on"] is not None and s["seen"] % self.every == 0:
+            self._calibrate()
 
     def _step(self, high: bool, low: bool) -> None:
         s = self._s
@@ -108,9 +168,11 @@ class ThresholdFilter:
 
     def state(self) -> dict:
         """JSON-ready state: calibration, alert state and the detector's state."""
-        return {"filter": dict(self._s, warm=list(self._s["warm"])), "detector": self.detector.state()}
+        return {"filter": dict(self._s), "hist": list(self._hist.counts),
+                "detector": self.detector.state()}
 
     def load_state(self, state: dict) -> None:
         """Restore what :meth:`state` returned."""
-        self._s = dict(state["filter"], warm=list(state["filter"]["warm"]))
+        self._s = dict(state["filter"])
+        self._hist = ScoreHistogram(list(state["hist"]))
         self.detector.load_state(state["detector"])

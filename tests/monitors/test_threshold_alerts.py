@@ -35,18 +35,20 @@ def feed(filt, values, t0=0):
 
 
 def calibrated(**kw):
-    # warm-up scores 0.0..0.1 -> q(0.995)=0.1, on = 0.1 + 0.3 * 0.9 = 0.37, median 0.05,
-    # off = 0.37 - 0.5 * (0.37 - 0.05) = 0.21, alarm = 0.37 + 0.5 * 0.63 = 0.685
-    f = ThresholdFilter(Echo(), warmup=101, **kw)
+    # warm-up scores 0.0..0.1 in histogram bins of width 0.02 in -ln(1 - s):
+    # q(0.995) = 0.1 -> bin edge 1 - e^-0.12 = 0.11308; median 0.05 -> edge 1 - e^-0.06 = 0.05824;
+    # on = 0.11308 + 0.2 * (1 - 0.11308) = 0.29046, off = on - 0.5 * (on - 0.05824) = 0.17435,
+    # alarm = on + 0.5 * (1 - on) = 0.64523
+    f = ThresholdFilter(Echo(), warmup=101, settle=0, **kw)
     feed(f, [i / 1000 for i in range(101)])
     return f
 
 
 def test_calibration_from_warmup():
     f = calibrated()
-    assert f.on == pytest.approx(0.37)
-    assert f._s["off"] == pytest.approx(0.21)
-    assert f._s["alarm"] == pytest.approx(0.685)
+    assert f.on == pytest.approx(0.29046, abs=1e-5)
+    assert f._s["off"] == pytest.approx(0.17435, abs=1e-5)
+    assert f._s["alarm"] == pytest.approx(0.64523, abs=1e-5)
 
 
 def test_min_duration_ignores_short_bursts():
@@ -57,8 +59,8 @@ def test_min_duration_ignores_short_bursts():
 
 def test_hysteresis_keeps_alert_until_below_off_threshold():
     f = calibrated(min_on=1, min_off=2)
-    # 0.3 is below on (0.37) but above off (0.21): stays in alert; two readings below off close it
-    assert feed(f, [0.5, 0.3, 0.3, 0.1, 0.3, 0.1, 0.1, 0.3], 200) == \
+    # 0.25 is below on (0.29) but above off (0.17): stays in alert; two readings below off close it
+    assert feed(f, [0.5, 0.25, 0.25, 0.1, 0.25, 0.1, 0.1, 0.25], 200) == \
         [True, True, True, True, True, True, False, False]
 
 
