@@ -3,7 +3,7 @@
 >>> make_detector("zscore", alpha=0.01).alpha
 0.01
 >>> sorted(DETECTORS)
-['cusum', 'gaussian', 'mahalanobis', 'zscore']
+['auto', 'gaussian', 'mahalanobis', 'zscore']
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from __future__ import annotations
 from knowledge_base.errors import ConfigError
 
 from .base import BaseDetector
-from .cusum import ContextualCusum
+from .auto import AutoDetector
 from .gaussian import WindowedGaussian
 from .mahalanobis import Mahalanobis
 from .zscore import RobustZScore
 
 DETECTORS: dict[str, type[BaseDetector]] = {
+    "auto": AutoDetector,
     "zscore": RobustZScore,
     "mahalanobis": Mahalanobis,
-    "cusum": ContextualCusum,
     "gaussian": WindowedGaussian,
 }
-DEFAULT_DETECTOR = "zscore"
+# The contextual CUSUM that was here was removed: on every trace its sums sat
+# at their cap on normal data (score 0.962 everywhere, NAB 0), because CUSUM
+# assumes independent residuals and plant signals' residuals from a
+# time-of-day baseline stay on one side for hours (load steps, thermal lag).
+DEFAULT_DETECTOR = "auto"
 
 
 def make_detector(name: str = DEFAULT_DETECTOR, **params) -> BaseDetector:

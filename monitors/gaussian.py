@@ -41,9 +41,9 @@ class WindowedGaussian(UnivariateDetector):
                 worst = max(worst, 0.5 * math.erfc(-self._z(st, x, 0.0) / math.sqrt(2)))
         return worst
 
-    # state: [mean, std, window values, step buffer]
+    # state: [mean, std, window values, step buffer, sum, sum of squares]
     def _new(self, x: float, ts: float) -> list:
-        return [x, 1e-6, [x], []]
+        return [x, 1e-6, [x], [], x, x * x]
 
     def _z(self, st: list, x: float, ts: float) -> float:
         return abs(x - st[0]) / st[1]
@@ -51,7 +51,14 @@ class WindowedGaussian(UnivariateDetector):
     def _learn(self, st: list, x: float, ts: float) -> None:
         win, buf = st[2], st[3]
         if len(win) < self.window:
+            # filling: running sums, O(1) per value (a full re-sum here made
+            # the first `window` values cost O(window) each)
             win.append(x)
+            st[4] += x
+            st[5] += x * x
+            n = len(win)
+            mean = st[4] / n
+            var = max(st[5] / n - mean * mean, 0.0)
         else:
             buf.append(x)
             if len(buf) < self.step:
@@ -59,6 +66,9 @@ class WindowedGaussian(UnivariateDetector):
             del win[: self.step]
             win.extend(buf)
             buf.clear()
-        mean = sum(win) / len(win)
-        std = math.sqrt(sum((v - mean) ** 2 for v in win) / len(win))
-        st[0], st[1] = mean, std or 1e-6
+            # full: exact re-sum once per step (amortised window/step per value)
+            n = len(win)
+            mean = sum(win) / n
+            var = sum((v - mean) ** 2 for v in win) / n
+            st[4], st[5] = mean * n, sum(v * v for v in win)
+        st[0], st[1] = mean, math.sqrt(var) or 1e-6

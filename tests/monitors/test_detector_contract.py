@@ -18,8 +18,7 @@ pytestmark = pytest.mark.unit
 PARAMS = {
     "zscore": {"warmup": 20},
     "mahalanobis": {"warmup": 20},
-    # the contextual detector is told the load cycle of this stream (2*pi*50 minutes)
-    "cusum": {"warmup": 20, "period": 2 * math.pi * 50 * 60, "buckets": 12},
+    "auto": {"multi": {"warmup": 20}, "single": {"warmup": 20}},
     "gaussian": {"window": 200, "step": 10},
 }
 

@@ -87,7 +87,7 @@ def test_run_csv_then_list_alerts_and_eval(tmp_path):
     res = CliRunner().invoke(monitor, ["run", "--source", f"csv:{streams / 'pump_P-1.csv'}",
                                        "--kb", str(kb), "--warmup", "1000"])
     assert res.exit_code == 0, res.output
-    assert (kb / "monitor_state" / "zscore.json").exists() and (kb / "alerts.sqlite").exists()
+    assert (kb / "monitor_state" / "auto.json").exists() and (kb / "alerts.sqlite").exists()
     listed = CliRunner().invoke(monitor, ["alerts", "--kb", str(kb), "--asset", "P-1", "--json"])
     alerts = json.loads(listed.output)
     assert alerts and all(a["asset"] == "P-1" for a in alerts)
@@ -107,7 +107,7 @@ def test_mqtt_round_trip(mosquitto, tmp_path):
     src = MqttSource(host, port, "plant/#")
     pub = MqttPublisher(host, port)
     store = AlertStore(tmp_path)
-    mon = Monitor(filter_params={"warmup": 100, "min_on": 2}, params={"warmup": 10}, store=store, sinks=[pub])
+    mon = Monitor(filter_params={"warmup": 100, "min_on": 2}, params={"single": {"warmup": 10}}, store=store, sinks=[pub])
     worker = threading.Thread(target=mon.run, args=(src,), daemon=True)
     worker.start()
 
