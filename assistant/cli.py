@@ -58,11 +58,13 @@ def eval_group() -> None:
 def _mount() -> None:
     from ingest.cli import ingest_command
 
+    from .commands import ask_command, search_command
+
     main.add_command(ingest_command)
-    try:
-        from monitors.cli import eval_monitors, monitor
-    except ImportError:  # monitors not installed in this build
-        return
+    main.add_command(search_command)
+    main.add_command(ask_command)
+    from monitors.cli import eval_monitors, monitor
+
     main.add_command(monitor)
     eval_group.add_command(eval_monitors, "monitors")
 

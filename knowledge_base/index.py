@@ -230,6 +230,34 @@ class SqliteIndex:
              " GROUP BY c.id ORDER BY hits DESC, n ASC, c.rowid ASC LIMIT ?")
         return [tuple(r) for r in self._db.execute(q, [*codes, *params, k])]
 
+    def term_count(self, term: str) -> int:
+        """How many chunks contain ``term`` (stemmed like the index)."""
+        q = '"' + term.replace('"', '""') + '"'
+        return self._db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (q,)).fetchone()[0]
+
+    def section_chunks(self, file_path: str, section: Sequence[str], kind: str | None = None) -> list[Chunk]:
+        """Chunks of one file under exactly this heading path, in order."""
+        q = f"SELECT {_CHUNK_COLS} FROM chunks WHERE file_path=? AND section=?"
+        params: list = [file_path, json.dumps(list(section))]
+        if kind:
+            q += " AND kind=?"
+            params.append(kind)
+        return [_chunk(r) for r in self._db.execute(q + " ORDER BY ordinal", params)]
+
+    def numbered_section_chunks(self, file_path: str, number: str, kind: str | None = None) -> list[Chunk]:
+        """Chunks of one file under the heading numbered ``number`` ("5.3")."""
+        q = f"SELECT {_CHUNK_COLS} FROM chunks WHERE file_path=? AND section LIKE ?"
+        params: list = [file_path, f'%"{number} %"]']
+        if kind:
+            q += " AND kind=?"
+            params.append(kind)
+        return [_chunk(r) for r in self._db.execute(q + " ORDER BY ordinal", params)]
+
+    def asset_models(self) -> list[tuple[str, str | None]]:
+        """(asset id, equipment model) of every work order that names an asset."""
+        return self._db.execute(
+            "SELECT asset_id, equipment_model FROM work_orders WHERE asset_id IS NOT NULL").fetchall()
+
     def known_codes(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT DISTINCT code FROM chunk_codes")}
 

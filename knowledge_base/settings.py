@@ -60,10 +60,31 @@ class Settings(BaseSettings):
     code_patterns: tuple[str, ...] = DEFAULT_CODE_PATTERNS
     code_ignore: str = DEFAULT_CODE_IGNORE
 
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".faultdesk")
+    """Folder for assembled model files and other local data."""
+    asset_register: Path | None = None
+    """CSV with asset_id,equipment_model; adds to the assets known from work orders."""
+
+    llm: str = "local"
+    """Answer backend: ``local`` (llama.cpp GGUF), ``openai`` (compatible server) or ``extractive``."""
+    llm_model_path: Path | None = None
+    """GGUF for ``local``; unset = the embedded Qwen2.5-Coder-0.5B-Instruct from PyPI."""
+    llm_threads: int | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    answer_sources: int = 4
+    """Sources shown to the generator (each costs ~1 s of prompt reading on the 0.5B model)."""
+    answer_max_tokens: int = 200
+
+    abstain_threshold: float = 0.65
+    abstain_coverage_weight: float = 0.2
+    """Calibrated on the development gold set; see assistant/abstain.py."""
+
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
 
-    @field_validator("kb", mode="before")
+    @field_validator("kb", "data_dir", mode="before")
     @classmethod
     def _expand(cls, v: object) -> object:
         return Path(v).expanduser() if isinstance(v, (str, Path)) else v

@@ -54,7 +54,7 @@ class WorkOrder:
         if self.asset_id:
             parts.append(f"asset {self.asset_id}" + (f" ({self.equipment_model})" if self.equipment_model else ""))
         if self.timestamp:
-            parts.append(f"date {self.timestamp}")
+            parts.append(f"date {self.timestamp}{_month_words(self.timestamp)}")
         if self.fault_code:
             parts.append(f"fault code {self.fault_code}")
         for label, value in (("symptom", self.symptom), ("cause", self.cause), ("action", self.action)):
@@ -64,6 +64,19 @@ class WorkOrder:
             parts.append(f"downtime {self.downtime_h:g} h")
         parts.extend(f"{k}: {v}" for k, v in self.extra if v)
         return "; ".join(parts) + "."
+
+
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
+def _month_words(iso: str) -> str:
+    """" (November 2025)" for an ISO date, so "in November 2025" finds it."""
+    try:
+        year, month = int(iso[:4]), int(iso[5:7])
+    except ValueError:
+        return ""
+    return f" ({_MONTHS[month - 1]} {year})" if 1 <= month <= 12 and iso[4:5] == "-" else ""
 
 
 @dataclass(frozen=True)

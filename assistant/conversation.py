@@ -1,0 +1,36 @@
+"""Follow-up questions: rewrite the retrieval query from earlier turns.
+
+"and if that doesn't help?" retrieves nothing useful on its own. A question
+that leans on the conversation (short, or with a pronoun or "again"/"else"/
+"instead", and no fault code or asset of its own) is retrieved together
+with the previous user question; the generator still sees the question as
+asked. Deterministic and instant: no model call.
+
+>>> rewrite("and if that doesn't help?", ["P-3 shows E-104, what do I check first?"])
+"P-3 shows E-104, what do I check first? and if that doesn't help?"
+>>> rewrite("What does ALARM:9 mean?", ["P-3 shows E-104"])
+'What does ALARM:9 mean?'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_LEANS = re.compile(r"\b(it|that|this|those|these|them|there|again|else|instead|also|then|next|"
+                    r"same|other|another|one)\b|^(and|but|so|what if|what about|how about)\b", re.I)
+_ANCHOR = re.compile(r"\b([A-Z]{1,5}[-:\s]?\d{1,4}|ALARM|ERR)\b")
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    if _ANCHOR.search(q):
+        return False
+    return len(q.split()) <= 6 or bool(_LEANS.search(q))
+
+
+def rewrite(question: str, history: Sequence[str]) -> str:
+    """The retrieval query for ``question`` given earlier user questions."""
+    if not history or not is_follow_up(question):
+        return question
+    return f"{history[-1].strip()} {question.strip()}"

@@ -1,0 +1,190 @@
+"""The assistant: question -> retrieval -> (abstain | generate) -> cited answer.
+
+One Python API for every front end: :meth:`Assistant.stream` yields
+:class:`Token` events as text is produced and ends with :class:`Done`
+carrying the :class:`Answer`; :meth:`Assistant.ask` returns the Answer.
+
+Token events are provisional: generated text is verified against the
+sources after generation, and ``Done.answer.answer`` is the authoritative
+text (front ends replace what they streamed with it).
+
+Order of work for one question:
+
+1. a follow-up is rewritten with the previous turn (``conversation``);
+2. hybrid retrieval, scoped to the asset when one is named or selected;
+3. the abstention rule (``abstain``) may answer "not found" and list the
+   closest documents instead of guessing;
+4. the top sources are numbered [1]..[k] and given to the generator (or the
+   extractive composer); if the local model cannot load, the extractive
+   composer answers and a notice says so;
+5. citation markers are resolved to sources, dangling ones dropped;
+6. safety warnings of the procedures used are appended, verbatim and cited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+from knowledge_base.errors import ModelError
+from knowledge_base.index import SqliteIndex
+from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
+from knowledge_base.types import PROCEDURE, Chunk
+
+from . import safety
+from .abstain import Abstainer
+from .citations import resolve
+from .conversation import rewrite
+from .extractive import compose
+from .grounding import verify
+from .llm.base import LLM
+from .prompt import build_messages, compact
+from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
+
+Event = Token | Done
+
+
+class Assistant:
+    """Answers troubleshooting questions from the knowledge base.
+
+    ``llm`` None means the extractive backend.
+    """
+
+    def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
+                 backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
+                 notice: str | None = None) -> None:
+        self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
+        self.notices: tuple[str, ...] = (notice,) if notice else ()
+        self.backend = backend if llm is not None else "extractive"
+        self.n_sources, self.max_tokens = sources, max_tokens
+
+    @property
+    def index(self) -> SqliteIndex:
+        return self.retriever.store.index
+
+    def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """The complete answer (consumes :meth:`stream`)."""
+        for event in self.stream(question, asset, history):
+            if isinstance(event, Done):
+                return event.answer
+        raise RuntimeError("answer stream ended without a result")  # pragma: no cover
+
+    def stream(self, question: str, asset: str | None = None,
+               history: Sequence[str] = ()) -> Iterator[Event]:
+        """Token events, then Done. ``history``: earlier turns' retrieval
+        queries (``Answer.retrieval_query``), oldest first."""
+        t0 = time.perf_counter()
+        query = rewrite(question, history)
+        retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
+        timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        ev = self.abstainer.evidence(query, retrieval, self.retriever.matcher.find(query))
+        if self.abstainer.should_abstain(ev):
+            text = _abstain_text(ev, retrieval)
+            yield Token(text)
+            yield Done(Answer(question, text, (), True, self.backend, timings | _zero(), self.notices, query))
+            return
+        chunks = self._with_procedure([h.chunk for h in retrieval.hits[: self.n_sources]])
+        sources = [Source(str(i), c, compact(c)) for i, c in enumerate(chunks, 1)]
+        yield from self._answer(question, query, retrieval, sources, timings, t0)
+
+    def _answer(self, question, query, retrieval: Retrieval, sources: list[Source],
+                timings: dict, t0: float) -> Iterator[Event]:
+        notices: list[str] = list(self.notices)
+        backend, parts, first = self.backend, [], None
+        g0 = time.perf_counter()
+        try:
+            for piece in self._generate(question, retrieval, sources):
+                first = first or time.perf_counter()
+                parts.append(piece)
+                yield Token(piece)
+        except ModelError as exc:
+            if parts:
+                raise
+            notices.append(f"The {backend} model is unavailable ({exc}); answered extractively from the sources.")
+            backend = "extractive"
+        gen_done = time.perf_counter()
+        text, used, note = self._final_text("".join(parts).strip(), backend, question, retrieval, sources)
+        notices += [note] if note else []
+        by_label = {s.label: s for s in sources}
+        tail = self._safety([by_label[u] for u in used], sources, by_label, text)
+        if tail:
+            yield Token("\n\n" + tail)
+            text = f"{text}\n\n{tail}"
+            used = [u for u in by_label if u in used or f"[{u}]" in tail]
+        timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
+                    "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
+        cites = tuple(Citation.of(by_label[u]) for u in used)
+        yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
+
+    def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
+                    sources: list[Source]) -> tuple[str, list[str], str | None]:
+        """(verified answer text, cited labels in order, a notice or None).
+
+        Generated text is checked sentence by sentence (``grounding``); when
+        nothing verifiable is left, or the model claims the sources do not
+        answer although retrieval found strong evidence, the extractive
+        composer answers instead.
+        """
+        labels = {s.label for s in sources}
+        if backend == "extractive":
+            return (*resolve(raw or compose(question, retrieval.codes, sources), labels), None)
+        if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
+            return (*resolve(compose(question, retrieval.codes, sources), labels),
+                    "The model found no answer in the documents; the most relevant passages are quoted instead.")
+        g = verify(raw, sources, question)
+        if not any(s.ok and s.labels for s in g.sentences):
+            return (*resolve(compose(question, retrieval.codes, sources), labels),
+                    "The generated answer could not be verified against the sources; "
+                    "the most relevant passages are quoted instead.")
+        text, used = resolve(g.text, labels)
+        note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
+        return text, used, note
+
+    def _with_procedure(self, chunks: list[Chunk]) -> list[Chunk]:
+        """When the best passage sits in a section whose numbered procedure
+        did not make the cut, swap the procedure in for the last source: the
+        steps are what an engineer needs."""
+        top = chunks[0] if chunks else None
+        if top is None or top.kind == PROCEDURE or not top.section or any(c.kind == PROCEDURE for c in chunks):
+            return chunks
+        procs = self.index.section_chunks(top.source, top.section, PROCEDURE)
+        if not procs:
+            return chunks
+        return [*chunks[:1], procs[0], *chunks[1:-1]] if len(chunks) >= self.n_sources else [*chunks[:1], procs[0], *chunks[1:]]
+
+    def _generate(self, question: str, retrieval: Retrieval, sources: list[Source]) -> Iterator[str]:
+        """Provisional text pieces; the extractive backend composes in one piece."""
+        if self.llm is None:
+            yield resolve(compose(question, retrieval.codes, sources), {s.label for s in sources})[0]
+            return
+        yield from self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens)
+
+    def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],
+                text: str) -> str:
+        warnings = safety.warnings_for(self.index, [s.chunk for s in cited])
+        if not warnings:
+            return ""
+        known = {s.chunk.id: s.label for s in sources}
+        for w in warnings:
+            if w.id not in known:
+                label = str(len(by_label) + 1)
+                by_label[label] = Source(label, w, w.text)
+                known[w.id] = label
+        return safety.quote_block(warnings, known, text)
+
+
+def _zero() -> dict:
+    return {"generate_ms": 0.0, "first_token_ms": 0.0}
+
+
+def _abstain_text(ev, retrieval: Retrieval) -> str:
+    reason = ""
+    if ev is not None and ev.unknown_codes and not ev.known_codes:
+        reason = f" The code {', '.join(ev.unknown_codes)} does not appear in the manuals or fault logs."
+    closest = []
+    for h in retrieval.hits[:3]:
+        c = h.chunk
+        where = c.source.rsplit("/", 1)[-1] + (f" p.{c.page}" if c.page else "")
+        closest.append(f"{where} ({c.section[-1] if c.section else c.title})")
+    tail = (" Closest documents: " + "; ".join(closest) + ".") if closest else ""
+    return NOT_FOUND + reason + tail

@@ -1,0 +1,102 @@
+"""The ``extractive`` backend: an answer composed from the evidence itself.
+
+No generative model: the fault-table row of a named code gives its meaning,
+likely cause and remedy (the first check first), a procedure's numbered
+steps follow, and otherwise the best passage is quoted. Every sentence
+carries the label of the source it came from. Used when no LLM is wanted or
+the local model cannot load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge_base.types import PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER
+
+from .types import NOT_FOUND, Source
+
+_STEP = re.compile(r"^\s*\d{1,2}[.)]\s")
+
+
+def row_fields(text: str) -> dict[str, str]:
+    """{"Code": "E-104", "Remedy": "..."} from a "Key: value | Key: value" row."""
+    out = {}
+    for cell in text.split(" | "):
+        key, sep, val = cell.partition(": ")
+        if sep:
+            out[key.strip().lower()] = val.strip()
+    return out
+
+
+def _pick(fields: dict[str, str], *names: str) -> str:
+    for n in names:
+        for key, val in fields.items():
+            if n in key and val:
+                return val.rstrip(".")
+    return ""
+
+
+def _code_sentence(src: Source) -> str:
+    f = row_fields(src.chunk.text)
+    code = _pick(f, "code", "alarm", "fault") or "This code"
+    parts = [f"{code}: {_pick(f, 'description', 'meaning') or 'see the fault table'}"]
+    if remedy := _pick(f, "remedy", "action", "corrective"):
+        parts.append(f"First check: {remedy}")
+    if cause := _pick(f, "cause"):
+        parts.append(f"Possible cause: {cause}")
+    return ". ".join(parts) + f". [{src.label}]"
+
+
+def _procedure(src: Source, max_steps: int = 6) -> str:
+    lines = [ln.strip() for ln in src.chunk.text.splitlines() if ln.strip()]
+    steps = [ln for ln in lines if _STEP.match(ln)][:max_steps]
+    title = src.chunk.section[-1] if src.chunk.section else "Procedure"
+    body = "\n".join(steps) if steps else " ".join(lines)[:400]
+    return f"Procedure {title} [{src.label}]:\n{body}"
+
+
+def _passage(src: Source, sentences: int = 2) -> str:
+    text = " ".join(src.chunk.text.split())
+    parts = re.split(r"(?<=[.!?])\s+", text)
+    return " ".join(parts[:sentences]) + f" [{src.label}]"
+
+
+def _work_order(src: Source) -> str:
+    return f"Past work order: {' '.join(src.chunk.text.split())} [{src.label}]"
+
+
+def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> str:
+    """The extractive answer for ``question`` from ``sources`` (best first).
+
+    The best source leads (a warning is quoted whole, a work order given
+    whole, a passage by its first sentences); the fault-table rows of named
+    codes come first of all; the first procedure and a similar past work
+    order follow when they are among the sources.
+    """
+    if not sources:
+        return NOT_FOUND
+    out: list[str] = []
+    done: set[str] = set()
+
+    def add(src: Source, text: str) -> None:
+        if src.label not in done:
+            done.add(src.label)
+            out.append(text)
+
+    for s in [s for s in sources if s.chunk.kind == TABLE_ROW and set(codes) & set(s.chunk.fault_codes)][:2]:
+        add(s, _code_sentence(s))
+    top = sources[0]
+    if top.chunk.kind == WARNING:
+        add(top, f"{' '.join(top.chunk.text.split())} [{top.label}]")
+    elif top.chunk.kind == WORK_ORDER:
+        add(top, _work_order(top))
+    elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
+        add(top, _passage(top) if top.chunk.kind != PROCEDURE else _procedure(top))
+    proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
+    if proc is not None:
+        add(proc, _procedure(proc))
+    wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
+    if wo is not None:
+        add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
+    return "\n".join(out)

@@ -1,0 +1,56 @@
+"""Build the assistant (and its retriever) from the settings object."""
+
+from __future__ import annotations
+
+from knowledge_base.assets import AssetResolver
+from knowledge_base.codes import CodeMatcher
+from knowledge_base.embedder import make_embedder
+from knowledge_base.errors import ConfigError, ModelError
+from knowledge_base.retrieval import HybridRetriever
+from knowledge_base.settings import Settings
+from knowledge_base.store import Store, open_store
+
+from .abstain import Abstainer
+from .core import Assistant
+from .llm import LocalLLM, make_llm
+from .llm.base import LLM
+
+LLM_KINDS = ("local", "openai", "extractive")
+
+
+def build_retriever(settings: Settings, store: Store | None = None) -> HybridRetriever:
+    store = store or open_store(settings)
+    assets = AssetResolver.from_store(store.index, settings.asset_register)
+    return HybridRetriever(store, make_embedder(settings.embedder, settings.embed_batch_size),
+                           CodeMatcher(settings.code_patterns, settings.code_ignore), assets)
+
+
+def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
+    """(the LLM or None for extractive, a notice when the wanted one is unavailable)."""
+    if kind not in LLM_KINDS:
+        raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(LLM_KINDS)}")
+    if kind == "extractive":
+        return None, None
+    try:
+        if kind == "local":
+            if settings.llm_model_path is None:
+                from .llm.models import default_model_path
+
+                path = default_model_path(settings.data_dir)
+            else:
+                path = settings.llm_model_path
+            return LocalLLM(path, n_threads=settings.llm_threads), None
+        return make_llm(kind, base_url=settings.llm_base_url, model=settings.llm_model,
+                        api_key=settings.llm_api_key), None
+    except ModelError as exc:
+        return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
+
+
+def build_assistant(settings: Settings, llm: str | None = None, store: Store | None = None) -> Assistant:
+    """The assistant over ``settings.kb`` with backend ``llm`` (default ``settings.llm``)."""
+    kind = llm or settings.llm
+    retriever = build_retriever(settings, store)
+    model, notice = build_llm(settings, kind)
+    abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight)
+    return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
+                     settings.answer_max_tokens, notice)

@@ -1,0 +1,73 @@
+"""The gold question format and what counts as a relevant hit.
+
+One JSON object per line (see knowledge_base/samples/gold/README.md):
+``{"id", "question", "category", "expected": [{"source", "page", "anchor"}],
+"expected_codes", "answer_contains", "asset"}``. A hit is relevant to an
+expected entry when its file name equals ``source`` and, for paged sources,
+its page equals ``page``; for unpaged ones (work-order logs) the ``anchor``
+(a WO id) must be in the hit's text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge_base.errors import ConfigError
+from knowledge_base.types import Chunk
+
+
+@dataclass(frozen=True)
+class Expected:
+    source: str
+    page: int | None
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    question: str
+    category: str
+    expected: tuple[Expected, ...]
+    expected_codes: tuple[str, ...] = ()
+    answer_contains: tuple[str, ...] = ()
+    asset: str | None = None
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expected)
+
+
+def load_gold(path: str | Path) -> list[GoldQuestion]:
+    """Read a gold JSONL file; ConfigError names the line of a bad entry."""
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read gold file: {exc.strerror or exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(GoldQuestion(
+                d["id"], d["question"], d.get("category", "uncategorised"),
+                tuple(Expected(e["source"], e.get("page"), e.get("anchor", "")) for e in d.get("expected", [])),
+                tuple(d.get("expected_codes", [])), tuple(d.get("answer_contains", [])), d.get("asset")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{path}:{n}: bad gold entry: {exc}") from exc
+    return out
+
+
+def is_relevant(chunk: Chunk, expected: Expected) -> bool:
+    if Path(chunk.source).name != expected.source:
+        return False
+    if expected.page is not None:
+        return chunk.page == expected.page
+    return not expected.anchor or expected.anchor.lower() in chunk.text.lower()
+
+
+def relevant_any(chunk: Chunk, q: GoldQuestion) -> bool:
+    return any(is_relevant(chunk, e) for e in q.expected)

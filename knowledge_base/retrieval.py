@@ -1,0 +1,168 @@
+"""Hybrid retrieval: an exact fault-code lane, BM25 and dense search, fused.
+
+Each lane ranks up to ``lane_k`` chunks; reciprocal-rank fusion adds
+``weight / (rrf_k + rank)`` per lane. The code lane only speaks when the
+question names a fault code; it ranks the fault-table row that defines the
+code first, then procedures and warnings that carry it, then work orders.
+When the question names a known asset (``P-3``) or an equipment model, the
+chunks of that model are preferred (a multiplicative boost, not a filter, so
+a general safety rule elsewhere can still surface); explicit ``filters``
+restrict every lane.
+
+>>> from knowledge_base.types import Chunk, Hit
+>>> a, b = Chunk("a", "x", "s"), Chunk("b", "y", "s")
+>>> [h.chunk.id for h in rrf({"bm25": [Hit(a, 3.0), Hit(b, 1.0)], "dense": [Hit(b, .9)]}, {"bm25": 1, "dense": 1})]
+['b', 'a']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from .assets import AssetResolver
+from .codes import CodeMatcher
+from .embedder import Embedder
+from .store import Store
+from .types import FAULT_LOG, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
+
+MODES = ("hybrid", "bm25", "dense", "code")
+_KIND_ORDER = {TABLE_ROW: 0, PROCEDURE: 1, WARNING: 2, WORK_ORDER: 4}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to retrieve. ``asset`` scopes the question to one asset (as the
+    UI's asset selector does); ``filters`` keys: equipment_model, asset_id,
+    doc_type, source, kind."""
+
+    text: str
+    k: int = 10
+    mode: str = "hybrid"
+    asset: str | None = None
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked hits plus what the retriever understood of the question."""
+
+    hits: tuple[Hit, ...]
+    codes: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+    model: str | None = None
+    lanes: Mapping[str, tuple[Hit, ...]] = field(default_factory=dict)
+    ms: float = 0.0
+
+
+def rrf(lanes: Mapping[str, Sequence[Hit]], weights: Mapping[str, float], rrf_k: int = 60) -> list[Hit]:
+    """Reciprocal-rank fusion of several ranked lists of hits."""
+    score: dict[str, float] = {}
+    first: dict[str, Hit] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    for lane, hits in lanes.items():
+        w = weights.get(lane, 1.0)
+        for rank, hit in enumerate(hits, 1):
+            cid = hit.chunk.id
+            score[cid] = score.get(cid, 0.0) + w / (rrf_k + rank)
+            first.setdefault(cid, hit)
+            ranks.setdefault(cid, {})[lane] = rank
+    order = sorted(score, key=lambda c: -score[c])
+    return [Hit(first[c].chunk, score[c], "hybrid", ranks[c]) for c in order]
+
+
+class HybridRetriever:
+    """Code lane + BM25 + dense, fused by weighted RRF, model-aware."""
+
+    def __init__(self, store: Store, embedder: Embedder, matcher: CodeMatcher | None = None,
+                 assets: AssetResolver | None = None, lane_k: int = 50, rrf_k: int = 60,
+                 weights: Mapping[str, float] | None = None, model_boost: float = 1.5) -> None:
+        self.store, self.embedder = store, embedder
+        self.matcher = matcher or CodeMatcher()
+        self.assets = assets if assets is not None else AssetResolver.from_store(store.index)
+        self.lane_k, self.rrf_k, self.model_boost = lane_k, rrf_k, model_boost
+        self.weights = dict(weights or {"code": 2.0, "bm25": 1.0, "dense": 1.0})
+        self._known_codes = store.index.known_codes()
+        self._models = {m for m in self.assets.assets().values() if m}
+
+    def question_codes(self, text: str) -> tuple[str, ...]:
+        """Codes in a loosely typed question that the knowledge base knows,
+        plus strictly written ones it does not (so "E-999" finds nothing)."""
+        strict = set(self.matcher.find(text))
+        return tuple(c for c in self.matcher.find(text, lenient=True)
+                     if c in self._known_codes or c in strict)
+
+    def retrieve(self, query: Query) -> Retrieval:
+        t0 = time.perf_counter()
+        if query.mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {query.mode!r}; use one of {', '.join(MODES)}")
+        codes = self.question_codes(query.text)
+        assets = ((self.assets.canonical(query.asset) or query.asset,) if query.asset else ()) + \
+            self.assets.find(query.text)
+        assets = tuple(dict.fromkeys(assets))
+        model = self._model_of(query.text, assets)
+        where = dict(query.filters) or None
+        lanes: dict[str, list[Hit]] = {}
+        if query.mode in ("hybrid", "code") and codes:
+            lanes["code"] = self._code_lane(codes, where, model)
+        if query.mode in ("hybrid", "bm25"):
+            lanes["bm25"] = self.store.keyword_search(query.text, self.lane_k, where, extra_terms=codes)
+        if query.mode in ("hybrid", "dense"):
+            lanes["dense"] = self.store.dense_search(self.embedder.embed(query.text), self.lane_k, where)
+        if query.mode == "hybrid":
+            fused = rrf(lanes, self.weights, self.rrf_k)
+        else:
+            fused = list(lanes.get(query.mode, []))
+        if model and self.model_boost != 1.0:
+            fused = self._prefer(fused, model, assets)
+        if query.mode == "hybrid" and lanes.get("code"):
+            fused = _pin_definitions(fused, lanes["code"], codes)
+        return Retrieval(tuple(fused[:query.k]), codes, assets, model,
+                         {k: tuple(v) for k, v in lanes.items()}, (time.perf_counter() - t0) * 1000)
+
+    def _model_of(self, text: str, assets: tuple[str, ...]) -> str | None:
+        for a in assets:
+            if m := self.assets.model(a):
+                return m
+        low = text.lower()
+        return next((m for m in sorted(self._models) if m.lower() in low), None)
+
+    def _code_lane(self, codes, where, model) -> list[Hit]:
+        rows = self.store.index.code_matches(list(codes), self.lane_k * 4, where)
+        chunks = self.store.index.chunks([r[0] for r in rows])
+
+        def key(r):
+            c = chunks[r[0]]
+            head = set(self.matcher.find(c.text.split("|")[0], lenient=True))
+            return (-r[1], c.equipment_model != model if model else 0, _KIND_ORDER.get(r[3], 3),
+                    not head & set(codes), r[2])
+
+        ranked = sorted((r for r in rows if r[0] in chunks), key=key)[: self.lane_k]
+        return [Hit(chunks[r[0]], float(r[1]), "code") for r in ranked]
+
+    def _prefer(self, hits: list[Hit], model: str, assets: tuple[str, ...]) -> list[Hit]:
+        def boosted(h: Hit) -> float:
+            c = h.chunk
+            same = c.equipment_model == model
+            if c.doc_type == FAULT_LOG and assets:
+                same = c.asset_id in assets
+            return h.score * (self.model_boost if same else 1.0)
+
+        return sorted((replace(h, score=boosted(h)) for h in hits), key=lambda h: -h.score)
+
+
+def _pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[str]) -> list[Hit]:
+    """Put the best code-lane hit of each named code first: an exact code
+    match outranks any similarity, so the row that defines the code leads."""
+    pins: list[str] = []
+    for code in codes:
+        best = next((h for h in code_hits if code in h.chunk.fault_codes), None)
+        if best is not None and best.chunk.id not in pins:
+            pins.append(best.chunk.id)
+    if not pins:
+        return fused
+    top = max((h.score for h in fused), default=1.0)
+    by_id = {h.chunk.id: h for h in fused}
+    pinned = [replace(by_id[c], score=top + len(pins) - i) for i, c in enumerate(pins) if c in by_id]
+    return pinned + [h for h in fused if h.chunk.id not in pins]
