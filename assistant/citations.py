@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-_MARKER = re.compile(r"\[\s*((?:[AW]?\d{1,3})(?:\s*[,;]\s*[AW]?\d{1,3})*)\s*\]")
+_MARKER = re.compile(r"\[\s*((?:[AW]?\d{1,3})(?:\s*[,;]\s*[AW]?\d{1,3})*)\s*\]", re.I)
 
 
 def resolve(text: str, labels: Collection[str]) -> tuple[str, list[str]]:

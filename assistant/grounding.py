@@ -37,7 +37,7 @@ from .types import Source
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.:-][a-z0-9]+)*")
-_MARK = re.compile(r"\[([AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*)\]")
+_MARK = re.compile(r"\[([AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*)\]", re.I)
 _NEG = re.compile(r"\b(never|not|no|cannot|can't|don't|do not|must not|mustn't|nor)\b|n't\b", re.I)
 
 
@@ -103,7 +103,7 @@ def verify(answer: str, sources: Sequence[Source], question: str, min_support: f
             continue
         support = len(words & allowed) / len(words)
         best = max(src_sents, key=lambda t: len(words & t[2]), default=None)
-        given = tuple(dict.fromkeys(m for m in marks if m in labels))
+        given = tuple(dict.fromkeys(m.upper() for m in marks if m.upper() in labels))
         if support < min_support:
             out.append(Sentence(text, given, False, f"support {support:.2f}"))
             continue

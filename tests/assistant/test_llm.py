@@ -317,14 +317,6 @@ def test_local_load_failure_names_the_file(tmp_path):
 
 # --------------------------------------------------------------------------- real model (slow)
 @pytest.fixture(scope="module")
-def qwen_path():
-    """The real default model, assembled once into the test model cache."""
-    pytest.importorskip("llama_cpp")
-    cache = os.environ.get("FAULTDESK_TEST_MODEL_CACHE", "~/.cache/faultdesk")
-    return models.default_model_path(Path(cache).expanduser())
-
-
-@pytest.fixture(scope="module")
 def qwen(qwen_path):
     return LocalLLM(qwen_path, n_ctx=2048)
 
