@@ -10,8 +10,11 @@ APT_PACKAGES := mosquitto
 
 .PHONY: demo test install sysdeps kb samples bench clean
 
-demo: install sysdeps kb  ## install, build the sample knowledge base, run a sample question
+QUESTION ?= Pump P-3 shows E-104 and rattles, what do I check first?
+
+demo: install sysdeps kb  ## install, build the sample knowledge base, answer a sample question
 	$(BIN)/faultdesk kb stats --kb $(KB)
+	$(BIN)/faultdesk ask "$(QUESTION)" --kb $(KB)
 
 test: install sysdeps     ## install, then run every test (unit, integration, slow)
 	$(BIN)/python -m pytest
@@ -38,8 +41,11 @@ kb: install               ## (re)build the sample knowledge base, idempotently
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build
 
-bench: install
+bench: install            ## every benchmark; each prints its figures and its baseline
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/query.py
+	$(BIN)/python benchmarks/llm.py
+	$(BIN)/python benchmarks/monitors.py
 
 clean:
 	rm -rf $(VENV) .faultdesk
