@@ -67,6 +67,10 @@ def _mount() -> None:
 
     main.add_command(monitor)
     eval_group.add_command(eval_monitors, "monitors")
+    from .eval_commands import COMMANDS as EVAL_COMMANDS
+
+    for name, command in EVAL_COMMANDS.items():
+        eval_group.add_command(command, name)
 
 
 _mount()

@@ -1,0 +1,137 @@
+"""``faultdesk eval retrieval | answers | calibrate``: thin click front ends
+over ``assistant.evaluate``. Every report names the gold file it ran on."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from knowledge_base.errors import FaultdeskError
+from knowledge_base.retrieval import MODES
+from knowledge_base.settings import get_settings
+
+from . import evaluate as ev
+from .factory import LLM_KINDS, build_assistant, build_retriever
+from .gold import load_gold
+
+_GOLD = click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Gold questions (JSONL), e.g. knowledge_base/samples/gold/questions.jsonl.")
+_KB = click.option("--kb", type=click.Path(file_okay=False))
+
+
+def _fmt(x: float | None, pct: bool = False) -> str:
+    return "  n/a" if x is None else (f"{100 * x:5.1f}%" if pct else f"{x:.3f}")
+
+
+def _header(gold_path: str, gold: list, settings) -> str:
+    oos = sum(1 for q in gold if not q.in_scope)
+    return (f"gold: {gold_path} ({len(gold)} questions, {len(gold) - oos} in scope, {oos} out of scope)\n"
+            f"kb: {settings.kb}  embedder: {settings.embedder}")
+
+
+@click.command("retrieval")
+@_GOLD
+@_KB
+@click.option("--json", "as_json", is_flag=True)
+def eval_retrieval(gold_path, kb, as_json) -> None:
+    """Recall@1/5/10, MRR and nDCG@10 per retrieval mode, recall@5 per category."""
+    settings = get_settings().with_kb(kb)
+    try:
+        gold = load_gold(gold_path)
+        rows = ev.rank_questions(build_retriever(settings), gold)
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    by_mode = ev.group(rows, lambda r: r.mode)
+    table = {m: asdict(ev.summarise(by_mode.get(m, []))) for m in MODES}
+    cats = {c: {m: ev.recall_at([r.rank for r in rs if r.mode == m], 5) for m in MODES}
+            for c, rs in ev.group(rows, lambda r: r.category).items()}
+    counts = {c: len(rs) // len(MODES) for c, rs in ev.group(rows, lambda r: r.category).items()}
+    top3 = {m: [r.code_top3 for r in by_mode.get(m, []) if r.code_top3 is not None] for m in MODES}
+    if as_json:
+        click.echo(json.dumps({"gold": gold_path, "kb": str(settings.kb), "modes": table,
+                               "recall5_by_category": cats, "category_n": counts,
+                               "code_lookup_top3": {m: ev.share(sum(v), len(v)) for m, v in top3.items()}}))
+        return
+    click.echo(_header(gold_path, gold, settings) + "  (out-of-scope questions are not in these figures)")
+    click.echo(f"\n{'mode':8} {'recall@1':>9} {'recall@5':>9} {'recall@10':>9} {'MRR':>7} {'nDCG@10':>8}")
+    for m, t in table.items():
+        click.echo(f"{m:8} {t['recall1']:9.3f} {t['recall5']:9.3f} {t['recall10']:9.3f} "
+                   f"{t['mrr']:7.3f} {t['ndcg10']:8.3f}")
+    click.echo(f"\nrecall@5 per category\n{'category':12} {'n':>3} " + " ".join(f"{m:>7}" for m in MODES))
+    for c, per in cats.items():
+        click.echo(f"{c:12} {counts[c]:3d} " + " ".join(f"{per[m]:7.3f}" for m in MODES))
+    click.echo("\ncode_lookup: right chunk (expected page, carries the code) in the top 3")
+    click.echo("  " + "   ".join(f"{m} {sum(v)}/{len(v)}" for m, v in top3.items()))
+
+
+def _print_row(r: ev.AnswerRow) -> None:
+    flag = "abstained" if r.abstained else f"cited {r.cited_relevant}/{r.cited}"
+    click.echo(f"  {r.qid:6} {r.category:12} {flag:12} contains={r.contains}  "
+               f"first {r.timings['first_token_ms']:.0f} ms  total {r.timings['total_ms']:.0f} ms", err=True)
+
+
+@click.command("answers")
+@_GOLD
+@_KB
+@click.option("--llm", type=click.Choice(LLM_KINDS), help="Answer backend (default $FAULTDESK_LLM or local).")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_answers(gold_path, kb, llm, limit, as_json) -> None:
+    """Citation precision, answer-contains rate, abstention rates, latency."""
+    settings = get_settings().with_kb(kb)
+    try:
+        gold = load_gold(gold_path)[:limit]
+        assistant = build_assistant(settings, llm)
+        rows = ev.run_answers(assistant, gold, None if as_json else _print_row)
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    m = ev.answer_metrics(rows)
+    backends = {b: sum(1 for r in rows if r.backend == b) for b in sorted({r.backend for r in rows})}
+    if as_json:
+        click.echo(json.dumps({"gold": gold_path, "kb": str(settings.kb), "llm": llm or settings.llm,
+                               "answered_by": backends, "notices": list(assistant.notices), **m}))
+        return
+    click.echo(_header(gold_path, gold, settings) + f"\nllm: {llm or settings.llm}  answered by: "
+               + ", ".join(f"{b} {n}" for b, n in backends.items()))
+    for n in assistant.notices:
+        click.echo(f"note: {n}")
+    click.echo(f"citation precision (in-scope answered): {_fmt(m['citation_precision'], True)}\n"
+               f"answer contains expected phrases: {_fmt(m['contains_rate'], True)} of in-scope "
+               f"({_fmt(m['contains_rate_answered'], True)} of those answered)\n"
+               f"abstained: out-of-scope {_fmt(m['abstain_oos'], True)}   "
+               f"in-scope {_fmt(m['abstain_in_scope'], True)}")
+    for name, lat in m["latency"].items():
+        click.echo(f"{name:15} p50 {lat['p50']:8.0f}   p95 {lat['p95']:8.0f}   (n={lat['n']})")
+
+
+@click.command("calibrate")
+@_GOLD
+@_KB
+@click.option("--coverage-weight", type=float, help="Default: the abstain_coverage_weight setting.")
+def eval_calibrate(gold_path, kb, coverage_weight) -> None:
+    """Choose the abstention threshold on a development gold set (prints it, writes nothing)."""
+    settings = get_settings().with_kb(kb)
+    weight = settings.abstain_coverage_weight if coverage_weight is None else coverage_weight
+    if "heldout" in Path(gold_path).name:
+        click.echo("warning: calibrating on the held-out set spends it; use the development set", err=True)
+    try:
+        gold = load_gold(gold_path)
+        evidence = ev.collect_evidence(build_assistant(settings, "extractive"), gold)
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    best = ev.calibrate(evidence, weight)
+    now = ev.rates(evidence, settings.abstain_threshold, weight)
+    click.echo(_header(gold_path, gold, settings) + f"\ncoverage weight: {weight}")
+    for label, c in (("current", now), ("chosen ", best)):
+        click.echo(f"{label} threshold {c.threshold:.3f}: abstains on {_fmt(c.oos_abstained, True)} of "
+                   f"{c.n_oos} out-of-scope, {_fmt(c.in_scope_abstained, True)} of {c.n_in_scope} in-scope")
+    click.echo(f"to use it: export FAULTDESK_ABSTAIN_THRESHOLD={best.threshold:.3f}"
+               + (f" FAULTDESK_ABSTAIN_COVERAGE_WEIGHT={weight}"
+                  if weight != settings.abstain_coverage_weight else "")
+               + "  (or put it in .env); settings are not changed by this command")
+
+
+COMMANDS = {"retrieval": eval_retrieval, "answers": eval_answers, "calibrate": eval_calibrate}
