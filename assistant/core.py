@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from knowledge_base.errors import ModelError
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
-from knowledge_base.types import PROCEDURE, Chunk
+from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
 
 from . import safety
 from .abstain import Abstainer
@@ -83,7 +83,7 @@ class Assistant:
             yield Token(text)
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(), self.notices, query))
             return
-        chunks = self._with_procedure([h.chunk for h in retrieval.hits[: self.n_sources]])
+        chunks = self._select([h.chunk for h in retrieval.hits])
         sources = [Source(str(i), c, compact(c)) for i, c in enumerate(chunks, 1)]
         yield from self._answer(question, query, retrieval, sources, timings, t0)
 
@@ -140,17 +140,37 @@ class Assistant:
         note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
         return text, used, note
 
-    def _with_procedure(self, chunks: list[Chunk]) -> list[Chunk]:
-        """When the best passage sits in a section whose numbered procedure
-        did not make the cut, swap the procedure in for the last source: the
-        steps are what an engineer needs."""
-        top = chunks[0] if chunks else None
-        if top is None or top.kind == PROCEDURE or not top.section or any(c.kind == PROCEDURE for c in chunks):
-            return chunks
-        procs = self.index.section_chunks(top.source, top.section, PROCEDURE)
-        if not procs:
-            return chunks
-        return [*chunks[:1], procs[0], *chunks[1:-1]] if len(chunks) >= self.n_sources else [*chunks[:1], procs[0], *chunks[1:]]
+    def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
+        """The chunks to number as sources, best first.
+
+        The best hit leads. If it is a fault-table row whose remedy points at
+        a procedure ("check alignment (5.2)"), or a passage in a section
+        that has a numbered procedure, that procedure comes second: the
+        steps are what an engineer needs. Work orders are capped at two
+        unless the best hit is one (a history question), so similar past
+        faults do not crowd out the manual.
+        """
+        if not hits:
+            return []
+        top, chosen = hits[0], [hits[0]]
+        for proc in self._procedures_for(top)[:1]:
+            chosen.append(proc)
+        cap = self.n_sources if top.kind == WORK_ORDER else 2
+        for c in hits[1:]:
+            if len(chosen) >= self.n_sources:
+                break
+            if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):
+                continue
+            chosen.append(c)
+        return chosen
+
+    def _procedures_for(self, top: Chunk) -> list[Chunk]:
+        if top.kind == TABLE_ROW:
+            return [p for n in safety.referenced_sections(top.text)
+                    for p in self.index.numbered_section_chunks(top.source, n, PROCEDURE)][:1]
+        if top.kind in (TEXT, WARNING) and top.section:
+            return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
+        return []
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source]) -> Iterator[str]:
         """Provisional text pieces; the extractive backend composes in one piece."""
