@@ -172,6 +172,9 @@ class Ingestor:
             return Failure(key, f"{path}: cannot read: {exc.strerror or exc}")
         except FaultdeskError as exc:
             return Failure(key, f"{path}: {exc}")
+        except Exception as exc:  # a bug must cost one file, not silently end the batch
+            return Failure(key, f"{path}: internal error while chunking: {type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())}")
 
     def _warm_embedder(self) -> None:
         """Load the model beside parsing, once, as soon as a file needs it."""

@@ -176,3 +176,19 @@ def test_cli_json_summary_and_exit_code(tmp_path, corpus, monkeypatch):
     out = json.loads(res.output)
     assert [Path(f["path"]).name for f in out["failed"]] == ["bad.pdf"] and out["unchanged"] == 3
     get_settings.cache_clear()
+
+
+def test_an_unexpected_error_costs_one_file_not_the_batch(store, corpus, monkeypatch):
+    from ingest.chunker import Chunker
+
+    real = Chunker.chunk
+
+    def flaky(self, doc, source, equipment_model=None):
+        if source.endswith("notes.txt"):
+            raise ValueError("boom\nsecond line")
+        return real(self, doc, source, equipment_model)
+
+    monkeypatch.setattr(Chunker, "chunk", flaky)
+    rep, _ = run(store, [corpus])
+    assert rep.added == 2 and len(rep.failed) == 1
+    assert rep.failed[0].error.endswith("internal error while chunking: ValueError: boom second line")
