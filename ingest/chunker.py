@@ -21,6 +21,7 @@ chunk keeps its id across runs (and its vector is never recomputed).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ class Chunker:
 
     def chunk(self, doc: ParsedDocument, source: str, equipment_model: str | None = None) -> Chunked:
         """Chunks of ``doc``; ``source`` is the catalog key (absolute path)."""
-        model = equipment_model or doc.equipment_model
+        model = equipment_model or doc.equipment_model or model_from_title(doc.title)
         if doc.doc_type == FAULT_LOG or doc.records:
             return self._records(doc, source, model)
         seen: dict[str, int] = {}
@@ -123,6 +124,22 @@ class Chunker:
             chunks.append(chunk)
             pairs.append((wo, cid))
         return Chunked(tuple(chunks), tuple(pairs))
+
+
+_MODEL_IN_TITLE = re.compile(r"\b([A-Z]{1,4}-?\d{1,5}[A-Z]{0,3}(?:/[A-Z0-9]+)?)\b")
+
+
+def model_from_title(title: str) -> str | None:
+    """An equipment-model id in a document title (letters, digits, an
+    optional hyphen), when the document has no "Model:" line.
+
+    >>> model_from_title("AquaMax CP-80S Centrifugal Pump - Service Manual")
+    'CP-80S'
+    >>> model_from_title("Vortair GA37 compressor"), model_from_title("General notes")
+    ('GA37', None)
+    """
+    m = _MODEL_IN_TITLE.search(title or "")
+    return m.group(1) if m else None
 
 
 def _with_model(wo: WorkOrder, model: str) -> WorkOrder:
