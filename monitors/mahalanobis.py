@@ -1,20 +1,32 @@
-"""Multivariate detector: Mahalanobis distance on an exponential window.
+"""Multivariate detector: Mahalanobis distance, short-term and against a slow reference.
 
 One asset's signals move together (current follows load, pressure follows
 speed); a fault often breaks that relationship before any single signal
-leaves its own range. This detector keeps an exponentially weighted mean
-vector and covariance matrix (O(d^2) floats per asset, constant in time) and
-scores the Mahalanobis distance of a smoothed reading from that mean.
+leaves its own range. This detector scores a smoothed reading's Mahalanobis
+distance with two exponentially weighted Gaussian models
+(:mod:`monitors.ewcov`, O(d^2) floats each, constant in time):
+
+- **short-term** (``alpha``, memory ~1,000 readings; level smoothed by
+  ``fast``): sudden surprises -- cavitation noise, belt slip.
+- **reference** (``ref_alpha``, memory ~10,000 readings and, before that,
+  the plain average of everything learned; level smoothed by ``ref_fast``):
+  a slow drift -- bearing wear, overheating over hours or days. The short
+  model follows such a drift (its mean lags a ramp by ``slope / alpha``
+  and its covariance widens into it), so its distance never grows; the
+  reference barely moves. It learns each reading with weight
+  ``min(1, (ref_clip / z_ref)^2)`` -- a level already far from the
+  reference hardly teaches it -- and, behind a threshold filter, not at
+  all from protected readings.
+
+The score is the larger of the two, each ``squash``-ed from the per-signal
+RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
+larger one into per-signal shares.
 
 Written here rather than wrapping river's ``HalfSpaceTrees``: HST needs
 features scaled into [0, 1] in advance, its state is pickle-only and several
-MB per stream, and it scores ~10x slower than this d x d solve in plain floats
-for the handful of signals a machine has.
-
-The default ``alpha`` (memory ~1,000 readings) and ``fast`` were picked by a
-grid on the tuning split only (first half of each synthetic trace); see
-``benchmarks/monitors.py``. A single-signal stream is better served by the
-robust z-score (the squared-deviation covariance is blown up by deep drops):
+MB per stream. The defaults were picked on the tuning split only (first half
+of each synthetic trace); see ``benchmarks/monitors.py``. A single-signal
+stream is better served by the robust z-score:
 :class:`~monitors.auto.AutoDetector` picks between the two.
 """
 
@@ -22,42 +34,25 @@ from __future__ import annotations
 
 import math
 
+from . import ewcov
 from .base import BaseDetector, squash
+from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
-
-
-def solve_psd(a: list[list[float]], b: list[float]) -> list[float]:
-    """Solve ``a x = b`` for a symmetric positive-definite ``a`` (Cholesky).
-
-    >>> solve_psd([[4.0, 2.0], [2.0, 3.0]], [2.0, 1.0])
-    [0.5, 0.0]
-    """
-    n = len(b)
-    low = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1):
-            s = a[i][j] - sum(low[i][k] * low[j][k] for k in range(j))
-            low[i][j] = math.sqrt(max(s, 1e-300)) if i == j else s / low[j][j]
-    y = [0.0] * n
-    for i in range(n):
-        y[i] = (b[i] - sum(low[i][k] * y[k] for k in range(i))) / low[i][i]
-    x = [0.0] * n
-    for i in reversed(range(n)):
-        x[i] = (y[i] - sum(low[k][i] * x[k] for k in range(i + 1, n))) / low[i][i]
-    return x
 
 
 class Mahalanobis(BaseDetector):
     """Exponentially weighted Mahalanobis distance over all signals of an asset.
 
-    ``alpha``: weight of mean / covariance updates; ``fast``: smoothing of the
-    scored reading; ``ridge``: shrinkage towards the diagonal (relative);
-    ``clip``: robust down-weighting of far readings when learning;
-    ``warmup``: readings before scoring; ``half``: per-signal RMS distance
-    that maps to score 0.5.
+    ``alpha`` / ``ref_alpha``: weights of the short-term / reference updates;
+    ``fast`` / ``ref_fast``: smoothing of the scored reading for each;
+    ``ridge``: shrinkage of correlations (relative); ``clip`` / ``ref_clip``:
+    robust down-weighting of far readings when learning; ``warmup`` /
+    ``ref_warmup``: readings before each model scores; ``half``: per-signal
+    RMS distance that maps to score 0.5; ``refresh``: readings between exact
+    re-inversions of the covariance (rank-one updates in between).
 
     >>> from monitors.types import Reading
-    >>> d = Mahalanobis(warmup=20, fast=1.0)
+    >>> d = Mahalanobis(warmup=20, fast=1.0, ref_warmup=20)
     >>> for i in range(300):  # current tracks load
     ...     load = (i % 10) / 10
     ...     d.learn_one(Reading("P", i, {"load": load, "amps": 5 + 10 * load + 0.01 * (i % 3)}))
@@ -70,75 +65,102 @@ class Mahalanobis(BaseDetector):
     name = "mahalanobis"
 
     def __init__(self, alpha: float = 0.001, fast: float = 0.1, ridge: float = 0.01,
-                 clip: float = 3.0, warmup: int = 100, half: float = 4.0) -> None:
+                 clip: float = 3.0, warmup: int = 100, half: float = 4.0,
+                 ref_alpha: float = 0.0001, ref_fast: float = 0.02, ref_clip: float = 1.0,
+                 ref_warmup: int = 500, refresh: int = 256) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
-        self._s = {"names": [], "n": 0, "mean": [], "cov": [], "level": []}
+        self.ref_alpha, self.ref_fast, self.ref_clip = ref_alpha, ref_fast, ref_clip
+        self.ref_warmup, self.refresh = ref_warmup, refresh
+        self._s = {"names": [], "short": None, "ref": None}
+        self._memo: tuple = (None, -1, None)
+
+    def load_state(self, state: dict) -> None:
+        super().load_state(state)
+        self._memo = (None, -1, None)
 
     def _vector(self, reading: Reading) -> tuple[list[int], list[float]]:
-        names = self._s["names"]
+        values = reading.values
+        if len(values) == len(self._s["names"]):
+            try:
+                return self._all, [values[n] for n in self._s["names"]]
+            except KeyError:
+                pass
         idx, xs = [], []
-        for i, name in enumerate(names):
-            x = reading.values.get(name)
+        for i, name in enumerate(self._s["names"]):
+            x = values.get(name)
             if x is not None:
                 idx.append(i)
                 xs.append(x)
         return idx, xs
 
-    def _terms(self, reading: Reading) -> tuple[list[int], list[float]]:
-        """Per-signal terms r_i * (S^-1 r)_i of the squared distance."""
+    @property
+    def _all(self) -> list[int]:
+        return list(range(len(self._s["names"])))
+
+    def _distances(self, reading: Reading) -> tuple:
+        """``(idx, xs, short terms, ref terms)``; terms are [] before a model's
+        warm-up. Memoised for the reading just scored (``learn_one`` follows)."""
         s = self._s
-        if s["n"] < self.warmup:
-            return [], []
-        idx, xs = self._vector(reading)
-        if not idx:
-            return [], []
-        f = self.fast
-        r = [s["level"][i] + f * (x - s["level"][i]) - s["mean"][i] for i, x in zip(idx, xs)]
-        cov = [[s["cov"][i][j] for j in idx] for i in idx]
-        for k in range(len(idx)):  # shrink correlations a little: keeps cov invertible
-            cov[k][k] = cov[k][k] * (1 + self.ridge) + 1e-12 + 1e-12 * abs(s["mean"][idx[k]])
-        sol = solve_psd(cov, r)
-        return idx, [max(ri * si, 0.0) for ri, si in zip(r, sol)]
+        short, ref = s["short"], s["ref"]
+        memo = self._memo
+        if memo[0] is reading and memo[1] == (short["n"] if short else -1):
+            return memo[2]
+        out: tuple = ([], [], [], [])
+        if short is not None:
+            idx, xs = self._vector(reading)
+            ts = tr = []
+            if idx and short["n"] >= self.warmup:
+                ts = ewcov.terms(short, idx, ewcov.residual(short, idx, xs, self.fast), self.ridge)
+            if idx and ref["n"] >= self.ref_warmup:
+                tr = ewcov.terms(ref, idx, ewcov.residual(ref, idx, xs, self.ref_fast), self.ridge)
+            out = (idx, xs, ts, tr)
+            self._memo = (reading, short["n"], out)
+        return out
 
     def score_one(self, reading: Reading) -> float:
-        idx, terms = self._terms(reading)
+        idx, _, ts, tr = self._distances(reading)
         if not idx:
             return 0.0
-        return squash(math.sqrt(sum(terms) / len(idx)), self.half)
+        k = len(idx)
+        return squash(math.sqrt(max(sum(ts), sum(tr)) / k), self.half)
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
-        idx, terms = self._terms(reading)
+        idx, _, ts, tr = self._distances(reading)
+        terms = tr if sum(tr) > sum(ts) else ts
         total = sum(terms) or 1.0
         pairs = ((self._s["names"][i], t / total) for i, t in zip(idx, terms))
         return tuple(sorted(pairs, key=lambda p: -p[1]))
 
     def observe_one(self, reading: Reading) -> None:
-        """Move the smoothed reading only (the mean and covariance stay)."""
-        level = self._s["level"]
-        for i, x in zip(*self._vector(reading)):
-            level[i] += self.fast * (x - level[i])
+        """Move the smoothed readings only (means and covariances stay)."""
+        s = self._s
+        self._memo = (None, -1, None)
+        if s["short"] is not None:
+            idx, xs = self._vector(reading)
+            ewcov.observe(s["short"], idx, xs, self.fast)
+            ewcov.observe(s["ref"], idx, xs, self.ref_fast)
 
     def learn_one(self, reading: Reading) -> None:
         s = self._s
-        if not s["names"]:
+        if s["short"] is None:
             s["names"] = sorted(reading.values)
             x0 = [reading.values[n] for n in s["names"]]
-            s["mean"], s["level"] = list(x0), list(x0)
-            s["cov"] = [[0.0] * len(x0) for _ in x0]
-        idx, xs = self._vector(reading)
-        weight = 1.0
-        if s["n"] >= self.warmup and idx:
-            _, terms = self._terms(reading)
-            d2 = sum(terms) / len(idx)
-            weight = min(1.0, self.clip * self.clip / d2) if d2 > 0 else 1.0
-        s["n"] += 1
-        a = max(self.alpha, 1.0 / s["n"]) * weight
-        mean, cov, level = s["mean"], s["cov"], s["level"]
-        diff = [x - mean[i] for i, x in zip(idx, xs)]
-        for p, i in enumerate(idx):
-            mean[i] += a * diff[p]
-            level[i] += self.fast * (xs[p] - level[i])
-            for q, j in enumerate(idx):
-                cov[i][j] = (1 - a) * (cov[i][j] + a * diff[p] * diff[q])
+            s["short"], s["ref"] = ewcov.new_model(x0), ewcov.new_model(x0)
+        idx, xs, ts, tr = self._distances(reading)
+        if not idx:
+            idx, xs = self._vector(reading)
+        k = len(idx) or 1
+        self._step(s["short"], idx, xs, self.alpha, self.clip, sum(ts) / k, self.fast, self.warmup)
+        self._step(s["ref"], idx, xs, self.ref_alpha, self.ref_clip, sum(tr) / k, self.ref_fast,
+                   self.ref_warmup)
+        self._memo = (None, -1, None)
+
+    def _step(self, m: dict, idx: list[int], xs: list[float], alpha: float, clip: float,
+              d2: float, fast: float, warmup: int) -> None:
+        weight = min(1.0, clip * clip / d2) if d2 > 0 else 1.0
+        a = max(alpha, 1.0 / (m["n"] + 1)) * weight
+        ewcov.learn(m, idx, xs, a, fast, self.ridge, self.refresh)
+        if m["n"] == warmup or (m["prec"] is None and m["n"] > warmup):
+            ewcov.anchor(m, self.ridge)

@@ -2,17 +2,26 @@
 
 It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
 
-- **Running calibration.** Every score of a reading the detector learned
-  goes into a fixed-size histogram (:class:`ScoreHistogram`, O(1) state).
-  The on-threshold sits ``gap`` of the way from the ``quantile`` of those
-  scores to 1.0, the off-threshold ``hysteresis`` of the way back down to
-  their median, the alarm level half way from the on-threshold to 1.0.
-  The first ``settle`` readings (the detector's own start-up transient,
-  when its scale is still being learned) are not counted; thresholds are
-  first set after ``warmup`` readings and re-read from the histogram every
-  ``every`` readings after that, so a week of normal operation -- weekends,
-  shift changes -- shapes them, not the first day alone. Alerting readings
-  are never counted, and no threshold is set by hand or from labels.
+- **Calibration.** Scores of readings the detector learned (not alerting,
+  past the first ``settle`` readings -- the detector's own start-up
+  transient) are collected. The on-threshold sits ``gap`` of the way from
+  a high level ``q`` of those scores to 1.0, the off-threshold
+  ``hysteresis`` of the way back down to their median, the alarm level half
+  way from the on-threshold to 1.0. Thresholds are first set after
+  ``warmup`` readings, with ``q`` the ``quantile`` of a fixed-size score
+  histogram (:class:`ScoreHistogram`). Later, learned scores are cut into
+  blocks of ``block`` readings and ``q`` becomes the **median of the last
+  ``blocks`` block maxima** (once there are three). A week of normal
+  operation -- weekends, shift changes -- still shapes the thresholds, but
+  an incipient slow drift cannot: while it stays below the on-threshold
+  its scores are learned, and with a plain running quantile they pushed
+  the threshold up ahead of the drift until it never crossed (the
+  bearing-wear trace did exactly that). A drift lifts the maxima of the
+  few blocks it spans, and the median ignores them until it has lasted
+  longer than half the remembered blocks. Readings the filter *adopts*
+  (see Protection) count in the blocks too, so a lasting new operating
+  point does raise the thresholds. No threshold is set by hand or from
+  labels.
 - **Minimum duration.** The stream enters the alert state after ``min_on``
   consecutive readings at or above the on-threshold and leaves it after
   ``min_off`` consecutive readings below the off-threshold.
@@ -88,14 +97,16 @@ class ThresholdFilter:
     def __init__(self, detector: BaseDetector, warmup: int = 1000, quantile: float = 0.995,
                  gap: float = 0.2, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
                  protect: bool = True, max_protect: int = 500, settle: int | None = None,
-                 every: int = 100) -> None:
+                 every: int = 100, block: int | None = None, blocks: int = 24) -> None:
         self.detector, self.warmup, self.quantile, self.gap = detector, warmup, quantile, gap
         self.hysteresis, self.min_on, self.min_off, self.protect = hysteresis, min_on, min_off, protect
-        self.max_protect, self.every = max_protect, every
+        self.max_protect, self.every, self.blocks = max_protect, every, blocks
         self.settle = warmup // 2 if settle is None else settle
+        self.block = max(1, warmup // 2) if block is None else block
         self._hist = ScoreHistogram()
         self._s = {"seen": 0, "on": None, "off": None, "alarm": None, "state": False,
-                   "above": 0, "below": 0, "guarded": 0, "adopt": False}
+                   "above": 0, "below": 0, "guarded": 0, "adopt": False,
+                   "bmax": 0.0, "bn": 0, "maxima": []}
 
     @property
     def on(self) -> float | None:
@@ -108,7 +119,9 @@ class ThresholdFilter:
 
     def _calibrate(self) -> None:
         s, h = self._s, self._hist
-        q, med = h.quantile(self.quantile), h.quantile(0.5)
+        maxima = sorted(s["maxima"])
+        q = maxima[len(maxima) // 2] if len(maxima) >= 3 else h.quantile(self.quantile)
+        med = h.quantile(0.5)
         s["on"] = q + self.gap * (1.0 - q)
         s["off"] = s["on"] - self.hysteresis * (s["on"] - med)
         s["alarm"] = s["on"] + 0.5 * (1.0 - s["on"])
@@ -151,11 +164,24 @@ class ThresholdFilter:
     def _learn(self, reading: Reading, value: float) -> None:
         s = self._s
         self.detector.learn_one(reading)
-        if s["state"] or s["seen"] <= self.settle:
+        if s["seen"] <= self.settle or (s["state"] and not s["adopt"]):
+            return
+        self._block(value)  # adopted readings too: a lasting new normal moves the maxima
+        if s["state"]:
             return
         self._hist.add(value)
         if s["on"] is not None and s["seen"] % self.every == 0:
             self._calibrate()
+
+    def _block(self, value: float) -> None:
+        """Track the maximum of the current block of learned scores."""
+        s = self._s
+        s["bmax"], s["bn"] = max(s["bmax"], value), s["bn"] + 1
+        if s["bn"] >= self.block:
+            s["maxima"] = (s["maxima"] + [s["bmax"]])[-self.blocks:]
+            s["bmax"], s["bn"] = 0.0, 0
+            if s["on"] is not None:
+                self._calibrate()
 
     def _step(self, high: bool, low: bool) -> None:
         s = self._s
@@ -174,5 +200,6 @@ class ThresholdFilter:
     def load_state(self, state: dict) -> None:
         """Restore what :meth:`state` returned."""
         self._s = dict(state["filter"])
+        self._s["maxima"] = list(self._s["maxima"])
         self._hist = ScoreHistogram(list(state["hist"]))
         self.detector.load_state(state["detector"])

@@ -51,11 +51,12 @@ def test_lasting_shift_is_adopted_after_max_protect():
 
 def test_thresholds_keep_calibrating_after_warmup():
     # The warm-up sees a quiet stream; later normal operation has a cycle.
-    # The running histogram raises the threshold instead of alerting forever.
+    # Once the cycle has filled more than half the remembered blocks, the
+    # median of block maxima raises the threshold instead of alerting forever.
     rng = random.Random(5)
     rs = [Reading("A", i * 60.0, {"v": 10 + rng.gauss(0, 0.2) + (2 * math.sin(i / 100) if i >= 1000 else 0)})
           for i in range(4000)]
-    f = ThresholdFilter(RobustZScore(warmup=10), warmup=500, settle=100, max_protect=100)
+    f = ThresholdFilter(RobustZScore(warmup=10), warmup=500, settle=100, max_protect=100, blocks=8)
     for r in rs[:1000]:
         f.process_one(r)
     first = f.on
