@@ -128,6 +128,8 @@ def eval_calibrate(gold_path, kb, coverage_weight) -> None:
     for label, c in (("current", now), ("chosen ", best)):
         click.echo(f"{label} threshold {c.threshold:.3f}: abstains on {_fmt(c.oos_abstained, True)} of "
                    f"{c.n_oos} out-of-scope, {_fmt(c.in_scope_abstained, True)} of {c.n_in_scope} in-scope")
+    click.echo(f"any threshold above {best.tied[0]:.3f} and up to {best.tied[1]:.3f} scores as well "
+               "(scores observed on this gold set)")
     click.echo(f"to use it: export FAULTDESK_ABSTAIN_THRESHOLD={best.threshold:.3f}"
                + (f" FAULTDESK_ABSTAIN_COVERAGE_WEIGHT={weight}"
                   if weight != settings.abstain_coverage_weight else "")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge_base.codes import normalize_code
 from knowledge_base.retrieval import MODES, Query
@@ -200,6 +200,7 @@ class Calibration:
     in_scope_abstained: float
     n_oos: int
     n_in_scope: int
+    tied: tuple[float, float] = (0.0, 0.0)  # any threshold in (lo, hi] scores as well
 
 
 def abstains(ev: Evidence, threshold: float, coverage_weight: float) -> bool:
@@ -225,8 +226,8 @@ def calibrate(evidence: Sequence[tuple[Evidence, bool]], coverage_weight: float)
     >>> ev = lambda s: Evidence((), (), s, 0.0, ())
     >>> data = [(ev(.3), False), (ev(.5), False), (ev(.6), True), (ev(.9), True)]
     >>> c = calibrate(data, 0.2)
-    >>> c.threshold, c.oos_abstained, c.in_scope_abstained
-    (0.55, 1.0, 0.0)
+    >>> c.threshold, c.oos_abstained, c.in_scope_abstained, c.tied
+    (0.55, 1.0, 0.0, (0.5, 0.6))
     """
     scores = sorted({round(e.score(coverage_weight), 6) for e, _ in evidence})
     cands = sorted({round((a + b) / 2, 3) for a, b in zip(scores, scores[1:])}
@@ -234,7 +235,9 @@ def calibrate(evidence: Sequence[tuple[Evidence, bool]], coverage_weight: float)
     results = [rates(evidence, t, coverage_weight) for t in cands]
     best = max(r.oos_abstained - r.in_scope_abstained for r in results)
     tied = [r for r in results if r.oos_abstained - r.in_scope_abstained == best]
-    return tied[len(tied) // 2]
+    lo = max((x for x in scores if x < tied[0].threshold), default=float("-inf"))
+    hi = min((x for x in scores if x >= tied[-1].threshold), default=float("inf"))
+    return replace(tied[len(tied) // 2], tied=(lo, hi))
 
 
 # -- runners: feed the metrics from the live API -------------------------------------

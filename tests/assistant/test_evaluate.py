@@ -104,7 +104,7 @@ def test_calibrate_maximises_oos_minus_in_scope_abstentions():
     data = [(evidence(.40), False), (evidence(.55), False), (evidence(.70), True), (evidence(.62), False),
             (evidence(.66), True), (evidence(.20, known=("E104",)), True), (evidence(.95, unknown=("E999",)), False)]
     c = ev.calibrate(data, 0.2)  # scores +0.1: OOS .5 .65 .72, in-scope .76 .80
-    assert c.threshold == pytest.approx(0.74)
+    assert c.threshold == pytest.approx(0.74) and c.tied == pytest.approx((0.72, 0.76))
     assert (c.oos_abstained, c.in_scope_abstained, c.n_oos, c.n_in_scope) == (1.0, 0.0, 4, 3)
     loose = ev.rates(data, 0.6, 0.2)
     assert (loose.oos_abstained, loose.in_scope_abstained) == (0.5, 0.0)  # only .5 and the unknown code
