@@ -59,9 +59,10 @@ def ask_command(question, kb, asset, llm, as_json) -> None:
     """Answer a troubleshooting question with citations to file and page."""
     try:
         assistant = build_assistant(get_settings().with_kb(kb), llm)
-        answer = None
+        answer, streamed = None, []
         for event in assistant.stream(question, asset):
             if isinstance(event, Token) and not as_json:
+                streamed.append(event.text)
                 click.echo(event.text, nl=False)
                 sys.stdout.flush()
             elif isinstance(event, Done):
@@ -72,6 +73,10 @@ def ask_command(question, kb, asset, llm, as_json) -> None:
         click.echo(json.dumps(answer.as_json()))
         return
     click.echo()
+    if " ".join(answer.answer.split()) != " ".join("".join(streamed).split()):
+        # streamed tokens are provisional; show what survived the grounding check
+        click.echo("\n--- checked against the sources ---")
+        click.echo(answer.answer)
     for n in answer.notices:
         click.echo(f"note: {n}", err=True)
     for c in answer.citations:

@@ -62,6 +62,16 @@ def _passage(src: Source, sentences: int = 2) -> str:
     return " ".join(parts[:sentences]) + f" [{src.label}]"
 
 
+def code_rows(codes: Sequence[str], sources: Sequence[Source], limit: int = 2) -> list[Source]:
+    """Fault-table rows among ``sources`` that carry one of ``codes``."""
+    return [s for s in sources if s.chunk.kind == TABLE_ROW and set(codes) & set(s.chunk.fault_codes)][:limit]
+
+
+def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
+    """The meaning / first check / cause line of each named code's row."""
+    return "\n".join(_code_sentence(s) for s in code_rows(codes, sources))
+
+
 def _work_order(src: Source) -> str:
     return f"Past work order: {' '.join(src.chunk.text.split())} [{src.label}]"
 
@@ -84,7 +94,7 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
             done.add(src.label)
             out.append(text)
 
-    for s in [s for s in sources if s.chunk.kind == TABLE_ROW and set(codes) & set(s.chunk.fault_codes)][:2]:
+    for s in code_rows(codes, sources):
         add(s, _code_sentence(s))
     top = sources[0]
     if top.chunk.kind == WARNING:

@@ -127,3 +127,11 @@ def test_stream_yields_tokens_then_one_done(retriever):
     assert len(events) > 3
     t = events[-1].answer.timings
     assert set(t) == {"retrieve_ms", "generate_ms", "first_token_ms"} and t["first_token_ms"] >= t["retrieve_ms"]
+
+
+def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
+    llm = ScriptedLLM("The pump vibrates because the drive-end bearing is worn.")
+    ans = make(retriever, llm).ask("E-104 on P-3, what now?")
+    first_line = ans.answer.splitlines()[0]
+    assert first_line.startswith("E-104: High bearing vibration") and "Check alignment (5.2)" in first_line
+    assert "drive-end bearing is worn" in ans.answer
