@@ -12,24 +12,43 @@ Sherman--Morrison in O(d^2), with no solve per reading::
 
     prec' = (prec - a (prec d)(prec d)^T / (1 + a d^T prec d)) / (1 - a)
 
-**Anchors.** Every ``refresh`` steps (and when a step touched only some
-signals) ``prec`` is recomputed by a Cholesky inverse of the *ridged*
-covariance, ``cov`` with its diagonal scaled by ``1 + ridge`` (shrinks the
-correlations a little, so two duplicate sensors stay invertible). That also
-wipes any round-off the rank-one steps accumulate. Between anchors the
-ridge decays with the covariance: by ``(1 - alpha) ** refresh``.
+**Anchors.** At the end of the warm-up, every ``refresh`` steps after it,
+and after a step that touched only some signals, ``prec`` is recomputed by
+a Cholesky inverse of the *ridged* covariance: its diagonal scaled by
+``1 + ridge`` (shrinks the correlations a little, so two duplicate
+sensors stay invertible). Between anchors the ridge term decays with the
+covariance, by the product ``decay`` of the ``(1 - a)`` factors.
+
+**No covariance per step.** Until the first anchor ``cov`` is updated
+directly. After it only ``prec`` is: ``cov`` and ``prec^-1`` obey the same
+affine recursion, so they differ by exactly ``decay * rdiag`` (the ridge
+added at the last anchor, decayed), and :func:`covariance` recovers the
+covariance from ``prec`` when an anchor or a reading with missing signals
+needs it. That halves the work of a step.
 """
 
 from __future__ import annotations
 
 import math
+from operator import mul
 
 
 def new_model(xs: list[float]) -> dict:
     """A model whose mean and level start at ``xs``; no precision until anchored."""
     d = len(xs)
     return {"n": 0, "mean": list(xs), "level": list(xs), "cov": [[0.0] * d for _ in xs],
-            "prec": None, "age": 0}
+            "prec": None, "age": 0, "decay": 1.0, "rdiag": [0.0] * d}
+
+
+def covariance(m: dict) -> list[list[float]]:
+    """The exponentially weighted covariance (recovered from ``prec`` after the
+    first anchor, see the module docstring)."""
+    if m["prec"] is None:
+        return m["cov"]
+    cov = inverse_psd(m["prec"])
+    for k, row in enumerate(cov):
+        row[k] -= m["decay"] * m["rdiag"][k]
+    return cov
 
 
 def ridged(cov: list[list[float]], mean: list[float], ridge: float) -> list[list[float]]:
@@ -80,60 +99,89 @@ def inverse_psd(a: list[list[float]]) -> list[list[float]]:
 
 def anchor(m: dict, ridge: float) -> None:
     """Recompute ``prec`` exactly from the ridged covariance."""
-    m["prec"] = inverse_psd(ridged(m["cov"], m["mean"], ridge))
-    m["age"] = 0
+    cov = covariance(m)
+    reg = ridged(cov, m["mean"], ridge)
+    m["prec"], m["cov"] = inverse_psd(reg), None
+    m["rdiag"] = [reg[k][k] - cov[k][k] for k in range(len(cov))]
+    m["decay"], m["age"] = 1.0, 0
 
 
 def quad(prec: list[list[float]], r: list[float]) -> tuple[float, list[float]]:
     """``(r^T P r, P r)``."""
-    pr = [sum(p * x for p, x in zip(row, r)) for row in prec]
-    return sum(a * b for a, b in zip(r, pr)), pr
+    pr = [sum(map(mul, row, r)) for row in prec]
+    return sum(map(mul, r, pr)), pr
 
 
 def residual(m: dict, idx: list[int], xs: list[float], fast: float) -> list[float]:
-    """The smoothed reading (level moved by ``fast`` towards ``xs``) minus the mean."""
+    """The smoothed reading (level moved by ``fast`` towards ``xs``) minus the
+    mean; with ``fast == 1`` exactly ``xs - mean``."""
     level, mean = m["level"], m["mean"]
+    if fast == 1.0:
+        return [x - mean[i] for i, x in zip(idx, xs)]
     return [level[i] + fast * (x - level[i]) - mean[i] for i, x in zip(idx, xs)]
 
 
-def terms(m: dict, idx: list[int], r: list[float], ridge: float) -> list[float]:
-    """Per-signal terms ``r_i (S^-1 r)_i`` of the squared distance; the precision
-    on the fast path, a solve on the sub-covariance when signals are missing."""
+def distance(m: dict, idx: list[int], r: list[float], ridge: float) -> tuple[float, list[float]]:
+    """``(r^T S^-1 r, S^-1 r)``: the precision on the fast path, a solve on the
+    sub-covariance when signals are missing."""
     if len(idx) == len(m["mean"]) and m["prec"] is not None:
-        _, pr = quad(m["prec"], r)
-    else:
-        sub = [[m["cov"][i][j] for j in idx] for i in idx]
-        pr = solve_psd(ridged(sub, [m["mean"][i] for i in idx], ridge), r)
-    return [max(a * b, 0.0) for a, b in zip(r, pr)]
+        return quad(m["prec"], r)
+    cov = covariance(m)
+    sub = [[cov[i][j] for j in idx] for i in idx]
+    pr = solve_psd(ridged(sub, [m["mean"][i] for i in idx], ridge), r)
+    return sum(map(mul, r, pr)), pr
+
+
+def terms(r: list[float], pr: list[float]) -> list[float]:
+    """Per-signal terms ``r_i (S^-1 r)_i`` of the squared distance (negatives as 0)."""
+    return [v if v > 0.0 else 0.0 for v in map(mul, r, pr)]
 
 
 def learn(m: dict, idx: list[int], xs: list[float], a: float, fast: float,
-          ridge: float, refresh: int) -> None:
+          ridge: float, refresh: int, pd: list[float] | None = None) -> None:
     """One weighted step (``a`` = weight of this reading) of mean, covariance,
-    precision and level."""
-    mean, cov, level = m["mean"], m["cov"], m["level"]
+    precision and level. ``pd``, if given, is ``prec (xs - mean)`` already
+    computed (the scored residual when ``fast == 1``)."""
+    mean, level, prec = m["mean"], m["level"], m["prec"]
     diff = [x - mean[i] for i, x in zip(idx, xs)]
     b = 1.0 - a
+    m["n"] += 1
+    if len(idx) < len(mean):
+        _learn_some(m, idx, xs, diff, a, fast, ridge)
+        return
+    m["mean"] = [u + a * v for u, v in zip(mean, diff)]
+    m["level"] = [u + fast * (x - u) for u, x in zip(level, xs)]
+    if prec is None:  # warm-up: the covariance itself
+        m["cov"] = [[b * (c + ad * v) for c, v in zip(row, diff)]
+                    for row, ad in zip(m["cov"], [a * v for v in diff])]
+        return
+    m["age"] += 1
+    m["decay"] *= b
+    if pd is None:
+        pd = [sum(map(mul, row, diff)) for row in prec]
+    dtp = sum(map(mul, diff, pd))
+    k, ib = a / (1.0 + a * dtp), 1.0 / b
+    m["prec"] = [[(u - kp * v) * ib for u, v in zip(row, pd)]
+                 for row, kp in zip(prec, [k * v for v in pd])]
+    if m["age"] >= refresh:
+        anchor(m, ridge)
+
+
+def _learn_some(m: dict, idx: list[int], xs: list[float], diff: list[float],
+                a: float, fast: float, ridge: float) -> None:
+    """A step on the signals ``idx`` only (a reading with missing signals):
+    on the covariance itself, re-anchored afterwards if it was anchored."""
+    mean, cov, level, b = m["mean"], covariance(m), m["level"], 1.0 - a
+    anchored, m["cov"] = m["prec"] is not None, cov
     for p, i in enumerate(idx):
         mean[i] += a * diff[p]
         level[i] += fast * (xs[p] - level[i])
         row, ad = cov[i], a * diff[p]
         for q, j in enumerate(idx):
             row[j] = b * (row[j] + ad * diff[q])
-    m["n"] += 1
-    prec = m["prec"]
-    if prec is None or b <= 0.0:
-        return
-    m["age"] += 1
-    if len(idx) < len(mean) or m["age"] >= refresh:
+    if anchored:
+        m["prec"] = None  # so that anchor() reads the covariance just updated
         anchor(m, ridge)
-        return
-    dtp, pd = quad(prec, diff)
-    k, ib = a / (1.0 + a * dtp), 1.0 / b
-    for i, row in enumerate(prec):
-        kp = k * pd[i]
-        for j, pj in enumerate(pd):
-            row[j] = (row[j] - kp * pj) * ib
 
 
 def observe(m: dict, idx: list[int], xs: list[float], fast: float) -> None:
