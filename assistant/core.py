@@ -35,7 +35,7 @@ from . import safety
 from .abstain import Abstainer
 from .citations import resolve
 from .conversation import rewrite
-from .extractive import code_facts, code_rows, compose
+from .extractive import code_facts, compose
 from .grounding import verify
 from .llm.base import LLM
 from .prompt import build_messages, compact
@@ -138,8 +138,8 @@ class Assistant:
                     "the most relevant passages are quoted instead.")
         text = g.text
         facts = code_facts(retrieval.codes, sources)
-        if facts and not all(f"[{r.label}]" in text for r in code_rows(retrieval.codes, sources)):
-            text = f"{facts}\n{text}"  # the exact fault-table facts lead a code question
+        if facts:
+            text = f"{facts}\n{text}"  # the exact fault-table facts always lead a code question
         text, used = resolve(text, labels)
         note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
         return text, used, note

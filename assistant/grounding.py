@@ -42,7 +42,7 @@ _NEG = re.compile(r"\b(never|not|no|cannot|can't|don't|do not|must not|mustn't|n
 
 
 def _stem(w: str) -> str:
-    for suf in ("ing", "ed", "es", "s"):
+    for suf in ("ions", "ion", "ing", "ed", "es", "s"):
         if len(w) > 4 and w.endswith(suf):
             return w[: -len(suf)]
     return w
