@@ -5,7 +5,8 @@ as a broken relationship -- discharge temperature high *for this current*,
 suction pressure low *for this flow* -- while each signal alone stays inside
 its daily range (on the sample compressor an overheating never leaves the
 range of the daily cycle). :class:`~monitors.mahalanobis.Mahalanobis` scores
-exactly that. A stream with a single signal has no relationships; there the
+exactly that, both as a short-term surprise and as a slow drift away from a
+reference model (bearing wear over days). A stream with a single signal has no relationships; there the
 robust EWMA z-score (:class:`~monitors.zscore.RobustZScore`) is used, whose
 median/MAD-style scale is not blown up by the deep drops a single
 temperature trace has.
