@@ -25,8 +25,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from knowledge_base.codes import CodeMatcher, normalize_code
 from knowledge_base.types import (FAULT_LOG, TEXT, WHOLE_KINDS, WORK_ORDER, Block, Chunk,
                                   ParsedDocument, WorkOrder)
@@ -55,9 +53,17 @@ class Chunker:
         self.matcher = matcher or CodeMatcher()
         self.target_chars = target_chars
         self.max_chars = max_chars
-        self._text_split = RecursiveCharacterTextSplitter(chunk_size=target_chars, chunk_overlap=80)
-        self._whole_split = RecursiveCharacterTextSplitter(
-            chunk_size=max_chars, chunk_overlap=0, separators=["\n\n", "\n", ". ", " ", ""])
+        self._splitters = None  # built on first use: importing LangChain costs ~0.2 s
+
+    def _split(self, text: str, whole: bool) -> list[str]:
+        if self._splitters is None:
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+            self._splitters = (
+                RecursiveCharacterTextSplitter(chunk_size=self.target_chars, chunk_overlap=80),
+                RecursiveCharacterTextSplitter(chunk_size=self.max_chars, chunk_overlap=0,
+                                               separators=["\n\n", "\n", ". ", " ", ""]))
+        return self._splitters[1 if whole else 0].split_text(text)
 
     def chunk(self, doc: ParsedDocument, source: str, equipment_model: str | None = None) -> Chunked:
         """Chunks of ``doc``; ``source`` is the catalog key (absolute path)."""
@@ -97,9 +103,9 @@ class Chunker:
 
     def _emit(self, text: str, block: Block) -> Iterator[tuple[str, Block]]:
         if block.kind in WHOLE_KINDS:
-            parts = [text] if len(text) <= self.max_chars else self._whole_split.split_text(text)
+            parts = [text] if len(text) <= self.max_chars else self._split(text, whole=True)
         else:
-            parts = [text] if len(text) <= self.target_chars else self._text_split.split_text(text)
+            parts = [text] if len(text) <= self.target_chars else self._split(text, whole=False)
         for part in parts:
             yield part, block
 

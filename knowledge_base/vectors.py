@@ -21,8 +21,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-
 from .errors import StoreError
 
 Metadata = Mapping[str, str | int | float | bool]
@@ -51,11 +49,13 @@ class MemoryVectorStore:
     """An in-process VectorStore over a numpy matrix (not persisted)."""
 
     def __init__(self) -> None:
-        self._vecs: dict[str, np.ndarray] = {}
+        self._vecs: dict = {}  # id -> unit numpy vector
         self._meta: dict[str, dict] = {}
-        self._matrix: tuple[list[str], np.ndarray] | None = None
+        self._matrix: tuple | None = None
 
     def upsert(self, ids, vectors, metadatas) -> None:
+        import numpy as np  # imported here: the CLI's start-up stays fast
+
         for i, v, m in zip(ids, vectors, metadatas, strict=True):
             arr = np.asarray(v, dtype=np.float32)
             self._vecs[i] = arr / (np.linalg.norm(arr) or 1.0)
@@ -73,6 +73,8 @@ class MemoryVectorStore:
         return {i: self._vecs[i].tolist() for i in keys}
 
     def query(self, vector, k, where=None) -> list[tuple[str, float]]:
+        import numpy as np
+
         if not self._vecs or k <= 0:
             return []
         if self._matrix is None:
