@@ -1,0 +1,230 @@
+"""Query benchmark: search latency at 10k / 100k chunks, answer latency, peak RSS.
+
+Search (in-process, warm): synthetic manual chunks (varied maintenance
+vocabulary, fault codes, six equipment models) are written through
+``Store.replace_file`` in files of 500 chunks, so the real SQLite FTS5, code
+lane and Chroma HNSW paths are exercised. **Their vectors are random unit
+vectors** (384 dims, seeded), not MiniLM embeddings: embedding 100k chunks
+would take about two hours. The query vector comes from the real MiniLM
+embedder; its time is inside the hybrid and dense figures and is also
+reported alone. Targets at 10k: hybrid p50 < 30 ms, p95 < 80 ms.
+
+Answers (a child process, so its peak RSS is that of a process holding the
+embedder and the local model, not the 100k store): ~12 in-scope questions of
+the development gold set on the real sample KB, one untimed warm-up question
+first, for ``extractive`` and ``local``. Targets for local: first token
+p50 < 3 s, whole answer p50 < 10 s.
+
+The load average is printed with each part: on a shared two-core machine,
+torch's two threads on busy cores slowed the query embedding from ~10 ms to
+~490 ms in one run, so figures taken under load are not the code's.
+
+    FAULTDESK_DATA_DIR=/tmp/fddata .venv/bin/python benchmarks/query.py [--kb SAMPLE_KB] [--queries 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._util import ROOT, ingest_json, run_measured  # noqa: E402
+
+MODELS = ("CP-80S", "RS-37E", "BD-500T", "HS-24K", "XR-9", "MX-12L")
+CODE_FORMS = ("E-{n}", "ALARM:{m}", "F00{m:02d}", "ERR {m}", "SP{n}")
+PARTS = ("drive-end bearing", "mechanical seal", "impeller", "coupling", "belt", "motor", "cooling fan",
+         "inlet valve", "oil filter", "pressure sensor", "gearbox", "spindle", "idler roller", "pulley",
+         "contactor", "fuse", "encoder", "shaft", "suction strainer", "thermostat", "tensioner")
+SYMPTOMS = ("vibration", "noise", "overheating", "leakage", "low pressure", "high current", "tripping",
+            "slipping", "misalignment", "wear", "cavitation", "stall", "drift", "chatter", "smoke")
+ACTIONS = ("check", "replace", "tighten", "clean", "lubricate", "regrease", "realign", "inspect",
+           "measure", "reset", "adjust", "calibrate", "drain", "flush", "torque")
+VALUES = ("20 g", "45 Nm", "0.3 bar", "6 mm", "80 C", "1500 rpm", "10 A", "2.5 h", "0.05 mm")
+GOLD = ROOT / "knowledge_base" / "samples" / "gold" / "questions.jsonl"
+
+
+def _code(rng: random.Random) -> str:
+    return rng.choice(CODE_FORMS).format(n=rng.randint(100, 399), m=rng.randint(1, 99))
+
+
+def chunk_text(rng: random.Random, model: str, code: str | None) -> tuple[str, str]:
+    """(kind, text) of one synthetic manual chunk."""
+    p, s, a, v = rng.choice(PARTS), rng.choice(SYMPTOMS), rng.choice(ACTIONS), rng.choice(VALUES)
+    kind = rng.choice(("table_row", "procedure", "warning", "text")) if code is None else "table_row"
+    if kind == "table_row":
+        cause = f"{rng.choice(PARTS)} {rng.choice(SYMPTOMS)}"
+        return kind, f"{code or _code(rng)} | {s.capitalize()} at the {p} | {cause} | " \
+                     f"{a.capitalize()} the {p}; {rng.choice(ACTIONS)} to {v}"
+    if kind == "procedure":
+        steps = " ".join(f"{i}. {rng.choice(ACTIONS).capitalize()} the {rng.choice(PARTS)} ({v})."
+                         for i in range(1, 6))
+        return kind, f"To {a} the {p} of the {model}: {steps}"
+    if kind == "warning":
+        return kind, f"WARNING: Lock out the {model} before you {a} the {p}. Risk of {s} and injury."
+    words = [rng.choice(PARTS + SYMPTOMS + ACTIONS) for _ in range(rng.randint(30, 70))]
+    return kind, f"The {model} {p} shows {s} when " + " ".join(words) + f". Nominal value {v}."
+
+
+def synthetic_file(rng: random.Random, n_file: int, size: int = 500):
+    """One FileContent of ``size`` chunks for one model, plus random unit vectors."""
+    import numpy as np
+
+    from knowledge_base.codes import normalize_code
+    from knowledge_base.store import FileContent
+    from knowledge_base.types import Chunk, FileRecord
+
+    model = MODELS[n_file % len(MODELS)]
+    path = f"/bench/{model.lower()}/manual_{n_file:04d}.pdf"
+    chunks = []
+    for i in range(size):
+        code = _code(rng) if rng.random() < 0.35 else None
+        kind, text = chunk_text(rng, model, code)
+        codes = (normalize_code(code),) if code else ()
+        chunks.append(Chunk(f"b{n_file:04d}-{i:03d}", text, path, i, 1 + i // 6,
+                            (f"{4 + i % 5} {rng.choice(('Troubleshooting', 'Maintenance', 'Safety'))}",),
+                            f"{model} manual", model, codes, "manual", kind))
+    vecs = np.random.default_rng(n_file).standard_normal((size, 384)).astype("float32")
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    record = FileRecord(path, f"{n_file:064x}", 1000, 0.0, size, "manual")
+    return FileContent(record, tuple(chunks)), {c.id: v.tolist() for c, v in zip(chunks, vecs)}
+
+
+def queries(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    forms = (lambda: f"what does {_code(rng).lower().replace('-', '')} mean on the {rng.choice(MODELS)}",
+             lambda: f"{rng.choice(MODELS)} {rng.choice(SYMPTOMS)} at the {rng.choice(PARTS)}",
+             lambda: f"how do I {rng.choice(ACTIONS)} the {rng.choice(PARTS)}",
+             lambda: f"{rng.choice(SYMPTOMS)} after we {rng.choice(ACTIONS)} the {rng.choice(PARTS)}, what now?")
+    return [forms[i % len(forms)]() for i in range(n)]
+
+
+def pcts(ms: list[float]) -> str:
+    from assistant.evaluate import percentile
+
+    return f"p50 {percentile(ms, 50):7.1f}  p95 {percentile(ms, 95):7.1f}"
+
+
+def search_latency(store, embedder, qs: list[str], label: str) -> dict:
+    from assistant.evaluate import percentile
+    from knowledge_base.retrieval import MODES, HybridRetriever, Query
+
+    r = HybridRetriever(store, embedder)
+    for mode in MODES:  # warm caches and pages, untimed
+        for q in qs[:5]:
+            r.retrieve(Query(q, mode=mode))
+    times = {m: [] for m in (*MODES, "embed")}
+    for q in qs:
+        for mode in MODES:
+            t0 = time.perf_counter()
+            r.retrieve(Query(q, mode=mode))
+            times[mode].append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        embedder.embed(q)
+        times["embed"].append((time.perf_counter() - t0) * 1000)
+    print(f"{label}: {store.stats()['chunks']} chunks, {len(qs)} queries per mode (ms), "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for m, ms in times.items():
+        print(f"  {m:8} {pcts(ms)}" + ("   (query embedding alone, MiniLM)" if m == "embed" else ""))
+    return {m: (percentile(ms, 50), percentile(ms, 95)) for m, ms in times.items()}
+
+
+def grow(store, rng: random.Random, start: int, files: int) -> float:
+    t0 = time.perf_counter()
+    for n in range(start, start + files):
+        content, vectors = synthetic_file(rng, n)
+        store.replace_file(content, vectors)
+    return time.perf_counter() - t0
+
+
+def search_part(n_queries: int, tmp: Path) -> None:
+    from knowledge_base.embedder import MiniLMEmbedder
+    from knowledge_base.index import SqliteIndex
+    from knowledge_base.store import Store
+    from knowledge_base.vectors import ChromaVectorStore
+
+    store = Store(SqliteIndex(tmp / "big" / "index.sqlite"), ChromaVectorStore(path=tmp / "big" / "chroma"))
+    embedder, rng, qs = MiniLMEmbedder(), random.Random(1), queries(n_queries)
+    embedder.warm()
+    print("search latency: synthetic chunks, RANDOM unit vectors (not embeddings), real MiniLM query vectors")
+    secs = grow(store, rng, 0, 20)
+    print(f"built 10k chunks in {secs:.0f} s ({10_000 / secs:.0f} chunks/s through Store.replace_file)")
+    small = search_latency(store, embedder, qs, "10k")
+    ok = small["hybrid"][0] < 30 and small["hybrid"][1] < 80
+    print(f"  target hybrid p50 < 30 ms, p95 < 80 ms at 10k: {'met' if ok else 'NOT met'}")
+    secs = grow(store, rng, 20, 180)
+    print(f"grew to 100k chunks in {secs:.0f} s more")
+    search_latency(store, embedder, qs, "100k")
+    store.close()
+
+
+def answers_child(kb: str, n: int) -> None:
+    """Runs in the child: answer latency for extractive and local, JSON out."""
+    from assistant.evaluate import answer_metrics, run_answers
+    from assistant.factory import build_assistant
+    from assistant.gold import load_gold
+    from knowledge_base.settings import get_settings
+
+    ins = [q for q in load_gold(GOLD) if q.in_scope]
+    picked = ins[:: max(1, len(ins) // n)][:n]  # spread over the categories
+    out = {"questions": [q.id for q in picked]}
+    for backend in ("extractive", "local"):
+        a = build_assistant(get_settings().with_kb(kb), backend)
+        rows = run_answers(a, picked)
+        out[backend] = {**answer_metrics(rows)["latency"], "answered_by": sorted({r.backend for r in rows}),
+                        "notices": list(a.notices)}
+    out["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def answer_part(kb: str | None, n: int, tmp: Path) -> None:
+    if kb is None:
+        kb = str(tmp / "sample-kb")
+        wall, _, _ = ingest_json([str(ROOT / "knowledge_base" / "samples")], kb)
+        print(f"ingested the sample corpus into {kb} in {wall:.0f} s")
+    wall, rss, out, _ = run_measured([sys.executable, __file__, "--answers-child", kb, "--questions", str(n)])
+    res = json.loads(out.strip().splitlines()[-1])
+    print(f"\nanswer latency: {len(res['questions'])} in-scope dev-set questions ({GOLD.name}: "
+          f"{', '.join(res['questions'])}), warm (one untimed warm-up), kb {kb}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for backend in ("extractive", "local"):
+        r = res[backend]
+        print(f"  {backend:10} first token p50 {r['first_token_ms']['p50']:7.0f} ms  "
+              f"p95 {r['first_token_ms']['p95']:7.0f} ms   whole answer p50 {r['total_ms']['p50']:7.0f} ms  "
+              f"p95 {r['total_ms']['p95']:7.0f} ms   (answered by {', '.join(r['answered_by'])})")
+        for note in r["notices"]:
+            print(f"    note: {note}")
+    loc = res["local"]
+    ok = loc["first_token_ms"]["p50"] < 3000 and loc["total_ms"]["p50"] < 10000
+    print(f"  target local first token p50 < 3 s, whole p50 < 10 s: {'met' if ok else 'NOT met'}")
+    print(f"  peak RSS of the answering process (embedder + local model): {rss:.0f} MB "
+          f"(getrusage in the child: {res['rss_self_mb']:.0f} MB); child wall {wall:.0f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="faultdesk query benchmark")
+    ap.add_argument("--kb", help="An ingested sample KB for the answer part (default: ingest one).")
+    ap.add_argument("--queries", type=int, default=40)
+    ap.add_argument("--questions", type=int, default=12)
+    ap.add_argument("--skip-search", action="store_true")
+    ap.add_argument("--answers-child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.answers_child:
+        return answers_child(args.answers_child, args.questions)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="fd-query-") as tmp:
+        if not args.skip_search:
+            search_part(args.queries, Path(tmp))
+        answer_part(args.kb, args.questions, Path(tmp))
+    print(f"\ntotal benchmark time {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
