@@ -205,9 +205,7 @@ class Calibration:
 
 def abstains(ev: Evidence, threshold: float, coverage_weight: float) -> bool:
     """The Abstainer's rule (assistant.abstain) at a given threshold."""
-    if ev.known_codes:
-        return False
-    return bool(ev.unknown_codes) or ev.score(coverage_weight) < threshold
+    return ev.abstains(threshold, coverage_weight)
 
 
 def rates(evidence: Sequence[tuple[Evidence, bool]], threshold: float, coverage_weight: float) -> Calibration:

@@ -51,6 +51,7 @@ def build_assistant(settings: Settings, llm: str | None = None, store: Store | N
     kind = llm or settings.llm
     retriever = build_retriever(settings, store)
     model, notice = build_llm(settings, kind)
-    abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight)
+    abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight,
+                          settings.abstain_asset_weight, retriever.matcher)
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
                      settings.answer_max_tokens, notice)

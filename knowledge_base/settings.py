@@ -79,6 +79,7 @@ class Settings(BaseSettings):
 
     abstain_threshold: float = 0.65
     abstain_coverage_weight: float = 0.2
+    abstain_asset_weight: float = 0.2
     """Calibrated on the development gold set; see assistant/abstain.py."""
 
     mqtt_host: str = "127.0.0.1"
