@@ -103,8 +103,10 @@ class Assistant:
             notices.append(f"The {backend} model is unavailable ({exc}); answered extractively from the sources.")
             backend = "extractive"
         gen_done = time.perf_counter()
-        text, used, note = self._final_text("".join(parts).strip(), backend, question, retrieval, sources)
+        text, used, note, composed = self._final_text("".join(parts).strip(), backend, question,
+                                                      retrieval, sources)
         notices += [note] if note else []
+        backend = "extractive" if composed else backend  # say who wrote the text shown
         by_label = {s.label: s for s in sources}
         tail = self._safety([by_label[u] for u in used], sources, by_label, text)
         if tail:
@@ -117,8 +119,9 @@ class Assistant:
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
-                    sources: list[Source]) -> tuple[str, list[str], str | None]:
-        """(verified answer text, cited labels in order, a notice or None).
+                    sources: list[Source]) -> tuple[str, list[str], str | None, bool]:
+        """(verified answer text, cited labels in order, a notice or None,
+        whether the extractive composer wrote the text).
 
         Generated text is checked sentence by sentence (``grounding``); when
         nothing verifiable is left, or the model claims the sources do not
@@ -127,22 +130,23 @@ class Assistant:
         """
         labels = {s.label for s in sources}
         if backend == "extractive":
-            return (*resolve(raw or compose(question, retrieval.codes, sources), labels), None)
+            return (*resolve(raw or compose(question, retrieval.codes, sources), labels), None, True)
         if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
             return (*resolve(compose(question, retrieval.codes, sources), labels),
-                    "The model found no answer in the documents; the most relevant passages are quoted instead.")
+                    "The model found no answer in the documents; the most relevant passages are quoted instead.",
+                    True)
         g = verify(raw, sources, question)
         if not any(s.ok and s.labels for s in g.sentences):
             return (*resolve(compose(question, retrieval.codes, sources), labels),
                     "The generated answer could not be verified against the sources; "
-                    "the most relevant passages are quoted instead.")
+                    "the most relevant passages are quoted instead.", True)
         text = g.text
         facts = code_facts(retrieval.codes, sources)
         if facts:
             text = f"{facts}\n{text}"  # the exact fault-table facts always lead a code question
         text, used = resolve(text, labels)
         note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
-        return text, used, note
+        return text, used, note, False
 
     def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
         """The chunks to number as sources, best first.

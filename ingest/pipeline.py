@@ -57,13 +57,16 @@ class IngestReport:
     embedded: int
     seconds: float
     notes: tuple[str, ...] = ()
+    phases: dict = field(default_factory=dict, compare=False)
+    """Seconds spent parsing (background thread), embedding, and writing."""
 
     def as_json(self) -> dict:
         return {"files_seen": self.files_seen, "added": self.added, "updated": self.updated,
                 "unchanged": self.unchanged, "removed": self.removed,
                 "failed": [{"path": f.path, "error": f.error} for f in self.failed],
                 "chunks": self.chunks, "embedded": self.embedded,
-                "seconds": round(self.seconds, 3), "notes": list(self.notes)}
+                "seconds": round(self.seconds, 3), "notes": list(self.notes),
+                "phases": {k: round(v, 3) for k, v in self.phases.items()}}
 
 
 class Progress:
@@ -118,6 +121,7 @@ class Ingestor:
         self._failed = [Failure(p, f"{p}: {e}") for p, e in missing]
         self._notes: list[str] = []
         self._counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0, "embedded": 0}
+        self._phases = {"parse": 0.0, "embed": 0.0, "write": 0.0}
         self.progress.start(len(files))
         try:
             self._consume(self._parse_ahead(files))
@@ -127,7 +131,7 @@ class Ingestor:
         c = self._counts
         return IngestReport(len(files), c["added"], c["updated"], c["unchanged"], removed,
                             tuple(self._failed), c["chunks"], c["embedded"],
-                            time.perf_counter() - t0, tuple(self._notes))
+                            time.perf_counter() - t0, tuple(self._notes), dict(self._phases))
 
     # -- producer: hash, parse, chunk ---------------------------------------------
     def _parse_ahead(self, files: list[Path]) -> queue.Queue:
@@ -161,8 +165,10 @@ class Ingestor:
             if old is not None and old.sha256 == digest:
                 return "unchanged"
             self._warm_embedder()
+            t0 = time.perf_counter()
             doc = load_file(path, self.options)
             chunked = self.chunker.chunk(doc, key, self.options.asset_model)
+            self._phases["parse"] += time.perf_counter() - t0
             record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type)
             notes = tuple(f"{path}: {n}" for n in doc.notes)
             return FileContent(record, chunked.chunks, chunked.work_orders), old is None, notes
@@ -226,7 +232,9 @@ class Ingestor:
 
     def _embed(self, todo: deque, n: int) -> None:
         batch = [todo.popleft() for _ in range(min(n, len(todo)))]
+        t0 = time.perf_counter()
         vectors = self.embedder.embed_batch([text for _, _, text in batch])
+        self._phases["embed"] += time.perf_counter() - t0
         for (p, cid, _), vec in zip(batch, vectors, strict=True):
             p.vectors[cid] = vec
             p.missing.discard(cid)
@@ -236,7 +244,9 @@ class Ingestor:
     def _write_ready(self, pending: deque) -> None:
         while pending and not pending[0].missing:
             p = pending.popleft()
+            t0 = time.perf_counter()
             self.store.replace_file(p.content, p.vectors)
+            self._phases["write"] += time.perf_counter() - t0
             self._counts["added" if p.is_new else "updated"] += 1
             self._counts["chunks"] += len(p.content.chunks)
             self.progress.file_done(p.content.record.path)

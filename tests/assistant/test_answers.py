@@ -75,7 +75,7 @@ def test_answer_that_contradicts_a_warning_is_replaced(retriever):
     ans = make(retriever, llm).ask("Can I bridge the compressor temperature sensor to keep it running?")
     assert "Yes, you can" not in ans.answer
     assert "WARNING: Do not bridge the temperature sensor to keep the compressor running." in ans.answer
-    assert ans.backend == "local" and any("could not be verified" in n for n in ans.notices)
+    assert ans.backend == "extractive" and any("could not be verified" in n for n in ans.notices)
 
 
 def test_dangling_markers_from_the_model_are_dropped(retriever):
