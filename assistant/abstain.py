@@ -28,14 +28,8 @@ from dataclasses import dataclass
 from knowledge_base.codes import CodeMatcher
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import Retrieval
+from knowledge_base.text import STOPWORDS
 
-STOPWORDS = frozenset("""a an the is are was were be been do does did what which who whom how why
-when where can could should would will shall may might must i we you he she it they my our your
-this that these those of on in at to for from by with and or not no if then than so as up down out
-about into over after before again there here all any some each more most other such only own same
-too very just now also get got has have had having me us them its their show shows showing mean
-means meaning because since while although though however therefore thus hence whether either
-neither both still yet already ever""".split())
 # Words a generator uses to talk about its sources rather than the machine.
 META_WORDS = frozenset("""according information provided document documents relevant states stated
 mention mentioned based following follow source sources context given shown described""".split())

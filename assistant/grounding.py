@@ -32,7 +32,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .abstain import META_WORDS, STOPWORDS
+from knowledge_base.text import STOPWORDS
+
+from .abstain import META_WORDS
 from .types import Source
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")

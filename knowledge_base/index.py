@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import StoreError
+from .text import STOPWORDS
 from .types import Chunk, FileRecord, WorkOrder
 
 SCHEMA_VERSION = "1"
@@ -206,7 +207,9 @@ class SqliteIndex:
                 extra_terms: Sequence[str] = ()) -> list[tuple[str, float]]:
         """BM25 over text, section, title and codes; (chunk id, score), best
         first, score positive (higher is better)."""
-        terms = list(dict.fromkeys([t.lower() for t in _TERM.findall(query)] + [t.lower() for t in extra_terms]))
+        words = [t.lower() for t in _TERM.findall(query)]
+        words = [w for w in words if w not in STOPWORDS] or words  # OR-ing "the" costs time, adds nothing
+        terms = list(dict.fromkeys(words + [t.lower() for t in extra_terms]))
         if not terms or k <= 0:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
