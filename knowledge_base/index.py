@@ -21,7 +21,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import StoreError
-from .text import STOPWORDS
 from .types import Chunk, FileRecord, WorkOrder
 
 SCHEMA_VERSION = "1"
@@ -207,9 +206,9 @@ class SqliteIndex:
                 extra_terms: Sequence[str] = ()) -> list[tuple[str, float]]:
         """BM25 over text, section, title and codes; (chunk id, score), best
         first, score positive (higher is better)."""
-        words = [t.lower() for t in _TERM.findall(query)]
-        words = [w for w in words if w not in STOPWORDS] or words  # OR-ing "the" costs time, adds nothing
-        terms = list(dict.fromkeys(words + [t.lower() for t in extra_terms]))
+        # Stopwords stay in: dropping them was measured to cost hybrid recall@5
+        # (0.967 -> 0.956 on the development gold set) for speed only at 100k chunks.
+        terms = list(dict.fromkeys([t.lower() for t in _TERM.findall(query)] + [t.lower() for t in extra_terms]))
         if not terms or k <= 0:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
