@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from .assets import AssetResolver
@@ -84,7 +85,13 @@ class HybridRetriever:
         self.lane_k, self.rrf_k, self.model_boost = lane_k, rrf_k, model_boost
         self.weights = dict(weights or {"code": 2.0, "bm25": 1.0, "dense": 1.0})
         self._known_codes = store.index.known_codes()
+        self._executor: ThreadPoolExecutor | None = None
         self._models = {m for m in self.assets.assets().values() if m}
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faultdesk-embed")
+        return self._executor
 
     def question_codes(self, text: str) -> tuple[str, ...]:
         """Codes in a loosely typed question that the knowledge base knows,
@@ -104,12 +111,15 @@ class HybridRetriever:
         model = self._model_of(query.text, assets)
         where = dict(query.filters) or None
         lanes: dict[str, list[Hit]] = {}
+        # The query embedding (torch, which releases the GIL) runs beside the
+        # SQLite lanes instead of before them.
+        vector = self._pool().submit(self.embedder.embed, query.text) if query.mode in ("hybrid", "dense") else None
         if query.mode in ("hybrid", "code") and codes:
             lanes["code"] = self._code_lane(codes, where, model)
         if query.mode in ("hybrid", "bm25"):
             lanes["bm25"] = self.store.keyword_search(query.text, self.lane_k, where, extra_terms=codes)
-        if query.mode in ("hybrid", "dense"):
-            lanes["dense"] = self.store.dense_search(self.embedder.embed(query.text), self.lane_k, where)
+        if vector is not None:
+            lanes["dense"] = self.store.dense_search(vector.result(), self.lane_k, where)
         if query.mode == "hybrid":
             fused = rrf(lanes, self.weights, self.rrf_k)
         else:
