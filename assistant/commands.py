@@ -31,10 +31,14 @@ def _hit_json(rank: int, h) -> dict:
 @click.option("--asset", help="Prefer the manuals of this asset's equipment model.")
 @click.option("--model", "equipment_model", help="Only chunks of this equipment model.")
 @click.option("--doc-type", type=click.Choice(["manual", "fault_log"]))
+@click.option("--asset-id", help="Only chunks of this asset (work orders).")
+@click.option("--source", type=click.Path(), help="Only chunks of this ingested file.")
 @click.option("--json", "as_json", is_flag=True)
-def search_command(query, kb, k, mode, asset, equipment_model, doc_type, as_json) -> None:
+def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_id, source, as_json) -> None:
     """Hybrid search of the knowledge base (fault-code lane + BM25 + dense)."""
-    filters = {key: v for key, v in (("equipment_model", equipment_model), ("doc_type", doc_type)) if v}
+    pairs = (("equipment_model", equipment_model), ("doc_type", doc_type), ("asset_id", asset_id),
+             ("source", str(Path(source).resolve()) if source else None))
+    filters = {key: v for key, v in pairs if v}
     try:
         res = build_retriever(get_settings().with_kb(kb)).retrieve(Query(query, k, mode, asset, filters))
     except FaultdeskError as exc:
