@@ -63,6 +63,10 @@ def _mount() -> None:
     main.add_command(ingest_command)
     main.add_command(search_command)
     main.add_command(ask_command)
+    from .history_commands import history_command, stats_command
+
+    main.add_command(history_command)
+    main.add_command(stats_command)
     from monitors.cli import eval_monitors, monitor
 
     main.add_command(monitor)
