@@ -89,18 +89,6 @@ def similar_work_orders(retriever: HybridRetriever, query: str, asset: str | Non
 
 
 def _work_orders_of(retriever: HybridRetriever, hits: Sequence[Hit]) -> dict[str, WorkOrder]:
-    """{chunk id: work order} for the fault-log hits.
-
-    A work order's chunk text is ``WorkOrder.as_text()``, so the rows of the
-    hits' assets are matched on that text (the index does not expose the
-    chunk id of a work-order row).
-    """
-    index = retriever.store.index
-    wanted = {h.chunk.text: h.chunk.id for h in hits if h.chunk.doc_type == FAULT_LOG}
-    out: dict[str, WorkOrder] = {}
-    for asset_id in dict.fromkeys(h.chunk.asset_id for h in hits if h.chunk.doc_type == FAULT_LOG):
-        rows = index.work_orders(asset_id=asset_id) if asset_id else index.work_orders()
-        for wo in rows:
-            if (cid := wanted.get(wo.as_text())) is not None:
-                out[cid] = wo
-    return out
+    """{chunk id: work order} for the fault-log hits (exact, by chunk id)."""
+    ids = [h.chunk.id for h in hits if h.chunk.doc_type == FAULT_LOG]
+    return retriever.store.index.work_orders_by_chunk(ids)

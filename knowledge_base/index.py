@@ -279,6 +279,17 @@ class SqliteIndex:
         return [WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]")))
                 for r in self._db.execute(q, params)]
 
+    def work_orders_by_chunk(self, chunk_ids: Sequence[str]) -> dict[str, WorkOrder]:
+        """{chunk id: the work order that chunk represents}."""
+        ids, out = list(chunk_ids), {}
+        for s in range(0, len(ids), 500):
+            part = ids[s:s + 500]
+            q = ("SELECT chunk_id, wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h,"
+                 f" equipment_model, extra FROM work_orders WHERE chunk_id IN ({','.join('?' * len(part))})")
+            for r in self._db.execute(q, part):
+                out[r[0]] = WorkOrder(*r[1:10], extra=tuple(tuple(x) for x in json.loads(r[10] or "[]")))
+        return out
+
     def counts(self) -> dict[str, int]:
         one = lambda q: self._db.execute(q).fetchone()[0]  # noqa: E731
         return {"files": one("SELECT COUNT(*) FROM files"), "chunks": one("SELECT COUNT(*) FROM chunks"),

@@ -52,7 +52,6 @@ def test_filters_since_and_asset():
 
 @pytest.mark.unit
 def test_plots_are_png(tmp_path):
-    pytest.importorskip("matplotlib")
     written = write_plots(fleet_stats(ORDERS), tmp_path / "plots")
     assert {p.name for p in written} == {"failures_by_code.png", "mttr_by_asset.png", "mtbf_by_asset.png"}
     for p in written:
