@@ -69,7 +69,8 @@ class Abstainer:
         self._known = index.known_codes()
         self._families = {m.group(0) for c in self._known if (m := _PREFIX.match(c))}
 
-    def evidence(self, question: str, retrieval: Retrieval, strict_codes: tuple[str, ...]) -> Evidence:
+    def evidence(self, question: str, retrieval: Retrieval) -> Evidence:
+        strict_codes = self.matcher.find(question)
         known = tuple(c for c in retrieval.codes if c in self._known)
         loose = tuple(c for c in self.matcher.find(question, lenient=True)
                       if (m := _PREFIX.match(c)) and m.group(0) in self._families)

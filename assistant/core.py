@@ -77,7 +77,7 @@ class Assistant:
         query = rewrite(question, history)
         retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
-        ev = self.abstainer.evidence(query, retrieval, self.retriever.matcher.find(query))
+        ev = self.abstainer.evidence(query, retrieval)
         if self.abstainer.should_abstain(ev):
             text = _abstain_text(ev, retrieval)
             yield Token(text)

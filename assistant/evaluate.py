@@ -284,6 +284,6 @@ def collect_evidence(assistant, gold: Sequence[GoldQuestion]) -> list[tuple[Evid
     out = []
     for q in gold:
         r = assistant.retriever.retrieve(Query(q.question, k=max(8, assistant.n_sources)))
-        ev = assistant.abstainer.evidence(q.question, r, assistant.retriever.matcher.find(q.question))
+        ev = assistant.abstainer.evidence(q.question, r)
         out.append((ev, q.in_scope))
     return out
