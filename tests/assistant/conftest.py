@@ -95,3 +95,29 @@ def qwen_path():
 
     cache = os.environ.get("FAULTDESK_TEST_MODEL_CACHE", "~/.cache/faultdesk")
     return models.default_model_path(Path(cache).expanduser())
+
+
+@pytest.fixture
+def cli_kb(tmp_path, monkeypatch):
+    """The pump manual and work-order log ingested through the real CLI into
+    a temporary KB with the hash embedder; yields ``run(args) -> Result``."""
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from knowledge_base.settings import get_settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "pump.md").write_text(PUMP)
+    (tmp_path / "docs" / "wo.csv").write_text(LOG)
+    monkeypatch.setenv("FAULTDESK_EMBEDDER", "hash")
+    monkeypatch.setenv("FAULTDESK_KB", str(tmp_path / "kb"))
+    get_settings.cache_clear()
+
+    def run(args):
+        return CliRunner().invoke(main, args)
+
+    try:
+        assert run(["ingest", str(tmp_path / "docs"), "--json"]).exit_code == 0
+        yield run
+    finally:
+        get_settings.cache_clear()

@@ -102,37 +102,20 @@ def test_history_order_code_then_asset_then_text(tmp_path):
 
 
 @pytest.mark.integration
-def test_history_and_stats_cli_json(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from assistant.cli import main
-    from knowledge_base.settings import get_settings
-    from tests.assistant.conftest import LOG, PUMP
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "pump.md").write_text(PUMP)
-    (tmp_path / "docs" / "wo.csv").write_text(LOG)
-    monkeypatch.setenv("FAULTDESK_EMBEDDER", "hash")
-    monkeypatch.setenv("FAULTDESK_KB", str(tmp_path / "kb"))
-    get_settings.cache_clear()
-    try:
-        run = CliRunner().invoke
-        assert run(main, ["ingest", str(tmp_path / "docs"), "--json"]).exit_code == 0
-        res = run(main, ["history", "E104 rattling", "--asset", "p3", "-k", "1", "--json"])
-        assert res.exit_code == 0, res.output
-        (past,) = json.loads(res.output)
-        assert set(past) == {"wo_id", "asset_id", "date", "fault_code", "symptom", "cause", "action",
-                             "downtime_h", "score", "source"}
-        assert past["wo_id"] == "WO-1001" and past["downtime_h"] == 3.5
-        res = run(main, ["stats", "--json", "--plots", str(tmp_path / "plots")])
-        assert res.exit_code == 0, res.output
-        stats = json.loads(res.output)
-        assert stats["by_code"] == {"E104": 1, "ALARM9": 1}
-        assert stats["mttr_h"] == {"AC-1": 1.0, "P-3": 3.5} and stats["mtbf_h"] == {}
-        assert stats["plots"] and all((tmp_path / "plots" / p.split("/")[-1]).exists() for p in stats["plots"])
-        only = json.loads(run(main, ["stats", "--asset", "ac1", "--since", "2025-07-01", "--json"]).output)
-        assert only["work_orders"] == 1 and only["by_asset"] == {"AC-1": 1}
-        bad = run(main, ["stats", "--since", "July"])
-        assert bad.exit_code == 2 and "not a date" in bad.output
-    finally:
-        get_settings.cache_clear()
+def test_history_and_stats_cli_json(cli_kb, tmp_path):
+    res = cli_kb(["history", "E104 rattling", "--asset", "p3", "-k", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    (past,) = json.loads(res.output)
+    assert set(past) == {"wo_id", "asset_id", "date", "fault_code", "symptom", "cause", "action",
+                         "downtime_h", "score", "source"}
+    assert past["wo_id"] == "WO-1001" and past["downtime_h"] == 3.5
+    res = cli_kb(["stats", "--json", "--plots", str(tmp_path / "plots")])
+    assert res.exit_code == 0, res.output
+    stats = json.loads(res.output)
+    assert stats["by_code"] == {"E104": 1, "ALARM9": 1}
+    assert stats["mttr_h"] == {"AC-1": 1.0, "P-3": 3.5} and stats["mtbf_h"] == {}
+    assert stats["plots"] and all((tmp_path / "plots" / p.split("/")[-1]).exists() for p in stats["plots"])
+    only = json.loads(cli_kb(["stats", "--asset", "ac1", "--since", "2025-07-01", "--json"]).output)
+    assert only["work_orders"] == 1 and only["by_asset"] == {"AC-1": 1}
+    bad = cli_kb(["stats", "--since", "July"])
+    assert bad.exit_code == 2 and "not a date" in bad.output

@@ -52,34 +52,16 @@ def test_unknown_mode_is_refused(retriever):
         retriever.retrieve(Query("x", mode="fuzzy"))
 
 
-def test_search_and_ask_cli_json(tmp_path, monkeypatch):
+def test_search_and_ask_cli_json(cli_kb):
     import json
 
-    from click.testing import CliRunner
-
-    from assistant.cli import main
-    from knowledge_base.settings import get_settings
-    from tests.assistant.conftest import LOG, PUMP
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "pump.md").write_text(PUMP)
-    (tmp_path / "docs" / "wo.csv").write_text(LOG)
-    monkeypatch.setenv("FAULTDESK_EMBEDDER", "hash")
-    monkeypatch.setenv("FAULTDESK_KB", str(tmp_path / "kb"))
-    get_settings.cache_clear()
-    try:
-        run = CliRunner().invoke
-        assert run(main, ["ingest", str(tmp_path / "docs"), "--json"]).exit_code == 0
-        res = run(main, ["search", "e 104", "-k", "3", "--json"])
-        hits = json.loads(res.output)
-        assert [h["rank"] for h in hits] == [1, 2, 3]
-        assert set(hits[0]) == {"rank", "score", "text", "source", "page", "section", "fault_codes",
-                                "doc_type", "equipment_model"}
-        assert hits[0]["fault_codes"] == ["E104"] and hits[0]["page"] is None  # Markdown has no pages
-        only = json.loads(run(main, ["search", "bearing", "--asset-id", "P-3", "--json"]).output)
-        assert only and {h["doc_type"] for h in only} == {"fault_log"}
-        ans = json.loads(run(main, ["ask", "E-104 on P-3?", "--llm", "extractive", "--json"]).output)
-        assert set(ans) >= {"question", "answer", "citations", "abstained", "backend", "timings"}
-        assert ans["citations"][0]["n"] == 1 and ans["backend"] == "extractive"
-    finally:
-        get_settings.cache_clear()
+    hits = json.loads(cli_kb(["search", "e 104", "-k", "3", "--json"]).output)
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert set(hits[0]) == {"rank", "score", "text", "source", "page", "section", "fault_codes",
+                            "doc_type", "equipment_model"}
+    assert hits[0]["fault_codes"] == ["E104"] and hits[0]["page"] is None  # Markdown has no pages
+    only = json.loads(cli_kb(["search", "bearing", "--asset-id", "P-3", "--json"]).output)
+    assert only and {h["doc_type"] for h in only} == {"fault_log"}
+    ans = json.loads(cli_kb(["ask", "E-104 on P-3?", "--llm", "extractive", "--json"]).output)
+    assert set(ans) >= {"question", "answer", "citations", "abstained", "backend", "timings"}
+    assert ans["citations"][0]["n"] == 1 and ans["backend"] == "extractive"
