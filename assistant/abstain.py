@@ -66,7 +66,11 @@ class Abstainer:
         self.index = index
         self.threshold, self.coverage_weight, self.asset_weight = threshold, coverage_weight, asset_weight
         self.matcher = matcher or CodeMatcher()
-        self._known = index.known_codes()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the known codes (after an ingest while serving)."""
+        self._known = self.index.known_codes()
         self._families = {m.group(0) for c in self._known if (m := _PREFIX.match(c))}
 
     def evidence(self, question: str, retrieval: Retrieval) -> Evidence:

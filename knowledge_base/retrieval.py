@@ -88,6 +88,13 @@ class HybridRetriever:
         self._executor: ThreadPoolExecutor | None = None
         self._models = {m for m in self.assets.assets().values() if m}
 
+    def refresh(self, register=None) -> None:
+        """Re-read the assets and known codes after the store changed (an
+        ingest while serving); ``register`` is the asset-register CSV, if any."""
+        self.assets = AssetResolver.from_store(self.store.index, register)
+        self._known_codes = self.store.index.known_codes()
+        self._models = {m for m in self.assets.assets().values() if m}
+
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faultdesk-embed")

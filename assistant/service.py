@@ -1,0 +1,158 @@
+"""The one Python API behind every front end (CLI, REST API, Gradio UI, widget).
+
+A :class:`Service` owns one knowledge base: it builds the assistant, the
+retriever and the alert store lazily and once, and exposes the product's
+operations as plain methods returning the frozen dataclasses of each stage.
+Front ends translate requests to these calls and results to their format;
+they hold no logic of their own.
+
+Thread safety: retrieval and the stores may be called from many threads.
+Generation with the local model is serialised by a lock (llama.cpp contexts
+are not re-entrant); a front end that wants to refuse work instead of
+queueing it checks :attr:`Service.busy` or wraps calls in its own bounded
+queue.
+
+>>> from knowledge_base.settings import Settings
+>>> import tempfile
+>>> svc = Service(Settings(kb=tempfile.mkdtemp(), embedder="hash", vector_backend="memory"), llm="extractive")
+>>> svc.ask("E-104 on P-3?").abstained, svc.alerts(), svc.assets()
+(True, [], {})
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from knowledge_base.retrieval import Query, Retrieval
+from knowledge_base.settings import Settings
+from knowledge_base.store import Store, open_store
+
+from .types import Answer, Done, Token
+
+
+class Service:
+    """faultdesk's operations over one knowledge base (``settings.kb``).
+
+    ``llm`` overrides ``settings.llm`` (``local``, ``openai`` or ``extractive``).
+    """
+
+    def __init__(self, settings: Settings, llm: str | None = None) -> None:
+        self.settings, self.llm_kind = settings, llm or settings.llm
+        self._build_lock = threading.Lock()
+        self._generate_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    # -- lazily built parts -------------------------------------------------
+    @cached_property
+    def store(self) -> Store:
+        with self._build_lock:
+            return open_store(self.settings)
+
+    @cached_property
+    def assistant(self):
+        from .factory import build_assistant
+
+        store = self.store
+        with self._build_lock:
+            return build_assistant(self.settings, self.llm_kind, store)
+
+    @property
+    def retriever(self):
+        return self.assistant.retriever
+
+    @cached_property
+    def alert_store(self):
+        from monitors.store import AlertStore
+
+        return AlertStore(self.settings.kb)
+
+    @property
+    def busy(self) -> bool:
+        """True while an answer is being generated (the next one would wait)."""
+        return self._generate_lock.locked()
+
+    # -- questions ----------------------------------------------------------
+    def stream(self, question: str, asset: str | None = None,
+               history: Sequence[str] = ()) -> Iterator[Token | Done]:
+        """Token events then one Done (see :meth:`assistant.core.Assistant.stream`).
+        Answers are generated one at a time; callers wait for the lock."""
+        assistant = self.assistant
+        with self._generate_lock:
+            yield from assistant.stream(question, asset, history)
+
+    def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """The complete answer to one question."""
+        for event in self.stream(question, asset, history):
+            if isinstance(event, Done):
+                return event.answer
+        raise RuntimeError("answer stream ended without a result")  # pragma: no cover
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", asset: str | None = None,
+               filters: dict | None = None) -> Retrieval:
+        """Hybrid (or one-lane) search; see :class:`knowledge_base.retrieval.Query`."""
+        return self.retriever.retrieve(Query(query, k, mode, asset, dict(filters or {})))
+
+    # -- assets, alerts, history, stats ------------------------------------
+    def assets(self) -> dict[str, str | None]:
+        """{asset id: equipment model} known from the fault logs and register."""
+        return self.retriever.assets.assets() if self.retriever.assets else {}
+
+    def canonical_asset(self, asset: str | None) -> str | None:
+        """The canonical id of ``asset`` as typed (``p3`` -> ``P-3``), else as given."""
+        if not asset or not self.retriever.assets:
+            return asset
+        return self.retriever.assets.canonical(asset) or asset
+
+    def alerts(self, asset: str | None = None, active: bool = True, limit: int = 100) -> list:
+        """Open alerts (``active``) or all alerts, newest first, optionally of one asset."""
+        asset = self.canonical_asset(asset) if asset else None
+        if active:
+            return self.alert_store.active(asset=asset)[:limit]
+        return self.alert_store.history(asset=asset, limit=limit)
+
+    def alert(self, alert_id: str):
+        """One alert by id, or None."""
+        return self.alert_store.get(alert_id)
+
+    def history(self, query: str, asset: str | None = None, k: int = 5) -> list:
+        """Similar past work orders (:func:`assistant.history.similar_work_orders`)."""
+        from .history import similar_work_orders
+
+        return similar_work_orders(self.retriever, query, asset, k)
+
+    def stats(self, asset: str | None = None, since: date | str | None = None):
+        """Fault-log analytics (:func:`assistant.stats.fleet_stats`) of the filtered work orders."""
+        from .stats import filter_orders, fleet_stats
+
+        asset = self.canonical_asset(asset) if asset else None
+        return fleet_stats(filter_orders(self.store.index.work_orders(), since=since, asset=asset))
+
+    # -- ingestion ----------------------------------------------------------
+    def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress=None,
+               asset_model: str | None = None):
+        """Run the ingestion pipeline into this knowledge base; returns the
+        :class:`ingest.pipeline.IngestReport`. New documents are searchable
+        by the next question."""
+        from ingest.chunker import Chunker
+        from ingest.loaders import LoadOptions
+        from ingest.pipeline import Ingestor
+        from knowledge_base.codes import CodeMatcher
+        from knowledge_base.embedder import make_embedder
+
+        s = self.settings
+        built = "assistant" in self.__dict__
+        embedder = self.retriever.embedder if built else make_embedder(s.embedder, s.embed_batch_size)
+        chunker = Chunker(CodeMatcher(s.code_patterns, s.code_ignore), s.chunk_chars, s.chunk_max_chars)
+        ingestor = Ingestor(self.store, embedder, chunker,
+                            LoadOptions(max_file_mb=s.max_file_mb, asset_model=asset_model),
+                            s.embed_batch_size, progress)
+        with self._ingest_lock:
+            report = ingestor.run(paths, prune=prune)
+        if built:  # new assets and codes are known to the next question
+            self.retriever.refresh(s.asset_register)
+            self.assistant.abstainer.refresh()
+        return report
