@@ -15,8 +15,13 @@
     ├── StoreError             the knowledge base on disk cannot be used
     │   └── EmbeddingMismatch  the store was built with another embedding model
     ├── ModelError             a model cannot be loaded or run
-    └── MonitorError           a stream, detector or alert store problem
-        └── PayloadError       one reading / message cannot be parsed
+    ├── MonitorError           a stream, detector or alert store problem
+    │   └── PayloadError       one reading / message cannot be parsed
+    ├── AuthError              an API bearer token is missing, unknown or revoked
+    │   └── ScopeError         a valid token whose scope does not allow the operation
+    └── Overloaded             more work than allowed now (carries .retry_after seconds)
+        ├── RateLimited        a token used up its request budget
+        └── QueueFull          the bounded answer-generation queue is full
 
 Messages state the bad value. Only front ends (CLI, UI, API) turn these into
 user-facing text; library code raises them and lets them travel.
@@ -94,3 +99,27 @@ class MonitorError(FaultdeskError):
 
 class PayloadError(MonitorError):
     """One reading or MQTT message cannot be parsed; the monitor skips it."""
+
+
+class AuthError(FaultdeskError):
+    """An API request carries no bearer token, an unknown one or a revoked one."""
+
+
+class ScopeError(AuthError):
+    """The token is valid but its scope (ask < ingest < admin) is too low."""
+
+
+class Overloaded(FaultdeskError):
+    """More work than the server accepts right now; retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class RateLimited(Overloaded):
+    """A token sent more requests than its rate limit allows."""
+
+
+class QueueFull(Overloaded):
+    """The bounded queue of answers waiting for generation is full."""

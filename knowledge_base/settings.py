@@ -85,16 +85,38 @@ class Settings(BaseSettings):
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
 
+    api_origins: tuple[str, ...] = ()
+    """Origins (``http://hmi.local:8080``) whose pages may call the REST API from a
+    browser (CORS); empty = same origin only. JSON list in the environment."""
+    api_rate_per_minute: float = 60.0
+    """Requests per minute each API token may make on average (token bucket)."""
+    api_rate_burst: int = 20
+    """Requests a token may make at once before the per-minute rate applies."""
+    api_max_json_mb: float = 1.0
+    """Largest JSON request body the API accepts (413 above)."""
+    api_max_upload_mb: float = 100.0
+    """Largest upload request (all files together) ``POST /api/v1/ingest`` accepts (413 above)."""
+    api_queue_size: int = 8
+    """Answers that may wait while one is generated; more are refused with 503."""
+
     @field_validator("kb", "data_dir", mode="before")
     @classmethod
     def _expand(cls, v: object) -> object:
         return Path(v).expanduser() if isinstance(v, (str, Path)) else v
 
-    @field_validator("embed_batch_size", "chunk_chars", "chunk_max_chars")
+    @field_validator("embed_batch_size", "chunk_chars", "chunk_max_chars", "api_rate_per_minute",
+                     "api_rate_burst", "api_max_json_mb", "api_max_upload_mb")
     @classmethod
-    def _positive(cls, v: int) -> int:
+    def _positive(cls, v: float) -> float:
         if v <= 0:
             raise ValueError(f"must be positive, got {v}")
+        return v
+
+    @field_validator("api_queue_size")
+    @classmethod
+    def _not_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"must be 0 or more, got {v}")
         return v
 
     def with_kb(self, kb: str | Path | None) -> "Settings":
