@@ -16,13 +16,6 @@ from .factory import LLM_KINDS, build_assistant, build_retriever
 from .types import Done, Token
 
 
-def _hit_json(rank: int, h) -> dict:
-    c = h.chunk
-    return {"rank": rank, "score": round(h.score, 6), "text": c.text, "source": c.source, "page": c.page,
-            "section": " > ".join(c.section), "fault_codes": list(c.fault_codes),
-            "doc_type": c.doc_type, "equipment_model": c.equipment_model}
-
-
 @click.command("search")
 @click.argument("query")
 @click.option("--kb", type=click.Path(file_okay=False))
@@ -44,7 +37,7 @@ def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_i
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps([_hit_json(i, h) for i, h in enumerate(res.hits, 1)]))
+        click.echo(json.dumps([h.as_json(i) for i, h in enumerate(res.hits, 1)]))
         return
     for i, h in enumerate(res.hits, 1):
         c = h.chunk

@@ -139,3 +139,10 @@ class Hit:
     lane: str = "hybrid"
     lanes: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     """Rank (1-based) of the chunk in each lane that found it."""
+
+    def as_json(self, rank: int) -> dict:
+        """The search result format of ``faultdesk search --json`` and ``GET /api/v1/search``."""
+        c = self.chunk
+        return {"rank": rank, "score": round(self.score, 6), "text": c.text, "source": c.source,
+                "page": c.page, "section": " > ".join(c.section), "fault_codes": list(c.fault_codes),
+                "doc_type": c.doc_type, "equipment_model": c.equipment_model}
