@@ -46,11 +46,15 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
 
 
-def build_assistant(settings: Settings, llm: str | None = None, store: Store | None = None) -> Assistant:
-    """The assistant over ``settings.kb`` with backend ``llm`` (default ``settings.llm``)."""
-    kind = llm or settings.llm
+def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Store | None = None) -> Assistant:
+    """The assistant over ``settings.kb`` with backend ``llm``: a name (default
+    ``settings.llm``) or a ready LLM."""
     retriever = build_retriever(settings, store)
-    model, notice = build_llm(settings, kind)
+    if isinstance(llm, LLM):
+        kind, (model, notice) = llm.name, (llm, None)
+    else:
+        kind = llm or settings.llm
+        model, notice = build_llm(settings, kind)
     abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight,
                           settings.abstain_asset_weight, retriever.matcher)
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,

@@ -21,27 +21,37 @@ queue.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
 
+from .feedback import Feedback, FeedbackStore, to_gold
+from .llm.base import LLM
 from .types import Answer, Done, Token
+
+UPLOADS = "uploads"
 
 
 class Service:
     """faultdesk's operations over one knowledge base (``settings.kb``).
 
-    ``llm`` overrides ``settings.llm`` (``local``, ``openai`` or ``extractive``).
+    ``llm`` overrides ``settings.llm``: a backend name (``local``, ``openai`` or
+    ``extractive``) or a ready :class:`~assistant.llm.base.LLM` (a fake in tests).
     """
 
-    def __init__(self, settings: Settings, llm: str | None = None) -> None:
-        self.settings, self.llm_kind = settings, llm or settings.llm
+    def __init__(self, settings: Settings, llm: str | LLM | None = None) -> None:
+        self.settings, self.llm = settings, llm or settings.llm
+        self.llm_kind = self.llm if isinstance(self.llm, str) else self.llm.name
         self._build_lock = threading.Lock()
         self._generate_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
@@ -58,7 +68,7 @@ class Service:
 
         store = self.store
         with self._build_lock:
-            return build_assistant(self.settings, self.llm_kind, store)
+            return build_assistant(self.settings, self.llm, store)
 
     @property
     def retriever(self):
@@ -69,6 +79,10 @@ class Service:
         from monitors.store import AlertStore
 
         return AlertStore(self.settings.kb)
+
+    @cached_property
+    def feedback_store(self) -> FeedbackStore:
+        return FeedbackStore(self.settings.kb)
 
     @property
     def busy(self) -> bool:
@@ -156,3 +170,48 @@ class Service:
             self.retriever.refresh(s.asset_register)
             self.assistant.abstainer.refresh()
         return report
+
+    def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]]):
+        """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
+        replaces the earlier file and its chunks) and ingest them; returns the
+        :class:`ingest.pipeline.IngestReport`, whose failures name the files."""
+        folder = self.settings.kb / UPLOADS
+        folder.mkdir(parents=True, exist_ok=True)
+        return self.ingest([_save_upload(folder, name, data) for name, data in uploads])
+
+    # -- feedback -----------------------------------------------------------
+    def feedback(self, fb: Feedback) -> Feedback:
+        """Store a rating (:class:`assistant.feedback.Feedback`, e.g. ``Feedback.of(answer, "up")``);
+        returns it with its id."""
+        return self.feedback_store.add(fb)
+
+    def feedback_gold(self) -> list[dict]:
+        """The ratings as gold questions (:func:`assistant.feedback.to_gold`)."""
+        return to_gold(self.feedback_store.all())
+
+
+def upload_name(name: str) -> str:
+    r"""A safe file name for an upload: the last path part, without leading dots
+    or characters other than letters, digits, ``.``, ``-``, ``_`` and space.
+
+    >>> upload_name("../../etc/passwd"), upload_name(r"C:\manuals\Pump P-3.pdf"), upload_name("..")
+    ('passwd', 'Pump P-3.pdf', 'upload')
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch if ch.isalnum() or ch in ".-_ " else "_" for ch in base).strip().lstrip(".")
+    return clean or "upload"
+
+
+def _save_upload(folder: Path, name: str, data: BinaryIO) -> Path:
+    """Write ``data`` to ``folder/upload_name(name)`` atomically (a concurrent
+    upload of the same name never leaves a mixed file)."""
+    target = folder / upload_name(name)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(data, out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
