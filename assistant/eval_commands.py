@@ -1,4 +1,4 @@
-"""``faultdesk eval retrieval | answers | calibrate``: thin click front ends
+"""``faultdesk eval retrieval | answers | calibrate | alerts``: thin click front ends
 over ``assistant.evaluate``. Every report names the gold file it ran on."""
 
 from __future__ import annotations
@@ -136,4 +136,39 @@ def eval_calibrate(gold_path, kb, coverage_weight) -> None:
                + "  (or put it in .env); settings are not changed by this command")
 
 
-COMMANDS = {"retrieval": eval_retrieval, "answers": eval_answers, "calibrate": eval_calibrate}
+@click.command("alerts")
+@click.option("--scenarios", "paths", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Alert scenarios (JSONL), e.g. knowledge_base/samples/gold/alert_scenarios.jsonl.")
+@_KB
+@click.option("-k", "k", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True)
+def eval_alerts(paths, kb, k, as_json) -> None:
+    """Share of alert scenarios whose right procedure is in the top k found from the alert alone."""
+    from .alert_eval import load_scenarios, run_scenarios
+    from .alerts import AlertAnalyst
+    from .fmea import load_fmea
+
+    settings = get_settings().with_kb(kb)
+    try:
+        analyst = AlertAnalyst(build_retriever(settings), load_fmea(settings.fmea))
+        report = {p: run_scenarios(analyst, load_scenarios(p), k) for p in paths}
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    summary = {p: {"n": len(rs), "hit": ev.share(sum(r.hit for r in rs), len(rs)),
+                   "hit_or_acceptable": ev.share(sum(r.acceptable_hit for r in rs), len(rs)),
+                   "misses": [{"id": r.scenario.id, "expected": list(r.scenario.expected),
+                               "got": [n for _, n in r.got]} for r in rs if not r.hit]}
+               for p, rs in report.items()}
+    if as_json:
+        click.echo(json.dumps({"kb": str(settings.kb), "k": k, "files": summary}))
+        return
+    for p, s in summary.items():
+        click.echo(f"scenarios: {p} ({s['n']})  kb: {settings.kb}")
+        click.echo(f"  expected procedure in top {k}: {_fmt(s['hit'], True)}   "
+                   f"expected or acceptable: {_fmt(s['hit_or_acceptable'], True)}")
+        for m in s["misses"]:
+            click.echo(f"  miss {m['id']}: expected {', '.join(m['expected'])}, got {', '.join(m['got']) or '-'}")
+
+
+COMMANDS = {"retrieval": eval_retrieval, "answers": eval_answers, "calibrate": eval_calibrate,
+            "alerts": eval_alerts}

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     abstain_asset_weight: float = 0.2
     """Calibrated on the development gold set; see assistant/abstain.py."""
 
+    fmea: Path | None = None
+    """FMEA tables (a CSV file or a folder of them) that turn alerts into
+    failure modes and fault codes; unset = the sample machines' tables."""
+    alert_recent_h: float = 24.0
+    """Closed alerts this recent (hours before the newest reading) still go into answers."""
+
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
 

@@ -2,8 +2,10 @@
 
 :class:`AlertTracker` watches the flagged scores of one asset. The first
 flagged score opens an alert; further flagged scores update it (peak score,
-worst severity, top signals, a short window of recent values); the first
-unflagged score closes it. It returns the alert whenever something worth
+worst severity, top signals, a window of recent values and scores); the
+first unflagged score closes it. The readings just before the alert opened
+are kept with it as its ``lead``: the normal state that the report plots and
+that :meth:`~monitors.types.Alert.deviations` compares with. It returns the alert whenever something worth
 storing or publishing changed: opened, escalated, closed, or every
 ``update_every`` readings while open.
 """
@@ -26,34 +28,50 @@ class AlertTracker:
     [None, True, 2]
     """
 
-    def __init__(self, asset: str, detector: str, window: int = 20, update_every: int = 30) -> None:
+    def __init__(self, asset: str, detector: str, window: int = 60, lead: int = 120,
+                 update_every: int = 30) -> None:
         self.asset, self.detector, self.update_every = asset, detector, update_every
-        self.recent: deque = deque(maxlen=window)
+        self.recent: deque = deque(maxlen=max(window, lead + 1))
+        self.window, self.lead = window, lead
         self.current: Alert | None = None
+        self._lead_scores: tuple[tuple[float, float], ...] = ()
         self._since_emit = 0
 
-    def update(self, score: Score) -> Alert | None:
-        """Feed one score; returns the alert when it opened, changed or closed."""
+    def update(self, score: Score, threshold: float | None = None) -> Alert | None:
+        """Feed one score (``threshold``: the on-threshold in force); returns
+        the alert when it opened, changed or closed."""
         r = score.reading
-        self.recent.append((r.timestamp, dict(r.values)))
+        self.recent.append((r.timestamp, dict(r.values), score.value))
         if score.flagged:
-            return self._open_or_update(score)
+            return self._open_or_update(score, threshold)
         if self.current is not None:
             closed = replace(self.current, closed=r.timestamp, updated=r.timestamp,
-                             window=tuple(self.recent))
+                             **self._context())
             self.current = None
             return closed
         return None
 
-    def _open_or_update(self, score: Score) -> Alert | None:
+    def _context(self) -> dict:
+        """The current alert's ``window`` (latest readings) and ``scores``
+        (lead scores, then those of the window)."""
+        recent = list(self.recent)[-self.window:]
+        first = recent[0][0] if recent else float("inf")
+        lead = tuple(x for x in self._lead_scores if x[0] < first)
+        return {"window": tuple((t, v) for t, v, _ in recent),
+                "scores": lead + tuple((t, s) for t, _, s in recent)}
+
+    def _open_or_update(self, score: Score, threshold: float | None) -> Alert | None:
         r, cur = score.reading, self.current
         top = score.top_signals(3)
         if cur is None:
+            before = list(self.recent)[:-1][-self.lead:]
+            self._lead_scores = tuple((t, s) for t, _, s in before)
             self.current = Alert(
                 id=f"{self.asset}-{int(r.timestamp)}", asset=self.asset,
                 signals=tuple(sorted(r.values)), detector=self.detector, score=score.value,
                 severity=score.severity, started=r.timestamp, updated=r.timestamp,
-                top_signals=top, window=tuple(self.recent))
+                top_signals=top, threshold=threshold, lead=tuple((t, v) for t, v, _ in before),
+                **self._context())
             self._since_emit = 0
             return self.current
         escalated = score.severity == ALARM and cur.severity != ALARM
@@ -62,7 +80,8 @@ class AlertTracker:
             cur, updated=r.timestamp, score=max(cur.score, score.value),
             severity=ALARM if escalated else cur.severity,
             signals=tuple(sorted(set(cur.signals) | set(r.values))),
-            top_signals=top if peak else cur.top_signals, window=tuple(self.recent))
+            top_signals=top if peak else cur.top_signals, threshold=threshold or cur.threshold,
+            **self._context())
         self._since_emit += 1
         if escalated or self._since_emit >= self.update_every:
             self._since_emit = 0

@@ -87,7 +87,7 @@ class Monitor:
         score = self.score(reading)
         if score is None:
             return None
-        alert = self._trackers[reading.asset].update(score)
+        alert = self._trackers[reading.asset].update(score, self._filters[reading.asset].on)
         if alert is not None:
             self.stats.alerts += alert.started == alert.updated
             self._emit(alert)

@@ -54,7 +54,10 @@ class Alert:
 
     An alert is opened once, updated while the burst lasts (same ``id``) and
     closed when readings return to normal (``closed`` is then set).
-    ``window`` holds the most recent readings as ``(timestamp, {signal: value})``.
+    ``window`` holds the most recent readings as ``(timestamp, {signal: value})``;
+    ``lead`` the readings just before the alert opened (the normal state it
+    is compared with); ``scores`` the detector score ``(timestamp, value)`` of
+    the lead and window readings; ``threshold`` the on-threshold in force.
     """
 
     id: str
@@ -68,6 +71,9 @@ class Alert:
     closed: float | None = None
     top_signals: tuple[str, ...] = ()
     window: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
+    lead: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
+    scores: tuple[tuple[float, float], ...] = field(default=(), repr=False)
+    threshold: float | None = None
 
     @property
     def active(self) -> bool:
@@ -83,6 +89,9 @@ class Alert:
             "updated": self.updated, "closed": self.closed,
             "top_signals": list(self.top_signals),
             "window": [[t, v] for t, v in self.window],
+            "lead": [[t, v] for t, v in self.lead],
+            "scores": [[t, round(v, 6)] for t, v in self.scores],
+            "threshold": None if self.threshold is None else round(self.threshold, 6),
         }
         for key in ("started", "updated", "closed"):
             d[key + "_iso"] = iso(d[key]) if d[key] is not None else None
@@ -97,7 +106,36 @@ class Alert:
             started=d["started"], updated=d["updated"], closed=d.get("closed"),
             top_signals=tuple(d.get("top_signals", ())),
             window=tuple((float(t), dict(v)) for t, v in d.get("window", ())),
+            lead=tuple((float(t), dict(v)) for t, v in d.get("lead", ())),
+            scores=tuple((float(t), float(v)) for t, v in d.get("scores", ())),
+            threshold=d.get("threshold"),
         )
+
+    def deviations(self) -> dict[str, float]:
+        """{signal: how far it moved}: the mean of the alert's readings minus
+        the mean of the older half of the lead readings, in standard deviations
+        of that half (signed; positive = rose). The older half is the
+        reference so that a slow drift already under way when the alert
+        opened still shows. Signals without lead readings are left out.
+
+        >>> lead = tuple((float(t), {"p": 5.0 + (t % 2) * 0.2}) for t in range(20))
+        >>> a = Alert("x", "P", ("p",), "z", 0.9, "alarm", 10.0, 12.0,
+        ...           window=((10.0, {"p": 3.0}), (11.0, {"p": 3.2})), lead=lead)
+        >>> round(a.deviations()["p"], 1)
+        -19.0
+        """
+        out: dict[str, float] = {}
+        during = [v for t, v in self.window if t >= self.started]
+        for name in self.signals:
+            ref = [v[name] for _, v in self.lead[:max(2, len(self.lead) // 2)] if name in v]
+            now = [v[name] for v in during if name in v]
+            if len(ref) < 2 or not now:
+                continue
+            mean = sum(ref) / len(ref)
+            sd = (sum((x - mean) ** 2 for x in ref) / (len(ref) - 1)) ** 0.5
+            scale = max(sd, 1e-3 * max(abs(mean), 1e-9))
+            out[name] = (sum(now) / len(now) - mean) / scale
+        return out
 
 
 def iso(ts: float) -> str:

@@ -1,0 +1,73 @@
+"""Evaluation of alert -> procedure retrieval on hand-written alert scenarios.
+
+A scenario (``knowledge_base/samples/gold/alert_scenarios*.jsonl``, format in
+that folder's README) is what a monitor might report on one asset -- top
+signals in order and the direction each moved -- with the manual section an
+engineer should open first (``expected``) and others that are also right
+(``acceptable``). The figure is the share of scenarios whose expected
+section is among the top-``k`` procedures of
+:meth:`assistant.alerts.AlertAnalyst.procedures` for the alert alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge_base.errors import ConfigError
+
+from .alerts import AlertAnalyst
+from .fmea import AlertPattern
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    asset: str
+    equipment_model: str
+    pattern: AlertPattern
+    source: str  # the manual's file name
+    expected: tuple[str, ...]
+    acceptable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    got: tuple[tuple[str, str], ...]  # (file name, section number), best first
+    hit: bool  # an expected section in the top k
+    acceptable_hit: bool  # an expected or acceptable section in the top k
+
+
+def load_scenarios(path: str | Path) -> list[Scenario]:
+    """Scenarios from a JSONL file; a bad line raises ConfigError naming it."""
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read scenarios: {exc.strerror or exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(Scenario(d["id"], d["asset"], d["equipment_model"],
+                                AlertPattern(d["equipment_model"], tuple(d["top_signals"]), dict(d["trends"])),
+                                d["expected"]["source"], tuple(d["expected"]["sections"]),
+                                tuple(d.get("acceptable", {}).get("sections", ()))))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{path}: line {n}: bad scenario ({exc})") from exc
+    return out
+
+
+def run_scenarios(analyst: AlertAnalyst, scenarios: Sequence[Scenario], k: int = 3) -> list[ScenarioResult]:
+    """Each scenario's top-``k`` procedures and whether the right one is among them."""
+    results = []
+    for s in scenarios:
+        got = tuple((Path(p.source).name, p.number) for p in analyst.procedures(s.pattern, s.asset, k))
+        in_file = {num for name, num in got if name == s.source}
+        results.append(ScenarioResult(s, got, bool(in_file & set(s.expected)),
+                                      bool(in_file & set(s.expected + s.acceptable))))
+    return results
