@@ -37,7 +37,7 @@ from knowledge_base.store import Store, open_store
 
 from .feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
-from .types import Answer, Done, Token
+from .types import Answer, Citation, Done, Token
 
 UPLOADS = "uploads"
 
@@ -171,13 +171,26 @@ class Service:
             self.assistant.abstainer.refresh()
         return report
 
-    def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]]):
+    def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]], progress=None):
         """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
         replaces the earlier file and its chunks) and ingest them; returns the
-        :class:`ingest.pipeline.IngestReport`, whose failures name the files."""
+        :class:`ingest.pipeline.IngestReport`, whose failures name the files.
+        ``progress``: an :class:`ingest.pipeline.Progress`."""
         folder = self.settings.kb / UPLOADS
         folder.mkdir(parents=True, exist_ok=True)
-        return self.ingest([_save_upload(folder, name, data) for name, data in uploads])
+        return self.ingest([_save_upload(folder, name, data) for name, data in uploads], progress=progress)
+
+    # -- citations ----------------------------------------------------------
+    def page_image(self, citation: Citation) -> Path | None:
+        """PNG of the cited PDF page with the cited passage highlighted, cached
+        under ``<kb>/cache/pages/`` (:mod:`assistant.pages`); None unless the
+        citation is a page of a PDF in this knowledge base's catalog."""
+        from .pages import page_image
+
+        src = citation.source
+        if not citation.page or Path(src).suffix.lower() != ".pdf" or src not in self.store.index.files():
+            return None
+        return page_image(src, citation.page, citation.text, self.settings.kb / "cache" / "pages")
 
     # -- feedback -----------------------------------------------------------
     def feedback(self, fb: Feedback) -> Feedback:
