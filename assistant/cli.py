@@ -75,6 +75,12 @@ def _mount() -> None:
 
     for name, command in EVAL_COMMANDS.items():
         eval_group.add_command(command, name)
+    from .feedback_commands import feedback_group
+    from .web.commands import serve_command, token_group
+
+    main.add_command(serve_command)
+    main.add_command(token_group)
+    main.add_command(feedback_group)
 
 
 _mount()

@@ -1,0 +1,135 @@
+"""The REST API routes (mounted under ``/api/v1``): each translates a request
+into one :class:`~assistant.service.Service` call and its result into JSON.
+
+=======  ======================  =======  ==============================================
+method   path                    scope    what
+=======  ======================  =======  ==============================================
+POST     /ask                    ask      answer (JSON, or SSE with ``"stream": true``)
+GET      /search                 ask      ranked passages
+GET      /alerts                 ask      alerts (``?asset=P-3&active=true``)
+GET      /alerts/{id}            ask      one alert
+POST     /feedback               ask      rate an answer (thumbs up / down, correction)
+POST     /ingest                 ingest   upload manuals / fault logs (multipart ``files``)
+GET      /tokens                 admin    the API tokens (never the secrets)
+GET      /health                 (none)   knowledge-base counts, LLM backend, queue depth
+=======  ======================  =======  ==============================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from knowledge_base.retrieval import MODES
+
+from ..feedback import Feedback
+from ..service import Service
+from .auth import requires
+from .limits import GenerationQueue
+from .schemas import (AlertOut, AnswerOut, AskRequest, ErrorOut, FeedbackOut, FeedbackRequest, HealthOut,
+                      HitOut, IngestOut, TokenOut)
+from .streaming import answer_events
+
+MAX_UPLOAD_FILES = 50
+_ERRORS = {code: {"model": ErrorOut, "description": what} for code, what in (
+    (401, "missing, unknown or revoked token"), (403, "the token's scope is too low"),
+    (413, "request body over the size limit"), (429, "rate limit exceeded (see Retry-After)"))}
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["files"],
+    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}
+
+router = APIRouter()
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _queue(request: Request) -> GenerationQueue:
+    return request.app.state.queue
+
+
+@router.post("/ask", response_model=AnswerOut, dependencies=[Depends(requires("ask"))],
+             responses=_ERRORS | {200: {"content": {"text/event-stream": {}}},
+                                  503: {"model": ErrorOut, "description": "the answer queue is full (see Retry-After)"}})
+async def ask(body: AskRequest, request: Request):
+    """Answer a troubleshooting question with citations (file, page, section)."""
+    service, queue = _service(request), _queue(request)
+    if body.stream:
+        events = answer_events(service, queue, body.question, body.asset, body.history)
+        return StreamingResponse(events, media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    answer = await asyncio.wrap_future(queue.submit(service.ask, body.question, body.asset, body.history))
+    return answer.as_json()
+
+
+@router.get("/search", response_model=list[HitOut], dependencies=[Depends(requires("ask"))], responses=_ERRORS)
+def search(request: Request, q: str = Query(min_length=1, max_length=2000), k: int = Query(10, ge=1, le=50),
+           mode: Literal[MODES] = "hybrid", asset: str | None = Query(None, max_length=64)):
+    """Hybrid search (fault-code lane + BM25 + dense), or one lane with ``mode``."""
+    return [h.as_json(i) for i, h in enumerate(_service(request).search(q, k, mode, asset).hits, 1)]
+
+
+@router.get("/alerts", response_model=list[AlertOut], dependencies=[Depends(requires("ask"))], responses=_ERRORS)
+def alerts(request: Request, asset: str | None = Query(None, max_length=64), active: bool = True,
+           limit: int = Query(100, ge=1, le=1000)):
+    """Open alerts (or all with ``active=false``), newest first, optionally of one asset."""
+    return [a.to_dict() for a in _service(request).alerts(asset, active, limit)]
+
+
+@router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[Depends(requires("ask"))],
+            responses=_ERRORS | {404: {"model": ErrorOut}})
+def alert(alert_id: str, request: Request):
+    """One alert by id."""
+    found = _service(request).alert(alert_id)
+    if found is None:
+        raise HTTPException(404, f"no alert with id {alert_id!r}")
+    return found.to_dict()
+
+
+@router.post("/feedback", response_model=FeedbackOut, dependencies=[Depends(requires("ask"))],
+             responses=_ERRORS)
+def feedback(body: FeedbackRequest, request: Request):
+    """Rate an answer as received from ``/ask``; ratings become gold questions
+    (``faultdesk feedback export``)."""
+    a = body.answer
+    stored = _service(request).feedback(Feedback(
+        a.question, a.answer, body.rating, tuple(c.model_dump() for c in a.citations), body.correction,
+        body.asset, a.abstained))
+    return {"id": stored.id}
+
+
+@router.post("/ingest", response_model=IngestOut, dependencies=[Depends(requires("ingest"))],
+             responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
+async def ingest(request: Request):
+    """Upload manuals or fault logs (multipart field ``files``, one or more). Each is
+    saved under ``<kb>/uploads/`` and ingested; a file that cannot be read is listed
+    in ``failed`` with a one-line error naming it, and the others are kept."""
+    # The form is parsed here, after the token check, so no unauthenticated
+    # upload is ever spooled to disk.
+    async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=MAX_UPLOAD_FILES) as form:
+        files = [f for f in form.getlist("files") if not isinstance(f, str)]
+        if not files:
+            raise HTTPException(422, "no files: send them as multipart/form-data field 'files'")
+        uploads = [(f.filename or "upload", f.file) for f in files]
+        report = await run_in_threadpool(_service(request).ingest_uploads, uploads)
+    return report.as_json()
+
+
+@router.get("/tokens", response_model=list[TokenOut], dependencies=[Depends(requires("admin"))],
+            responses=_ERRORS)
+def tokens(request: Request):
+    """The API tokens' names, scopes and dates (the secrets are not stored)."""
+    return [t.as_json() for t in request.app.state.tokens.list()]
+
+
+@router.get("/health", response_model=HealthOut)
+def health(request: Request):
+    """Liveness and load: knowledge-base counts, the answer backend, the answer queue (no token needed)."""
+    queue = _queue(request)
+    return {"status": "ok", "kb": _service(request).store.stats(), "llm": _service(request).llm_kind,
+            "queue": {"depth": queue.depth, "capacity": queue.capacity}}
