@@ -20,7 +20,8 @@ and the most similar past work orders (:mod:`assistant.history`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -29,7 +30,7 @@ from knowledge_base.retrieval import HybridRetriever, Query
 from knowledge_base.types import MANUAL, PROCEDURE, TABLE_ROW, Chunk
 
 from . import safety
-from .fmea import AlertPattern, Candidate, FmeaTable, codes_of
+from .fmea import AlertPattern, Candidate, FailureMode, FmeaTable, codes_of
 from .history import PastFault, similar_work_orders
 
 _NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\s")
@@ -68,6 +69,28 @@ def section_number(chunk: Chunk) -> str | None:
     return None
 
 
+#: Weight of the signal-words query beside the FMEA candidates: below any
+#: matched FMEA row, so it only ranks sections that the table does not reach.
+SIGNAL_QUERY_WEIGHT = 0.3
+
+
+def signal_candidate(pattern: AlertPattern) -> Candidate:
+    """A pseudo failure mode whose query is the alert's signal names and
+    directions ("bearing_de_rms falling"): the manuals name signals in their
+    fault tables and limits, so this finds sections no FMEA row covers."""
+    words = " ".join(f"{s} {_WORD.get(pattern.trends.get(s), '')}".strip() for s in pattern.top_signals)
+    mode = FailureMode(pattern.equipment_model or "", (), "signal pattern", (), words)
+    return Candidate(mode, SIGNAL_QUERY_WEIGHT, f"the manual names {', '.join(pattern.top_signals)}")
+
+
+_WORD = {"up": "high rising", "down": "low falling"}
+
+
+def _is_safety(chunk: Chunk) -> bool:
+    """Under a top-level "Safety" chapter: a prerequisite of any repair, not a fix."""
+    return bool(chunk.section) and "safety" in chunk.section[0].lower()
+
+
 def _defines(row: Chunk) -> str | None:
     """The code a fault-table row defines (its first code; others are mentions)."""
     return row.fault_codes[0] if row.fault_codes else None
@@ -104,6 +127,7 @@ class AlertAnalyst:
                    candidates: Sequence[Candidate] | None = None) -> list[ProcedureRef]:
         """The ``k`` manual sections most relevant to ``pattern``, best first."""
         cands = list(candidates) if candidates is not None else self.fmea.candidates(pattern)
+        cands.append(signal_candidate(pattern))  # fills in where the FMEA table has no row
         scores: dict[tuple[str, str], float] = {}
         refs: dict[tuple[str, str], ProcedureRef] = {}
         for cand in cands:
@@ -124,8 +148,11 @@ class AlertAnalyst:
         filters = {"doc_type": MANUAL} | ({"equipment_model": model} if model else {})
         hits = self.retriever.retrieve(Query(cand.mode.query(), self.per_query, "hybrid", asset, filters)).hits
         codes = [normalize_code(c) for c in cand.mode.fault_codes]
-        rows = [h.chunk for h in hits if h.chunk.kind == TABLE_ROW and _defines(h.chunk) in codes]
-        rows.sort(key=lambda r: codes.index(_defines(r)))
+        rows = [h.chunk for h in hits if h.chunk.kind == TABLE_ROW and (_defines(h.chunk) in codes or not codes)]
+        if codes:
+            rows.sort(key=lambda r: codes.index(_defines(r)))
+        else:  # the signal query: only the rows that name a top signal
+            rows = [r for r in rows if any(sig in r.text for sig in cand.mode.keywords.split())][:2]
         found: list[Chunk] = []
         for row in rows:  # in the order the FMEA row lists its codes (main code first)
             for number in safety.referenced_sections(row.text):
@@ -135,7 +162,8 @@ class AlertAnalyst:
                 found += [p for p in self._section_chunk(c.source, n) if p.kind == PROCEDURE]
         out: dict[str, Chunk] = {}
         for c in found:
-            out.setdefault(f"{c.source}#{section_number(c)}", c)
+            if not _is_safety(c):  # lockout etc. come with every repair, quoted by ``safety``
+                out.setdefault(f"{c.source}#{section_number(c)}", c)
         return list(out.values())
 
     def _section_chunk(self, source: str, number: str) -> list[Chunk]:
@@ -166,3 +194,22 @@ class AlertAnalyst:
         text = " ".join([*codes, *(c.mode.failure_mode for c in cands[:1]), *alert.top_signals])
         past = similar_work_orders(self.retriever, text, alert.asset, k_past) if text.strip() else []
         return AlertContext(alert, model, pattern, tuple(cands), tuple(procs), tuple(rows), tuple(past))
+
+
+class AlertFeed:
+    """The alerts an answer about some assets should address: each asset's
+    active alerts, then those closed within ``recent_h`` hours (wall clock),
+    newest first, at most ``limit`` in all."""
+
+    def __init__(self, store, recent_h: float = 24.0, limit: int = 2,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store, self.recent_h, self.limit, self.clock = store, recent_h, limit, clock
+
+    def for_assets(self, assets: Sequence[str]) -> list:
+        active, recent = [], []
+        horizon = self.clock() - self.recent_h * 3600
+        for asset in assets:
+            active += self.store.active(asset=asset)
+            recent += [a for a in self.store.history(asset=asset, limit=20)
+                       if a.closed is not None and a.closed >= horizon]
+        return (sorted(active, key=lambda a: -a.started) + sorted(recent, key=lambda a: -a.started))[:self.limit]

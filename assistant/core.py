@@ -12,8 +12,11 @@ Order of work for one question:
 
 1. a follow-up is rewritten with the previous turn (``conversation``);
 2. hybrid retrieval, scoped to the asset when one is named or selected;
-3. the abstention rule (``abstain``) may answer "not found" and list the
-   closest documents instead of guessing;
+3. if that asset has active or recent monitor alerts (``alerts``), they
+   lead the evidence as [A1].., with the manual procedure found from the
+   alert alone and similar past work orders [W1]; otherwise the abstention
+   rule (``abstain``) may answer "not found" and list the closest documents
+   instead of guessing;
 4. the top sources are numbered [1]..[k] and given to the generator (or the
    extractive composer); if the local model cannot load, the extractive
    composer answers and a notice says so;
@@ -26,16 +29,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from knowledge_base.errors import ModelError
+from knowledge_base.errors import ConfigError, ModelError
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
 from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
 
 from . import safety
 from .abstain import Abstainer
+from .alert_answer import alert_facts, alert_sources, pointers
+from .alerts import AlertAnalyst, AlertFeed
 from .citations import resolve
 from .conversation import rewrite
-from .extractive import code_facts, compose
+from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
 from .llm.base import LLM
 from .prompt import build_messages, compact
@@ -47,13 +52,16 @@ Event = Token | Done
 class Assistant:
     """Answers troubleshooting questions from the knowledge base.
 
-    ``llm`` None means the extractive backend.
+    ``llm`` None means the extractive backend. ``alerts`` and ``analyst``
+    (both or neither) bring the monitors' alerts into answers.
     """
 
     def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
                  backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, alerts: AlertFeed | None = None,
+                 analyst: AlertAnalyst | None = None) -> None:
         self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
+        self.alerts, self.analyst = alerts, analyst
         self.notices: tuple[str, ...] = (notice,) if notice else ()
         self.backend = backend if llm is not None else "extractive"
         self.n_sources, self.max_tokens = sources, max_tokens
@@ -76,7 +84,13 @@ class Assistant:
         t0 = time.perf_counter()
         query = rewrite(question, history)
         retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
+        contexts = self._alert_contexts(retrieval.assets)
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        if contexts:
+            extra = [h.chunk for h in retrieval.hits[:1]] if retrieval.codes else []
+            sources = alert_sources(contexts, self.index, extra)
+            yield from self._answer(question, query, retrieval, sources, timings, t0, contexts)
+            return
         ev = self.abstainer.evidence(query, retrieval)
         if self.abstainer.should_abstain(ev):
             text = _abstain_text(ev, retrieval)
@@ -87,13 +101,32 @@ class Assistant:
         sources = [Source(str(i), c, compact(c)) for i, c in enumerate(chunks, 1)]
         yield from self._answer(question, query, retrieval, sources, timings, t0)
 
+    def stream_alert(self, alert, question: str | None = None) -> Iterator[Event]:
+        """Token events, then Done: an answer about one alert (open or closed),
+        with the procedure found from the alert alone and similar past faults."""
+        if self.analyst is None:
+            raise ConfigError("this assistant has no FMEA table to analyse alerts with")
+        t0 = time.perf_counter()
+        question = question or f"What is wrong with {alert.asset} and what should be done first?"
+        retrieval = self.retriever.retrieve(Query(question, k=max(8, self.n_sources), asset=alert.asset))
+        contexts = [self.analyst.analyse(alert)]
+        timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        sources = alert_sources(contexts, self.index, [])
+        yield from self._answer(question, question, retrieval, sources, timings, t0, contexts)
+
+    def _alert_contexts(self, assets: Sequence[str]) -> list:
+        """The analysed alerts of the assets in question (empty without a feed)."""
+        if self.alerts is None or self.analyst is None or not assets:
+            return []
+        return [self.analyst.analyse(a) for a in self.alerts.for_assets(assets)]
+
     def _answer(self, question, query, retrieval: Retrieval, sources: list[Source],
-                timings: dict, t0: float) -> Iterator[Event]:
+                timings: dict, t0: float, contexts: Sequence = ()) -> Iterator[Event]:
         notices: list[str] = list(self.notices)
         backend, parts, first = self.backend, [], None
         g0 = time.perf_counter()
         try:
-            for piece in self._generate(question, retrieval, sources):
+            for piece in self._generate(question, retrieval, sources, contexts):
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
@@ -104,7 +137,7 @@ class Assistant:
             backend = "extractive"
         gen_done = time.perf_counter()
         text, used, note, composed = self._final_text("".join(parts).strip(), backend, question,
-                                                      retrieval, sources)
+                                                      retrieval, sources, contexts)
         notices += [note] if note else []
         backend = "extractive" if composed else backend  # say who wrote the text shown
         by_label = {s.label: s for s in sources}
@@ -119,31 +152,38 @@ class Assistant:
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
-                    sources: list[Source]) -> tuple[str, list[str], str | None, bool]:
+                    sources: list[Source], contexts: Sequence = ()) -> tuple[str, list[str], str | None, bool]:
         """(verified answer text, cited labels in order, a notice or None,
         whether the extractive composer wrote the text).
 
         Generated text is checked sentence by sentence (``grounding``); when
         nothing verifiable is left, or the model claims the sources do not
         answer although retrieval found strong evidence, the extractive
-        composer answers instead.
+        composer answers instead. About an alert, the alert facts lead and the
+        procedure and past fault are pointed at (``alert_answer``).
         """
         labels = {s.label for s in sources}
+        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
+
+        def composed() -> str:
+            return compose_alert(facts, sources) if contexts else compose(question, retrieval.codes, sources)
+
         if backend == "extractive":
-            return (*resolve(raw or compose(question, retrieval.codes, sources), labels), None, True)
+            return (*resolve(raw or composed(), labels), None, True)
         if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
-            return (*resolve(compose(question, retrieval.codes, sources), labels),
+            return (*resolve(composed(), labels),
                     "The model found no answer in the documents; the most relevant passages are quoted instead.",
                     True)
         g = verify(raw, sources, question)
         if not any(s.ok and s.labels for s in g.sentences):
-            return (*resolve(compose(question, retrieval.codes, sources), labels),
+            return (*resolve(composed(), labels),
                     "The generated answer could not be verified against the sources; "
                     "the most relevant passages are quoted instead.", True)
         text = g.text
-        facts = code_facts(retrieval.codes, sources)
         if facts:
-            text = f"{facts}\n{text}"  # the exact fault-table facts always lead a code question
+            text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
+        if contexts and (more := pointers(text, sources)):
+            text = f"{text}\n{more}"
         text, used = resolve(text, labels)
         note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
         return text, used, note, False
@@ -180,10 +220,13 @@ class Assistant:
             return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
         return []
 
-    def _generate(self, question: str, retrieval: Retrieval, sources: list[Source]) -> Iterator[str]:
+    def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
+                  contexts: Sequence = ()) -> Iterator[str]:
         """Provisional text pieces; the extractive backend composes in one piece."""
         if self.llm is None:
-            yield resolve(compose(question, retrieval.codes, sources), {s.label for s in sources})[0]
+            text = (compose_alert(alert_facts(contexts, sources), sources) if contexts
+                    else compose(question, retrieval.codes, sources))
+            yield resolve(text, {s.label for s in sources})[0]
             return
         yield from self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens)
 
@@ -195,7 +238,7 @@ class Assistant:
         known = {s.chunk.id: s.label for s in sources}
         for w in warnings:
             if w.id not in known:
-                label = str(len(by_label) + 1)
+                label = str(1 + max((int(x) for x in by_label if x.isdigit()), default=0))
                 by_label[label] = Source(label, w, w.text)
                 known[w.id] = label
         return safety.quote_block(warnings, known, text)

@@ -110,3 +110,16 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     if wo is not None:
         add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
     return "\n".join(out)
+
+
+def compose_alert(facts: str, sources: Sequence[Source]) -> str:
+    """The extractive answer about an alert: the alert facts, the steps of
+    the first procedure, and the most similar past work order."""
+    out = [facts] if facts else []
+    proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
+    if proc is not None:
+        out.append(_procedure(proc))
+    wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
+    if wo is not None:
+        out.append("Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
+    return "\n".join(out) or NOT_FOUND

@@ -11,7 +11,9 @@ from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
 
 from .abstain import Abstainer
+from .alerts import AlertAnalyst, AlertFeed
 from .core import Assistant
+from .fmea import load_fmea
 from .llm import LocalLLM, make_llm
 from .llm.base import LLM
 
@@ -57,5 +59,9 @@ def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Sto
         model, notice = build_llm(settings, kind)
     abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight,
                           settings.abstain_asset_weight, retriever.matcher)
+    from monitors.store import AlertStore
+
+    feed = AlertFeed(AlertStore(settings.kb), settings.alert_recent_h)
+    analyst = AlertAnalyst(retriever, load_fmea(settings.fmea))
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
-                     settings.answer_max_tokens, notice)
+                     settings.answer_max_tokens, notice, feed, analyst)

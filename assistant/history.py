@@ -48,6 +48,7 @@ class PastFault:
     downtime_h: float | None
     score: float
     source: str
+    chunk_id: str = ""
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -83,7 +84,7 @@ def similar_work_orders(retriever: HybridRetriever, query: str, asset: str | Non
                            model=res.model is not None and wo.equipment_model == res.model,
                            similarity=h.score / top)
         found.append(PastFault(wo.wo_id, wo.asset_id, wo.timestamp, wo.fault_code, wo.symptom, wo.cause,
-                               wo.action, wo.downtime_h, round(score, 6), h.chunk.source))
+                               wo.action, wo.downtime_h, round(score, 6), h.chunk.source, h.chunk.id))
     # stable sort: equal scores keep the retriever's order
     return sorted(found, key=lambda p: -p.score)[:k]
 

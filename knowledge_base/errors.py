@@ -17,6 +17,7 @@
     ├── ModelError             a model cannot be loaded or run
     ├── MonitorError           a stream, detector or alert store problem
     │   └── PayloadError       one reading / message cannot be parsed
+    ├── NotFound               a named thing (alert id, ...) does not exist
     ├── AuthError              an API bearer token is missing, unknown or revoked
     │   └── ScopeError         a valid token whose scope does not allow the operation
     └── Overloaded             more work than allowed now (carries .retry_after seconds)
@@ -99,6 +100,10 @@ class MonitorError(FaultdeskError):
 
 class PayloadError(MonitorError):
     """One reading or MQTT message cannot be parsed; the monitor skips it."""
+
+
+class NotFound(FaultdeskError):
+    """A named thing (an alert id, ...) does not exist."""
 
 
 class AuthError(FaultdeskError):

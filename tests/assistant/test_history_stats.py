@@ -107,7 +107,7 @@ def test_history_and_stats_cli_json(cli_kb, tmp_path):
     assert res.exit_code == 0, res.output
     (past,) = json.loads(res.output)
     assert set(past) == {"wo_id", "asset_id", "date", "fault_code", "symptom", "cause", "action",
-                         "downtime_h", "score", "source"}
+                         "downtime_h", "score", "source", "chunk_id"}
     assert past["wo_id"] == "WO-1001" and past["downtime_h"] == 3.5
     res = cli_kb(["stats", "--json", "--plots", str(tmp_path / "plots")])
     assert res.exit_code == 0, res.output

@@ -1,0 +1,105 @@
+"""Live alerts as evidence in an answer.
+
+When a question is about an asset that has active or recent alerts, each
+alert becomes a numbered source ``[A1]`` whose text says what the monitor
+saw and which failure modes the FMEA table suggests. The manual evidence
+found from the alert alone follows (the fault-table row of the most likely
+code, then its procedure), then the most similar past work orders ``[W1]``.
+
+Whatever backend writes the answer, it opens with :func:`alert_facts` (the
+alert, the likely failure modes and the first check, each cited), and
+:func:`pointers` adds the procedure and the past fault when the text does
+not cite them: an engineer asking about an alert always gets where to look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from knowledge_base.index import SqliteIndex
+from knowledge_base.types import PROCEDURE, TABLE_ROW, Chunk
+
+from .alerts import AlertContext, describe
+from .extractive import row_fields
+from .types import Source
+
+ALERT_KIND = "alert"
+
+
+def alert_chunk(ctx: AlertContext) -> Chunk:
+    """An alert as a pseudo-chunk (source ``alerts/<id>``), so it can be
+    numbered, cited and checked like any other evidence."""
+    a = ctx.alert
+    modes = "; ".join(f"{c.mode.failure_mode.lower()} ({', '.join(c.mode.fault_codes)})"
+                      for c in ctx.candidates)
+    text = f"Alert {a.id}: {describe(a, ctx.pattern)}"
+    if modes:
+        text += f" Likely failure modes (FMEA): {modes}."
+    return Chunk(id=f"alert:{a.id}", text=text, source=f"alerts/{a.id}", section=("Monitor alert",),
+                 title=f"Monitor alert on {a.asset}", equipment_model=ctx.equipment_model,
+                 doc_type=ALERT_KIND, kind=ALERT_KIND, asset_id=a.asset)
+
+
+def alert_sources(contexts: Sequence[AlertContext], index: SqliteIndex, extra: Sequence[Chunk],
+                  n_manual: int = 2, n_past: int = 1) -> list[Source]:
+    """[A1].. for the alerts, [1].. for the manual evidence (fault rows, then
+    procedures of the first alert, then ``extra`` chunks from the question's
+    own retrieval), [W1].. for the past work orders."""
+    from .prompt import compact
+
+    out = [Source(f"A{i}", c, c.text) for i, c in enumerate((alert_chunk(x) for x in contexts), 1)]
+    manual: list[Chunk] = []
+    first = contexts[0]
+    for c in [*first.rows[:1], *(p.chunk for p in first.procedures), *extra]:
+        if c not in manual and len(manual) < n_manual + (1 if first.rows else 0):
+            manual.append(c)
+    out += [Source(str(i), c, compact(c)) for i, c in enumerate(manual, 1)]
+    past_ids = list(dict.fromkeys(p.chunk_id for x in contexts for p in x.past if p.chunk_id))[:n_past]
+    found = index.chunks(past_ids)
+    out += [Source(f"W{i}", found[cid], compact(found[cid]))
+            for i, cid in enumerate((c for c in past_ids if c in found), 1)]
+    return out
+
+
+def alert_facts(contexts: Sequence[AlertContext], sources: Sequence[Source]) -> str:
+    """The lines every alert answer opens with: what the monitor saw [A1],
+    the likely failure modes, and the first check from the fault table [n]."""
+    by_chunk = {s.chunk.id: s.label for s in sources}
+    lines = []
+    for ctx in contexts:
+        label = by_chunk.get(f"alert:{ctx.alert.id}")
+        if label is None:
+            continue
+        a = ctx.alert
+        lines.append(f"Monitor alert on {a.asset}: {describe(a, ctx.pattern)} [{label}]")
+        if ctx.candidates:
+            modes = "; ".join(f"{c.mode.failure_mode.lower()} ({', '.join(c.mode.fault_codes)})"
+                              for c in ctx.candidates)
+            lines.append(f"Likely failure modes: {modes}. [{label}]")
+    for s in sources:
+        if s.chunk.kind == TABLE_ROW:
+            f = row_fields(s.chunk.text)
+            code, remedy = f.get("code", ""), f.get("remedy", "")
+            if code and remedy:
+                lines.append(f"First check for {code}: {remedy.rstrip('.')}. [{s.label}]")
+            break
+    return "\n".join(lines)
+
+
+def pointers(text: str, sources: Sequence[Source]) -> str:
+    """Lines naming the procedure and the past work order when ``text`` does
+    not already cite them."""
+    lines = []
+    proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
+    if proc is not None and f"[{proc.label}]" not in text:
+        title = proc.chunk.section[-1] if proc.chunk.section else "procedure"
+        lines.append(f"Procedure to follow: {title} ({proc.where}). [{proc.label}]")
+    wo = next((s for s in sources if s.label.startswith("W")), None)
+    if wo is not None and f"[{wo.label}]" not in text:
+        lines.append(f"Similar past fault: {' '.join(wo.chunk.text.split())} [{wo.label}]")
+    return "\n".join(lines)
+
+
+def with_label(src: Source, label: str) -> Source:
+    return replace(src, label=label)
