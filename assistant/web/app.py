@@ -42,7 +42,7 @@ from knowledge_base.settings import Settings
 
 from ..service import Service
 from . import api
-from .limits import MB, BodyLimit, GenerationQueue, RateLimiter
+from .limits import BodyLimit, GenerationQueue, RateLimiter
 from .tokens import TokenStore
 
 API_PREFIX = "/api/v1"
@@ -70,8 +70,7 @@ def create_app(service: Service, settings: Settings) -> FastAPI:
     app.add_api_route("/widget.js", _static("widget.js", "text/javascript"), include_in_schema=False)
     app.add_api_route("/operator", _static("operator.html", "text/html"), include_in_schema=False)
     _add_error_handlers(app)
-    app.add_middleware(BodyLimit, json_bytes=int(settings.api_max_json_mb * MB),
-                       upload_bytes=int(settings.api_max_upload_mb * MB),
+    app.add_middleware(BodyLimit, json_mb=settings.api_max_json_mb, upload_mb=settings.api_max_upload_mb,
                        upload_paths=frozenset({f"{API_PREFIX}/ingest"}))
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.api_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"],

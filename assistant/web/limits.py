@@ -102,19 +102,20 @@ class GenerationQueue:
 class BodyLimit:
     """ASGI middleware: 413 for request bodies under ``/api/`` over their limit.
 
-    ``upload_paths`` get ``upload_bytes``, every other API path ``json_bytes``.
+    ``upload_paths`` may send ``upload_mb``, every other API path ``json_mb``.
     Paths outside ``/api/`` (the mounted UI) are not touched.
     """
 
-    def __init__(self, app: ASGIApp, json_bytes: int, upload_bytes: int, upload_paths: frozenset[str]) -> None:
-        self.app, self.json_bytes, self.upload_bytes, self.upload_paths = app, json_bytes, upload_bytes, upload_paths
+    def __init__(self, app: ASGIApp, json_mb: float, upload_mb: float, upload_paths: frozenset[str]) -> None:
+        self.app, self.json_mb, self.upload_mb, self.upload_paths = app, json_mb, upload_mb, upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"] in self.upload_paths else self.json_bytes
-        message = f"request body larger than the limit of {limit / MB:g} MB for {scope['path']}"
+        limit_mb = self.upload_mb if scope["path"] in self.upload_paths else self.json_mb
+        limit = int(limit_mb * MB)
+        message = f"request body larger than the limit of {limit_mb:g} MB for {scope['path']}"
         length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > limit:
             await _send_json(send, 413, {"error": message})
