@@ -53,7 +53,7 @@
     ".log { flex: 1; overflow-y: auto; padding: 8px 12px; }",
     ".msg { margin: 6px 0; white-space: pre-wrap; overflow-wrap: anywhere; }",
     ".user { font-weight: 600; } .notice, .status { color: #5a6470; font-size: 12px; }",
-    ".error { color: #b71c1c; } .cites { margin: 4px 0 0; padding-left: 18px; font-size: 12px; }",
+    ".error { color: #b71c1c; } .cites { margin: 4px 0 0; padding: 0; list-style: none; font-size: 12px; }",
     "form { display: flex; gap: 6px; padding: 8px 12px; border-top: 1px solid #e3e7ed; }",
     "input { flex: 1; padding: 6px 8px; font: inherit; border: 1px solid #8a94a3; border-radius: 4px; }",
     "form button { border: 0; border-radius: 4px; background: #0b5cad; color: #fff; padding: 6px 12px; }",
@@ -179,7 +179,7 @@
   function showAnswer(box, text, answer) {
     text.textContent = answer.answer;
     if (answer.citations.length) {
-      var list = el("ol", { "class": "cites", "aria-label": "Sources" });
+      var list = el("ul", { "class": "cites", "aria-label": "Sources" });
       answer.citations.forEach(function (c) { list.appendChild(el("li", {}, where(c))); });
       box.appendChild(list);
     }
