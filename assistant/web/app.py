@@ -3,8 +3,8 @@
 :func:`create_app` serves the REST API under ``/api/v1`` (OpenAPI schema at
 ``/api/v1/openapi.json``, interactive docs at ``/api/v1/docs``), the
 embeddable widget at ``/widget.js`` and the example operator-station page at
-``/operator``; ``/`` is left for the Gradio UI, which is mounted onto the
-returned app (``gradio.mount_gradio_app(app, blocks, path="/")``).
+``/operator``, and the engineers' Gradio UI at ``/`` (:mod:`assistant.web.ui`,
+mounted last so that it only gets the paths no route above claims).
 
 Around the routes: CORS for the configured origins only
 (``settings.api_origins``; none = same origin), request body limits
@@ -75,7 +75,9 @@ def create_app(service: Service, settings: Settings) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.api_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"],
                        max_age=600)
-    return app
+    from .ui import mount_ui  # Gradio is imported only when an app is built
+
+    return mount_ui(app, service)
 
 
 def _static(name: str, media_type: str):

@@ -1,0 +1,181 @@
+"""The engineers' Gradio UI, served at ``/`` by ``faultdesk serve``.
+
+Layout only: every event calls a :class:`.ui_handlers.Handlers` method, which
+calls the one :class:`assistant.service.Service`. The sidebar holds the asset
+selector and the live active-alerts panel; the tabs are the chat with its
+sources panel, fault history and statistics, and adding documents.
+
+It works offline: Gradio's analytics and update check are off (set before
+gradio is imported), the theme uses fonts bundled with Gradio or the
+system's, and no page asset comes from another host (the browser tests
+block every other host and check).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # also disables Gradio's version check
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import gradio as gr  # noqa: E402
+
+from monitors.types import Alert  # noqa: E402
+
+from . import ui_render as render  # noqa: E402
+from .ui_handlers import ALL_ASSETS, Handlers  # noqa: E402
+
+ALERT_REFRESH_S = 5
+OPEN_SOURCES = 2  # citations shown unfolded; the rest are one click away
+REPORT_FORMATS = ("pdf", "html", "md")
+THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+CSS = """
+.alert-card { border-left: 5px solid #f08c00 !important; }
+.alert-card.alarm { border-left-color: #c92a2a !important; }
+.source-text blockquote { font-size: 0.92em; }
+"""
+
+
+def mount_ui(app, service):
+    """Mount the UI at ``/`` of the FastAPI ``app`` (routes added before keep
+    their paths); rendered pages and reports are served from ``<kb>/cache``,
+    uploads are limited to the ingestion's file size limit."""
+    cache = service.settings.kb / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    return gr.mount_gradio_app(app, build_ui(service), path="/", footer_links=[], run_history=False,
+                               allowed_paths=[str(cache)], theme=THEME, css=CSS, ssr_mode=False,
+                               max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False)
+
+
+def build_ui(service) -> gr.Blocks:
+    """The UI's Blocks over ``service`` (mount with :func:`mount_ui`)."""
+    h = Handlers(service)
+    with gr.Blocks(title="faultdesk", analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 86400)) as ui:
+        turns = gr.State([])  # (Answer, asset) of this conversation
+        ratings = gr.State({})  # turn index -> "up" / "down"
+        fix_target = gr.State(None)  # turn the correction box applies to; None = latest
+        cited = gr.State(())  # citations of the latest answer
+        alerts = gr.State([])  # active alerts as shown (Alert.to_dict)
+        asset = gr.Dropdown([("All assets", ALL_ASSETS)], value=ALL_ASSETS, label="Asset", render=False,
+                            info="Scopes questions, history and statistics", elem_id="asset")
+        with gr.Tabs() as tabs:
+            with gr.Tab("Troubleshoot", id="chat"):
+                chat = _chat_tab(h, asset, turns, ratings, fix_target, cited)
+            with gr.Tab("Fault history & statistics", id="history"):
+                _history_tab(h, asset)
+            with gr.Tab("Add documents", id="ingest"):
+                _ingest_tab(h, asset)
+        with gr.Sidebar(width=360):
+            gr.Markdown("## faultdesk\nEquipment fault assistant")
+            asset.render()
+            gr.Markdown("### Active alerts")
+            report_format = gr.Radio(list(REPORT_FORMATS), value="pdf", label="Report format", render=False)
+            report_file = gr.File(label="Analysis report", visible=False, elem_id="report-file", render=False)
+
+            @gr.render(inputs=alerts)
+            def alert_cards(items):
+                if not items:
+                    gr.Markdown("No active alerts.")
+                for a in items:
+                    _alert_card(h, Alert.from_dict(a), report_format, report_file, tabs, asset, chat)
+
+            report_format.render()
+            report_file.render()
+
+        ui.load(h.asset_choices, outputs=asset)
+        ui.load(h.refresh_alerts, inputs=alerts, outputs=alerts)
+        gr.Timer(ALERT_REFRESH_S).tick(h.refresh_alerts, inputs=alerts, outputs=alerts,
+                                       show_progress="hidden")
+    return ui
+
+
+def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
+            chatbot = gr.Chatbot(label="Answers", height=560, buttons=["copy"], allow_tags=False,
+                                 elem_id="chat", placeholder="Ask about a fault code, a symptom or an alert.")
+            with gr.Row():
+                question = gr.Textbox(
+                    show_label=False, scale=5, elem_id="question", autofocus=True,
+                    placeholder="e.g. Pump P-3 shows E-104 and rattles, what do I check first?")
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            with gr.Accordion("Correct an answer", open=False, elem_id="correction-box") as fix_box:
+                fix_label = gr.Markdown(h.correction_target([], None))
+                correction = gr.Textbox(show_label=False, lines=2, elem_id="correction",
+                                        placeholder="What should the answer have said?")
+                send_fix = gr.Button("Send correction", size="sm")
+        with gr.Column(scale=1, elem_id="sources"):
+            gr.Markdown("### Sources")
+
+            @gr.render(inputs=cited)
+            def source_cards(citations):
+                if not citations:
+                    gr.Markdown("The passages an answer cites appear here, with the manual page.")
+                for i, c in enumerate(citations):
+                    with gr.Accordion(render.citation_heading(c), open=i < OPEN_SOURCES):
+                        gr.Markdown(render.citation_markdown(c), elem_classes="source-text")
+                        image, problem = h.page_image(c)
+                        if image:
+                            gr.Image(image, show_label=False, buttons=["fullscreen"], interactive=False)
+                        elif problem:
+                            gr.Markdown(f"*{render.as_text(problem)}*")
+
+    chat_io = dict(fn=h.respond, inputs=[question, chatbot, asset, turns],
+                   outputs=[chatbot, question, turns, cited])
+    for trigger in (question.submit, send.click):
+        trigger(**chat_io).then(h.correction_target, inputs=[turns, fix_target], outputs=fix_label)
+    chatbot.like(h.rate, inputs=[turns, ratings], outputs=[ratings, fix_target, fix_box]).then(
+        h.correction_target, inputs=[turns, fix_target], outputs=fix_label)
+    send_fix.click(h.correct, inputs=[correction, turns, fix_target, ratings], outputs=correction)
+    return {"question": question, "io": chat_io}
+
+
+def _alert_card(h: Handlers, alert, report_format, report_file, tabs, asset, chat: dict) -> None:
+    with gr.Group(elem_classes=["alert-card", alert.severity]):
+        gr.Markdown(render.alert_markdown(alert))
+        gr.Plot(render.alert_figure(alert), show_label=False)
+        with gr.Row():
+            ask = gr.Button("Ask about this alert", size="sm", variant="primary")
+            report = gr.Button("Generate analysis report", size="sm")
+    ask.click(lambda: h.alert_question(alert.id), outputs=[chat["question"], asset, tabs]).then(**chat["io"])
+    report.click(lambda fmt: h.report(alert.id, fmt), inputs=report_format, outputs=report_file)
+
+
+def _history_tab(h: Handlers, asset) -> None:
+    gr.Markdown("### Similar past work orders")
+    with gr.Row():
+        query = gr.Textbox(label="Symptom, fault code or alert text", scale=4)
+        k = gr.Slider(1, 20, value=5, step=1, label="How many", scale=1)
+        find = gr.Button("Search history", variant="primary", scale=1)
+    past = gr.Dataframe(headers=render.PAST_FAULT_COLUMNS, interactive=False, wrap=True)
+    for trigger in (query.submit, find.click):
+        trigger(h.history, inputs=[query, asset, k], outputs=past)
+
+    gr.Markdown("### Statistics")
+    with gr.Row():
+        since = gr.Textbox(label="Since (YYYY-MM-DD, empty = all)", scale=4)
+        compute = gr.Button("Compute statistics", variant="primary", scale=1)
+    summary = gr.Markdown()
+    with gr.Row():
+        by_code = gr.Dataframe(headers=["fault code", "failures"], interactive=False, label="By fault code")
+        by_asset = gr.Dataframe(headers=["asset", "failures"], interactive=False, label="By asset")
+        recurring = gr.Dataframe(headers=["asset", "fault code", "failures"], interactive=False,
+                                 label="Recurring faults")
+    plots = gr.Gallery(label="Charts", columns=3, height="auto", buttons=["fullscreen"])
+    for trigger in (since.submit, compute.click):
+        trigger(h.stats, inputs=[asset, since], outputs=[summary, by_code, by_asset, recurring, plots])
+
+
+def _ingest_tab(h: Handlers, asset) -> None:
+    gr.Markdown("Manuals (PDF, Markdown, text, HTML, DOCX) and fault-log exports (CSV, JSON, XLSX) "
+                "are added with the same ingestion as `faultdesk ingest`; a re-upload of a file name "
+                "replaces the earlier version.")
+    files = gr.File(file_count="multiple", label="Files", elem_id="upload",
+                    file_types=[".pdf", ".md", ".txt", ".html", ".htm", ".docx", ".csv", ".json",
+                                ".jsonl", ".xlsx"])
+    go = gr.Button("Add to the knowledge base", variant="primary")
+    summary = gr.Markdown()
+    failed = gr.Dataframe(headers=["file", "problem"], interactive=False, label="Files not added", wrap=True)
+    go.click(h.ingest, inputs=files, outputs=[summary, failed, asset])

@@ -1,0 +1,213 @@
+"""The Gradio UI's event handlers: each turns widget values into one Service
+call and the result into widget values (through :mod:`.ui_render`).
+
+Per-session state lives in ``gr.State`` values that the handlers receive and
+return: ``turns`` is the list of ``(Answer, asset)`` of the conversation,
+oldest first; the chat shows two messages per turn (question, answer), so
+message ``i`` belongs to turn ``i // 2``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.feedback import Feedback
+from assistant.service import upload_name
+from assistant.stats import write_plots
+from assistant.types import Done
+from knowledge_base.errors import FaultdeskError
+
+from . import ui_render as render
+
+ALL_ASSETS = ""  # the asset selector's value for "no asset"
+
+
+class IngestProgress:
+    """:class:`ingest.pipeline.Progress` shown as a Gradio progress bar."""
+
+    def __init__(self, bar: gr.Progress) -> None:
+        self.bar, self.files, self.done, self.chunks, self.embedded = bar, 0, 0, 0, 0
+
+    def start(self, files: int) -> None:
+        self.files = files
+        self._show()
+
+    def file_done(self, path: str) -> None:
+        self.done += 1
+        self._show()
+
+    def chunks_found(self, n: int) -> None:
+        self.chunks += n
+        self._show()
+
+    def chunks_done(self, n: int) -> None:
+        self.embedded += n
+        self._show()
+
+    def close(self) -> None: ...
+
+    def _show(self) -> None:
+        desc = f"{self.done}/{self.files} files, {self.embedded}/{self.chunks} chunks embedded"
+        self.bar(self.done / self.files if self.files else 0.0, desc=desc)
+
+
+class Handlers:
+    """The UI's operations over one :class:`assistant.service.Service`."""
+
+    def __init__(self, service) -> None:
+        self.service = service
+
+    # -- assets ---------------------------------------------------------------
+    def asset_choices(self):
+        """The asset selector's options: every known asset with its model."""
+        assets = sorted(self.service.assets().items())
+        choices = [("All assets", ALL_ASSETS)] + [(f"{a} ({m})" if m else a, a) for a, m in assets]
+        return gr.Dropdown(choices=choices)
+
+    # -- chat -----------------------------------------------------------------
+    def respond(self, question: str, messages: list, asset: str, turns: list):
+        """Stream the answer to ``question``; yields (messages, question box,
+        turns, sources). Follow-ups are retrieved with the earlier turns'
+        queries."""
+        question = (question or "").strip()
+        if not question:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        asked = [*messages, {"role": "user", "content": render.as_text(question)}]
+        history = [answer.retrieval_query for answer, _ in turns]
+        streamed = ""
+        try:
+            for event in self.service.stream(question, asset or None, history):
+                if isinstance(event, Done):
+                    answer = event.answer
+                    yield (_with_reply(asked, render.answer_markdown(answer)), "",
+                           [*turns, (answer, asset or None)], answer.citations)
+                    return
+                streamed += event.text
+                yield _with_reply(asked, render.as_text(streamed)), "", gr.skip(), gr.skip()
+        except FaultdeskError as err:
+            yield _with_reply(asked, f"*Error: {render.as_text(str(err))}*"), question, gr.skip(), gr.skip()
+
+    def page_image(self, citation) -> tuple[str | None, str | None]:
+        """(path of the cited page with the passage highlighted, or None;
+        a problem to show instead, or None)."""
+        try:
+            path = self.service.page_image(citation)
+        except FaultdeskError as err:
+            return None, str(err)
+        return (str(path) if path else None), None
+
+    # -- feedback -------------------------------------------------------------
+    def rate(self, turns: list, ratings: dict, like: gr.LikeData):
+        """Store a thumbs up / down; a thumbs down opens the correction box on
+        that answer. Returns (ratings, correction target, correction box)."""
+        i = like.index if isinstance(like.index, int) else like.index[0]
+        if like.liked not in (True, False) or not 0 <= i // 2 < len(turns):
+            return gr.skip(), gr.skip(), gr.skip()
+        turn, rating = i // 2, "up" if like.liked else "down"
+        answer, asset = turns[turn]
+        self.service.feedback(Feedback.of(answer, rating, asset=asset))
+        gr.Info("Thanks: your rating is saved.")
+        ratings = {**ratings, turn: rating}
+        if rating == "up":
+            return ratings, gr.skip(), gr.skip()
+        return ratings, turn, gr.Accordion(open=True)
+
+    @staticmethod
+    def correction_target(turns: list, target: int | None) -> str:
+        """Which answer the correction box applies to (the latest by default)."""
+        if not turns:
+            return "*Ask a question first; a correction applies to one answer.*"
+        answer, _ = turns[target if target is not None and target < len(turns) else -1]
+        return f"Correction to the answer to: **{render.as_text(answer.question)}**"
+
+    def correct(self, text: str, turns: list, target: int | None, ratings: dict):
+        """Store a correction of the target answer with its rating (thumbs
+        down unless the engineer gave a thumbs up). Returns the cleared box."""
+        text = (text or "").strip()
+        if not text or not turns:
+            raise gr.Error("Write the correct answer first (after asking a question).")
+        turn = target if target is not None and target < len(turns) else len(turns) - 1
+        answer, asset = turns[turn]
+        self.service.feedback(Feedback.of(answer, ratings.get(turn, "down"), correction=text, asset=asset))
+        gr.Info("Thanks: your correction is saved and will be reviewed as a gold question.")
+        return ""
+
+    # -- alerts ---------------------------------------------------------------
+    def refresh_alerts(self, shown: list):
+        """The active alerts as dicts (``Alert.to_dict``: Gradio hashes state,
+        and an Alert holds dicts), or ``gr.skip()`` when they are what is shown."""
+        current = [a.to_dict() for a in self.service.alerts(active=True)]
+        return gr.skip() if current == shown else current
+
+    def alert_question(self, alert_id: str):
+        """Fill the question box with a question about the alert, select its
+        asset and show the chat. Returns (question, asset, tabs)."""
+        alert = self.service.alert(alert_id)
+        if alert is None:
+            raise gr.Error(f"Alert {alert_id} no longer exists.")
+        return render.alert_question(alert), alert.asset, gr.Tabs(selected="chat")
+
+    def report(self, alert_id: str, fmt: str):
+        """The analysis report of an alert as a file to download."""
+        try:
+            data = self.service.report(alert_id, fmt)
+        except FaultdeskError as err:
+            raise gr.Error(str(err)) from err
+        folder = self.service.settings.kb / "cache" / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"alert-{upload_name(alert_id)}.{fmt}"
+        path.write_bytes(data)
+        return gr.File(value=str(path), visible=True)
+
+    # -- history and statistics -------------------------------------------------
+    def history(self, query: str, asset: str, k: float):
+        """Similar past work orders as table rows."""
+        if not (query or "").strip():
+            raise gr.Error("Describe the symptom, or give a fault code.")
+        return render.past_fault_rows(self.service.history(query, asset or None, int(k)))
+
+    def stats(self, asset: str, since: str):
+        """(summary, by-code rows, by-asset rows, recurring rows, plot images)."""
+        try:
+            stats = self.service.stats(asset or None, (since or "").strip() or None)
+        except (FaultdeskError, ValueError) as err:
+            raise gr.Error(str(err)) from err
+        folder = tempfile.mkdtemp(prefix="faultdesk-stats-")
+        try:
+            plots = [_load_png(p) for p in write_plots(stats, folder)]
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return (render.stats_markdown(stats), render.count_rows(stats.by_code),
+                render.count_rows(stats.by_asset), [list(r) for r in stats.recurring], plots)
+
+    # -- ingestion ----------------------------------------------------------------
+    def ingest(self, files: list | None, progress=gr.Progress()):
+        """Ingest uploaded files; returns (summary, failed-file rows, asset selector)."""
+        if not files:
+            raise gr.Error("Choose one or more manuals or fault-log exports first.")
+        uploads = [(Path(f).name, open(f, "rb")) for f in files]
+        try:
+            report = self.service.ingest_uploads(uploads, progress=IngestProgress(progress))
+        finally:
+            for _, fh in uploads:
+                fh.close()
+        rows = [[Path(f.path).name, f.error] for f in report.failed]
+        return render.ingest_markdown(report), rows, self.asset_choices()
+
+
+def _with_reply(messages: list, text: str) -> list:
+    """A new message list: ``messages`` and the assistant's reply (each yield
+    of a stream is its own list, never one list mutated after it was sent)."""
+    return [*messages, {"role": "assistant", "content": text}]
+
+
+def _load_png(path: Path):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.copy()

@@ -1,0 +1,149 @@
+"""How the Gradio UI shows the Service's results: Markdown text, table rows
+and small matplotlib figures. Pure functions of the result objects; no
+Gradio import, so they are tested without a browser.
+
+Text from the knowledge base or the model is shown as text: ``<`` and ``&``
+are escaped before Gradio's Markdown sees it, so a document that contains
+``<script>`` or ``<img onerror=...>`` shows those characters instead of
+creating elements (Gradio's own HTML sanitiser stays on as a second layer).
+
+>>> as_text("<img src=x onerror=alert(1)> & more")
+'&lt;img src=x onerror=alert(1)> &amp; more'
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from assistant.types import Answer, Citation
+from assistant.alerts import when
+
+PLOT_SIGNALS = 3  # signals drawn per alert: the top contributors
+GAP_STEPS = 3
+
+
+def as_text(s: str) -> str:
+    """``s`` with the two characters that start HTML markup escaped."""
+    return s.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def where(c: Citation) -> str:
+    """``cp80s_pump.pdf p.6`` (file name, and page for paged documents)."""
+    name = Path(c.source).name
+    return f"{name} p.{c.page}" if c.page else name
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The final answer: its text, notices, and a line naming the cited files."""
+    parts = [as_text(answer.answer)]
+    parts += [f"*{as_text(n)}*" for n in answer.notices]
+    if answer.citations:
+        cited = " · ".join(f"[{c.n}] {as_text(where(c))}" for c in answer.citations)
+        parts.append(f"<sub>Sources: {cited} — {answer.backend} answer</sub>")
+    return "\n\n".join(parts)
+
+
+def citation_heading(c: Citation) -> str:
+    """``[1] cp80s_pump.pdf p.6 · 4 Fault codes > 4.2 Fault-code table``, plain
+    text (for a label, which Gradio shows as text)."""
+    section = f" · {c.section}" if c.section else ""
+    return f"[{c.n}] {where(c)}{section}"
+
+
+def citation_markdown(c: Citation) -> str:
+    """The cited passage as a Markdown block quote (line breaks kept)."""
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in as_text(c.text).splitlines())
+
+
+def alert_markdown(alert) -> str:
+    """One alert's card text: severity, asset, since when, score, signals."""
+    minutes = max(0, round((alert.updated - alert.started) / 60))
+    lasted = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    signals = ", ".join(alert.top_signals or alert.signals)
+    return (f"**{alert.severity.upper()} · {as_text(alert.asset)}**  \n"
+            f"since {when(alert.started)} ({lasted})  \n"
+            f"score {alert.score:.2f} · {as_text(signals)}")
+
+
+def alert_question(alert) -> str:
+    """The question "ask about this alert" puts to the assistant (which adds the
+    asset's active alerts to the evidence itself)."""
+    signals = ", ".join(alert.top_signals or alert.signals)
+    return (f"{alert.asset} has a {alert.severity} since {when(alert.started)} on {signals}. "
+            "What is the likely cause and what should I check first?")
+
+
+def alert_figure(alert):
+    """Small multiples of the alert's top signals over the readings before and
+    during the alert; the alert's span is shaded. A matplotlib Figure (not
+    pyplot's global state, so concurrent sessions do not share figures)."""
+    from matplotlib.figure import Figure
+
+    readings = sorted({**dict(alert.lead), **dict(alert.window)}.items())  # the two may overlap
+    names = [s for s in (alert.top_signals or alert.signals)
+             if any(s in v for _, v in readings)][:PLOT_SIGNALS]
+    fig = Figure(figsize=(3.0, 0.2 + 0.7 * max(1, len(names))), dpi=100)
+    axes = fig.subplots(max(1, len(names)), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names):
+        points = [((t - alert.started) / 3600, v[name]) for t, v in readings if name in v]
+        hours, values = _broken_at_gaps(points)
+        ax.plot(hours, values, lw=1, color="#1f5f99")
+        ax.axvspan(0, (alert.updated - alert.started) / 3600, color="#e8590c", alpha=0.15, lw=0)
+        ax.set_title(name, fontsize=7, loc="left", pad=2)
+        ax.tick_params(labelsize=6, length=2)
+    axes[-1].set_xlabel("hours from alert start", fontsize=6, labelpad=1)
+    fig.tight_layout(pad=0.3, h_pad=0.2)
+    return fig
+
+
+def _broken_at_gaps(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """x and y lists with a NaN where readings are missing (a step over
+    :data:`GAP_STEPS` times the typical one), so the line is not drawn across
+    the gap between the lead readings and the alert's recent window.
+
+    >>> _broken_at_gaps([(0, 1.0), (1, 2.0), (2, 3.0), (9, 4.0)])
+    ([0, 1, 2, nan, 9], [1.0, 2.0, 3.0, nan, 4.0])
+    """
+    steps = sorted(b[0] - a[0] for a, b in zip(points, points[1:]))
+    typical = steps[len(steps) // 2] if steps else 0.0
+    xs, ys = [], []
+    for i, (x, y) in enumerate(points):
+        if i and typical and x - points[i - 1][0] > GAP_STEPS * typical:
+            xs.append(math.nan)
+            ys.append(math.nan)
+        xs.append(x)
+        ys.append(y)
+    return xs, ys
+
+
+PAST_FAULT_COLUMNS = ["work order", "date", "asset", "code", "symptom", "cause", "action", "downtime h"]
+
+
+def past_fault_rows(past) -> list[list]:
+    """Rows of :data:`PAST_FAULT_COLUMNS` for :class:`assistant.history.PastFault` results."""
+    return [[p.wo_id, (p.date or "")[:10], p.asset_id or "", p.fault_code or "", p.symptom, p.cause,
+             p.action, p.downtime_h] for p in past]
+
+
+def stats_markdown(stats) -> str:
+    """The headline figures of :class:`assistant.stats.FleetStats`."""
+    mttr = " · ".join(f"{a} {h:.1f} h" for a, h in sorted(stats.mttr_h.items())) or "-"
+    mtbf = " · ".join(f"{a} {h:.0f} h" for a, h in sorted(stats.mtbf_h.items())) or "-"
+    return (f"**{stats.work_orders}** work orders, **{stats.failures}** failures (with a fault code)\n\n"
+            f"**MTTR** (mean downtime of a failure): {mttr}\n\n"
+            f"**MTBF** (mean time between an asset's failures): {mtbf}")
+
+
+def count_rows(counts: dict[str, int]) -> list[list]:
+    """``{key: count}`` as rows, largest first."""
+    return [[k, n] for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def ingest_markdown(report) -> str:
+    """One line per kind of outcome of an :class:`ingest.pipeline.IngestReport`."""
+    failed = len(report.failed)
+    head = (f"**{report.added}** added, **{report.updated}** updated, **{report.unchanged}** unchanged"
+            f"{f', **{failed}** failed' if failed else ''} · {report.chunks} chunks written in "
+            f"{report.seconds:.1f} s")
+    return "\n\n".join([head, *(f"*{as_text(n)}*" for n in report.notes)])
