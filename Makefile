@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KB     ?= .faultdesk/kb
-APT_PACKAGES := mosquitto
+APT_PACKAGES := mosquitto chromium
 
 .PHONY: demo test install sysdeps kb samples bench clean
 
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-sysdeps:                  ## Debian packages the tests use (a real MQTT broker)
+sysdeps:                  ## Debian packages the tests use (a real MQTT broker, chromium for the browser tests)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
