@@ -55,7 +55,7 @@ def _queue(request: Request) -> GenerationQueue:
 
 @router.post("/ask", response_model=AnswerOut, dependencies=[Depends(requires("ask"))],
              responses=_ERRORS | {200: {"content": {"text/event-stream": {}}},
-                                  503: {"model": ErrorOut, "description": "the answer queue is full (see Retry-After)"}})
+                                  503: {"model": ErrorOut, "description": "answer queue full (see Retry-After)"}})
 async def ask(body: AskRequest, request: Request):
     """Answer a troubleshooting question with citations (file, page, section)."""
     service, queue = _service(request), _queue(request)

@@ -10,6 +10,8 @@ turns them into JSON responses.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -23,7 +25,8 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `faultdesk toke
 def requires(scope: str):
     """A dependency returning the request's TokenInfo when it may act in ``scope``."""
 
-    def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TokenInfo:
+    def check(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+              ) -> TokenInfo:
         if credentials is None:
             raise AuthError("missing API token: send the header 'Authorization: Bearer <token>'")
         state = request.app.state

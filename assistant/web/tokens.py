@@ -92,10 +92,12 @@ class TokenStore:
     def verify(self, token: str) -> TokenInfo:
         """The info of a valid, unrevoked token; AuthError otherwise."""
         token_id, _, secret = token.removeprefix(PREFIX).partition(".")
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT salt, hash, name, scope, created, revoked FROM tokens WHERE id = ?",
-                             (token_id,)).fetchone()
-        if row is None or not token.startswith(PREFIX) or not hmac.compare_digest(row[1], _digest(row[0], secret)):
+        row = None
+        if token.startswith(PREFIX):
+            with closing(self._connect()) as db:
+                row = db.execute("SELECT salt, hash, name, scope, created, revoked FROM tokens WHERE id = ?",
+                                 (token_id,)).fetchone()
+        if row is None or not hmac.compare_digest(row[1], _digest(row[0], secret)):
             raise AuthError("invalid API token")
         info = TokenInfo(token_id, *row[2:])
         if info.revoked is not None:

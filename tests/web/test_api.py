@@ -78,7 +78,8 @@ def test_a_streaming_answer_does_not_block_other_requests(make_api):
     try:
         assert llm.waiting.wait(WAIT)
         t0 = time.monotonic()
-        assert api.client.get("/api/v1/search", params={"q": "bearing"}, headers=api.headers["admin"]).status_code == 200
+        found = api.client.get("/api/v1/search", params={"q": "bearing"}, headers=api.headers["admin"])
+        assert found.status_code == 200
         assert api.client.get("/api/v1/health").json()["queue"]["depth"] == 1
         assert time.monotonic() - t0 < 2
     finally:
@@ -87,7 +88,8 @@ def test_a_streaming_answer_does_not_block_other_requests(make_api):
     assert events(done[0].text)[-1][0] == "done"
 
 
-@pytest.mark.parametrize("body", [{}, {"question": ""}, {"question": "x", "unknown": 1}, {"question": "x", "history": "no"}])
+@pytest.mark.parametrize("body", [{}, {"question": ""}, {"question": "x", "unknown": 1},
+                                  {"question": "x", "history": "no"}])
 def test_invalid_ask_is_422_with_one_error_line(api, body):
     r = api.client.post("/api/v1/ask", json=body, headers=api.headers["ask"])
     assert r.status_code == 422 and r.json()["error"].startswith("invalid request: body")
@@ -124,7 +126,8 @@ GOOD = b"# Hydra HX-9 Press - Service Manual\n\nModel: HX-9\n\n## 3 Faults\n\n" 
 
 
 def test_upload_a_good_and_a_bad_file(api):
-    files = [("files", ("../../hx9.md", GOOD, "text/markdown")), ("files", ("broken.pdf", b"%PDF-1.4 no", "application/pdf"))]
+    files = [("files", ("../../hx9.md", GOOD, "text/markdown")),
+             ("files", ("broken.pdf", b"%PDF-1.4 no", "application/pdf"))]
     r = api.client.post("/api/v1/ingest", files=files, headers=api.headers["ingest"])
     assert r.status_code == 200
     report = r.json()
@@ -147,7 +150,8 @@ def test_upload_without_files_is_422(api):
 def test_xss_in_documents_and_questions_comes_back_as_json_text(api):
     doc = b"# Mixer MX-1 Manual\n\nModel: MX-1\n\n## 2 Faults\n\n| Code | Description | Remedy |\n|---|---|---|\n" \
           b"| E-777 | Paddle jam " + XSS.encode() + b" | Clear the paddle |\n"
-    r = api.client.post("/api/v1/ingest", files={"files": ("mx1.md", doc, "text/markdown")}, headers=api.headers["ingest"])
+    r = api.client.post("/api/v1/ingest", files={"files": ("mx1.md", doc, "text/markdown")},
+                        headers=api.headers["ingest"])
     assert r.json()["added"] == 1
     question = f"E-777 {XSS}"
     plain = api.client.post("/api/v1/ask", json={"question": question}, headers=api.headers["ask"])
