@@ -64,6 +64,9 @@ def _mount() -> None:
     main.add_command(search_command)
     main.add_command(ask_command)
     from .history_commands import history_command, stats_command
+    from .report_commands import report_command
+
+    main.add_command(report_command)
 
     main.add_command(history_command)
     main.add_command(stats_command)

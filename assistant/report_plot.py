@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 
 def _series(alert) -> list[tuple[float, dict[str, float]]]:
-    """Lead and window readings in time order, without repeats."""
+    """Lead, trail and window readings in time order, without repeats."""
     seen: dict[float, dict[str, float]] = {}
-    for t, values in (*alert.lead, *alert.window):
+    for t, values in (*alert.lead, *alert.trail, *alert.window):
         seen.setdefault(t, values)
     return sorted(seen.items())
 

@@ -101,8 +101,8 @@ def to_markdown(r: Report) -> str:
         elif x.kind == "table":
             cell = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
             head, *rows = x.rows
-            out += ["| " + " | ".join(map(cell, head)) + " |", "|" + "---|" * len(head)]
-            out += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+            lines = ["| " + " | ".join(map(cell, head)) + " |", "|" + "---|" * len(head)]
+            out.append("\n".join(lines + ["| " + " | ".join(map(cell, row)) + " |" for row in rows]))
     return "\n\n".join(out) + "\n"
 
 

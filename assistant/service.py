@@ -31,6 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from knowledge_base.errors import ConfigError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
@@ -131,6 +132,33 @@ class Service:
     def alert(self, alert_id: str):
         """One alert by id, or None."""
         return self.alert_store.get(alert_id)
+
+    def _known_alert(self, alert_id: str):
+        alert = self.alert_store.get(alert_id)
+        if alert is None:
+            raise NotFound(f"no alert with id {alert_id!r} in {self.settings.kb}")
+        return alert
+
+    def explain_alert(self, alert_id: str, question: str | None = None) -> Iterator[Token | Done]:
+        """Token events then Done: an answer about one alert ("ask about this
+        alert"); raises NotFound for an unknown id."""
+        alert, assistant = self._known_alert(alert_id), self.assistant
+        with self._generate_lock:
+            yield from assistant.stream_alert(alert, question)
+
+    def report(self, alert_id: str, fmt: str = "html") -> bytes:
+        """The fault analysis report of one alert as ``md``, ``html`` or
+        ``pdf`` bytes (:mod:`assistant.report`); raises NotFound for an
+        unknown id and ConfigError for an unknown format."""
+        from .report import FORMATS, build_report
+        from .report_render import render
+
+        if fmt not in FORMATS:
+            raise ConfigError(f"unknown report format {fmt!r}; choose {', '.join(FORMATS)}")
+        alert, assistant = self._known_alert(alert_id), self.assistant
+        with self._generate_lock:
+            report = build_report(assistant, alert)
+        return render(report, fmt)
 
     def history(self, query: str, asset: str | None = None, k: int = 5) -> list:
         """Similar past work orders (:func:`assistant.history.similar_work_orders`)."""

@@ -29,12 +29,14 @@ class AlertTracker:
     """
 
     def __init__(self, asset: str, detector: str, window: int = 60, lead: int = 120,
-                 update_every: int = 30) -> None:
+                 trail: int = 120, update_every: int = 30) -> None:
         self.asset, self.detector, self.update_every = asset, detector, update_every
         self.recent: deque = deque(maxlen=max(window, lead + 1))
-        self.window, self.lead = window, lead
+        self.window, self.lead, self.trail = window, lead, trail
         self.current: Alert | None = None
-        self._lead_scores: tuple[tuple[float, float], ...] = ()
+        self._lead: list[tuple] = []  # (t, values, score) before the alert opened
+        self._trail: list[tuple] = []  # every stride-th reading since it opened
+        self._stride, self._n = 1, 0
         self._since_emit = 0
 
     def update(self, score: Score, threshold: float | None = None) -> Alert | None:
@@ -42,6 +44,8 @@ class AlertTracker:
         the alert when it opened, changed or closed."""
         r = score.reading
         self.recent.append((r.timestamp, dict(r.values), score.value))
+        if self.current is not None:
+            self._keep(self.recent[-1])
         if score.flagged:
             return self._open_or_update(score, threshold)
         if self.current is not None:
@@ -51,26 +55,37 @@ class AlertTracker:
             return closed
         return None
 
+    def _keep(self, item: tuple) -> None:
+        """Thin the alert's readings to at most ``trail``: every stride-th is
+        kept, and the stride doubles (halving the kept ones) when full."""
+        self._n += 1
+        if self._n % self._stride == 0:
+            self._trail.append(item)
+            if len(self._trail) > self.trail:
+                self._trail, self._stride = self._trail[1::2], self._stride * 2
+
     def _context(self) -> dict:
-        """The current alert's ``window`` (latest readings) and ``scores``
-        (lead scores, then those of the window)."""
+        """The current alert's ``window`` (latest readings), ``trail`` (thinned
+        readings since it opened) and ``scores`` (of lead, trail and window)."""
         recent = list(self.recent)[-self.window:]
         first = recent[0][0] if recent else float("inf")
-        lead = tuple(x for x in self._lead_scores if x[0] < first)
+        lead = [x for x in self._lead if x[0] < first]
+        trail = [x for x in self._trail if x[0] < first]
         return {"window": tuple((t, v) for t, v, _ in recent),
-                "scores": lead + tuple((t, s) for t, _, s in recent)}
+                "trail": tuple((t, v) for t, v, _ in trail),
+                "scores": tuple((t, s) for t, _, s in lead + trail + recent)}
 
     def _open_or_update(self, score: Score, threshold: float | None) -> Alert | None:
         r, cur = score.reading, self.current
         top = score.top_signals(3)
         if cur is None:
-            before = list(self.recent)[:-1][-self.lead:]
-            self._lead_scores = tuple((t, s) for t, _, s in before)
+            self._lead = list(self.recent)[:-1][-self.lead:]
+            self._trail, self._stride, self._n = [], 1, 0
             self.current = Alert(
                 id=f"{self.asset}-{int(r.timestamp)}", asset=self.asset,
                 signals=tuple(sorted(r.values)), detector=self.detector, score=score.value,
                 severity=score.severity, started=r.timestamp, updated=r.timestamp,
-                top_signals=top, threshold=threshold, lead=tuple((t, v) for t, v, _ in before),
+                top_signals=top, threshold=threshold, lead=tuple((t, v) for t, v, _ in self._lead),
                 **self._context())
             self._since_emit = 0
             return self.current

@@ -56,8 +56,10 @@ class Alert:
     closed when readings return to normal (``closed`` is then set).
     ``window`` holds the most recent readings as ``(timestamp, {signal: value})``;
     ``lead`` the readings just before the alert opened (the normal state it
-    is compared with); ``scores`` the detector score ``(timestamp, value)`` of
-    the lead and window readings; ``threshold`` the on-threshold in force.
+    is compared with); ``trail`` a thinned record of the readings since it
+    opened (at most ~120, evenly spaced); ``scores`` the detector score
+    ``(timestamp, value)`` of the lead, trail and window readings;
+    ``threshold`` the on-threshold in force.
     """
 
     id: str
@@ -72,6 +74,7 @@ class Alert:
     top_signals: tuple[str, ...] = ()
     window: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
     lead: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
+    trail: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
     scores: tuple[tuple[float, float], ...] = field(default=(), repr=False)
     threshold: float | None = None
 
@@ -90,6 +93,7 @@ class Alert:
             "top_signals": list(self.top_signals),
             "window": [[t, v] for t, v in self.window],
             "lead": [[t, v] for t, v in self.lead],
+            "trail": [[t, v] for t, v in self.trail],
             "scores": [[t, round(v, 6)] for t, v in self.scores],
             "threshold": None if self.threshold is None else round(self.threshold, 6),
         }
@@ -107,6 +111,7 @@ class Alert:
             top_signals=tuple(d.get("top_signals", ())),
             window=tuple((float(t), dict(v)) for t, v in d.get("window", ())),
             lead=tuple((float(t), dict(v)) for t, v in d.get("lead", ())),
+            trail=tuple((float(t), dict(v)) for t, v in d.get("trail", ())),
             scores=tuple((float(t), float(v)) for t, v in d.get("scores", ())),
             threshold=d.get("threshold"),
         )
@@ -125,7 +130,7 @@ class Alert:
         -19.0
         """
         out: dict[str, float] = {}
-        during = [v for t, v in self.window if t >= self.started]
+        during = [v for t, v in (*self.trail, *self.window) if t >= self.started]
         for name in self.signals:
             ref = [v[name] for _, v in self.lead[:max(2, len(self.lead) // 2)] if name in v]
             now = [v[name] for v in during if name in v]

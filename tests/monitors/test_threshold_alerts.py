@@ -108,3 +108,23 @@ def test_tracker_escalates_severity():
     assert t.update(mk(2, 0.55, "warning")) is None  # ordinary update, not emitted
     escalated = t.update(mk(3, 0.9, ALARM))
     assert opened.id == escalated.id and escalated.severity == ALARM and escalated.score == 0.9
+
+
+def test_alert_keeps_lead_thinned_trail_scores_and_threshold(tmp_path):
+    """A long burst keeps the readings before it (lead), an evenly thinned
+    record of itself (trail, bounded) and the latest readings (window), with
+    the score of each and the threshold; all survive the JSON round trip."""
+    store = AlertStore(tmp_path)
+    mon = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=store)
+    values = [20.0 + 0.1 * (i % 7) for i in range(600)] + [35.0 + 0.01 * i for i in range(1000)] + [20.3] * 50
+    for i, v in enumerate(values):
+        mon.process(Reading("P-3", float(i * 60), {"temp": v}))
+    (a,) = store.history()
+    assert len(a.lead) == 120 and all(t < a.started for t, _ in a.lead)
+    assert 60 <= len(a.trail) <= 120 and a.trail[0][0] >= a.started and a.trail[-1][0] > a.started + 40_000
+    times = [t for t, _ in a.scores]
+    assert times == sorted(times) and len(times) == len(set(times))
+    assert len(a.scores) == len(a.lead) + len(a.trail) + len(a.window)
+    assert a.threshold is not None and 0 < a.threshold < 1
+    assert max(s for t, s in a.scores if t >= a.started) >= a.threshold > max(s for t, s in a.scores[:100])
+    assert a.deviations()["temp"] > 10  # rose far above the lead
