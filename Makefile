@@ -8,13 +8,16 @@ STAMP  := $(VENV)/.installed
 KB     ?= .faultdesk/kb
 APT_PACKAGES := mosquitto chromium
 
-.PHONY: demo test install sysdeps kb samples bench clean
+.PHONY: demo test install sysdeps kb alerts samples bench clean
 
-QUESTION ?= Pump P-3 shows E-104 and rattles, what do I check first?
+QUESTION ?= What's wrong with pump P-3 right now?
+HOST ?= 127.0.0.1
+PORT ?= 7860
 
-demo: install sysdeps kb  ## install, build the sample knowledge base, answer a sample question
+demo: install sysdeps kb alerts  ## install, build the sample KB, replay a fault, answer a question, serve the UI
 	$(BIN)/faultdesk kb stats --kb $(KB)
 	$(BIN)/faultdesk ask "$(QUESTION)" --kb $(KB)
+	$(BIN)/faultdesk serve --kb $(KB) --host $(HOST) --port $(PORT)
 
 test: install sysdeps     ## install, then run every test (unit, integration, slow)
 	$(BIN)/python -m pytest
@@ -38,6 +41,10 @@ sysdeps:                  ## Debian packages the tests use (a real MQTT broker, 
 kb: install               ## (re)build the sample knowledge base, idempotently
 	$(BIN)/faultdesk ingest knowledge_base/samples --kb $(KB) --prune
 
+alerts: install           ## replay the P-3 sample stream into the middle of its bearing fault (once): an open alert
+	test -f $(KB)/monitor_state/auto.json || $(BIN)/faultdesk monitor run --kb $(KB) \
+	  --source csv:knowledge_base/samples/streams/pump_P-3.csv --until 2024-03-15T00:00
+
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build
 
@@ -46,6 +53,7 @@ bench: install            ## every benchmark; each prints its figures and its ba
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/llm.py
 	$(BIN)/python benchmarks/monitors.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) .faultdesk

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -30,6 +31,16 @@ def _cols(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()] if text else None
 
 
+def _until(ctx, param, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2024-03-14T20:00") from None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+
 @click.group("monitor")
 def monitor() -> None:
     """Watch sensor streams and raise alerts."""
@@ -46,7 +57,10 @@ def monitor() -> None:
 @click.option("--value-cols", default=None, help="Comma-separated value columns (default: all).")
 @click.option("--publish/--no-publish", default=None,
               help="Publish alerts to MQTT (default: on for mqtt sources).")
-def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish) -> None:
+@click.option("--until", callback=_until, default=None,
+              help="Stop at the first reading after this time (ISO 8601, UTC if no zone), e.g. a replay "
+                   "stopped in the middle of a fault.")
+def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish, until) -> None:
     """Run until stopped (or the CSV ends); Ctrl-C saves detector state in the kb folder."""
     from .runner import run_monitor
 
@@ -55,7 +69,7 @@ def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_col
     try:
         stats, state = run_monitor(settings, source, detector, asset=asset, speed=speed,
                                    warmup=warmup, timestamp_col=timestamp_col,
-                                   value_cols=_cols(value_cols), publish=publish)
+                                   value_cols=_cols(value_cols), publish=publish, until=until)
     except FaultdeskError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"{stats.readings} readings, {stats.skipped} skipped, {stats.alerts} alerts; state saved to {state}")

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import logging
 from pathlib import Path
 
@@ -43,9 +44,11 @@ def make_source(spec: str, asset: str | None, speed: str | None, timestamp_col: 
 
 def run_monitor(settings, source: str, detector: str, asset: str | None = None,
                 speed: str | None = "max", warmup: int = 1000, timestamp_col: str = "timestamp",
-                value_cols: list[str] | None = None, publish: bool | None = None
-                ) -> tuple[MonitorStats, Path]:
-    """Run until the source ends or Ctrl-C; state is saved either way."""
+                value_cols: list[str] | None = None, publish: bool | None = None,
+                until: float | None = None) -> tuple[MonitorStats, Path]:
+    """Run until the source ends, a reading is later than ``until`` (POSIX
+    seconds; a replay stopped mid-stream, as if live) or Ctrl-C; state is
+    saved either way."""
     src = make_source(source, asset, speed, timestamp_col, value_cols)
     sinks, pub = [], None
     if publish or (publish is None and source.startswith("mqtt://")):
@@ -60,7 +63,7 @@ def run_monitor(settings, source: str, detector: str, asset: str | None = None,
     if mon.load(path):
         log.warning("resumed detector state from %s", path)
     try:
-        mon.run(src)
+        mon.run(src if until is None else itertools.takewhile(lambda r: r.timestamp <= until, src))
     except KeyboardInterrupt:
         log.warning("interrupted; saving state")
     finally:
