@@ -8,6 +8,7 @@ POST     /ask                    ask      answer (JSON, or SSE with ``"stream": 
 GET      /search                 ask      ranked passages
 GET      /alerts                 ask      alerts (``?asset=P-3&active=true``)
 GET      /alerts/{id}            ask      one alert
+GET      /alerts/{id}/report     ask      fault analysis report (``?format=md|html|pdf``)
 POST     /feedback               ask      rate an answer (thumbs up / down, correction)
 POST     /ingest                 ingest   upload manuals / fault logs (multipart ``files``)
 GET      /tokens                 admin    the API tokens (never the secrets)
@@ -21,13 +22,13 @@ import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from knowledge_base.retrieval import MODES
 
 from ..feedback import Feedback
-from ..service import Service
+from ..service import Service, upload_name
 from .auth import requires
 from .limits import GenerationQueue
 from .schemas import (AlertOut, AnswerOut, AskRequest, ErrorOut, FeedbackOut, FeedbackRequest, HealthOut,
@@ -35,6 +36,9 @@ from .schemas import (AlertOut, AnswerOut, AskRequest, ErrorOut, FeedbackOut, Fe
 from .streaming import answer_events
 
 MAX_UPLOAD_FILES = 50
+REPORT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+# A report is a self-contained file (styles inline, the plot a data URI): nothing else may load or run.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _ERRORS = {code: {"model": ErrorOut, "description": what} for code, what in (
     (401, "missing, unknown or revoked token"), (403, "the token's scope is too low"),
     (413, "request body over the size limit"), (429, "rate limit exceeded (see Retry-After)"))}
@@ -89,6 +93,20 @@ def alert(alert_id: str, request: Request):
     if found is None:
         raise HTTPException(404, f"no alert with id {alert_id!r}")
     return found.to_dict()
+
+
+@router.get("/alerts/{alert_id}/report", response_class=Response, dependencies=[Depends(requires("ask"))],
+            responses=_ERRORS | {200: {"content": {t: {} for t in REPORT_TYPES.values()}},
+                                 404: {"model": ErrorOut},
+                                 503: {"model": ErrorOut, "description": "answer queue full (see Retry-After)"}})
+async def alert_report(alert_id: str, request: Request,
+                       fmt: Literal["md", "html", "pdf"] = Query("html", alias="format")):
+    """The fault analysis report of one alert (generated like an answer, so it
+    waits in the answer queue), as a file download."""
+    data = await asyncio.wrap_future(_queue(request).submit(_service(request).report, alert_id, fmt))
+    return Response(data, media_type=REPORT_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="report-{upload_name(alert_id)}.{fmt}"',
+        "Content-Security-Policy": REPORT_CSP})
 
 
 @router.post("/feedback", response_model=FeedbackOut, dependencies=[Depends(requires("ask"))],

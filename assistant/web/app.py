@@ -16,6 +16,7 @@ error                     status  note
 ========================  ======  =============================================
 AuthError                 401     ``WWW-Authenticate: Bearer``
 ScopeError                403
+NotFound                  404
 RateLimited               429     ``Retry-After`` seconds
 QueueFull                 503     ``Retry-After`` seconds
 ConfigError, IngestError  400
@@ -36,8 +37,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
-from knowledge_base.errors import (AuthError, ConfigError, FaultdeskError, IngestError, ModelError, Overloaded,
-                                   QueueFull, RateLimited, ScopeError)
+from knowledge_base.errors import (AuthError, ConfigError, FaultdeskError, IngestError, ModelError, NotFound,
+                                   Overloaded, QueueFull, RateLimited, ScopeError)
 from knowledge_base.settings import Settings
 
 from ..service import Service
@@ -47,7 +48,7 @@ from .tokens import TokenStore
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).parent / "static"
-_STATUS = ((ScopeError, 403), (AuthError, 401), (RateLimited, 429), (QueueFull, 503),
+_STATUS = ((ScopeError, 403), (AuthError, 401), (NotFound, 404), (RateLimited, 429), (QueueFull, 503),
            (ConfigError, 400), (IngestError, 400), (ModelError, 503))
 
 

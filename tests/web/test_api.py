@@ -195,3 +195,21 @@ def test_widget_and_operator_page_are_served(api):
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     page = api.client.get("/operator")
     assert page.status_code == 200 and 'tag.src = "/widget.js"' in page.text
+
+
+# -- alert reports ----------------------------------------------------------------------
+def test_alert_report_in_three_formats(api):
+    AlertStore(api.settings.kb).upsert(Alert(
+        "P-3-100", "P-3", ("vibration",), "zscore", 0.97, "alarm", 100.0, 160.0, top_signals=("vibration",),
+        window=((150.0, {"vibration": 9.5}), (160.0, {"vibration": 9.8}))))
+    for fmt, media, start in (("md", "text/markdown", b"# Fault analysis: P-3, alert P-3-100"),
+                              ("html", "text/html", b"<!doctype html>"), ("pdf", "application/pdf", b"%PDF-")):
+        r = api.client.get("/api/v1/alerts/P-3-100/report", params={"format": fmt}, headers=api.headers["ask"])
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+        assert r.content.lower().startswith(start.lower())
+        assert r.headers["content-disposition"] == f'attachment; filename="report-P-3-100.{fmt}"'
+        assert "default-src 'none'" in r.headers["content-security-policy"]
+    missing = api.client.get("/api/v1/alerts/nope/report", headers=api.headers["ask"])
+    assert missing.status_code == 404 and "no alert with id 'nope'" in missing.json()["error"]
+    bad = api.client.get("/api/v1/alerts/P-3-100/report", params={"format": "docx"}, headers=api.headers["ask"])
+    assert bad.status_code == 422
