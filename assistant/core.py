@@ -98,7 +98,7 @@ class Assistant:
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(), self.notices, query))
             return
         chunks = self._select([h.chunk for h in retrieval.hits])
-        sources = [Source(str(i), c, compact(c)) for i, c in enumerate(chunks, 1)]
+        sources = number_sources(chunks)
         yield from self._answer(question, query, retrieval, sources, timings, t0)
 
     def stream_alert(self, alert, question: str | None = None) -> Iterator[Event]:
@@ -242,6 +242,17 @@ class Assistant:
                 by_label[label] = Source(label, w, w.text)
                 known[w.id] = label
         return safety.quote_block(warnings, known, text)
+
+
+def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
+    """Label sources in order: past work orders W1, W2, ..., the rest 1, 2, ..."""
+    counts = {"W": 0, "": 0}
+    out = []
+    for c in chunks:
+        prefix = "W" if c.kind == WORK_ORDER else ""
+        counts[prefix] += 1
+        out.append(Source(f"{prefix}{counts[prefix]}", c, compact(c)))
+    return out
 
 
 def _zero() -> dict:
