@@ -15,7 +15,6 @@ not cite them: an engineer asking about an alert always gets where to look.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from knowledge_base.index import SqliteIndex
 from knowledge_base.types import PROCEDURE, TABLE_ROW, Chunk
@@ -99,7 +98,3 @@ def pointers(text: str, sources: Sequence[Source]) -> str:
     if wo is not None and f"[{wo.label}]" not in text:
         lines.append(f"Similar past fault: {' '.join(wo.chunk.text.split())} [{wo.label}]")
     return "\n".join(lines)
-
-
-def with_label(src: Source, label: str) -> Source:
-    return replace(src, label=label)
