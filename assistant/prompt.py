@@ -42,7 +42,18 @@ def render_sources(sources: Sequence[Source]) -> str:
     return "\n\n".join(f"Document {s.label} ({s.where}):\n{s.text}" for s in sources)
 
 
+ALERT_HINT = ("Alert {labels} is live sensor data from the asset. Explain what it most likely means "
+              "and what to check first, citing the documents.")
+# Without this line the 0.5B model answered "Not found" to "what's wrong with
+# P-3 right now?" with the alert and the fault row in front of it; with it, it
+# explained the alert and named the first check (tried on the sample P-3 alert).
+
+
 def build_messages(question: str, sources: Sequence[Source]) -> list[Message]:
-    """The fixed system prompt (its KV cache is reused), then the documents and the question."""
+    """The fixed system prompt (its KV cache is reused), then the documents
+    and the question; when live alerts are among the sources, a line saying
+    so precedes the question."""
+    alerts = [s.label for s in sources if s.label.startswith("A")]
+    hint = ALERT_HINT.format(labels=", ".join(alerts)) + "\n" if alerts else ""
     return [Message("system", SYSTEM_PROMPT),
-            Message("user", f"{render_sources(sources)}\n\nQuestion: {question}")]
+            Message("user", f"{render_sources(sources)}\n\n{hint}Question: {question}")]
