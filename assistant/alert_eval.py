@@ -11,15 +11,13 @@ section is among the top-``k`` procedures of
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge_base.errors import ConfigError
-
 from .alerts import AlertAnalyst
 from .fmea import AlertPattern
+from .gold import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -41,25 +39,16 @@ class ScenarioResult:
     acceptable_hit: bool  # an expected or acceptable section in the top k
 
 
+def _scenario(d: dict) -> Scenario:
+    return Scenario(d["id"], d["asset"], d["equipment_model"],
+                    AlertPattern(d["equipment_model"], tuple(d["top_signals"]), dict(d["trends"])),
+                    d["expected"]["source"], tuple(d["expected"]["sections"]),
+                    tuple(d.get("acceptable", {}).get("sections", ())))
+
+
 def load_scenarios(path: str | Path) -> list[Scenario]:
     """Scenarios from a JSONL file; a bad line raises ConfigError naming it."""
-    out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read scenarios: {exc.strerror or exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            out.append(Scenario(d["id"], d["asset"], d["equipment_model"],
-                                AlertPattern(d["equipment_model"], tuple(d["top_signals"]), dict(d["trends"])),
-                                d["expected"]["source"], tuple(d["expected"]["sections"]),
-                                tuple(d.get("acceptable", {}).get("sections", ()))))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}: line {n}: bad scenario ({exc})") from exc
-    return out
+    return read_jsonl(path, "alert scenario", _scenario)
 
 
 def run_scenarios(analyst: AlertAnalyst, scenarios: Sequence[Scenario], k: int = 3) -> list[ScenarioResult]:

@@ -11,11 +11,15 @@ its page equals ``page``; for unpaged ones (work-order logs) the ``anchor``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge_base.errors import ConfigError
 from knowledge_base.types import Chunk
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,25 +44,34 @@ class GoldQuestion:
         return bool(self.expected)
 
 
-def load_gold(path: str | Path) -> list[GoldQuestion]:
-    """Read a gold JSONL file; ConfigError names the line of a bad entry."""
-    out = []
+def read_jsonl(path: str | Path, what: str, parse: Callable[[dict], T]) -> list[T]:
+    """Each non-blank line of a JSONL file, parsed by ``parse``; ConfigError
+    names the file and the line of a bad entry (``what``: "gold entry", ...)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read gold file: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{path}: cannot read {what} file: {exc.strerror or exc}") from exc
+    out = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            out.append(GoldQuestion(
-                d["id"], d["question"], d.get("category", "uncategorised"),
-                tuple(Expected(e["source"], e.get("page"), e.get("anchor", "")) for e in d.get("expected", [])),
-                tuple(d.get("expected_codes", [])), tuple(d.get("answer_contains", [])), d.get("asset")))
+            out.append(parse(json.loads(line)))
         except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{n}: bad gold entry: {exc}") from exc
+            raise ConfigError(f"{path}:{n}: bad {what}: {exc}") from exc
     return out
+
+
+def _question(d: dict) -> GoldQuestion:
+    return GoldQuestion(
+        d["id"], d["question"], d.get("category", "uncategorised"),
+        tuple(Expected(e["source"], e.get("page"), e.get("anchor", "")) for e in d.get("expected", [])),
+        tuple(d.get("expected_codes", [])), tuple(d.get("answer_contains", [])), d.get("asset"))
+
+
+def load_gold(path: str | Path) -> list[GoldQuestion]:
+    """Read a gold JSONL file; ConfigError names the line of a bad entry."""
+    return read_jsonl(path, "gold entry", _question)
 
 
 def is_relevant(chunk: Chunk, expected: Expected) -> bool:
