@@ -76,3 +76,18 @@ def test_sample_tables_use_real_signals_and_codes():
             assert normalize_code(code) in defined, (row.source, code)
         for cond in row.pattern:
             assert f"| {cond.signal} |" in text, (row.source, cond.signal)
+
+
+@pytest.mark.unit
+def test_bad_alert_scenario_line_is_named(tmp_path):
+    from assistant.alert_eval import load_scenarios
+
+    good = ('{"id": "s1", "asset": "P-1", "equipment_model": "CP-80S", "top_signals": ["a"], '
+            '"trends": {"a": "up"}, "expected": {"source": "m.pdf", "sections": ["5.1"]}}')
+    f = tmp_path / "s.jsonl"
+    f.write_text(good + "\n\n" + '{"id": "s2"}\n')
+    with pytest.raises(ConfigError, match=r"s\.jsonl:3: bad alert scenario: 'asset'"):
+        load_scenarios(f)
+    f.write_text(good + "\n")
+    (s,) = load_scenarios(f)
+    assert s.expected == ("5.1",) and s.acceptable == () and s.pattern.trends == {"a": "up"}
