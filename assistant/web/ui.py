@@ -14,6 +14,7 @@ block every other host and check).
 from __future__ import annotations
 
 import os
+from functools import partial
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # also disables Gradio's version check
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -21,6 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import gradio as gr  # noqa: E402
 
+from assistant.report import FORMATS as REPORT_FORMATS  # noqa: E402
 from monitors.types import Alert  # noqa: E402
 
 from . import ui_render as render  # noqa: E402
@@ -28,12 +30,12 @@ from .ui_handlers import ALL_ASSETS, Handlers  # noqa: E402
 
 ALERT_REFRESH_S = 5
 OPEN_SOURCES = 2  # citations shown unfolded; the rest are one click away
-REPORT_FORMATS = ("pdf", "html", "md")
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = """
 .alert-card { border-left: 5px solid #f08c00 !important; }
 .alert-card.alarm { border-left-color: #c92a2a !important; }
-.source-text blockquote { font-size: 0.92em; }
+.alert-card .alert-card { border-left: none !important; }  /* gr.Group repeats its classes inside */
+.source-text { border-left: 3px solid #ced4da; padding-left: 8px; font-size: 0.92em; }
 """
 
 
@@ -67,7 +69,7 @@ def build_ui(service) -> gr.Blocks:
                 _history_tab(h, asset)
             with gr.Tab("Add documents", id="ingest"):
                 _ingest_tab(h, asset)
-        with gr.Sidebar(width=360):
+        with gr.Sidebar(width=360, elem_id="sidebar"):
             gr.Markdown("## faultdesk\nEquipment fault assistant")
             asset.render()
             gr.Markdown("### Active alerts")
@@ -79,7 +81,7 @@ def build_ui(service) -> gr.Blocks:
                 if not items:
                     gr.Markdown("No active alerts.")
                 for a in items:
-                    _alert_card(h, Alert.from_dict(a), report_format, report_file, tabs, asset, chat)
+                    _alert_card(h, a, report_format, report_file, tabs, asset, chat)
 
             report_format.render()
             report_file.render()
@@ -115,32 +117,34 @@ def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:
                     gr.Markdown("The passages an answer cites appear here, with the manual page.")
                 for i, c in enumerate(citations):
                     with gr.Accordion(render.citation_heading(c), open=i < OPEN_SOURCES):
-                        gr.Markdown(render.citation_markdown(c), elem_classes="source-text")
+                        gr.Markdown(render.citation_markdown(c), elem_classes="source-text", line_breaks=True)
                         image, problem = h.page_image(c)
                         if image:
                             gr.Image(image, show_label=False, buttons=["fullscreen"], interactive=False)
                         elif problem:
                             gr.Markdown(f"*{render.as_text(problem)}*")
 
-    chat_io = dict(fn=h.respond, inputs=[question, chatbot, asset, turns],
-                   outputs=[chatbot, question, turns, cited])
+    outputs = [chatbot, question, turns, cited]
+    label_io = dict(fn=h.correction_target, inputs=[turns, fix_target], outputs=fix_label)
     for trigger in (question.submit, send.click):
-        trigger(**chat_io).then(h.correction_target, inputs=[turns, fix_target], outputs=fix_label)
-    chatbot.like(h.rate, inputs=[turns, ratings], outputs=[ratings, fix_target, fix_box]).then(
-        h.correction_target, inputs=[turns, fix_target], outputs=fix_label)
+        trigger(h.respond, inputs=[question, chatbot, asset, turns], outputs=outputs).then(**label_io)
+    chatbot.like(h.rate, inputs=[turns, ratings], outputs=[ratings, fix_target, fix_box]).then(**label_io)
     send_fix.click(h.correct, inputs=[correction, turns, fix_target, ratings], outputs=correction)
-    return {"question": question, "io": chat_io}
+    return {"history": [chatbot, turns], "outputs": outputs, "label_io": label_io}
 
 
-def _alert_card(h: Handlers, alert, report_format, report_file, tabs, asset, chat: dict) -> None:
-    with gr.Group(elem_classes=["alert-card", alert.severity]):
-        gr.Markdown(render.alert_markdown(alert))
-        gr.Plot(render.alert_figure(alert), show_label=False)
+def _alert_card(h: Handlers, alert: dict, report_format, report_file, tabs, asset, chat: dict) -> None:
+    shown = Alert.from_dict(alert)
+    with gr.Group(elem_classes=["alert-card", shown.severity]):
+        gr.Markdown(render.alert_markdown(shown))
+        gr.Plot(render.alert_figure(shown), show_label=False)
         with gr.Row():
             ask = gr.Button("Ask about this alert", size="sm", variant="primary")
             report = gr.Button("Generate analysis report", size="sm")
-    ask.click(lambda: h.alert_question(alert.id), outputs=[chat["question"], asset, tabs]).then(**chat["io"])
-    report.click(lambda fmt: h.report(alert.id, fmt), inputs=report_format, outputs=report_file)
+    scoped = ask.click(partial(h.show_alert_asset, alert), outputs=[asset, tabs])
+    answered = scoped.then(partial(h.ask_alert, alert["id"]), inputs=chat["history"], outputs=chat["outputs"])
+    answered.then(**chat["label_io"])
+    report.click(partial(h.report, alert["id"]), inputs=report_format, outputs=report_file)
 
 
 def _history_tab(h: Handlers, asset) -> None:
@@ -149,7 +153,8 @@ def _history_tab(h: Handlers, asset) -> None:
         query = gr.Textbox(label="Symptom, fault code or alert text", scale=4)
         k = gr.Slider(1, 20, value=5, step=1, label="How many", scale=1)
         find = gr.Button("Search history", variant="primary", scale=1)
-    past = gr.Dataframe(headers=render.PAST_FAULT_COLUMNS, interactive=False, wrap=True)
+    past = gr.Dataframe(headers=render.PAST_FAULT_COLUMNS, interactive=False, wrap=True,
+                        column_widths=["9%", "9%", "6%", "7%", "21%", "21%", "21%", "6%"])
     for trigger in (query.submit, find.click):
         trigger(h.history, inputs=[query, asset, k], outputs=past)
 
@@ -163,7 +168,7 @@ def _history_tab(h: Handlers, asset) -> None:
         by_asset = gr.Dataframe(headers=["asset", "failures"], interactive=False, label="By asset")
         recurring = gr.Dataframe(headers=["asset", "fault code", "failures"], interactive=False,
                                  label="Recurring faults")
-    plots = gr.Gallery(label="Charts", columns=3, height="auto", buttons=["fullscreen"])
+    plots = gr.Gallery(label="Charts", columns=3, height=380, object_fit="contain", buttons=["fullscreen"])
     for trigger in (since.submit, compute.click):
         trigger(h.stats, inputs=[asset, since], outputs=[summary, by_code, by_asset, recurring, plots])
 

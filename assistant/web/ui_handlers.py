@@ -15,6 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.alerts import when
 from assistant.feedback import Feedback
 from assistant.service import upload_name
 from assistant.stats import write_plots
@@ -77,20 +78,19 @@ class Handlers:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        asked = [*messages, {"role": "user", "content": render.as_text(question)}]
         history = [answer.retrieval_query for answer, _ in turns]
-        streamed = ""
-        try:
-            for event in self.service.stream(question, asset or None, history):
-                if isinstance(event, Done):
-                    answer = event.answer
-                    yield (_with_reply(asked, render.answer_markdown(answer)), "",
-                           [*turns, (answer, asset or None)], answer.citations)
-                    return
-                streamed += event.text
-                yield _with_reply(asked, render.as_text(streamed)), "", gr.skip(), gr.skip()
-        except FaultdeskError as err:
-            yield _with_reply(asked, f"*Error: {render.as_text(str(err))}*"), question, gr.skip(), gr.skip()
+        events = self.service.stream(question, asset or None, history)
+        yield from _stream_reply(events, render.as_text(question), messages, turns, asset or None, question)
+
+    def ask_alert(self, alert_id: str, messages: list, turns: list):
+        """Stream the assistant's answer about one alert (the "ask about this
+        alert" button); yields what :meth:`respond` yields."""
+        alert = self.service.alert(alert_id)
+        if alert is None:
+            raise gr.Error(f"Alert {alert_id} no longer exists.")
+        shown = render.as_text(f"About the {alert.severity} on {alert.asset} since {when(alert.started)}")
+        yield from _stream_reply(self.service.explain_alert(alert_id), shown, messages, turns, alert.asset,
+                                 gr.skip())
 
     def page_image(self, citation) -> tuple[str | None, str | None]:
         """(path of the cited page with the passage highlighted, or None;
@@ -144,13 +144,10 @@ class Handlers:
         current = [a.to_dict() for a in self.service.alerts(active=True)]
         return gr.skip() if current == shown else current
 
-    def alert_question(self, alert_id: str):
-        """Fill the question box with a question about the alert, select its
-        asset and show the chat. Returns (question, asset, tabs)."""
-        alert = self.service.alert(alert_id)
-        if alert is None:
-            raise gr.Error(f"Alert {alert_id} no longer exists.")
-        return render.alert_question(alert), alert.asset, gr.Tabs(selected="chat")
+    @staticmethod
+    def show_alert_asset(alert: dict):
+        """Select the alert's asset (follow-ups stay scoped to it) and show the chat."""
+        return alert["asset"], gr.Tabs(selected="chat")
 
     def report(self, alert_id: str, fmt: str):
         """The analysis report of an alert as a file to download."""
@@ -198,6 +195,26 @@ class Handlers:
                 fh.close()
         rows = [[Path(f.path).name, f.error] for f in report.failed]
         return render.ingest_markdown(report), rows, self.asset_choices()
+
+
+def _stream_reply(events, shown_question: str, messages: list, turns: list, asset: str | None, box):
+    """Show ``events`` (Token..., Done) as the reply to ``shown_question``:
+    provisional text while streaming, then the checked answer with its
+    sources. Yields (messages, question box, turns, sources); on an error
+    the reply says so and the question box gets ``box`` back."""
+    asked = [*messages, {"role": "user", "content": shown_question}]
+    streamed = ""
+    try:
+        for event in events:
+            if isinstance(event, Done):
+                answer = event.answer
+                yield (_with_reply(asked, render.answer_markdown(answer)), "",
+                       [*turns, (answer, asset)], answer.citations)
+                return
+            streamed += event.text
+            yield _with_reply(asked, render.as_text(streamed)), "", gr.skip(), gr.skip()
+    except FaultdeskError as err:
+        yield _with_reply(asked, f"*Error: {render.as_text(str(err))}*"), box, gr.skip(), gr.skip()
 
 
 def _with_reply(messages: list, text: str) -> list:

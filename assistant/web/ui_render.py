@@ -14,6 +14,7 @@ creating elements (Gradio's own HTML sanitiser stays on as a second layer).
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from assistant.types import Answer, Citation
@@ -21,6 +22,7 @@ from assistant.alerts import when
 
 PLOT_SIGNALS = 3  # signals drawn per alert: the top contributors
 GAP_STEPS = 3
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 
 
 def as_text(s: str) -> str:
@@ -51,9 +53,21 @@ def citation_heading(c: Citation) -> str:
     return f"[{c.n}] {where(c)}{section}"
 
 
+def verbatim(s: str) -> str:
+    r"""Markdown that shows ``s`` exactly: markup escaped as :func:`as_text`
+    does, and every character Markdown would read as formatting escaped with
+    a backslash (a cited passage is read word for word: ``__init__`` or
+    ``1. Lock out`` stay as written). Show it with line breaks on.
+
+    >>> print(verbatim("1. Set __x__ to <5> $$"))
+    1\. Set \_\_x\_\_ to &lt;5\> \$\$
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", as_text(s))
+
+
 def citation_markdown(c: Citation) -> str:
-    """The cited passage as a Markdown block quote (line breaks kept)."""
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in as_text(c.text).splitlines())
+    """The cited passage, verbatim."""
+    return verbatim(c.text)
 
 
 def alert_markdown(alert) -> str:
@@ -64,14 +78,6 @@ def alert_markdown(alert) -> str:
     return (f"**{alert.severity.upper()} · {as_text(alert.asset)}**  \n"
             f"since {when(alert.started)} ({lasted})  \n"
             f"score {alert.score:.2f} · {as_text(signals)}")
-
-
-def alert_question(alert) -> str:
-    """The question "ask about this alert" puts to the assistant (which adds the
-    asset's active alerts to the evidence itself)."""
-    signals = ", ".join(alert.top_signals or alert.signals)
-    return (f"{alert.asset} has a {alert.severity} since {when(alert.started)} on {signals}. "
-            "What is the likely cause and what should I check first?")
 
 
 def alert_figure(alert):

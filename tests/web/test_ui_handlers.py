@@ -13,6 +13,7 @@ from assistant.feedback import FeedbackStore
 from assistant.service import Service
 from assistant.types import Answer, Citation
 from assistant.web import ui_render as render
+from assistant.web.ui import build_ui
 from assistant.web.ui_handlers import Handlers
 from knowledge_base.settings import Settings
 from monitors.store import AlertStore
@@ -54,6 +55,20 @@ def test_answer_streams_then_the_checked_answer_replaces_it(tmp_path):
     assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
     assert messages[-1]["content"] == render.answer_markdown(answer)
     assert cited == answer.citations and any(c.source.endswith("pump.md") for c in cited)
+
+
+def test_a_model_failing_mid_answer_is_reported_and_the_question_kept(tmp_path):
+    h = make_handlers(tmp_path, GatedLLM(("Check the ", "shaft [1]."), fail_at=1))
+    *_, (messages, box, turns, cited) = ask(h, "P-3 shows E-104, what do I check first?")
+    assert messages[-1]["content"] == "*Error: fake model crashed*"
+    assert box == "P-3 shows E-104, what do I check first?" and turns == SKIP and cited == SKIP
+
+
+def test_the_ui_keeps_gradios_html_sanitiser_on(h):
+    ui = build_ui(h.service)
+    shown = [b for b in ui.blocks.values() if isinstance(b, (gr.Chatbot, gr.Markdown))]
+    assert shown and all(b.sanitize_html for b in shown)
+    assert all(b.allow_tags is False for b in shown if isinstance(b, gr.Chatbot))
 
 
 def test_a_follow_up_is_retrieved_with_the_earlier_question(h):
@@ -112,14 +127,16 @@ def test_alerts_refresh_only_when_they_change(h):
     assert h.refresh_alerts(shown) == []
 
 
-def test_ask_about_an_alert_names_it_and_selects_its_asset(h):
-    AlertStore(h.service.settings.kb).upsert(Alert("P-3-60", "P-3", ("rms", "temp"), "zscore", 0.9, "warning",
-                                                   60.0, 60.0, top_signals=("temp", "rms")))
-    question, asset, tabs = h.alert_question("P-3-60")
-    assert question.startswith("P-3 has a warning since 1970-01-01 00:01 UTC on temp, rms.")
-    assert asset == "P-3" and tabs.selected == "chat"
+def test_ask_about_an_alert_streams_the_assistants_explanation(h):
+    alert = Alert("P-3-60", "P-3", ("bearing_de_rms", "bearing_temp_c"), "auto", 0.9, "warning", 60.0, 7260.0,
+                  top_signals=("bearing_de_rms", "bearing_temp_c"))
+    AlertStore(h.service.settings.kb).upsert(alert)
+    assert h.show_alert_asset(alert.to_dict())[0] == "P-3"
+    *_, (messages, box, turns, cited) = h.ask_alert("P-3-60", [], [])
+    assert messages[0]["content"] == "About the warning on P-3 since 1970-01-01 00:01 UTC"
+    assert box == "" and turns[0][1] == "P-3" and cited[0].n == "A1" and "[A1]" in messages[1]["content"]
     with pytest.raises(gr.Error, match="no longer exists"):
-        h.alert_question("gone")
+        next(h.ask_alert("gone", [], []))
 
 
 def test_pdf_citations_get_their_page_and_missing_files_a_message(h, tmp_path):
