@@ -89,8 +89,7 @@ class Handlers:
         if alert is None:
             raise gr.Error(f"Alert {alert_id} no longer exists.")
         shown = render.as_text(f"About the {alert.severity} on {alert.asset} since {when(alert.started)}")
-        yield from _stream_reply(self.service.explain_alert(alert_id), shown, messages, turns, alert.asset,
-                                 gr.skip())
+        yield from _stream_reply(self.service.explain_alert(alert_id), shown, messages, turns, alert.asset)
 
     def page_image(self, citation) -> tuple[str | None, str | None]:
         """(path of the cited page with the passage highlighted, or None;
@@ -197,24 +196,28 @@ class Handlers:
         return render.ingest_markdown(report), rows, self.asset_choices()
 
 
-def _stream_reply(events, shown_question: str, messages: list, turns: list, asset: str | None, box):
+def _stream_reply(events, shown_question: str, messages: list, turns: list, asset: str | None,
+                  typed: str | None = None):
     """Show ``events`` (Token..., Done) as the reply to ``shown_question``:
     provisional text while streaming, then the checked answer with its
-    sources. Yields (messages, question box, turns, sources); on an error
-    the reply says so and the question box gets ``box`` back."""
+    sources. Yields (messages, question box, turns, sources). ``typed`` is
+    the question from the box, which is emptied, or given back when the
+    answer fails; None leaves the box alone."""
     asked = [*messages, {"role": "user", "content": shown_question}]
+    box = gr.skip() if typed is None else ""
     streamed = ""
     try:
         for event in events:
             if isinstance(event, Done):
                 answer = event.answer
-                yield (_with_reply(asked, render.answer_markdown(answer)), "",
+                yield (_with_reply(asked, render.answer_markdown(answer)), box,
                        [*turns, (answer, asset)], answer.citations)
                 return
             streamed += event.text
-            yield _with_reply(asked, render.as_text(streamed)), "", gr.skip(), gr.skip()
+            yield _with_reply(asked, render.as_text(streamed)), box, gr.skip(), gr.skip()
     except FaultdeskError as err:
-        yield _with_reply(asked, f"*Error: {render.as_text(str(err))}*"), box, gr.skip(), gr.skip()
+        yield (_with_reply(asked, f"*Error: {render.as_text(str(err))}*"),
+               gr.skip() if typed is None else typed, gr.skip(), gr.skip())
 
 
 def _with_reply(messages: list, text: str) -> list:

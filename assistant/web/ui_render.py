@@ -17,11 +17,11 @@ import math
 import re
 from pathlib import Path
 
-from assistant.types import Answer, Citation
 from assistant.alerts import when
+from assistant.types import Answer, Citation
 
 PLOT_SIGNALS = 3  # signals drawn per alert: the top contributors
-GAP_STEPS = 3
+GAP_STEPS = 3  # a step this many times the typical one is missing readings, not a trend
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 
 
