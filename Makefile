@@ -54,6 +54,7 @@ bench: install            ## every benchmark; each prints its figures and its ba
 	$(BIN)/python benchmarks/llm.py
 	$(BIN)/python benchmarks/monitors.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/api_load.py
 
 clean:
 	rm -rf $(VENV) .faultdesk
