@@ -11,6 +11,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
+from assistant.feedback import FeedbackStore
 from assistant.web.ui import ALERT_REFRESH_S
 from tests.web.test_serve import FAULTDESK, free_port, wait_healthy
 
@@ -58,6 +59,25 @@ def test_an_answer_streams_in_then_shows_its_sources_and_page(browser, server):
     show_last_question(page)
     browser.screenshot("ui_chat.png")
     assert browser.blocked == []
+
+
+def test_thumbs_and_a_correction_are_stored_for_the_answer(browser, server):
+    page = browser.page
+    page.goto(browser.base + "/")
+    question = "What does ALARM:9 mean?"
+    ask(page, question)
+    expect(page.locator(BOT).last).to_contain_text("Sources:")
+    store = FeedbackStore(server.service.settings.kb)
+    page.get_by_role("button", name="Like").last.click()
+    expect(page.get_by_text("your rating is saved")).to_be_visible()
+    page.get_by_role("button", name="Dislike").last.click()
+    expect(page.locator("#correction textarea")).to_be_visible()  # a thumbs down opens the correction box
+    expect(page.locator("#correction-box")).to_contain_text(f"Correction to the answer to: {question}")
+    page.locator("#correction textarea").fill("Clean the oil cooler fins first.")
+    page.get_by_role("button", name="Send correction").click()
+    expect(page.locator("#correction textarea")).to_have_value("")
+    mine = [(f.rating, f.correction) for f in store.all() if f.question == question]
+    assert mine == [("up", ""), ("down", ""), ("down", "Clean the oil cooler fins first.")]
 
 
 def test_a_replayed_fault_appears_as_an_alert_and_can_be_asked_about(browser, server):
