@@ -13,7 +13,8 @@
     │   ├── EncodingError      text that is not valid UTF-8 (or declared charset)
     │   └── MalformedRecords   a log export whose rows cannot be read (quoting, shape)
     ├── StoreError             the knowledge base on disk cannot be used
-    │   └── EmbeddingMismatch  the store was built with another embedding model
+    │   ├── EmbeddingMismatch  the store was built with another embedding model
+    │   └── DiskFull           no room left on the knowledge base's disk
     ├── ModelError             a model cannot be loaded or run
     ├── MonitorError           a stream, detector or alert store problem
     │   └── PayloadError       one reading / message cannot be parsed
@@ -88,6 +89,11 @@ class StoreError(FaultdeskError):
 
 class EmbeddingMismatch(StoreError):
     """The store holds vectors from another embedding model or dimension."""
+
+
+class DiskFull(StoreError):
+    """The disk of the knowledge base is full: a write was refused or failed and
+    nothing of it was kept (``knowledge_base.diskspace``)."""
 
 
 class ModelError(FaultdeskError):
