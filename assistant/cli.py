@@ -20,7 +20,7 @@ def main() -> None:
 
 @main.group("kb")
 def kb_group() -> None:
-    """Inspect the knowledge base."""
+    """Inspect, move and re-embed the knowledge base."""
 
 
 @kb_group.command("stats")
@@ -78,6 +78,10 @@ def _mount() -> None:
 
     for name, command in EVAL_COMMANDS.items():
         eval_group.add_command(command, name)
+    from .kb_commands import COMMANDS as KB_COMMANDS
+
+    for name, command in KB_COMMANDS.items():
+        kb_group.add_command(command, name)
     from .feedback_commands import feedback_group
     from .web.commands import serve_command, token_group
 

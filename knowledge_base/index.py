@@ -81,6 +81,18 @@ class SqliteIndex:
     def close(self) -> None:
         self._db.close()
 
+    def backup(self, dest: str | Path) -> None:
+        """Write a consistent copy of the whole database to ``dest`` (SQLite's
+        online backup: writers may go on meanwhile)."""
+        target = sqlite3.connect(str(dest))
+        try:
+            with self._lock:
+                self._db.backup(target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot copy knowledge base index {self.path} to {dest}: {exc}") from exc
+        finally:
+            target.close()
+
     # -- meta ---------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -88,6 +100,15 @@ class SqliteIndex:
 
     def set_meta(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
+    def update_meta(self, values: Mapping[str, str | None]) -> None:
+        """Set several keys (deleting those whose value is None) in one transaction."""
+        with self._lock, self._tx():
+            for key, value in values.items():
+                if value is None:
+                    self._db.execute("DELETE FROM meta WHERE key=?", (key,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
 
     # -- catalog ------------------------------------------------------------
     def files(self) -> dict[str, FileRecord]:
@@ -236,6 +257,17 @@ class SqliteIndex:
         """How many chunks contain ``term`` (stemmed like the index)."""
         q = '"' + term.replace('"', '""') + '"'
         return self._db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (q,)).fetchone()[0]
+
+    def file_content(self, path: str) -> tuple[list[Chunk], list[tuple[WorkOrder, str | None]]]:
+        """One file's chunks in order, and its work orders each with the id of its chunk."""
+        chunks = [_chunk(r) for r in self._db.execute(
+            f"SELECT {_CHUNK_COLS} FROM chunks WHERE file_path=? ORDER BY ordinal, rowid", (path,))]
+        rows = self._db.execute(
+            "SELECT wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h, equipment_model,"
+            " extra, chunk_id FROM work_orders WHERE file_path=? ORDER BY rowid", (path,))
+        orders = [(WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]"))), r[10])
+                  for r in rows]
+        return chunks, orders
 
     def section_chunks(self, file_path: str, section: Sequence[str], kind: str | None = None) -> list[Chunk]:
         """Chunks of one file under exactly this heading path, in order."""

@@ -17,12 +17,19 @@ the vector store. Dense hits are always joined to SQLite, so a stray vector
 is never shown in between.
 
 The store records the embedding model's name and dimension on first write
-and refuses to mix in vectors of another model (EmbeddingMismatch).
+and refuses to mix in vectors of another model (EmbeddingMismatch). The
+vectors live in the Chroma collection named in the SQLite ``meta`` table
+(``vector_collection``: one per knowledge base, so several can share a
+server). Changing models means re-embedding into a fresh collection and
+switching to it in one SQLite transaction (``knowledge_base.reembed``); the
+old collection is then dropped, by :meth:`Store.recover` if a crash comes in
+between.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +39,10 @@ from .index import SqliteIndex
 from .settings import Settings
 from .types import Chunk, FileRecord, Hit, WorkOrder
 from .vectors import ChromaVectorStore, MemoryVectorStore, VectorStore
+
+
+DROP_KEY = "vector_collection_drop"  # meta: a collection a model switch left to drop
+REEMBED_KEY = "reembed_into"  # meta: "collection model dim" of an unfinished re-embedding
 
 
 def text_hash(chunk: Chunk) -> str:
@@ -58,16 +69,42 @@ class Store:
         self.recover()
 
     # -- embedding model bookkeeping ---------------------------------------
+    def embedder(self) -> tuple[str, int] | None:
+        """(name, dimension) of the recorded embedding model, None before the first write."""
+        name, dim = self.index.meta("embedder_name"), self.index.meta("embedder_dim")
+        return None if name is None else (name, int(dim))
+
+    def expect_embedder(self, name: str, dim: int) -> None:
+        """Raise EmbeddingMismatch unless the recorded model (if any) is this one."""
+        have = self.embedder()
+        if have is not None and have != (name, dim):
+            raise EmbeddingMismatch(
+                f"knowledge base {self.index.path} was built with {have[0]} ({have[1]} dims), "
+                f"not {name} ({dim} dims); set FAULTDESK_EMBEDDER to match, or switch the "
+                f"knowledge base with `faultdesk kb reembed --embedder NAME`")
+
     def check_embedder(self, name: str, dim: int) -> None:
         """Record the embedding model on first use; refuse another one later."""
-        have_name, have_dim = self.index.meta("embedder_name"), self.index.meta("embedder_dim")
-        if have_name is None:
-            self.index.set_meta("embedder_name", name)
-            self.index.set_meta("embedder_dim", str(dim))
-        elif (have_name, int(have_dim)) != (name, dim):
-            raise EmbeddingMismatch(
-                f"knowledge base {self.index.path} was built with {have_name} ({have_dim} dims), "
-                f"not {name} ({dim} dims); rebuild it into a new --kb folder to change models")
+        self.expect_embedder(name, dim)
+        if self.embedder() is None:
+            self.index.update_meta({"embedder_name": name, "embedder_dim": str(dim)})
+
+    def switch_vectors(self, fresh: VectorStore, name: str, dim: int) -> None:
+        """Make ``fresh`` (a sibling collection that holds a vector of model
+        ``name`` for every chunk) the store's vectors, recording the model in
+        the same SQLite transaction, then drop the old collection."""
+        self.index.update_meta({"vector_collection": fresh.collection_name, "embedder_name": name,
+                                "embedder_dim": str(dim), DROP_KEY: self.vectors.collection_name,
+                                REEMBED_KEY: None})
+        self.vectors = fresh
+        self._drop_pending_collection()
+
+    def _drop_pending_collection(self) -> None:
+        old = self.index.meta(DROP_KEY)
+        if old is not None:
+            if old != self.vectors.collection_name:
+                self.vectors.with_collection(old).drop()
+            self.index.update_meta({DROP_KEY: None})
 
     # -- writes ---------------------------------------------------------------
     def reusable_vectors(self, chunks: Sequence[Chunk]) -> tuple[set[str], dict[str, list[float]]]:
@@ -93,7 +130,7 @@ class Store:
             self.index.journal(vectors, "add")
             by_id = {c.id: c for c in chunks}
             ids = list(vectors)
-            self.vectors.upsert(ids, [vectors[i] for i in ids], [_meta(by_id[i]) for i in ids])
+            self.vectors.upsert(ids, [vectors[i] for i in ids], [vector_metadata(by_id[i]) for i in ids])
         dropped = self.index.replace_file(content.record, chunks, [text_hash(c) for c in chunks],
                                           content.work_orders)
         self._delete_vectors(dropped)
@@ -110,7 +147,9 @@ class Store:
             self.index.clear_journal(ids)
 
     def recover(self) -> int:
-        """Finish what a crashed run left in the journal; returns entries fixed."""
+        """Finish what a crashed run left in the journal (and drop a collection
+        a model switch left behind); returns journal entries fixed."""
+        self._drop_pending_collection()
         entries = self.index.journal_entries()
         if not entries:
             return 0
@@ -124,7 +163,7 @@ class Store:
     def check(self) -> list[str]:
         """Inconsistencies between SQLite and the vector store (empty = none)."""
         chunk_ids = self.index.chunk_ids()
-        vec_ids = set(self.vectors.get(None))
+        vec_ids = self.vectors.ids()
         problems = [f"chunk {i} has no vector" for i in sorted(chunk_ids - vec_ids)]
         problems += [f"vector {i} has no chunk" for i in sorted(vec_ids - chunk_ids)]
         problems += [f"journal entry {i} ({op}) pending" for i, op in self.index.journal_entries().items()]
@@ -153,13 +192,30 @@ class Store:
         self.index.close()
 
 
-def _meta(c: Chunk) -> dict:
+def vector_metadata(c: Chunk) -> dict:
+    """What the vector store keeps beside a chunk's vector (for filters)."""
     return {"source": c.source, "equipment_model": c.equipment_model, "doc_type": c.doc_type,
             "kind": c.kind, "asset_id": c.asset_id, "page": c.page}
 
 
 def _vector_where(where: Mapping[str, str] | None) -> dict | None:
     return dict(where) if where else None
+
+
+def collection_name(index: SqliteIndex) -> str:
+    """The vector collection of this knowledge base, recorded on first open: a
+    fresh unique name for a new one; the old fixed name for one built before
+    names were recorded."""
+    name = index.meta("vector_collection")
+    if name is None:
+        legacy = index.counts()["chunks"] > 0
+        name = ChromaVectorStore.COLLECTION if legacy else new_collection_name()
+        index.update_meta({"vector_collection": name})
+    return name
+
+
+def new_collection_name() -> str:
+    return f"faultdesk_{uuid.uuid4().hex[:16]}"
 
 
 def open_store(settings: Settings) -> Store:
@@ -169,5 +225,6 @@ def open_store(settings: Settings) -> Store:
     if settings.vector_backend == "memory":  # nothing persisted, so nothing half-persisted
         return Store(SqliteIndex(":memory:"), MemoryVectorStore())
     kb = Path(settings.kb)
-    vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url)
-    return Store(SqliteIndex(kb / "index.sqlite"), vectors)
+    index = SqliteIndex(kb / "index.sqlite")
+    vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index))
+    return Store(index, vectors)

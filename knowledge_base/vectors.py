@@ -5,6 +5,10 @@ suite (``tests/kb/test_vector_contract.py``): ``ChromaVectorStore`` (the
 embedded PersistentClient by default, a ``chroma run`` server when a URL is
 given) and ``MemoryVectorStore`` (in-process, for tests).
 
+Each store is one named collection; ``with_collection`` opens a sibling in the
+same place and ``drop`` deletes one, which is how a knowledge base is
+re-embedded into a fresh collection (``knowledge_base.reembed``).
+
 Similarity is cosine, returned as ``1 - distance`` so higher is better.
 
 >>> vs = MemoryVectorStore()
@@ -18,8 +22,10 @@ Similarity is cosine, returned as ``1 - distance`` so higher is better.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlparse
 
 from .errors import StoreError
 
@@ -27,7 +33,9 @@ Metadata = Mapping[str, str | int | float | bool]
 
 
 class VectorStore(Protocol):
-    """Dense vectors keyed by chunk id."""
+    """Dense vectors keyed by chunk id, in the collection ``collection_name``."""
+
+    collection_name: str
 
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]],
                metadatas: Sequence[Metadata]) -> None:
@@ -39,16 +47,26 @@ class VectorStore(Protocol):
     def get(self, ids: Sequence[str] | None = None) -> dict[str, list[float]]:
         """Vectors of the ids that exist (all of them when ``ids`` is None)."""
 
+    def ids(self) -> set[str]:
+        """Every stored id (without fetching the vectors)."""
+
     def query(self, vector: Sequence[float], k: int,
               where: Metadata | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (id, cosine similarity) pairs, best first, whose
         metadata equals every key/value in ``where``."""
 
+    def with_collection(self, name: str) -> "VectorStore":
+        """The collection ``name`` in the same place (created when first used)."""
+
+    def drop(self) -> None:
+        """Delete this whole collection; an absent one is ignored."""
+
 
 class MemoryVectorStore:
     """An in-process VectorStore over a numpy matrix (not persisted)."""
 
-    def __init__(self) -> None:
+    def __init__(self, collection: str = "memory") -> None:
+        self.collection_name = collection
         self._vecs: dict = {}  # id -> unit numpy vector
         self._meta: dict[str, dict] = {}
         self._matrix: tuple | None = None
@@ -71,6 +89,15 @@ class MemoryVectorStore:
     def get(self, ids=None) -> dict[str, list[float]]:
         keys = self._vecs.keys() if ids is None else [i for i in ids if i in self._vecs]
         return {i: self._vecs[i].tolist() for i in keys}
+
+    def ids(self) -> set[str]:
+        return set(self._vecs)
+
+    def with_collection(self, name: str) -> "MemoryVectorStore":
+        return MemoryVectorStore(name)  # nothing is persisted, so a sibling starts empty
+
+    def drop(self) -> None:
+        self.delete(list(self._vecs))
 
     def query(self, vector, k, where=None) -> list[tuple[str, float]]:
         import numpy as np
@@ -100,73 +127,119 @@ class ChromaVectorStore:
 
     Chroma never embeds here: vectors always come from faultdesk's own
     embedder, so the collection has no embedding function (Chroma's default
-    one would try to download a model).
+    one would try to download a model). Any failure of Chroma (a server that
+    is down or stops answering, a full disk) is raised as a one-line
+    StoreError that names the server URL or the folder.
     """
 
     COLLECTION = "faultdesk_chunks"
+    BATCH = 2000  # ids per request, under Chroma's max batch size
 
     def __init__(self, path: str | Path | None = None, url: str | None = None,
                  collection: str = COLLECTION) -> None:
         self.path, self.url, self.collection_name = path, url, collection
+        self._client = None
         self._col = None
+
+    @property
+    def where(self) -> str:
+        """"server URL" or "store FOLDER", for messages."""
+        return f"server {self.url}" if self.url else f"store {self.path}"
+
+    @contextmanager
+    def _failing(self, what: str):
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:  # chromadb, httpx and OS errors alike
+            problem = " ".join(str(exc).split()) or type(exc).__name__
+            raise StoreError(f"Chroma {self.where}: cannot {what}: {problem}") from exc
+
+    def _connect(self):
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            cfg = ChromaSettings(anonymized_telemetry=False)
+            with self._failing("connect"):
+                if self.url:
+                    u = urlparse(self.url)
+                    self._client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                                       ssl=u.scheme == "https", settings=cfg)
+                else:
+                    Path(self.path).mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(self.path), settings=cfg)
+        return self._client
 
     def _collection(self):
         if self._col is None:
-            self._col = self._open()
+            client = self._connect()
+            with self._failing(f"open collection {self.collection_name}"):
+                self._col = client.get_or_create_collection(
+                    self.collection_name, embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}})
         return self._col
 
-    def _open(self):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    def with_collection(self, name: str) -> "ChromaVectorStore":
+        other = ChromaVectorStore(self.path, self.url, name)
+        other._client = self._client
+        return other
 
-        cfg = ChromaSettings(anonymized_telemetry=False)
-        try:
-            if self.url:
-                from urllib.parse import urlparse
+    def drop(self) -> None:
+        from chromadb.errors import NotFoundError
 
-                u = urlparse(self.url)
-                client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
-                                             ssl=u.scheme == "https", settings=cfg)
-            else:
-                Path(self.path).mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(self.path), settings=cfg)
-            return client.get_or_create_collection(
-                self.collection_name, embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-        except Exception as exc:
-            where = self.url or self.path
-            raise StoreError(f"cannot open Chroma at {where}: {exc}") from exc
+        client = self._connect()
+        with self._failing(f"drop collection {self.collection_name}"):
+            try:
+                client.delete_collection(self.collection_name)
+            except NotFoundError:
+                pass
+        self._col = None
 
     def upsert(self, ids, vectors, metadatas) -> None:
         if not ids:
             return
         clean = [{k: v for k, v in m.items() if v is not None} or None for m in metadatas]
-        col = self._collection()
-        step = 2000  # stay under Chroma's max batch size
-        for s in range(0, len(ids), step):
-            col.upsert(ids=list(ids[s:s + step]), embeddings=[list(v) for v in vectors[s:s + step]],
-                       metadatas=clean[s:s + step])
+        col, step = self._collection(), self.BATCH
+        with self._failing("store vectors"):
+            for s in range(0, len(ids), step):
+                col.upsert(ids=list(ids[s:s + step]), embeddings=[list(v) for v in vectors[s:s + step]],
+                           metadatas=clean[s:s + step])
 
     def delete(self, ids) -> None:
         if ids:
-            col = self._collection()
-            for s in range(0, len(ids), 2000):
-                col.delete(ids=list(ids[s:s + 2000]))
+            col, step = self._collection(), self.BATCH
+            with self._failing("delete vectors"):
+                for s in range(0, len(ids), step):
+                    col.delete(ids=list(ids[s:s + step]))
 
     def get(self, ids=None) -> dict[str, list[float]]:
         if ids is not None and not ids:
             return {}
-        res = self._collection().get(ids=list(ids) if ids is not None else None, include=["embeddings"])
-        embs = res["embeddings"]
-        return {i: [float(x) for x in embs[j]] for j, i in enumerate(res["ids"])}
+        col = self._collection()
+        parts = [None] if ids is None else [list(ids[s:s + self.BATCH]) for s in range(0, len(ids), self.BATCH)]
+        out: dict[str, list[float]] = {}
+        with self._failing("read vectors"):
+            for part in parts:
+                res = col.get(ids=part, include=["embeddings"])
+                out.update((i, [float(x) for x in res["embeddings"][j]]) for j, i in enumerate(res["ids"]))
+        return out
+
+    def ids(self) -> set[str]:
+        col, out = self._collection(), set()
+        with self._failing("list ids"):
+            while page := col.get(include=[], limit=10 * self.BATCH, offset=len(out))["ids"]:
+                out.update(page)
+        return out
 
     def query(self, vector, k, where=None) -> list[tuple[str, float]]:
         col = self._collection()
         if k <= 0:
             return []
-        res = col.query(query_embeddings=[list(vector)], n_results=k,
-                        where=_chroma_where(where), include=["distances"])
+        with self._failing("query"):
+            res = col.query(query_embeddings=[list(vector)], n_results=k,
+                            where=_chroma_where(where), include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
 
