@@ -21,10 +21,13 @@ LLM_KINDS = ("local", "openai", "extractive")
 
 
 def build_retriever(settings: Settings, store: Store | None = None) -> HybridRetriever:
+    """The retriever over ``settings.kb``; EmbeddingMismatch when the query
+    embedder is not the model the knowledge base was built with."""
     store = store or open_store(settings)
+    embedder = make_embedder(settings.embedder, settings.embed_batch_size)
+    store.expect_embedder(embedder.name, embedder.dim)
     assets = AssetResolver.from_store(store.index, settings.asset_register)
-    return HybridRetriever(store, make_embedder(settings.embedder, settings.embed_batch_size),
-                           CodeMatcher(settings.code_patterns, settings.code_ignore), assets)
+    return HybridRetriever(store, embedder, CodeMatcher(settings.code_patterns, settings.code_ignore), assets)
 
 
 def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
