@@ -45,3 +45,20 @@ def test_where_with_several_keys_and_none_values(vectors):
 
 def test_empty_store_query(vectors):
     assert vectors.query([1.0, 0.0], k=3) == []
+
+
+def test_ids_lists_what_is_stored(vectors):
+    vectors.upsert(["a", "b", "c"], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [{}, {}, {}])
+    vectors.delete(["b"])
+    assert vectors.ids() == {"a", "c"}
+
+
+def test_sibling_collections_are_independent_and_drop_empties(vectors):
+    vectors.upsert(["a"], [[1.0, 0.0]], [{}])
+    other = vectors.with_collection(vectors.collection_name + "_sibling")
+    other.upsert(["x", "y"], [[0.0, 1.0], [1.0, 1.0]], [{}, {}])
+    assert vectors.ids() == {"a"} and other.ids() == {"x", "y"}
+    assert other.query([0.0, 1.0], k=1)[0][0] == "x"
+    other.drop()
+    other.drop()  # absent: ignored
+    assert other.ids() == set() and vectors.ids() == {"a"}
