@@ -60,16 +60,25 @@ def monitor() -> None:
 @click.option("--until", callback=_until, default=None,
               help="Stop at the first reading after this time (ISO 8601, UTC if no zone), e.g. a replay "
                    "stopped in the middle of a fault.")
-def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish, until) -> None:
-    """Run until stopped (or the CSV ends); Ctrl-C saves detector state in the kb folder."""
+@click.option("--partition", default=None, metavar="K/N",
+              help="Worker K of N (mqtt sources): score only the assets hashed to partition K.")
+@click.option("--stats-json", type=click.Path(dir_okay=False), default=None,
+              help="Keep the run's counts (readings per asset, skipped, alerts) in this JSON file, "
+                   "rewritten whenever the worker has caught up and at the end.")
+def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish, until,
+            partition, stats_json) -> None:
+    """Run until stopped (or the CSV ends); Ctrl-C saves detector state in the kb folder.
+    MQTT connection events (connected, subscribed, lost) are logged."""
     from .runner import run_monitor
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    logging.getLogger("monitors.mqtt").setLevel(logging.INFO)
     settings = get_settings().with_kb(kb)
     try:
         stats, state = run_monitor(settings, source, detector, asset=asset, speed=speed,
                                    warmup=warmup, timestamp_col=timestamp_col,
-                                   value_cols=_cols(value_cols), publish=publish, until=until)
+                                   value_cols=_cols(value_cols), publish=publish, until=until,
+                                   partition=partition, stats_json=stats_json)
     except FaultdeskError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"{stats.readings} readings, {stats.skipped} skipped, {stats.alerts} alerts; state saved to {state}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class MonitorStats:
-    """Counts of one run."""
+    """Counts of one run; ``assets``: readings scored per asset."""
 
     readings: int = 0
     skipped: int = 0
     alerts: int = 0
+    assets: dict[str, int] = field(default_factory=dict)
 
 
 class Monitor:
@@ -80,6 +81,7 @@ class Monitor:
         if not self._in_order(reading):
             return None
         self.stats.readings += 1
+        self.stats.assets[reading.asset] = self.stats.assets.get(reading.asset, 0) + 1
         return self._pipeline(reading.asset)[0].process_one(reading)
 
     def process(self, reading: Reading) -> Alert | None:
@@ -103,10 +105,13 @@ class Monitor:
                 log.error("alert sink failed for %s: %s", alert.id, err)
 
     def run(self, source: Iterable[Reading]) -> MonitorStats:
-        """Process every reading of ``source`` (until it ends or is stopped)."""
-        for reading in source:
-            self.process(reading)
-        self.stats.skipped += getattr(source, "skipped", 0)
+        """Process every reading of ``source`` (until it ends, is stopped or
+        interrupted); the source's unparsed rows count as skipped."""
+        try:
+            for reading in source:
+                self.process(reading)
+        finally:
+            self.stats.skipped += getattr(source, "skipped", 0)
         return self.stats
 
     def state(self) -> dict:

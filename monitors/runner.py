@@ -9,57 +9,105 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import logging
+import zlib
 from pathlib import Path
 
-from knowledge_base.errors import MonitorError
+from knowledge_base.errors import ConfigError, MonitorError
 
 from .evaluate import alert_runs, as_nab, onset_scores, event_metrics, load_labelled, load_windows, score_readings
 from .factory import make_detector
 from .monitor import Monitor, MonitorStats
+from .mqtt import MqttPublisher, MqttSource, parse_url
 from .nab import PROFILES, nab_score
+from .partition import Partition
 from .sources import CsvSource, parse_speed
 from .store import AlertStore
 
 log = logging.getLogger(__name__)
 
 
-def state_path(kb: Path, detector: str) -> Path:
-    """Where ``monitor run`` keeps its detector state."""
-    return Path(kb) / "monitor_state" / f"{detector}.json"
+SESSION_EXPIRY = 3600  # seconds the broker keeps a stopped monitor's subscription and queued readings
+
+
+def state_path(kb: Path, detector: str, partition: Partition | None = None) -> Path:
+    """Where ``monitor run`` keeps its detector state (one file per partition)."""
+    name = detector if partition is None else f"{detector}.part{partition.number}of{partition.count}"
+    return Path(kb) / "monitor_state" / f"{name}.json"
+
+
+def session_id(state: Path) -> str:
+    """MQTT client id of the monitor that owns this state file: the persistent
+    session follows the detector state (one process per state file).
+
+    >>> session_id(Path("/kb/monitor_state/auto.json"))
+    'faultdesk-monitor-3a170697'
+    """
+    return f"faultdesk-monitor-{zlib.crc32(str(Path(state).resolve()).encode()):08x}"
 
 
 def make_source(spec: str, asset: str | None, speed: str | None, timestamp_col: str,
-                value_cols: list[str] | None):
+                value_cols: list[str] | None, partition: Partition | None = None, client_id: str = ""):
     """``csv:FILE`` or ``mqtt://HOST:PORT/TOPIC`` -> a reading source."""
     if spec.startswith("csv:"):
+        if partition is not None:
+            raise ConfigError(f"partition {partition} needs an mqtt:// source, not {spec!r}")
         return CsvSource(spec[4:], timestamp_col, value_cols, asset=asset, speed=parse_speed(speed))
     if spec.startswith("mqtt://"):
-        from .mqtt import MqttSource, parse_url
-
         host, port, topic = parse_url(spec)
-        return MqttSource(host, port, topic)
+        return MqttSource(host, port, topic, client_id=client_id, session_expiry=SESSION_EXPIRY,
+                          partition=partition)
     raise MonitorError(f"bad source {spec!r}; use csv:FILE or mqtt://HOST:PORT/TOPIC")
+
+
+class StatsFile:
+    """The ``--stats-json`` file: a run's counts (readings and skipped, alerts,
+    readings per asset) as JSON, replaced atomically when they changed."""
+
+    def __init__(self, path: str | Path, partition: Partition | None) -> None:
+        self.path, self.partition, self._last = Path(path), partition, None
+
+    def write(self, stats: MonitorStats, unparsed: int = 0) -> None:
+        """``unparsed``: the source's skipped messages not yet in ``stats``."""
+        data = {"partition": None if self.partition is None else str(self.partition),
+                "readings": stats.readings, "skipped": stats.skipped + unparsed,
+                "alerts": stats.alerts, "assets": dict(stats.assets)}
+        if data == self._last:
+            return
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        tmp.replace(self.path)
+        self._last = data
 
 
 def run_monitor(settings, source: str, detector: str, asset: str | None = None,
                 speed: str | None = "max", warmup: int = 1000, timestamp_col: str = "timestamp",
                 value_cols: list[str] | None = None, publish: bool | None = None,
-                until: float | None = None) -> tuple[MonitorStats, Path]:
+                until: float | None = None, partition: str | None = None,
+                stats_json: str | Path | None = None) -> tuple[MonitorStats, Path]:
     """Run until the source ends, a reading is later than ``until`` (POSIX
     seconds; a replay stopped mid-stream, as if live) or Ctrl-C; state is
-    saved either way."""
-    src = make_source(source, asset, speed, timestamp_col, value_cols)
-    sinks, pub = [], None
-    if publish or (publish is None and source.startswith("mqtt://")):
-        from .mqtt import MqttPublisher, parse_url
+    saved either way.
 
+    ``partition`` (``"K/N"``, MQTT only): score only the assets of that
+    partition (:mod:`monitors.partition`), with its own state file and MQTT
+    session. ``stats_json``: a :class:`StatsFile`, rewritten whenever the
+    MQTT input has caught up (no reading waiting) and at the end.
+    """
+    part = Partition.parse(partition) if partition else None
+    path = state_path(settings.kb, detector, part)
+    src = make_source(source, asset, speed, timestamp_col, value_cols, part, session_id(path))
+    mon = Monitor(detector, filter_params={"warmup": warmup}, store=AlertStore(settings.kb))
+    stats = StatsFile(stats_json, part) if stats_json else None
+    if stats is not None and isinstance(src, MqttSource):
+        src.on_idle = lambda: stats.write(mon.stats, src.skipped)
+    pub = None
+    if publish or (publish is None and source.startswith("mqtt://")):
         host, port = (parse_url(source)[:2] if source.startswith("mqtt://")
                       else (settings.mqtt_host, settings.mqtt_port))
         pub = MqttPublisher(host, port)
-        sinks.append(pub)
-    mon = Monitor(detector, filter_params={"warmup": warmup}, store=AlertStore(settings.kb), sinks=sinks)
-    path = state_path(settings.kb, detector)
+        mon.sinks.append(pub)
     if mon.load(path):
         log.warning("resumed detector state from %s", path)
     try:
@@ -68,6 +116,8 @@ def run_monitor(settings, source: str, detector: str, asset: str | None = None,
         log.warning("interrupted; saving state")
     finally:
         mon.save(path)
+        if stats is not None:
+            stats.write(mon.stats)
         if pub is not None:
             pub.close()
     return mon.stats, path

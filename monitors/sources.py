@@ -31,7 +31,7 @@ def parse_time(value: object) -> float:
     (60.0, 60.0, 60.0)
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _finite(float(value), "timestamp")
+        return parse_value(value, "timestamp")
     text = str(value or "").strip()
     if not text:
         raise PayloadError("missing timestamp")
@@ -56,8 +56,8 @@ def parse_value(value: object, name: str = "value") -> float:
     """
     try:
         return _finite(float(value), name)
-    except (TypeError, ValueError):
-        raise PayloadError(f"bad {name} {value!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float range
+        raise PayloadError(f"bad {name} {value!r:.60}") from None
 
 
 def _finite(x: float, name: str) -> float:

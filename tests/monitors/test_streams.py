@@ -44,6 +44,8 @@ def test_bad_rows_and_out_of_order_are_skipped(tmp_path):
     ("plant/P-3/rms", b"not a number"), ("plant/P-3/rms", b'{"val": 1}'),
     ("plant", b"1.0"), ("plant/P-3/rms", b'{"value": 1, "timestamp": "yesterday"}'),
     ("plant/P-3/rms", b"\xff\xfe"), ("plant/P-3/rms", b"NaN"),
+    ("plant/P-3/rms", b"1" + b"0" * 400), ("plant/P-3/rms", b"[" * 5000),
+    ("plant/P-3/rms", b'{"value": 1, "timestamp": 1' + b"0" * 400 + b"}"),
 ])
 def test_malformed_payloads_raise_payload_error(topic, payload):
     with pytest.raises(PayloadError):
