@@ -123,8 +123,10 @@ def import_kb(store: Store, archive: str | Path) -> ArchiveReport:
     t0 = time.perf_counter()
     try:
         tar = tarfile.open(archive, "r")
-    except (OSError, tarfile.TarError) as exc:
-        raise StoreError(f"{archive}: not a knowledge-base archive ({exc})") from exc
+    except tarfile.TarError as exc:
+        raise StoreError(f"{archive}: not a knowledge-base archive (not a tar file)") from exc
+    except OSError as exc:
+        raise StoreError(f"{archive}: cannot read ({exc.strerror})") from exc
     with tar, tempfile.TemporaryDirectory(prefix="fd-import-") as tmp:
         manifest = _manifest(tar, archive)
         model = (manifest["embedder"]["name"], int(manifest["embedder"]["dim"]))
