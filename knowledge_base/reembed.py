@@ -13,6 +13,19 @@ another model drops the unfinished target and starts over. Passes repeat
 until the target matches the chunk table, so chunks an ingest added or
 removed meanwhile are followed; still, run it while no ingest is running
 (an ingest started before the switch writes to the old collection).
+
+>>> from knowledge_base.embedder import HashEmbedder
+>>> from knowledge_base.index import SqliteIndex
+>>> from knowledge_base.store import FileContent
+>>> from knowledge_base.types import Chunk, FileRecord
+>>> from knowledge_base.vectors import MemoryVectorStore
+>>> store = Store(SqliteIndex(":memory:"), MemoryVectorStore())
+>>> chunk = Chunk("c1", "Replace the drive-end bearing.", "/m/pump.md")
+>>> store.check_embedder("hash-bow", 64)
+>>> store.replace_file(FileContent(FileRecord("/m/pump.md", "d", 1, 0.0), (chunk,)),
+...                    {"c1": HashEmbedder(dim=64).embed(chunk.embed_text())})
+>>> reembed(store, HashEmbedder(dim=128)).embedded, store.embedder(), store.check()
+(1, ('hash-bow', 128), [])
 """
 
 from __future__ import annotations
