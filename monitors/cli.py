@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,10 @@ def _kb(kb: str | None) -> Path:
 
 def _cols(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _until(ctx, param, value: str | None) -> float | None:
@@ -67,10 +72,12 @@ def monitor() -> None:
                    "rewritten whenever the worker has caught up and at the end.")
 def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish, until,
             partition, stats_json) -> None:
-    """Run until stopped (or the CSV ends); Ctrl-C saves detector state in the kb folder.
-    MQTT connection events (connected, subscribed, lost) are logged."""
+    """Run until stopped (or the CSV ends); Ctrl-C or SIGTERM (a service manager's
+    stop) saves detector state in the kb folder. MQTT connection events
+    (connected, subscribed, lost) are logged."""
     from .runner import run_monitor
 
+    signal.signal(signal.SIGTERM, _interrupt)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     logging.getLogger("monitors.mqtt").setLevel(logging.INFO)
     settings = get_settings().with_kb(kb)
