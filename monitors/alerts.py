@@ -55,6 +55,24 @@ class AlertTracker:
             return closed
         return None
 
+    def state(self) -> dict:
+        """JSON-ready state: the open alert and the readings kept with it."""
+        return {"current": self.current.to_dict() if self.current is not None else None,
+                "recent": [list(x) for x in self.recent], "lead": [list(x) for x in self._lead],
+                "trail": [list(x) for x in self._trail], "stride": self._stride, "n": self._n,
+                "since_emit": self._since_emit}
+
+    def load_state(self, state: dict) -> None:
+        """Resume from :meth:`state`."""
+        cur = state.get("current")
+        self.current = Alert.from_dict(cur) if cur else None
+        self.recent.clear()
+        self.recent.extend(tuple(x) for x in state.get("recent", ()))
+        self._lead = [tuple(x) for x in state.get("lead", ())]
+        self._trail = [tuple(x) for x in state.get("trail", ())]
+        self._stride, self._n = state.get("stride", 1), state.get("n", 0)
+        self._since_emit = state.get("since_emit", 0)
+
     def _keep(self, item: tuple) -> None:
         """Thin the alert's readings to at most ``trail``: every stride-th is
         kept, and the stride doubles (halving the kept ones) when full."""

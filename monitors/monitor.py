@@ -115,9 +115,11 @@ class Monitor:
         return self.stats
 
     def state(self) -> dict:
-        """JSON-ready state of every asset's filter and detector."""
+        """JSON-ready state of every asset's filter, detector and alert tracker
+        (an alert open at shutdown continues, same id, after a restart)."""
         return {"detector": self.detector, "params": self.params,
                 "assets": {a: f.state() for a, f in self._filters.items()},
+                "trackers": {a: t.state() for a, t in self._trackers.items()},
                 "last": [[a, s, t] for (a, s), t in self._last.items()]}
 
     def load_state(self, state: dict) -> None:
@@ -126,6 +128,8 @@ class Monitor:
             raise MonitorError(f"saved state is for detector {state.get('detector')!r}, not {self.detector!r}")
         for asset, st in state["assets"].items():
             self._pipeline(asset)[0].load_state(st)
+        for asset, st in state.get("trackers", {}).items():
+            self._pipeline(asset)[1].load_state(st)
         self._last = {(a, s): t for a, s, t in state.get("last", [])}
 
     def save(self, path: str | Path) -> None:

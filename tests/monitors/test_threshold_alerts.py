@@ -128,3 +128,26 @@ def test_alert_keeps_lead_thinned_trail_scores_and_threshold(tmp_path):
     assert a.threshold is not None and 0 < a.threshold < 1
     assert max(s for t, s in a.scores if t >= a.started) >= a.threshold > max(s for t, s in a.scores[:100])
     assert a.deviations()["temp"] > 10  # rose far above the lead
+
+
+def test_alert_open_at_shutdown_continues_after_restart(tmp_path):
+    """Saved and restored mid-burst, the monitor updates and closes the same
+    alert instead of opening a second one (which would leave the first open)."""
+    values = [20.0 + 0.1 * (i % 7) for i in range(600)] + [35.0] * 40 + [20.3] * 200
+
+    def run(mon, part):
+        for i, v in part:
+            mon.process(Reading("P-3", float(i * 60), {"temp": v}))
+
+    whole = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=AlertStore(tmp_path / "a"))
+    run(whole, enumerate(values))
+    first = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=AlertStore(tmp_path / "b"))
+    run(first, list(enumerate(values))[:620])  # stopped 20 readings into the burst
+    assert len(first.store.active()) == 1
+    first.save(tmp_path / "state.json")
+    second = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=first.store)
+    assert second.load(tmp_path / "state.json")
+    run(second, list(enumerate(values))[620:])
+    (a,) = first.store.history()
+    (b,) = whole.store.history()
+    assert a.closed is not None and a.to_dict() == b.to_dict()
