@@ -112,20 +112,30 @@ def pcts(ms: list[float]) -> str:
     return f"p50 {percentile(ms, 50):7.1f}  p95 {percentile(ms, 95):7.1f}"
 
 
-def search_latency(store, embedder, qs: list[str], label: str) -> dict:
-    from assistant.evaluate import percentile
-    from knowledge_base.retrieval import MODES, HybridRetriever, Query
+def time_retrieval(store, embedder, qs: list[str], modes: tuple[str, ...]) -> dict[str, list[float]]:
+    """Milliseconds of each query in each mode, after an untimed warm-up."""
+    from knowledge_base.retrieval import HybridRetriever, Query
 
     r = HybridRetriever(store, embedder)
-    for mode in MODES:  # warm caches and pages, untimed
+    for mode in modes:  # warm caches and pages, untimed
         for q in qs[:5]:
             r.retrieve(Query(q, mode=mode))
-    times = {m: [] for m in (*MODES, "embed")}
+    times: dict[str, list[float]] = {m: [] for m in modes}
     for q in qs:
-        for mode in MODES:
+        for mode in modes:
             t0 = time.perf_counter()
             r.retrieve(Query(q, mode=mode))
             times[mode].append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def search_latency(store, embedder, qs: list[str], label: str) -> dict:
+    from assistant.evaluate import percentile
+    from knowledge_base.retrieval import MODES
+
+    times = time_retrieval(store, embedder, qs, MODES)
+    times["embed"] = []
+    for q in qs:
         t0 = time.perf_counter()
         embedder.embed(q)
         times["embed"].append((time.perf_counter() - t0) * 1000)
