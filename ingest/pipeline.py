@@ -10,7 +10,10 @@ folders whose files are gone.
 
 A crash or Ctrl-C at any moment leaves each file at its old or new version;
 the next run finishes the journal (``Store.recover``) and redoes only the
-files whose digest is not yet in the catalog.
+files whose digest is not yet in the catalog. When the store itself fails
+(StoreError: a full disk, a Chroma server gone), the file being stored is
+reported as failed with that one-line error and the batch stops there, with
+a note counting the files not tried: the rest would fail alike.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge_base.embedder import Embedder
-from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError
+from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError
 from knowledge_base.store import FileContent, Store
 from knowledge_base.types import FileRecord
 
@@ -124,11 +128,15 @@ class Ingestor:
         self._phases = {"parse": 0.0, "embed": 0.0, "write": 0.0}
         self.progress.start(len(files))
         try:
-            self._consume(self._parse_ahead(files))
+            halted = self._consume(self._parse_ahead(files))
         finally:
             self.progress.close()
-        removed = self._prune(paths) if prune else 0
         c = self._counts
+        if halted:
+            left = len(files) - c["added"] - c["updated"] - c["unchanged"] - (len(self._failed) - len(missing))
+            self._notes.append(f"ingest stopped at the knowledge-base error above; {left} file(s) not "
+                               "tried: run again once it is fixed")
+        removed = self._prune(paths) if prune and not halted else 0
         return IngestReport(len(files), c["added"], c["updated"], c["unchanged"], removed,
                             tuple(self._failed), c["chunks"], c["embedded"],
                             time.perf_counter() - t0, tuple(self._notes), dict(self._phases))
@@ -195,7 +203,9 @@ class Ingestor:
             pass  # the first embed_batch raises it again, where it is reported
 
     # -- consumer: embed and write ------------------------------------------------
-    def _consume(self, q: queue.Queue) -> None:
+    def _consume(self, q: queue.Queue) -> bool:
+        """Embed and write what the parser queues; True when a StoreError
+        stopped the batch (already recorded as that file's failure)."""
         pending: deque[_Pending] = deque()
         todo: deque[tuple[_Pending, str, str]] = deque()  # (file, chunk id, text)
         try:
@@ -215,13 +225,28 @@ class Ingestor:
             while todo:
                 self._embed(todo, self.batch_size)
                 self._write_ready(pending)
+        except StoreError:
+            return True
         finally:
             self._stop.set()
+            _drain(q)
+        return False
+
+    @contextmanager
+    def _storing(self, path: str) -> Iterator[None]:
+        """Record a StoreError as ``path``'s failure, then let it stop the batch."""
+        try:
+            yield
+        except StoreError as exc:
+            self._failed.append(Failure(path, f"{path}: {exc}"))
+            self.progress.file_done(path)
+            raise
 
     def _queue_file(self, content: FileContent, is_new: bool, notes: tuple[str, ...],
                     pending: deque, todo: deque) -> None:
         self._notes.extend(notes)
-        stored, copied = self.store.reusable_vectors(content.chunks)
+        with self._storing(content.record.path):
+            stored, copied = self.store.reusable_vectors(content.chunks)
         p = _Pending(content, is_new, dict(copied))
         for c in content.chunks:
             if c.id not in stored and c.id not in copied:
@@ -245,7 +270,8 @@ class Ingestor:
         while pending and not pending[0].missing:
             p = pending.popleft()
             t0 = time.perf_counter()
-            self.store.replace_file(p.content, p.vectors)
+            with self._storing(p.content.record.path):
+                self.store.replace_file(p.content, p.vectors)
             self._phases["write"] += time.perf_counter() - t0
             self._counts["added" if p.is_new else "updated"] += 1
             self._counts["chunks"] += len(p.content.chunks)
@@ -264,3 +290,10 @@ class Ingestor:
         return removed
 
 
+def _drain(q: queue.Queue) -> None:
+    """Empty ``q`` so a parser blocked on a full queue sees the stop flag and ends."""
+    while True:
+        try:
+            q.get_nowait()
+        except queue.Empty:
+            return

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     max_file_mb: float = 100.0
     """Files larger than this are refused with FileTooLarge."""
+    disk_reserve_mb: float = 8.0
+    """Space an ingest leaves free on the knowledge base's disk, so that the store
+    stays readable when the disk fills up (``knowledge_base.diskspace``)."""
     chunk_chars: int = 900
     """Target chunk size in characters (MiniLM reads 256 tokens, about 1,000 chars)."""
     chunk_max_chars: int = 1800
@@ -118,7 +121,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be positive, got {v}")
         return v
 
-    @field_validator("api_queue_size")
+    @field_validator("api_queue_size", "disk_reserve_mb")
     @classmethod
     def _not_negative(cls, v: int) -> int:
         if v < 0:

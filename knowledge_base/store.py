@@ -24,17 +24,25 @@ server). Changing models means re-embedding into a fresh collection and
 switching to it in one SQLite transaction (``knowledge_base.reembed``); the
 old collection is then dropped, by :meth:`Store.recover` if a crash comes in
 between.
+
+A full disk must not reach Chroma mid-write (it would truncate its index
+files), so with a SpaceGuard (``knowledge_base.diskspace``) each file's write
+is refused up front with DiskFull when it would leave less than the reserve
+free; a write that runs out of space anyway raises DiskFull after the journal
+is finished if there is room to, so the store stays readable and consistent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EmbeddingMismatch
+from .diskspace import SpaceGuard, disk_full
+from .errors import DiskFull, EmbeddingMismatch
 from .index import SqliteIndex
 from .settings import Settings
 from .types import Chunk, FileRecord, Hit, WorkOrder
@@ -63,9 +71,10 @@ class FileContent:
 class Store:
     """Catalog, chunks, keyword/code lanes, work orders and vectors of one KB."""
 
-    def __init__(self, index: SqliteIndex, vectors: VectorStore) -> None:
+    def __init__(self, index: SqliteIndex, vectors: VectorStore, space: SpaceGuard | None = None) -> None:
         self.index = index
         self.vectors = vectors
+        self.space = space
         self.recover()
 
     # -- embedding model bookkeeping ---------------------------------------
@@ -126,20 +135,44 @@ class Store:
         """Make ``content`` the whole of its file in the store. ``vectors``
         holds a vector for every chunk not already stored under its id."""
         chunks = content.chunks
-        if vectors:
-            self.index.journal(vectors, "add")
-            by_id = {c.id: c for c in chunks}
-            ids = list(vectors)
-            self.vectors.upsert(ids, [vectors[i] for i in ids], [vector_metadata(by_id[i]) for i in ids])
-        dropped = self.index.replace_file(content.record, chunks, [text_hash(c) for c in chunks],
-                                          content.work_orders)
-        self._delete_vectors(dropped)
+        floats = sum(len(v) for v in vectors.values())
+        with self._writing(sum(len(c.text.encode()) for c in chunks), 4 * floats):
+            if vectors:
+                self.index.journal(vectors, "add")
+                by_id = {c.id: c for c in chunks}
+                ids = list(vectors)
+                self.vectors.upsert(ids, [vectors[i] for i in ids], [vector_metadata(by_id[i]) for i in ids])
+            dropped = self.index.replace_file(content.record, chunks, [text_hash(c) for c in chunks],
+                                              content.work_orders)
+            self._delete_vectors(dropped)
 
     def remove_file(self, path: str) -> int:
         """Remove a file and its chunks; returns how many chunks went."""
-        dropped = self.index.remove_file(path)
-        self._delete_vectors(dropped)
+        with self._writing():
+            dropped = self.index.remove_file(path)
+            self._delete_vectors(dropped)
         return len(dropped)
+
+    @contextmanager
+    def _writing(self, text_bytes: int = 0, vector_bytes: int = 0) -> Iterator[None]:
+        """One file's write: refused with DiskFull when the disk has no room
+        for it; one that fails on a full disk becomes DiskFull once the
+        journal is finished, if there is room to."""
+        if self.space is not None:
+            self.space.check(text_bytes, vector_bytes)
+        try:
+            yield
+        except Exception as exc:
+            if not (disk_full(exc) or (self.space is not None and self.space.low())):
+                raise
+            try:
+                self.recover()
+            except Exception as again:  # still no room: the next open finishes the journal
+                if not disk_full(again):
+                    raise
+            raise DiskFull(f"not stored: no space left on the disk of knowledge base "
+                           f"{Path(self.index.path).parent}; earlier files are intact: "
+                           "free some space and run again") from exc
 
     def _delete_vectors(self, ids: set[str]) -> None:
         if ids:
@@ -227,4 +260,5 @@ def open_store(settings: Settings) -> Store:
     kb = Path(settings.kb)
     index = SqliteIndex(kb / "index.sqlite")
     vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index))
-    return Store(index, vectors)
+    space = SpaceGuard(kb, settings.disk_reserve_mb, None if settings.chroma_url else kb / "chroma")
+    return Store(index, vectors, space)
