@@ -23,6 +23,7 @@ base knows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from .errors import ConfigError
@@ -58,18 +59,32 @@ class CodeMatcher:
     def find(self, text: str, lenient: bool = False) -> tuple[str, ...]:
         """Normalised codes in ``text``, in order of first appearance, no repeats."""
         found: dict[int, str] = {}
-        taken: list[tuple[int, int]] = []
+        claimed: list[tuple[int, int]] = []  # spans of earlier patterns: sorted, disjoint
         for rx in self._lenient if lenient else self._strict:
+            mine = []
             for m in rx.finditer(text):
                 start, end = m.span()
-                if any(start < e and s < end for s, e in taken):
+                if _overlaps(claimed, start, end):
                     continue  # an earlier, more specific pattern claimed this span
                 code = (m.group("prefix") + m.group("num")).upper()
                 if self._ignore and self._ignore.match(code):
                     continue
-                taken.append((start, end))
+                mine.append((start, end))
                 found[start] = code
+            claimed = sorted(claimed + mine)
         seen: dict[str, None] = {}
         for _, code in sorted(found.items()):
             seen.setdefault(code, None)
         return tuple(seen)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted and disjoint), in O(log n).
+
+    A linear scan made text with many codes take quadratic time.
+
+    >>> _overlaps([(0, 4), (10, 14)], 4, 10), _overlaps([(0, 4), (10, 14)], 3, 5)
+    (False, True)
+    """
+    i = bisect_left(spans, (end,))  # spans[:i] start before ``end``
+    return i > 0 and spans[i - 1][1] > start

@@ -19,10 +19,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CODE_PATTERNS: tuple[str, ...] = (
-    # ALARM:9, ALARM 12, ALM-7  -> ALARM9 / ALM7
-    r"\b(?P<prefix>ALARM|ALM)\s*[:#-]?\s*(?P<num>\d{1,4})\b",
+    # ALARM:9, ALARM 12, ALM-7  -> ALARM9 / ALM7. "\s*(?:[:#-]\s*)?", not "\s*[:#-]?\s*":
+    # two adjacent \s* made a long run of spaces after ALARM take quadratic time.
+    r"\b(?P<prefix>ALARM|ALM)\s*(?:[:#-]\s*)?(?P<num>\d{1,4})\b",
     # ERR 34, ERR-34, ERROR:34 -> ERR34
-    r"\b(?P<prefix>ERR)(?:OR)?\s*[:#-]?\s*(?P<num>\d{1,4})\b",
+    r"\b(?P<prefix>ERR)(?:OR)?\s*(?:[:#-]\s*)?(?P<num>\d{1,4})\b",
     # E-104, E104, F0023, XX101, SP-112 -> E104, F0023, XX101, SP112
     r"\b(?P<prefix>[A-Z]{1,3})-?(?P<num>\d{2,4})\b",
 )

@@ -66,7 +66,7 @@ def parse_message(topic: str, payload: bytes, now: float) -> Reading:
     try:
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[... nested too deep
-        raise PayloadError(f"{topic}: payload {payload[:40]!r} is neither a number nor JSON") from None
+        raise PayloadError(f"{topic!r}: payload {payload[:40]!r} is neither a number nor JSON") from None
     if isinstance(data, dict):
         ts = parse_time(data["timestamp"]) if "timestamp" in data else now
         if isinstance(data.get("values"), dict):
@@ -74,13 +74,13 @@ def parse_message(topic: str, payload: bytes, now: float) -> Reading:
         elif len(parts) >= 3 and "value" in data:
             values = {parts[2]: parse_value(data["value"], parts[2])}
         else:
-            raise PayloadError(f"{topic}: JSON payload has no 'value' or 'values'")
+            raise PayloadError(f"{topic!r}: JSON payload has no 'value' or 'values'")
     elif len(parts) >= 3 and not isinstance(data, (list, bool)):
         ts, values = now, {parts[2]: parse_value(data, parts[2])}
     else:
-        raise PayloadError(f"{topic}: payload {payload[:40]!r} not understood")
+        raise PayloadError(f"{topic!r}: payload {payload[:40]!r} not understood")
     if not values:
-        raise PayloadError(f"{topic}: no values")
+        raise PayloadError(f"{topic!r}: no values")
     return Reading(parts[1], ts, values)
 
 

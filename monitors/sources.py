@@ -54,6 +54,7 @@ def parse_value(value: object, name: str = "value") -> float:
     >>> parse_value(" 2.5 ")
     2.5
     """
+    name = " ".join(name.split())  # a signal name from a topic or JSON key: keep the error one line
     try:
         return _finite(float(value), name)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float range

@@ -45,7 +45,7 @@ SUPPORTED = frozenset(LOADERS)
 
 
 def load_file(path: Path, options: LoadOptions = LoadOptions()) -> ParsedDocument:
-    """Read one file; raise an IngestError subclass when it cannot be read."""
+    """Read one file; raise an IngestError subclass when it cannot be read or holds no text."""
     path = Path(path)
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
@@ -60,9 +60,12 @@ def load_file(path: Path, options: LoadOptions = LoadOptions()) -> ParsedDocumen
     if size > options.max_file_mb * 1024 * 1024:
         raise FileTooLarge(path, f"{size / 1024 / 1024:.1f} MB is over the {options.max_file_mb:g} MB limit")
     try:
-        return loader(path, options)
+        doc = loader(path, options)
     except IngestError:
         raise
     except Exception as exc:  # a parser bug or odd input must not escape as a traceback
         raise CorruptInput(path, f"cannot parse as {path.suffix.lower()[1:].upper()}: "
                                  f"{type(exc).__name__}: {exc}") from exc
+    if not doc.blocks and not doc.records:
+        raise EmptyInput(path, "no text in it (only whitespace or markup)")
+    return doc

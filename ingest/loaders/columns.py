@@ -105,8 +105,13 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
         raise ConfigError(f"{path}: column mapping must be an object of field name -> source header")
     unknown = sorted(set(data) - CANONICAL)
     if unknown:
-        raise ConfigError(f"{path}: unknown work-order field(s) {', '.join(unknown)}; "
+        raise ConfigError(f"{path}: unknown work-order field(s) {', '.join(map(repr, unknown))}; "
                           f"expected some of {', '.join(sorted(CANONICAL))}")
+    by_column: dict[str, str] = {}
+    for canon, source in data.items():
+        other = by_column.setdefault(normalize_header(source), canon)
+        if other != canon:  # map_columns would silently keep only the last of the two
+            raise ConfigError(f"{path}: fields {other} and {canon} both name the column {source!r}")
     return dict(data)
 
 

@@ -13,7 +13,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from knowledge_base.errors import CorruptInput, EmptyInput, EncryptedInput, MalformedRecords
+from knowledge_base.errors import CorruptInput, EmptyInput, EncodingError, EncryptedInput, MalformedRecords
 from knowledge_base.types import ParsedDocument
 
 from .options import LoadOptions
@@ -28,7 +28,12 @@ def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
         raise EmptyInput(path, "no header and no rows")
     delimiter = max((",", ";", "\t", "|"), key=text.split("\n", 1)[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = list(_csv_rows(path, reader, text.splitlines(keepends=True)))
+    # Physical lines split as the reader's source splits them (\r, \n, \r\n): str.splitlines
+    # also splits at \x1c-\x1e, \x85, \u2028..., which misaligned the raw text of a row.
+    lines = io.StringIO(text, newline="").readlines()
+    rows = list(_csv_rows(path, reader, lines))
+    if not rows:
+        raise EmptyInput(path, "only empty cells, no header")
     headers = [h.strip() for h in rows[0]]
     body = [(n, dict(zip(headers, cells))) for n, cells in enumerate(rows[1:], 2)]
     if not body:
@@ -68,7 +73,7 @@ def load_json(path: Path, options: LoadOptions) -> ParsedDocument:
     if not text:
         raise EmptyInput(path, "no records")
     try:
-        data = json.loads(text)
+        data = _parse_json(path, text)
         records = data if isinstance(data, list) else [data] if "\n" not in text else None
     except json.JSONDecodeError:
         records = None
@@ -91,10 +96,29 @@ def _json_lines(path: Path, text: str) -> list:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(_parse_json(path, line))
         except json.JSONDecodeError as exc:
             raise MalformedRecords(path, f"neither a JSON list nor JSON Lines: line {number}: {exc.msg}") from None
     return records
+
+
+def _parse_json(path: Path, text: str) -> object:
+    """``json.loads``, with its other failures (nesting too deep, an integer of over 4,300
+    digits, a ``\\ud800`` escape that is half a surrogate pair) as one-line errors."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise MalformedRecords(path, "JSON nested too deeply (over ~1,000 levels)") from None
+    except ValueError as exc:  # int() refuses numbers over sys.get_int_max_str_digits()
+        raise MalformedRecords(path, f"unreadable JSON value: {exc}") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EncodingError(path, f"JSON string has a lone surrogate escape \\u{ord(exc.object[exc.start]):04x}, "
+                                  "not a character") from None
+    return data
 
 
 def _flat(value: object) -> object:

@@ -16,12 +16,16 @@ from .options import LoadOptions
 from .structure import BlockBuilder
 from .textio import find_model, read_text
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# No two repeats that can match the same characters side by side (such as "(.*?)\s*#*\s*$"
+# or "\s*\|?\s*"): on long runs of spaces or '#' those backtracked in quadratic or cubic time.
+# A heading's closing #s are stripped in Python; link text and target cannot contain
+# another bracket, so each character is scanned from one '[' or '(' only.
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ORDERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TABLE_SEP = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
 def inline(text: str) -> str:
@@ -99,7 +103,7 @@ class _Reader:
     def _heading(self, line: str) -> None:
         self._flush()
         hashes, text = _HEADING.match(line).groups()
-        text = inline(text)
+        text = inline(text.rstrip().rstrip("#").rstrip())
         # The first top-level heading, before any content, names the document.
         if self.title is None and len(hashes) == 1 and self.builder.first_heading is None \
                 and not self.builder.blocks():

@@ -19,7 +19,9 @@ from knowledge_base.types import FAULT_LOG, ParsedDocument, WorkOrder
 from .columns import map_columns
 from .options import LoadOptions
 
-_DURATION = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?)?\s*$", re.IGNORECASE)
+# The unit's spaces sit inside its optional group: "\s*(unit)?\s*" took quadratic time on "1      x".
+_DURATION = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)(?:\s*(h|hr|hrs|hours?|m|min|mins|minutes?))?\s*$",
+                       re.IGNORECASE)
 _HHMM = re.compile(r"^\s*(\d{1,3}):(\d{2})\s*$")
 
 

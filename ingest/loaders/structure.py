@@ -23,8 +23,9 @@ from collections.abc import Sequence
 
 from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, Block
 
-# "WARNING: ...", "CAUTION! ...", "DANGER - ...", "Warning: ..."
-_WARNING = re.compile(r"^\W*(?:WARNING|CAUTION|DANGER|Warning|Caution|Danger)\W*?\s*(?::|!|\s[-\u2013\u2014]\s)")
+# "WARNING: ...", "CAUTION! ...", "DANGER - ...", "Warning: ..." (\W*? covers the spaces:
+# a \s* after it made a long run of spaces take quadratic time)
+_WARNING = re.compile(r"^\W*(?:WARNING|CAUTION|DANGER|Warning|Caution|Danger)\W*?(?::|!|\s[-\u2013\u2014]\s)")
 # A bare heading-ish label on its own line: "WARNING", "**DANGER**"
 _WARNING_LABEL = re.compile(r"^\W*(?:WARNING|CAUTION|DANGER)\W*$")
 # "1. Text" or "1) Text" - a numbered step.

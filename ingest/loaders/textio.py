@@ -13,9 +13,10 @@ from pathlib import Path
 
 from knowledge_base.errors import EncodingError
 
-# "Model: CP-80S", "Equipment model: XR 200", "Model no.: 4711-B"
+# "Model: CP-80S", "Equipment model: XR 200", "Model no.: 4711-B". No two \s* side by
+# side: on a long run of spaces that made the match take quadratic time.
 _MODEL = re.compile(
-    r"^\W*(?:equipment\s+|machine\s+)?model(?:\s+(?:no\.?|number))?\s*[:#]\s*\**\s*"
+    r"^\W*(?:equipment\s+|machine\s+)?model(?:\s+(?:no\.?|number))?\s*[:#]\s*(?:\*+\s*)?"
     r"(?P<model>[A-Za-z0-9][\w./-]*(?:\s[A-Z0-9][\w./-]*)?)",
     re.IGNORECASE,
 )
