@@ -149,7 +149,7 @@ class ChromaVectorStore:
 
     @property
     def where(self) -> str:
-        """"server URL" or "store FOLDER", for messages."""
+        """Where the vectors are, for messages: "server URL" or "store FOLDER"."""
         return f"server {self.url}" if self.url else f"store {self.path}"
 
     @contextmanager
