@@ -20,6 +20,9 @@ from .options import LoadOptions
 from .records import build_log
 from .textio import read_text
 from .word import OLE_MAGIC
+from .zipguard import check_zip
+
+MAX_SHEET_CELLS = 20_000_000  # about 1 million work orders of 20 columns
 
 
 def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
@@ -125,20 +128,37 @@ def _flat(value: object) -> object:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
+def _sheet_rows(path: Path, sheet) -> list[tuple[int, tuple]]:
+    """The non-blank rows of a read-only sheet, numbered, within a budget of cells.
+
+    The sheet's declared dimension is ignored: openpyxl pads every row to it, so a
+    two-row sheet declaring A1:XFD1048576 made 17 billion empty cells. Rows are read
+    as written, and the cells read (one per skipped row) are counted.
+    """
+    sheet.reset_dimensions()
+    rows, cells = [], 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        cells += max(len(row), 1)
+        if cells > MAX_SHEET_CELLS:
+            raise MalformedRecords(path, f"first sheet has over {MAX_SHEET_CELLS:,} cells (at row {number})")
+        if any(v is not None and str(v).strip() for v in row):
+            rows.append((number, row))
+    return rows
+
+
 def load_xlsx(path: Path, options: LoadOptions) -> ParsedDocument:
     from openpyxl import load_workbook
 
     with path.open("rb") as f:
         if f.read(8) == OLE_MAGIC:
             raise EncryptedInput(path, "workbook is password protected (or a legacy .xls file)")
+    check_zip(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise CorruptInput(path, f"not a readable XLSX file ({type(exc).__name__})") from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = [(n, r) for n, r in enumerate(sheet.iter_rows(values_only=True), 1)
-                if any(v is not None and str(v).strip() for v in r)]
+        rows = _sheet_rows(path, workbook.worksheets[0])
     finally:
         workbook.close()
     if not rows:

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from knowledge_base.errors import CorruptInput, EmptyInput, EncryptedInput
+from knowledge_base.errors import CorruptInput, EmptyInput, EncryptedInput, FileTooLarge
 from knowledge_base.types import MANUAL, ParsedDocument
 
 from .options import LoadOptions
@@ -23,6 +23,7 @@ from .textio import find_model
 _PAGE_NO = re.compile(r"(?i)^(?:.*\bpage\s*#(?:\s*(?:of|/)\s*#)?.*|#|-\s*#\s*-|#\s*/\s*#)$")
 _MARGIN = 0.1  # headers and footers live in the top and bottom tenth of the page
 _NO_TITLE = {"", "untitled", "(anonymous)", "anonymous", "(unspecified)"}
+MAX_PAGES = 20_000  # a tiny page object is ~50 bytes: a 100 MB file could declare 2 million
 
 
 def load_pdf(path: Path, options: LoadOptions) -> ParsedDocument:
@@ -68,17 +69,28 @@ def _open(path: Path):
         raise CorruptInput(path, f"not a readable PDF ({exc})") from None
     if count == 0:
         raise CorruptInput(path, "PDF has no pages")
+    if count > MAX_PAGES:
+        raise FileTooLarge(path, f"PDF has {count:,} pages, over the limit of {MAX_PAGES:,}")
     return reader
 
 
 def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int]]:
-    """Lines of every page, and the 1-based numbers of pages read by pypdfium2."""
+    """Lines of every page, and the 1-based numbers of pages read by pypdfium2.
+
+    A stream that inflates past pypdf's output limit (75 MB) refuses the file: the
+    fallback has no such limit, and a decompression bomb would exhaust memory there.
+    """
+    from pypdf.errors import LimitReachedError
+
     pages: list[list[Line]] = []
     fallback: list[int] = []
     pdfium_doc = None
     for index, page in enumerate(reader.pages):
         try:
             text, lines = pypdf_lines(page)
+        except LimitReachedError as exc:
+            raise CorruptInput(path, f"page {index + 1}: a stream inflates past pypdf's limit ({exc}); "
+                                     "a decompression bomb?") from None
         except Exception:  # pypdf gives up on some content streams; pdfium may not
             text, lines = "", None
         if lines is None or looks_unspaced(text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from knowledge_base.errors import CorruptInput
 from knowledge_base.types import MANUAL, ParsedDocument
 
 from .options import LoadOptions
@@ -27,13 +28,16 @@ _ALERT_CLASSES = ("warning", "danger", "caution")
 def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(read_text(path), "lxml")
-    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    walker = _Walker(page_title)
-    walker.walk(soup.body or soup)
-    text_lines = soup.get_text("\n").splitlines()
+    try:
+        soup = BeautifulSoup(read_text(path), "lxml")
+        page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+        for tag in soup.find_all(_DROP):
+            tag.decompose()
+        walker = _Walker(page_title)
+        walker.walk(soup.body or soup)
+        text_lines = soup.get_text("\n").splitlines()
+    except RecursionError:  # the walk (and parts of bs4) recurse once per level of nesting
+        raise CorruptInput(path, "HTML nested too deeply (elements inside some 1,000 others)") from None
     return ParsedDocument(
         source=str(path), title=page_title or walker.builder.first_heading or walker.title or path.stem,
         doc_type=MANUAL, blocks=walker.builder.blocks(),
@@ -98,11 +102,13 @@ class _Walker:
         rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
         if not rows:
             return
-        first = rows[0].find_all(["th", "td"])
+        # Cells of this row only (recursive=False): a nested table's cells are in its own
+        # rows, and collecting them for every level made deep nesting quadratic.
+        first = rows[0].find_all(["th", "td"], recursive=False)
         has_header = table.find("thead") is not None or all(c.name == "th" for c in first)
         headers = [_text(c) for c in first] if has_header else []
         for tr in rows[1:] if has_header else rows:
-            self.builder.table_row(headers, [_text(c) for c in tr.find_all(["th", "td"])])
+            self.builder.table_row(headers, [_text(c) for c in tr.find_all(["th", "td"], recursive=False)])
 
 
 def _is_alert(tag) -> bool:

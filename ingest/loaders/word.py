@@ -17,6 +17,7 @@ from knowledge_base.types import MANUAL, ParsedDocument
 from .options import LoadOptions
 from .structure import BlockBuilder, step_number
 from .textio import find_model
+from .zipguard import check_zip
 
 # Office files saved with a password are OLE compound files, not zip packages.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -30,6 +31,7 @@ def open_docx(path: Path):
     with path.open("rb") as f:
         if f.read(8) == OLE_MAGIC:
             raise EncryptedInput(path, "document is password protected (or a legacy .doc file)")
+    check_zip(path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
