@@ -259,6 +259,7 @@ def open_store(settings: Settings) -> Store:
         return Store(SqliteIndex(":memory:"), MemoryVectorStore())
     kb = Path(settings.kb)
     index = SqliteIndex(kb / "index.sqlite")
-    vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index))
+    vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index),
+                                must_exist=index.counts()["chunks"] > 0)
     space = SpaceGuard(kb, settings.disk_reserve_mb, None if settings.chroma_url else kb / "chroma")
     return Store(index, vectors, space)

@@ -129,7 +129,10 @@ class ChromaVectorStore:
     embedder, so the collection has no embedding function (Chroma's default
     one would try to download a model). Any failure of Chroma (a server that
     is down or stops answering, a full disk) is raised as a one-line
-    StoreError that names the server URL or the folder.
+    StoreError that names the server URL or the folder. With ``must_exist``
+    (a knowledge base that has chunks) a missing collection is such an error
+    too, not a new empty one: the vectors are somewhere else, e.g.
+    FAULTDESK_CHROMA_URL was set without moving them.
     """
 
     COLLECTION = "faultdesk_chunks"
@@ -142,8 +145,8 @@ class ChromaVectorStore:
     HNSW = {"space": "cosine", "ef_search": 400}
 
     def __init__(self, path: str | Path | None = None, url: str | None = None,
-                 collection: str = COLLECTION) -> None:
-        self.path, self.url, self.collection_name = path, url, collection
+                 collection: str = COLLECTION, must_exist: bool = False) -> None:
+        self.path, self.url, self.collection_name, self.must_exist = path, url, collection, must_exist
         self._client = None
         self._col = None
 
@@ -182,9 +185,23 @@ class ChromaVectorStore:
         if self._col is None:
             client = self._connect()
             with self._failing(f"open collection {self.collection_name}"):
-                self._col = client.get_or_create_collection(
-                    self.collection_name, embedding_function=None, configuration={"hnsw": self.HNSW})
+                if self.must_exist:
+                    self._col = self._existing(client)
+                else:
+                    self._col = client.get_or_create_collection(
+                        self.collection_name, embedding_function=None, configuration={"hnsw": self.HNSW})
         return self._col
+
+    def _existing(self, client):
+        from chromadb.errors import NotFoundError
+
+        try:
+            return client.get_collection(self.collection_name, embedding_function=None)
+        except NotFoundError:
+            raise StoreError(
+                f"Chroma {self.where} has no collection {self.collection_name}, which holds this knowledge "
+                "base's vectors: point FAULTDESK_CHROMA_URL where they are, or move them there with "
+                "`faultdesk kb export` and `faultdesk kb import`") from None
 
     def with_collection(self, name: str) -> "ChromaVectorStore":
         other = ChromaVectorStore(self.path, self.url, name)

@@ -159,3 +159,14 @@ def test_server_stopping_mid_session_then_coming_back(tmp_path):
         assert again.check() == [] and [h.chunk.id for h in again.dense_search(query, k=5)] == before
     finally:
         server.stop()
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_a_kb_pointed_at_a_server_without_its_vectors_is_refused(embedded, chroma_url):
+    settings = Settings(kb=Path(embedded.index.path).parent, chroma_url=chroma_url)
+    store = open_store(settings)  # the chunks are here, the vectors are not on that server
+    with pytest.raises(StoreError, match=f"Chroma server {chroma_url} has no collection faultdesk_") as err:
+        store.dense_search(HashEmbedder().embed("bearing"), k=3)
+    assert "kb export" in str(err.value) and "\n" not in str(err.value)
+    store.close()
