@@ -77,6 +77,7 @@ def export_kb(store: Store, out: str | Path) -> ArchiveReport:
     model = store.embedder()
     if model is None:
         raise StoreError(f"knowledge base {store.index.path} is empty: nothing to export")
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fd-export-", dir=out.parent) as tmp:
         snap_path, vec_path = Path(tmp) / "index.sqlite", Path(tmp) / "vectors.jsonl"
         store.index.backup(snap_path)
