@@ -17,11 +17,14 @@ Order of work for one question:
    alert alone and similar past work orders [W1]; otherwise the abstention
    rule (``abstain``) may answer "not found" and list the closest documents
    instead of guessing;
-4. the top sources are numbered [1]..[k] and given to the generator (or the
+4. passages that address the AI (prompt injection) are left out of the
+   hits and of the sources, with a notice (``screening``);
+5. the top sources are numbered [1]..[k] and given to the generator (or the
    extractive composer); if the local model cannot load, the extractive
    composer answers and a notice says so;
-5. citation markers are resolved to sources, dangling ones dropped;
-6. safety warnings of the procedures used are appended, verbatim and cited.
+6. citation markers are resolved to sources, dangling ones dropped;
+   no sentence advising to defeat a safety device is kept (``unsafe``);
+7. safety warnings of the procedures used are appended, verbatim and cited.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
 from .llm.base import LLM
 from .prompt import build_messages, compact
+from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
+from .unsafe import UNSAFE_ONLY, withhold
 
 Event = Token | Done
 
@@ -84,22 +89,24 @@ class Assistant:
         t0 = time.perf_counter()
         query = rewrite(question, history)
         retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
+        retrieval, left_out = screen_hits(retrieval)
         contexts = self._alert_contexts(retrieval.assets)
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
         if contexts:
             extra = [h.chunk for h in retrieval.hits[:1]] if retrieval.codes else []
             sources = alert_sources(contexts, self.index, extra)
-            yield from self._answer(question, query, retrieval, sources, timings, t0, contexts)
+            yield from self._answer(question, query, retrieval, sources, timings, t0, contexts, left_out)
             return
         ev = self.abstainer.evidence(query, retrieval)
         if self.abstainer.should_abstain(ev):
             text = _abstain_text(ev, retrieval)
             yield Token(text)
-            yield Done(Answer(question, text, (), True, self.backend, timings | _zero(), self.notices, query))
+            yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
+                              (*self.notices, *left_out), query))
             return
         chunks = self._select([h.chunk for h in retrieval.hits])
         sources = number_sources(chunks)
-        yield from self._answer(question, query, retrieval, sources, timings, t0)
+        yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
 
     def stream_alert(self, alert, question: str | None = None) -> Iterator[Event]:
         """Token events, then Done: an answer about one alert (open or closed),
@@ -121,8 +128,9 @@ class Assistant:
         return [self.analyst.analyse(a) for a in self.alerts.for_assets(assets)]
 
     def _answer(self, question, query, retrieval: Retrieval, sources: list[Source],
-                timings: dict, t0: float, contexts: Sequence = ()) -> Iterator[Event]:
-        notices: list[str] = list(self.notices)
+                timings: dict, t0: float, contexts: Sequence = (), left_out: Sequence[str] = ()) -> Iterator[Event]:
+        sources, more = screen_sources(sources)
+        notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
         backend, parts, first = self.backend, [], None
         g0 = time.perf_counter()
         try:
@@ -136,10 +144,14 @@ class Assistant:
             notices.append(f"The {backend} model is unavailable ({exc}); answered extractively from the sources.")
             backend = "extractive"
         gen_done = time.perf_counter()
-        text, used, note, composed = self._final_text("".join(parts).strip(), backend, question,
-                                                      retrieval, sources, contexts)
-        notices += [note] if note else []
+        text, used, notes, composed = self._final_text("".join(parts).strip(), backend, question,
+                                                       retrieval, sources, contexts)
+        notices += notes
         backend = "extractive" if composed else backend  # say who wrote the text shown
+        text, removed = withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING])
+        if removed:  # composed from a passage that gives such advice
+            notices.append(_unsafe_notice(removed))
+            text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
         by_label = {s.label: s for s in sources}
         tail = self._safety([by_label[u] for u in used], sources, by_label, text)
         if tail:
@@ -152,9 +164,9 @@ class Assistant:
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
-                    sources: list[Source], contexts: Sequence = ()) -> tuple[str, list[str], str | None, bool]:
-        """(verified answer text, cited labels in order, a notice or None,
-        whether the extractive composer wrote the text).
+                    sources: list[Source], contexts: Sequence = ()) -> tuple[str, list[str], list[str], bool]:
+        """(verified answer text, cited labels in order, notices, whether the
+        extractive composer wrote the text).
 
         Generated text is checked sentence by sentence (``grounding``); when
         nothing verifiable is left, or the model claims the sources do not
@@ -169,24 +181,26 @@ class Assistant:
             return compose_alert(facts, sources) if contexts else compose(question, retrieval.codes, sources)
 
         if backend == "extractive":
-            return (*resolve(raw or composed(), labels), None, True)
+            return (*resolve(raw or composed(), labels), [], True)
         if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
             return (*resolve(composed(), labels),
-                    "The model found no answer in the documents; the most relevant passages are quoted instead.",
+                    ["The model found no answer in the documents; the most relevant passages are quoted instead."],
                     True)
         g = verify(raw, sources, question)
+        unsafe_notes = [_unsafe_notice(g.unsafe)] if g.unsafe else []
         if not any(s.ok and s.labels for s in g.sentences):
             return (*resolve(composed(), labels),
-                    "The generated answer could not be verified against the sources; "
-                    "the most relevant passages are quoted instead.", True)
+                    [("The generated answer could not be verified against the sources; "
+                      "the most relevant passages are quoted instead."), *unsafe_notes], True)
         text = g.text
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
         if contexts and (more := pointers(text, sources)):
             text = f"{text}\n{more}"
         text, used = resolve(text, labels)
-        note = f"{g.dropped} generated sentence(s) not supported by the sources were removed." if g.dropped else None
-        return text, used, note, False
+        unsupported = g.dropped - g.unsafe
+        notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
+        return text, used, notes + unsafe_notes, False
 
     def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
         """The chunks to number as sources, best first.
@@ -253,6 +267,10 @@ def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
         counts[prefix] += 1
         out.append(Source(f"{prefix}{counts[prefix]}", c, compact(c)))
     return out
+
+
+def _unsafe_notice(n: int) -> str:
+    return f"{n} sentence(s) advising to bypass or defeat a safety device were removed."
 
 
 def _zero() -> dict:

@@ -9,6 +9,9 @@ sentence of a generated answer is therefore checked before it is returned:
 * **polarity**: if the source sentence it matches best says "never / do not
   / must not" and the answer sentence does not (or the reverse), it
   contradicts the source;
+* **safety**: a sentence advising to bypass or defeat a safety device is
+  dropped unless it quotes the manual's warning (``unsafe``), even when a
+  source supports it: the source may be bad advice or a prompt injection;
 * **attribution**: a supported sentence without a valid ``[n]`` marker gets
   the label of the source it overlaps most (citations are data we compute,
   not something we hope the model wrote).
@@ -33,9 +36,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge_base.text import STOPWORDS
+from knowledge_base.types import WARNING
 
 from .abstain import META_WORDS
 from .types import Source
+from .unsafe import UNSAFE, quoted_text, unsafe
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.:-][a-z0-9]+)*")
@@ -76,6 +81,10 @@ class Grounded:
     def dropped(self) -> int:
         return sum(1 for s in self.sentences if not s.ok)
 
+    @property
+    def unsafe(self) -> int:
+        return sum(1 for s in self.sentences if s.why == UNSAFE)
+
 
 def _source_sentences(sources: Sequence[Source]) -> list[tuple[str, str, set[str]]]:
     out = []
@@ -92,6 +101,7 @@ def verify(answer: str, sources: Sequence[Source], question: str, min_support: f
     vocab = set().union(*(content_words(s.chunk.text) for s in sources)) if sources else set()
     allowed = vocab | content_words(question)
     src_sents = _source_sentences(sources)
+    warnings = quoted_text(s.chunk.text for s in sources if s.chunk.kind == WARNING)
     out = []
     for raw in _SENT.split(answer.strip()):
         raw = raw.strip().lstrip("-*• ").strip()
@@ -106,6 +116,9 @@ def verify(answer: str, sources: Sequence[Source], question: str, min_support: f
         support = len(words & allowed) / len(words)
         best = max(src_sents, key=lambda t: len(words & t[2]), default=None)
         given = tuple(dict.fromkeys(m.upper() for m in marks if m.upper() in labels))
+        if unsafe(text, warnings):
+            out.append(Sentence(text, given, False, UNSAFE))
+            continue
         if support < min_support:
             out.append(Sentence(text, given, False, f"support {support:.2f}"))
             continue

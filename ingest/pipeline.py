@@ -30,8 +30,9 @@ from pathlib import Path
 
 from knowledge_base.embedder import Embedder
 from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError
+from knowledge_base.injection import screen
 from knowledge_base.store import FileContent, Store
-from knowledge_base.types import FileRecord
+from knowledge_base.types import Chunk, FileRecord
 
 from .chunker import Chunker
 from .discover import discover
@@ -178,7 +179,7 @@ class Ingestor:
             chunked = self.chunker.chunk(doc, key, self.options.asset_model)
             self._phases["parse"] += time.perf_counter() - t0
             record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type)
-            notes = tuple(f"{path}: {n}" for n in doc.notes)
+            notes = tuple(f"{path}: {n}" for n in doc.notes) + _injection_notes(path, chunked.chunks)
             return FileContent(record, chunked.chunks, chunked.work_orders), old is None, notes
         except IngestError as exc:
             return Failure(key, str(exc))
@@ -297,3 +298,14 @@ def _drain(q: queue.Queue) -> None:
             q.get_nowait()
         except queue.Empty:
             return
+
+
+def _injection_notes(path: Path, chunks: Sequence[Chunk]) -> tuple[str, ...]:
+    """A note for each passage that talks to an AI (``knowledge_base.injection``):
+    it is stored like any other, and answers leave it out."""
+    notes = []
+    for c in chunks:
+        if why := screen(c.text):
+            where = (f" p.{c.page}" if c.page else "") + (f" ({' > '.join(c.section)})" if c.section else "")
+            notes.append(f"{path}: passage{where}: {why}; answers leave it out (possible prompt injection)")
+    return tuple(notes)

@@ -43,7 +43,7 @@ FILES = 115
 def cli(*args, timeout=300):
     env = os.environ | {"FAULTDESK_EMBEDDER": "hash"}
     return subprocess.run([sys.executable, "-m", "assistant.cli", *map(str, args)], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def small_disk():
         mnt = Path(tmp) / "disk"
         mnt.mkdir()
         mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(mnt)],
-                                 capture_output=True, text=True)
+                                 capture_output=True, text=True, check=False)
         if mounted.returncode:
             pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr.strip()}")
         try:
