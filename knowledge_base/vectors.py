@@ -140,8 +140,9 @@ class ChromaVectorStore:
     # HNSW search breadth of new collections. Chroma's default (100) had
     # recall@50 0.983 on the sample knowledge base (200 queries, hash
     # vectors): an exact top-10 neighbour was missed now and then. 400 gave
-    # 0.9999 for under 1 ms more per query, and a search over fewer vectors
-    # than this is exhaustive, so an embedded store and a server agree.
+    # 0.9999 for under 1 ms more per query there (dense search at 100k chunks:
+    # 7 ms, benchmarks/scale.py), and a search over fewer vectors than this is
+    # exhaustive, so an embedded store and a server agree.
     HNSW = {"space": "cosine", "ef_search": 400}
 
     def __init__(self, path: str | Path | None = None, url: str | None = None,
