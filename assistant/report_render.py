@@ -17,6 +17,7 @@ from pathlib import Path
 
 from knowledge_base.errors import ConfigError
 
+from . import safety
 from .alerts import describe, when
 from .report import Report
 
@@ -55,13 +56,14 @@ def layout(r: Report) -> list[Block]:
     else:
         b.append(Block("p", f"The FMEA table has no failure mode for this pattern on "
                             f"{ctx.equipment_model or 'this model'}."))
-    b += [Block("h2", "Analysis"), Block("pre", r.answer.answer)]
+    # the answer's own safety quotes are the report's "Safety" section, with file and page
+    b += [Block("h2", "Analysis"), Block("pre", r.answer.answer.split(f"\n\n{safety.HEADING}:")[0])]
     if r.procedure is not None:
         p = r.procedure
         title = p.section[-1] if p.section else "Procedure"
         b += [Block("h2", f"Procedure: {title} ({_where(p.source, p.page)})"), Block("pre", p.text.strip())]
     if r.warnings:
-        b.append(Block("h2", "Safety (quoted from the manual)"))
+        b.append(Block("h2", safety.HEADING))
         b += [Block("quote", f"{' '.join(w.text.split())} ({_where(w.source, w.page)})") for w in r.warnings]
     if len(ctx.procedures) > 1:
         b.append(Block("p", "Other relevant procedures: " + "; ".join(

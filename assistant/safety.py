@@ -18,6 +18,7 @@ from knowledge_base.index import SqliteIndex
 from knowledge_base.injection import screen
 from knowledge_base.types import FAULT_LOG, TABLE_ROW, WARNING, Chunk
 
+HEADING = "Safety (quoted from the manual)"
 _REF = re.compile(r"\((?:see\s+)?(\d{1,2}\.\d{1,2})\)|\bsee\s+(\d{1,2}\.\d{1,2})\b")
 
 
@@ -56,4 +57,4 @@ def quote_block(warnings: Sequence[Chunk], labels: dict[str, str], answer: str =
     said = " ".join(answer.split())
     quotes = [" ".join(w.text.split()) for w in warnings]
     lines = [f"> {q} [{labels[w.id]}]" for w, q in zip(warnings, quotes) if q not in said]
-    return "\n".join(["Safety (quoted from the manual):", *lines]) if lines else ""
+    return "\n".join([f"{HEADING}:", *lines]) if lines else ""
