@@ -28,14 +28,14 @@ Only the latest rating of a question (with its asset) counts.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge_base.errors import ConfigError, StoreError
+from knowledge_base.errors import ConfigError
+from knowledge_base.sqlite_file import SqliteFile
 
 from .types import Answer
 
@@ -76,21 +76,11 @@ class Feedback:
                    correction, asset, answer.abstained)
 
 
-class FeedbackStore:
+class FeedbackStore(SqliteFile):
     """Ratings of one knowledge base, in ``<kb>/feedback.sqlite`` (one connection per call,
     so any thread may use it)."""
 
-    def __init__(self, kb: str | Path) -> None:
-        self.path = Path(kb) / FILENAME
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"{self.path}: cannot open feedback store: {err}") from err
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    filename, schema, what = FILENAME, _SCHEMA, "feedback store"
 
     def add(self, fb: Feedback) -> Feedback:
         """Store ``fb``; returns it with its ``id`` and ``time`` set."""

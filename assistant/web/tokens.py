@@ -25,9 +25,9 @@ import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 
-from knowledge_base.errors import AuthError, ConfigError, StoreError
+from knowledge_base.errors import AuthError, ConfigError
+from knowledge_base.sqlite_file import SqliteFile
 
 FILENAME = "tokens.sqlite"
 SCOPES = ("ask", "ingest", "admin")
@@ -59,21 +59,11 @@ class TokenInfo:
                 "revoked": self.revoked}
 
 
-class TokenStore:
+class TokenStore(SqliteFile):
     """The API tokens of one knowledge base (one SQLite connection per call,
     so any thread may use it and a revocation by the CLI applies at once)."""
 
-    def __init__(self, kb: str | Path) -> None:
-        self.path = Path(kb) / FILENAME
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"{self.path}: cannot open token store: {err}") from err
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    filename, schema, what = FILENAME, _SCHEMA, "token store"
 
     def create(self, scope: str, name: str | None = None) -> tuple[TokenInfo, str]:
         """A new token: (its stored info, the plain token to hand out once)."""
