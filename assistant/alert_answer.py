@@ -26,12 +26,16 @@ from .types import Source
 ALERT_KIND = "alert"
 
 
+def failure_modes(ctx: AlertContext) -> str:
+    """``drive-end bearing wear (E-104, E-105); shaft misalignment (E-104)``."""
+    return "; ".join(f"{c.mode.failure_mode.lower()} ({', '.join(c.mode.fault_codes)})" for c in ctx.candidates)
+
+
 def alert_chunk(ctx: AlertContext) -> Chunk:
     """An alert as a pseudo-chunk (source ``alerts/<id>``), so it can be
     numbered, cited and checked like any other evidence."""
     a = ctx.alert
-    modes = "; ".join(f"{c.mode.failure_mode.lower()} ({', '.join(c.mode.fault_codes)})"
-                      for c in ctx.candidates)
+    modes = failure_modes(ctx)
     text = f"Alert {a.id}: {describe(a, ctx.pattern)}"
     if modes:
         text += f" Likely failure modes (FMEA): {modes}."
@@ -73,9 +77,7 @@ def alert_facts(contexts: Sequence[AlertContext], sources: Sequence[Source]) -> 
         a = ctx.alert
         lines.append(f"Monitor alert on {a.asset}: {describe(a, ctx.pattern)} [{label}]")
         if ctx.candidates:
-            modes = "; ".join(f"{c.mode.failure_mode.lower()} ({', '.join(c.mode.fault_codes)})"
-                              for c in ctx.candidates)
-            lines.append(f"Likely failure modes: {modes}. [{label}]")
+            lines.append(f"Likely failure modes: {failure_modes(ctx)}. [{label}]")
     for s in sources:
         if s.chunk.kind == TABLE_ROW:
             f = row_fields(s.chunk.text)

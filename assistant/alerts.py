@@ -129,16 +129,17 @@ class AlertAnalyst:
         cands = list(candidates) if candidates is not None else self.fmea.candidates(pattern)
         cands.append(signal_candidate(pattern))  # fills in where the FMEA table has no row
         scores: dict[tuple[str, str], float] = {}
-        refs: dict[tuple[str, str], ProcedureRef] = {}
+        chunks: dict[tuple[str, str], Chunk] = {}
         for cand in cands:
             for rank, chunk in enumerate(self._sections_for(cand, pattern.equipment_model, asset)):
                 key = (chunk.source, section_number(chunk) or "")
                 scores[key] = scores.get(key, 0.0) + cand.score / (1 + rank)
-                refs.setdefault(key, ProcedureRef(chunk.source, key[1], chunk.section[-1] if chunk.section
-                                                  else chunk.title, chunk, 0.0))
-        ranked = sorted(scores, key=lambda key: -scores[key])[:k]
-        return [ProcedureRef(refs[key].source, refs[key].number, refs[key].title, refs[key].chunk,
-                             round(scores[key], 4)) for key in ranked]
+                chunks.setdefault(key, chunk)
+        refs = []
+        for key in sorted(scores, key=lambda key: -scores[key])[:k]:
+            c = chunks[key]
+            refs.append(ProcedureRef(*key, c.section[-1] if c.section else c.title, c, round(scores[key], 4)))
+        return refs
 
     def _sections_for(self, cand: Candidate, model: str | None, asset: str | None) -> list[Chunk]:
         """One chunk per numbered section for this candidate, in its own order:

@@ -40,7 +40,7 @@ from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER
 from . import safety
 from .abstain import Abstainer
 from .alert_answer import alert_facts, alert_sources, pointers
-from .alerts import AlertAnalyst, AlertFeed
+from .alerts import AlertAnalyst, AlertContext, AlertFeed
 from .citations import resolve
 from .conversation import rewrite
 from .extractive import code_facts, compose, compose_alert
@@ -108,18 +108,25 @@ class Assistant:
         sources = number_sources(chunks)
         yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
 
-    def stream_alert(self, alert, question: str | None = None) -> Iterator[Event]:
+    def stream_alert(self, alert, question: str | None = None,
+                     context: AlertContext | None = None) -> Iterator[Event]:
         """Token events, then Done: an answer about one alert (open or closed),
-        with the procedure found from the alert alone and similar past faults."""
-        if self.analyst is None:
-            raise ConfigError("this assistant has no FMEA table to analyse alerts with")
+        with the procedure found from the alert alone and similar past faults.
+        ``context``: the alert's analysis when the caller already has it."""
         t0 = time.perf_counter()
         question = question or f"What is wrong with {alert.asset} and what should be done first?"
         retrieval = self.retriever.retrieve(Query(question, k=max(8, self.n_sources), asset=alert.asset))
-        contexts = [self.analyst.analyse(alert)]
+        contexts = [context or self.analyse(alert)]
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
         sources = alert_sources(contexts, self.index, [])
         yield from self._answer(question, question, retrieval, sources, timings, t0, contexts)
+
+    def analyse(self, alert, k_past: int = 3) -> AlertContext:
+        """The alert's analysis (:meth:`AlertAnalyst.analyse`); ConfigError
+        when this assistant has no analyst."""
+        if self.analyst is None:
+            raise ConfigError("this assistant has no FMEA table to analyse alerts with")
+        return self.analyst.analyse(alert, k_past=k_past)
 
     def _alert_contexts(self, assets: Sequence[str]) -> list:
         """The analysed alerts of the assets in question (empty without a feed)."""
@@ -175,10 +182,9 @@ class Assistant:
         procedure and past fault are pointed at (``alert_answer``).
         """
         labels = {s.label for s in sources}
-        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
 
         def composed() -> str:
-            return compose_alert(facts, sources) if contexts else compose(question, retrieval.codes, sources)
+            return self._compose(question, retrieval, sources, contexts)
 
         if backend == "extractive":
             return (*resolve(raw or composed(), labels), [], True)
@@ -193,6 +199,7 @@ class Assistant:
                     [("The generated answer could not be verified against the sources; "
                       "the most relevant passages are quoted instead."), *unsafe_notes], True)
         text = g.text
+        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
         if contexts and (more := pointers(text, sources)):
@@ -238,11 +245,17 @@ class Assistant:
                   contexts: Sequence = ()) -> Iterator[str]:
         """Provisional text pieces; the extractive backend composes in one piece."""
         if self.llm is None:
-            text = (compose_alert(alert_facts(contexts, sources), sources) if contexts
-                    else compose(question, retrieval.codes, sources))
-            yield resolve(text, {s.label for s in sources})[0]
+            yield resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
             return
         yield from self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens)
+
+    @staticmethod
+    def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
+        """The extractive answer: about the alerts when there are any, else
+        about the question's codes and passages."""
+        if contexts:
+            return compose_alert(alert_facts(contexts, sources), sources)
+        return compose(question, retrieval.codes, sources)
 
     def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],
                 text: str) -> str:

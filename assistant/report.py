@@ -86,13 +86,13 @@ def first_action(ctx: AlertContext, procedure: Chunk | None) -> str:
 def build_report(assistant: Assistant, alert, k_past: int = 5) -> Report:
     """Everything about ``alert`` (see the module docstring)."""
     t0 = time.perf_counter()
+    ctx = assistant.analyse(alert, k_past=k_past)  # once: the answer uses the same analysis
     answer = None
-    for event in assistant.stream_alert(alert):
+    for event in assistant.stream_alert(alert, context=ctx):
         if isinstance(event, Done):
             answer = event.answer
     if answer is None:  # pragma: no cover - stream_alert always ends with Done
         raise RuntimeError(f"alert {alert.id}: the answer stream ended without a result")
-    ctx = assistant.analyst.analyse(alert, k_past=k_past)
     procedure = ctx.procedures[0].chunk if ctx.procedures else None
     used = [c for c in (*ctx.rows[:1], procedure) if c is not None]
     warnings = tuple(safety.warnings_for(assistant.index, used, limit=5))

@@ -117,9 +117,10 @@ _CSS = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
 
 def to_html(r: Report) -> str:
     e = html.escape
-    out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(layout(r)[0].text)}</title>"
+    blocks = layout(r)
+    out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(blocks[0].text)}</title>"
            f"<style>{_CSS}</style></head><body>"]
-    for x in layout(r):
+    for x in blocks:
         if x.kind in ("h1", "h2", "p"):
             out.append(f"<{x.kind}>{e(x.text)}</{x.kind}>")
         elif x.kind == "quote":

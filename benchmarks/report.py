@@ -19,22 +19,23 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._util import FAULTDESK, ROOT, ingest_json, run_measured  # noqa: E402
+from monitors.evaluate import load_windows, windows_for  # noqa: E402
+from monitors.sources import parse_time  # noqa: E402
 
 SAMPLES = ROOT / "knowledge_base" / "samples"
 
 
 def cut_time() -> str:
     """3/4 into pump_P-3.csv's labelled fault window (the alert is then open)."""
-    (start, end), = json.loads((SAMPLES / "streams" / "labels.json").read_text())["pump_P-3.csv"]
-    fmt = "%Y-%m-%d %H:%M:%S.%f"
-    a, b = datetime.strptime(start, fmt), datetime.strptime(end, fmt)
-    return (a + (b - a) * 0.75).isoformat()
+    (window,) = windows_for("pump_P-3.csv", load_windows(SAMPLES / "streams" / "labels.json"))
+    start, end = map(parse_time, window)
+    return datetime.fromtimestamp(start + (end - start) * 0.75, tz=timezone.utc).isoformat()
 
 
 def warm(kb: Path, alert_id: str, llm: str, repeat: int) -> list[float]:

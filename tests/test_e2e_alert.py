@@ -8,10 +8,13 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from monitors.evaluate import load_windows, windows_for
+from monitors.sources import parse_time
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "knowledge_base" / "samples"
@@ -35,15 +38,15 @@ def sample_kb(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def live_alert(sample_kb) -> dict:
     """Replay pump_P-3.csv up to 3/4 of its labelled E-104 window."""
-    (start, end), = json.loads((SAMPLES / "streams" / "labels.json").read_text())["pump_P-3.csv"]
-    fmt = "%Y-%m-%d %H:%M:%S.%f"
-    cut = datetime.strptime(start, fmt) + (datetime.strptime(end, fmt) - datetime.strptime(start, fmt)) * 0.75
+    (window,) = windows_for("pump_P-3.csv", load_windows(SAMPLES / "streams" / "labels.json"))
+    start, end = map(parse_time, window)
+    cut = start + (end - start) * 0.75
     cli("monitor", "run", "--source", f"csv:{SAMPLES / 'streams' / 'pump_P-3.csv'}",
-        "--until", cut.isoformat(), kb=sample_kb)
+        "--until", datetime.fromtimestamp(cut, tz=timezone.utc).isoformat(), kb=sample_kb)
     out = cli("monitor", "alerts", "--asset", "P-3", "--json", kb=sample_kb).stdout
     alerts = json.loads(out)
     assert len(alerts) == 1 and alerts[0]["closed"] is None, out  # one alert, still open
-    assert start <= alerts[0]["started_iso"].replace("T", " ").rstrip("Z") <= cut.strftime(fmt)
+    assert start <= alerts[0]["started"] <= cut
     return alerts[0]
 
 
