@@ -48,11 +48,30 @@ def _code_sentence(src: Source) -> str:
     return ". ".join(parts) + f". [{src.label}]"
 
 
-def _procedure(src: Source, max_steps: int = 6) -> str:
-    lines = [ln.strip() for ln in src.chunk.text.splitlines() if ln.strip()]
-    steps = [ln for ln in lines if _STEP.match(ln)][:max_steps]
+def procedure_steps(text: str) -> list[str]:
+    r"""Every numbered step of a procedure, each with its continuation lines.
+
+    No step is ever dropped (the last ones refit guards, remove locks and
+    re-prime); a line that does not start a step belongs to the step above it.
+
+    >>> procedure_steps("Intro.\n1. Lock out.\n2. Refit the guard\n   before removing the locks.\n")
+    ['1. Lock out.', '2. Refit the guard before removing the locks.']
+    """
+    steps: list[str] = []
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        if _STEP.match(line):
+            steps.append(line)
+        elif steps:
+            steps[-1] += " " + line
+    return steps
+
+
+def _procedure(src: Source) -> str:
+    steps = procedure_steps(src.chunk.text)
     title = src.chunk.section[-1] if src.chunk.section else "Procedure"
-    body = "\n".join(steps) if steps else " ".join(lines)[:400]
+    body = "\n".join(steps) if steps else " ".join(src.chunk.text.split())
     return f"Procedure {title} [{src.label}]:\n{body}"
 
 

@@ -135,3 +135,21 @@ def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
     first_line = ans.answer.splitlines()[0]
     assert first_line.startswith("E-104: High bearing vibration") and "Check alignment (5.2)" in first_line
     assert "drive-end bearing is worn" in ans.answer
+
+
+@pytest.mark.unit
+def test_extractive_procedure_keeps_every_step_and_wrapped_lines():
+    """The last steps (refit the guard, remove the locks, re-prime) are never cut."""
+    from assistant.extractive import compose
+    from assistant.types import Source
+    from knowledge_base.types import PROCEDURE, Chunk
+
+    steps = [f"{i}. Step number {i} of the job." for i in range(1, 9)]
+    steps[6] = "7. Refit the coupling guard\n   before removing the locks."
+    steps[7] = "8. Reassemble the pump, vent the seal chamber and re-prime (5.7) before starting."
+    chunk = Chunk(id="p", text="Intro line.\n" + "\n".join(steps), source="/m/pump.pdf", page=8,
+                  section=("5", "5.2 Checking and correcting shaft alignment"), kind=PROCEDURE)
+    answer = compose("how do I align the shaft?", [], [Source("1", chunk, chunk.text)])
+    assert "7. Refit the coupling guard before removing the locks." in answer
+    assert "8. Reassemble the pump, vent the seal chamber and re-prime (5.7) before starting." in answer
+    assert answer.count("Step number") == 6
