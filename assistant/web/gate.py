@@ -43,6 +43,7 @@ UPLOAD_PATH = "/gradio_api/upload"
 FILE_PREFIX = "/gradio_api/file="
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_CLOSE = [(b"connection", b"close")]  # a refused body is not read: the connection ends with the answer
 
 
 class UiGate:
@@ -105,11 +106,11 @@ class UiGate:
             return
         length = headers.get("content-length", "")
         if not length.isdigit():
-            await _send_json(send, 411, "an upload needs a Content-Length header")
+            await _send_json(send, 411, "an upload needs a Content-Length header", _CLOSE)
             return
         if int(length) > self.upload_limit:
             await _send_json(send, 413, f"upload of {int(length) / MB:.1f} MB is over the limit of "
-                                        f"{self.upload_limit / MB:g} MB")
+                                        f"{self.upload_limit / MB:g} MB", _CLOSE)
             return
         try:
             self.upload_limiter.take(session.key)
@@ -141,7 +142,7 @@ class UiGate:
         length = headers.get("content-length", "")
         too_big = f"request body over the limit of {self.json_limit / MB:g} MB"
         if length.isdigit() and int(length) > self.json_limit:
-            await _send_json(send, 413, too_big)
+            await _send_json(send, 413, too_big, _CLOSE)
             return
         body, more = b"", True
         while more:
@@ -151,7 +152,7 @@ class UiGate:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.json_limit:
-                await _send_json(send, 413, too_big)
+                await _send_json(send, 413, too_big, _CLOSE)
                 return
         try:
             data = json.loads(body) if body else None

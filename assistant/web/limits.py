@@ -147,7 +147,7 @@ class BodyLimit:
             msg = await receive()
             seen += len(msg.get("body", b""))
             if seen > limit:  # raised inside the route's body parsing: the app's handler answers 413
-                raise HTTPException(413, message)
+                raise HTTPException(413, message, headers={"Connection": "close"})  # the rest is not read
             return msg
 
         await self.app(scope, limited, send)
