@@ -2,7 +2,8 @@
 form field ``token`` (an API token) starts a session (:mod:`.sessions`) and
 redirects to ``next`` (a path of this server), ``POST /logout`` ends it.
 
-A wrong token is answered 401 and spends one of the client's failed-login
+A login posted from another site's page (its ``Origin``) is refused with
+403. A wrong token is answered 401 and spends one of the client's failed-login
 budget (:func:`assistant.web.auth.guard_failures`; 429 once it is used up).
 The page is self-contained (no script, inline style) and sent with a CSP that
 allows nothing else.
@@ -75,6 +76,9 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 @router.post("/login")
 def login(request: Request, token: str = Form("", max_length=200), next: str = Form("/", max_length=2000)
           ) -> Response:  # noqa: A002
+    origin = request.headers.get("origin")
+    if origin and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
+        return page(next, "A login form of another site was refused.", 403)  # no login CSRF
     try:
         with guard_failures(request):
             _, secret = request.app.state.sessions.login(token.strip())

@@ -59,6 +59,7 @@ def mount_ui(app, service, sessions):
     mounted = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False,
                                   allowed_paths=[str(cache)], theme=THEME, css=CSS, ssr_mode=False,
                                   max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False,
+                                  show_error=False,  # only gr.Error texts reach the browser, no internals
                                   auth_dependency=lambda request: _user(sessions, request))
     blocks.has_launched = True
     return mounted

@@ -150,6 +150,10 @@ def test_the_page_redirects_to_login_and_a_token_logs_in(api):
     assert form.status_code == 200 and "default-src 'none'" in form.headers["content-security-policy"]
     wrong = api.client.post("/login", data={"token": "fdk_nope.nope"}, follow_redirects=False)
     assert wrong.status_code == 401 and "not valid" in wrong.text and COOKIE not in api.client.cookies
+    _, token = TokenStore(api.settings.kb).create("ask")
+    forged = api.client.post("/login", data={"token": token}, headers={"Origin": "http://evil.example"},
+                             follow_redirects=False)
+    assert forged.status_code == 403 and COOKIE not in api.client.cookies
     login(api, "ask")
     assert api.client.get("/config").status_code == 200
     assert api.client.get("/", headers={"Accept": "text/html"}).status_code == 200
