@@ -4,7 +4,7 @@ The report is first laid out as a list of blocks (heading, paragraph,
 table, image, quote, pre-formatted lines); each format renders the same
 blocks, so the three never disagree. Every file is self-contained: the
 plot is embedded (a data URI in Markdown and HTML). Document and model text
-is escaped in HTML and PDF: nothing from a manual or a model becomes markup.
+is escaped in Markdown, HTML and PDF: nothing from a manual or a model becomes markup.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,26 +86,46 @@ def layout(r: Report) -> list[Block]:
     return b
 
 
+_MD_INLINE = re.compile(r"([\\`*\[\]!~|])")
+_MD_LINE_START = re.compile(r"^(?:([#>+-])|(\d+)([.)]))")
+
+
+def md_text(s: str) -> str:
+    r"""Document or model text as Markdown that shows it as written and creates
+    nothing: one line; ``&`` and ``<`` as entities (no HTML), link, image,
+    code, emphasis and table characters backslash-escaped, and a leading
+    heading, quote or list marker escaped.
+
+    >>> print(md_text("# Fit ![x](http://e.example/t.png) <script>|"))
+    \# Fit \!\[x\](http://e.example/t.png) &lt;script>\|
+    >>> print(md_text("5.2 Checking shaft_alignment"))
+    5\.2 Checking shaft_alignment
+    """
+    s = " ".join(str(s).split()).replace("&", "&amp;").replace("<", "&lt;")
+    s = _MD_INLINE.sub(r"\\\1", s)
+    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", s)
+
+
 def to_markdown(r: Report) -> str:
+    """The report as Markdown; every text is :func:`md_text` (pre-formatted text is fenced)."""
     out = []
     for x in layout(r):
         if x.kind == "h1":
-            out.append(f"# {x.text}")
+            out.append(f"# {md_text(x.text)}")
         elif x.kind == "h2":
-            out.append(f"## {x.text}")
+            out.append(f"## {md_text(x.text)}")
         elif x.kind == "p":
-            out.append(x.text)
+            out.append(md_text(x.text))
         elif x.kind == "quote":
-            out.append(f"> {x.text}")
+            out.append(f"> {md_text(x.text)}")
         elif x.kind == "pre":
             out.append("```\n" + x.text.replace("```", "'''") + "\n```")
         elif x.kind == "image":
-            out.append(f"![{x.text}](data:image/png;base64,{base64.b64encode(x.data).decode()})")
+            out.append(f"![{md_text(x.text)}](data:image/png;base64,{base64.b64encode(x.data).decode()})")
         elif x.kind == "table":
-            cell = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
             head, *rows = x.rows
-            lines = ["| " + " | ".join(map(cell, head)) + " |", "|" + "---|" * len(head)]
-            out.append("\n".join(lines + ["| " + " | ".join(map(cell, row)) + " |" for row in rows]))
+            lines = ["| " + " | ".join(map(md_text, head)) + " |", "|" + "---|" * len(head)]
+            out.append("\n".join(lines + ["| " + " | ".join(map(md_text, row)) + " |" for row in rows]))
     return "\n\n".join(out) + "\n"
 
 

@@ -21,9 +21,6 @@ queue.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -39,8 +36,8 @@ from knowledge_base.store import Store, open_store
 from .feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
 from .types import Answer, Citation, Done, Token
+from .uploads import UPLOADS, ingest_uploads, upload_name  # noqa: F401 - upload_name is part of this API
 
-UPLOADS = "uploads"
 
 
 class Service:
@@ -136,7 +133,7 @@ class Service:
     def _known_alert(self, alert_id: str):
         alert = self.alert_store.get(alert_id)
         if alert is None:
-            raise NotFound(f"no alert with id {alert_id!r} in {self.settings.kb}")
+            raise NotFound(f"no alert with id {alert_id!r}")
         return alert
 
     def explain_alert(self, alert_id: str, question: str | None = None) -> Iterator[Token | Done]:
@@ -202,11 +199,12 @@ class Service:
     def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]], progress=None):
         """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
         replaces the earlier file and its chunks) and ingest them; returns the
-        :class:`ingest.pipeline.IngestReport`, whose failures name the files.
+        :class:`ingest.pipeline.IngestReport`, whose failures name the uploads
+        (:mod:`assistant.uploads`: refused and failed files are not kept).
         ``progress``: an :class:`ingest.pipeline.Progress`."""
-        folder = self.settings.kb / UPLOADS
-        folder.mkdir(parents=True, exist_ok=True)
-        return self.ingest([_save_upload(folder, name, data) for name, data in uploads], progress=progress)
+        from ingest.loaders import SUPPORTED
+
+        return ingest_uploads(self.settings.kb / UPLOADS, uploads, self.ingest, SUPPORTED, progress)
 
     # -- citations ----------------------------------------------------------
     def page_image(self, citation: Citation) -> Path | None:
@@ -229,30 +227,3 @@ class Service:
     def feedback_gold(self) -> list[dict]:
         """The ratings as gold questions (:func:`assistant.feedback.to_gold`)."""
         return to_gold(self.feedback_store.all())
-
-
-def upload_name(name: str) -> str:
-    r"""A safe file name for an upload: the last path part, without leading dots
-    or characters other than letters, digits, ``.``, ``-``, ``_`` and space.
-
-    >>> upload_name("../../etc/passwd"), upload_name(r"C:\manuals\Pump P-3.pdf"), upload_name("..")
-    ('passwd', 'Pump P-3.pdf', 'upload')
-    """
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    clean = "".join(ch if ch.isalnum() or ch in ".-_ " else "_" for ch in base).strip().lstrip(".")
-    return clean or "upload"
-
-
-def _save_upload(folder: Path, name: str, data: BinaryIO) -> Path:
-    """Write ``data`` to ``folder/upload_name(name)`` atomically (a concurrent
-    upload of the same name never leaves a mixed file)."""
-    target = folder / upload_name(name)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(data, out)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

@@ -10,6 +10,7 @@ in.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
@@ -62,7 +63,8 @@ def walk(folder: Path, extensions: Iterable[str]) -> list[Path]:
 
 
 def discover(paths: Sequence[str | Path], extensions: Iterable[str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """(files to ingest, [(path, error)] for paths that do not exist)."""
+    """(files to ingest, [(path, error)] for paths that do not exist or cannot
+    be resolved, such as a symlink loop: each is one line, the others go on)."""
     exts = list(extensions)
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
@@ -71,7 +73,24 @@ def discover(paths: Sequence[str | Path], extensions: Iterable[str]) -> tuple[li
             files.extend(walk(p, exts))
         elif p.is_file():
             files.append(p)
+        elif p.is_symlink():
+            missing.append((str(p), _unresolvable(p)))
         else:
             missing.append((str(p), "no such file or directory"))
-    unique = list(dict.fromkeys(f.resolve() for f in files))
-    return unique, missing
+    resolved: list[Path] = []
+    for f in files:
+        try:
+            resolved.append(f.resolve(strict=True))
+        except (OSError, RuntimeError):
+            missing.append((str(f), _unresolvable(f)))
+    return list(dict.fromkeys(resolved)), missing
+
+
+def _unresolvable(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop"
+    except OSError as exc:
+        return "symlink loop" if exc.errno == errno.ELOOP else f"broken link ({exc.strerror or exc})"
+    return "cannot be resolved"

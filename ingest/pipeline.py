@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge_base.embedder import Embedder
-from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError
+from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError, one_line
 from knowledge_base.injection import screen
 from knowledge_base.store import FileContent, Store
 from knowledge_base.types import Chunk, FileRecord
@@ -45,6 +45,9 @@ PIPELINE_VERSION = "3"  # bump when parsing/chunking changes what a file yields
 class Failure:
     path: str
     error: str
+
+    def __post_init__(self) -> None:  # the error is printed as one line: a file name may hold a line break
+        object.__setattr__(self, "error", one_line(self.error))
 
 
 @dataclass(frozen=True)

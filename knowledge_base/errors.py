@@ -34,6 +34,16 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped, so a
+    message that quotes a file name stays one line.
+
+    >>> one_line("bad\nname.txt: no text"), one_line("Ölpumpe.pdf")
+    ('bad\\nname.txt: no text', 'Ölpumpe.pdf')
+    """
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class FaultdeskError(Exception):
     """Base of every error faultdesk raises on purpose."""
 
@@ -52,7 +62,7 @@ class IngestError(FaultdeskError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = " ".join(str(problem).split())  # always one line
-        super().__init__(f"{self.path}: {self.problem}")
+        super().__init__(f"{one_line(self.path)}: {self.problem}")
 
 
 class UnsupportedFormat(IngestError):

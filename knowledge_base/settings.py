@@ -108,6 +108,17 @@ class Settings(BaseSettings):
     """Largest upload request (all files together) ``POST /api/v1/ingest`` accepts (413 above)."""
     api_queue_size: int = 8
     """Answers that may wait while one is generated; more are refused with 503."""
+    auth_failures_per_minute: float = 10.0
+    """Failed logins / bad API tokens one client (IP address) may send per minute
+    on average; beyond that every attempt of that client gets 429 until it backs off."""
+    auth_failure_burst: int = 10
+    """Failed attempts a client may make at once before the back-off applies."""
+    ui_session_hours: float = 12.0
+    """How long a UI login lasts (sessions live in the server's memory: a restart logs everyone out)."""
+    ui_uploads_per_minute: float = 10.0
+    """Uploads per minute one UI session may make on average (``/gradio_api/upload``)."""
+    ui_upload_burst: int = 5
+    """Uploads a UI session may make at once before the per-minute rate applies."""
 
     @field_validator("kb", "data_dir", mode="before")
     @classmethod
@@ -115,7 +126,8 @@ class Settings(BaseSettings):
         return Path(v).expanduser() if isinstance(v, (str, Path)) else v
 
     @field_validator("embed_batch_size", "chunk_chars", "chunk_max_chars", "api_rate_per_minute",
-                     "api_rate_burst", "api_max_json_mb", "api_max_upload_mb")
+                     "api_rate_burst", "api_max_json_mb", "api_max_upload_mb", "auth_failures_per_minute",
+                     "auth_failure_burst", "ui_session_hours", "ui_uploads_per_minute", "ui_upload_burst")
     @classmethod
     def _positive(cls, v: float) -> float:
         if v <= 0:

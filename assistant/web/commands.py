@@ -31,11 +31,36 @@ def serve_command(kb, host, port, llm) -> None:
     from .app import create_app
 
     settings = get_settings().with_kb(kb)
+    public = not is_loopback(host)
     try:
-        app = create_app(Service(settings, llm), settings)
+        has_logins = TokenStore(settings.kb).any_active()
+        if public and not has_logins:
+            raise click.ClickException(
+                f"serving on {host} (reachable from other hosts) needs a login for the UI: create a token "
+                f"first with 'faultdesk token create --scope ask' (or bind to 127.0.0.1)")
+        app = create_app(Service(settings, llm), settings, public=public)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not has_logins:
+        click.echo(f"warning: the UI at http://{host}:{port}/ is open to anyone on this machine without a "
+                   f"login (no API token exists); 'faultdesk token create' makes it require one", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, True, False)
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
 
 
 @click.group("token")

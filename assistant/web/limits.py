@@ -53,15 +53,35 @@ class RateLimiter:
     def take(self, key: str) -> None:
         """Spend one request of ``key``'s budget; RateLimited when it is empty."""
         with self._lock:
-            now = self.clock()
-            tokens, at = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - at) * self.rate)
-            if tokens < 1:
-                self._buckets[key] = (tokens, now)
-                wait = (1 - tokens) / self.rate
-                raise RateLimited(f"rate limit of {self.rate * 60:g} requests per minute exceeded; "
-                                  f"retry in {wait:.0f} s", retry_after=wait)
-            self._buckets[key] = (tokens - 1, now)
+            tokens = self._check(key)
+            self._buckets[key] = (tokens - 1, self._buckets[key][1])
+
+    def check(self, key: str) -> None:
+        """RateLimited when ``key``'s budget is empty; spends nothing."""
+        with self._lock:
+            self._check(key)
+
+    def spend(self, key: str) -> None:
+        """Spend one of ``key``'s budget without refusing (a failed login: the
+        next :meth:`check` refuses once the failures used up the budget)."""
+        with self._lock:
+            tokens = self._refill(key)
+            self._buckets[key] = (max(tokens - 1, -self.burst), self._buckets[key][1])
+
+    def _refill(self, key: str) -> float:
+        now = self.clock()
+        tokens, at = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        self._buckets[key] = (tokens, now)
+        return tokens
+
+    def _check(self, key: str) -> float:
+        tokens = self._refill(key)
+        if tokens < 1:
+            wait = (1 - tokens) / self.rate
+            raise RateLimited(f"rate limit of {self.rate * 60:g} requests per minute exceeded; "
+                              f"retry in {wait:.0f} s", retry_after=wait)
+        return tokens
 
 
 class GenerationQueue:
@@ -127,7 +147,7 @@ class BodyLimit:
             msg = await receive()
             seen += len(msg.get("body", b""))
             if seen > limit:  # raised inside the route's body parsing: the app's handler answers 413
-                raise HTTPException(413, message)
+                raise HTTPException(413, message, headers={"Connection": "close"})  # the rest is not read
             return msg
 
         await self.app(scope, limited, send)

@@ -94,6 +94,19 @@ class TokenStore(SqliteFile):
             raise AuthError(f"API token {info.name!r} has been revoked")
         return info
 
+    def active(self, token_id: str) -> TokenInfo | None:
+        """The info of the unrevoked token with this id, else None (a UI session
+        checks its token with it on every request, so a revocation applies at once)."""
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT id, name, scope, created, revoked FROM tokens WHERE id = ? AND revoked IS NULL",
+                             (token_id,)).fetchone()
+        return TokenInfo(*row) if row else None
+
+    def any_active(self) -> bool:
+        """True when at least one unrevoked token exists."""
+        with closing(self._connect()) as db:
+            return db.execute("SELECT 1 FROM tokens WHERE revoked IS NULL LIMIT 1").fetchone() is not None
+
     def list(self) -> list[TokenInfo]:
         """Every token (revoked ones too), oldest first."""
         with closing(self._connect()) as db:

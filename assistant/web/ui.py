@@ -39,20 +39,47 @@ CSS = """
 """
 
 
-def mount_ui(app, service):
+def mount_ui(app, service, sessions):
     """Mount the UI at ``/`` of the FastAPI ``app`` (routes added before keep
     their paths); rendered pages and reports are served from ``<kb>/cache``,
-    uploads are limited to the ingestion's file size limit."""
+    uploads are limited to the ingestion's file size limit.
+
+    ``sessions`` (:class:`.sessions.Sessions`) names the user of a request for
+    Gradio (its ``auth_dependency``: no session, no access, on every Gradio
+    route) and gives the handlers the session's scope.
+
+    Gradio checks that a file named in an event's input was uploaded (and is
+    not any file of the server) only when ``Blocks.has_launched`` is set, which
+    only ``launch()`` does: a mounted Blocks skipped the check. It is set here
+    so that Gradio's own check holds too (the gate of :mod:`.gate` checks the
+    same first, per session)."""
     cache = service.settings.kb / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    return gr.mount_gradio_app(app, build_ui(service), path="/", footer_links=[], run_history=False,
-                               allowed_paths=[str(cache)], theme=THEME, css=CSS, ssr_mode=False,
-                               max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False)
+    blocks = build_ui(service, lambda request: _session(sessions, request))
+    mounted = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False,
+                                  allowed_paths=[str(cache)], theme=THEME, css=CSS, ssr_mode=False,
+                                  max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False,
+                                  show_error=False,  # only gr.Error texts reach the browser, no internals
+                                  auth_dependency=lambda request: _user(sessions, request))
+    blocks.has_launched = True
+    return mounted
 
 
-def build_ui(service) -> gr.Blocks:
-    """The UI's Blocks over ``service`` (mount with :func:`mount_ui`)."""
-    h = Handlers(service)
+def _session(sessions, request):
+    from .sessions import COOKIE
+
+    return sessions.get(request.cookies.get(COOKIE)) if request is not None else None
+
+
+def _user(sessions, request) -> str | None:
+    session = _session(sessions, request)
+    return session.name if session else None
+
+
+def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
+    """The UI's Blocks over ``service`` (mount with :func:`mount_ui`);
+    ``session_of(request)`` is the login session of a request, or None."""
+    h = Handlers(service, session_of)
     with gr.Blocks(title="faultdesk", analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 86400)) as ui:
         turns = gr.State([])  # (Answer, asset) of this conversation

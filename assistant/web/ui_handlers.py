@@ -9,11 +9,13 @@ message ``i`` belongs to turn ``i // 2``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.alerts import when
 from assistant.feedback import Feedback
@@ -23,6 +25,8 @@ from assistant.types import Done
 from knowledge_base.errors import FaultdeskError
 
 from . import ui_render as render
+from .schemas import MAX_QUESTION
+from .tokens import allows
 
 ALL_ASSETS = ""  # the asset selector's value for "no asset"
 
@@ -57,10 +61,15 @@ class IngestProgress:
 
 
 class Handlers:
-    """The UI's operations over one :class:`assistant.service.Service`."""
+    """The UI's operations over one :class:`assistant.service.Service`.
 
-    def __init__(self, service) -> None:
-        self.service = service
+    ``session_of(request)`` (set when the UI is mounted behind a login) gives
+    the login session of a request: adding documents needs its scope to allow
+    ``ingest``. Text typed into the UI is held to the REST API's limit
+    (:data:`MAX_QUESTION` characters)."""
+
+    def __init__(self, service, session_of=None) -> None:
+        self.service, self.session_of = service, session_of
 
     # -- assets ---------------------------------------------------------------
     def asset_choices(self):
@@ -78,6 +87,7 @@ class Handlers:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
+        _check_length(question, "question")
         history = [answer.retrieval_query for answer, _ in turns]
         events = self.service.stream(question, asset or None, history)
         yield from _stream_reply(events, render.as_text(question), messages, turns, asset or None, question)
@@ -130,6 +140,7 @@ class Handlers:
         text = (text or "").strip()
         if not text or not turns:
             raise gr.Error("Write the correct answer first (after asking a question).")
+        _check_length(text, "correction")
         turn = target if target is not None and target < len(turns) else len(turns) - 1
         answer, asset = turns[turn]
         self.service.feedback(Feedback.of(answer, ratings.get(turn, "down"), correction=text, asset=asset))
@@ -165,6 +176,7 @@ class Handlers:
         """Similar past work orders as table rows."""
         if not (query or "").strip():
             raise gr.Error("Describe the symptom, or give a fault code.")
+        _check_length(query, "search text")
         return render.past_fault_rows(self.service.history(query, asset or None, int(k)))
 
     def stats(self, asset: str, since: str):
@@ -182,8 +194,16 @@ class Handlers:
                 render.count_rows(stats.by_asset), [list(r) for r in stats.recurring], plots)
 
     # -- ingestion ----------------------------------------------------------------
-    def ingest(self, files: list | None, progress=gr.Progress()):
+    def ingest(self, files: list | None, progress=gr.Progress(), request: gr.Request = None):
         """Ingest uploaded files; returns (summary, failed-file rows, asset selector)."""
+        if self.session_of is not None:
+            session = self.session_of(request)
+            if session is None or not allows(session.scope, "ingest"):
+                who = f"login {session.name!r} has scope {session.scope!r}" if session else "no login"
+                raise gr.Error(f"Adding documents needs the 'ingest' scope ({who}).")
+            upload_dir = os.path.realpath(get_upload_folder())
+            if any(os.path.commonpath([os.path.realpath(f), upload_dir]) != upload_dir for f in files or ()):
+                raise gr.Error("Only files uploaded in this session can be added.")
         if not files:
             raise gr.Error("Choose one or more manuals or fault-log exports first.")
         uploads = [(Path(f).name, open(f, "rb")) for f in files]
@@ -218,6 +238,11 @@ def _stream_reply(events, shown_question: str, messages: list, turns: list, asse
     except FaultdeskError as err:
         yield (_with_reply(asked, f"*Error: {render.as_text(str(err))}*"),
                gr.skip() if typed is None else typed, gr.skip(), gr.skip())
+
+
+def _check_length(text: str, what: str) -> None:
+    if len(text) > MAX_QUESTION:
+        raise gr.Error(f"The {what} is {len(text):,} characters long; the limit is {MAX_QUESTION:,}.")
 
 
 def _with_reply(messages: list, text: str) -> list:

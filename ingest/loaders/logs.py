@@ -17,6 +17,7 @@ from knowledge_base.errors import CorruptInput, EmptyInput, EncodingError, Encry
 from knowledge_base.types import ParsedDocument
 
 from .options import LoadOptions
+from .limits import cap_records, check_columns
 from .records import build_log
 from .textio import read_text
 from .word import OLE_MAGIC
@@ -38,10 +39,11 @@ def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
     if not rows:
         raise EmptyInput(path, "only empty cells, no header")
     headers = [h.strip() for h in rows[0]]
+    check_columns(path, headers)
     body = [(n, dict(zip(headers, cells))) for n, cells in enumerate(rows[1:], 2)]
     if not body:
         raise EmptyInput(path, "header but no rows")
-    return build_log(path, headers, body, options)
+    return cap_records(build_log(path, headers, body, options))
 
 
 def _csv_rows(path: Path, reader, lines: list[str]):
@@ -89,8 +91,9 @@ def load_json(path: Path, options: LoadOptions) -> ParsedDocument:
     headers: dict[str, None] = {}
     for record in records:
         headers.update(dict.fromkeys(str(k) for k in record))
+    check_columns(path, headers)
     rows = [(n, {str(k): _flat(v) for k, v in r.items()}) for n, r in enumerate(records, 1)]
-    return build_log(path, list(headers), rows, options)
+    return cap_records(build_log(path, list(headers), rows, options))
 
 
 def _json_lines(path: Path, text: str) -> list:
@@ -165,7 +168,8 @@ def load_xlsx(path: Path, options: LoadOptions) -> ParsedDocument:
         raise EmptyInput(path, "first sheet is empty")
     first, header_cells = rows[0]
     headers = [str(h).strip() if h is not None else f"Column {i + 1}" for i, h in enumerate(header_cells)]
+    check_columns(path, headers)
     body = [(n, dict(zip(headers, cells))) for n, cells in rows[1:]]
     if not body:
         raise EmptyInput(path, "header but no rows")
-    return build_log(path, headers, body, options)
+    return cap_records(build_log(path, headers, body, options))

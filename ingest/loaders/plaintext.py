@@ -23,7 +23,7 @@ def load_text(path: Path, options: LoadOptions) -> ParsedDocument:
     lines = text.splitlines()
     groups = _blank_line_groups(lines)
     title = None
-    if groups and _is_title(groups[0]):
+    if len(groups) > 1 and _is_title(groups[0]):  # a file of one line is its text, not a title
         title = groups.pop(0)[0].strip()
     paras = [p for group in groups for p in split_paragraph(group)]
     builder = BlockBuilder()

@@ -149,10 +149,13 @@ def chromium(chromium_path):
         browser.close()
 
 
-def open_browser(chromium, base: str, shots: Path, viewport=(1440, 900)):
-    """A context on ``base`` only; yields the :class:`Browser`, closes the context after."""
+def open_browser(chromium, base: str, shots: Path, viewport=(1440, 900), token: str | None = None):
+    """A context on ``base`` only, logged in to the UI with ``token`` if given;
+    yields the :class:`Browser`, closes the context after."""
     context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     context.set_default_timeout(TIMEOUT_MS)
+    if token is not None:  # the same form post as the login page's (its cookie lands in the context)
+        assert context.request.post(f"{base}/login", form={"token": token, "next": "/"}, max_redirects=0).status == 303
     b = Browser(context.new_page(), base, shots)
 
     def only_the_server(route):
@@ -171,4 +174,5 @@ def open_browser(chromium, base: str, shots: Path, viewport=(1440, 900)):
 
 @pytest.fixture
 def browser(chromium, server, tmp_path) -> Browser:
-    yield from open_browser(chromium, server.base, tmp_path)
+    """A page logged in to the UI with the server's ask token (a token exists, so the UI needs a login)."""
+    yield from open_browser(chromium, server.base, tmp_path, token=server.token)

@@ -22,7 +22,7 @@ def operator(chromium, server, tmp_path):
 
 def load(operator, server, asset: str = "P-3") -> None:
     """The operator page with the widget for ``asset`` and an ask-scoped token."""
-    operator.page.goto(f"{server.base}/operator?token={server.token}&asset={asset}")
+    operator.page.goto(f"{server.base}/operator?asset={asset}#token={server.token}")
 
 
 def sources(answer):

@@ -133,8 +133,10 @@ def test_upload_a_good_and_a_bad_file(api):
     report = r.json()
     assert report["added"] == 1 and len(report["failed"]) == 1
     error = report["failed"][0]["error"]
-    assert "\n" not in error and re.search(r"uploads/broken\.pdf: ", error)
+    assert "\n" not in error and error.startswith("broken.pdf: ") and str(api.settings.kb) not in r.text
+    assert report["failed"][0]["path"] == "broken.pdf"
     assert (api.settings.kb / "uploads" / "hx9.md").read_bytes() == GOOD
+    assert not (api.settings.kb / "uploads" / "broken.pdf").exists()  # a refused upload is not kept
     hits = api.client.get("/api/v1/search", params={"q": "E-555 ram drift"}, headers=api.headers["ask"]).json()
     assert hits[0]["source"].endswith("uploads/hx9.md")
     answer = api.client.post("/api/v1/ask", json={"question": "What does E-555 mean?"}, headers=api.headers["ask"])
