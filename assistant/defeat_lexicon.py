@@ -40,14 +40,17 @@ STRONG = (
     r"|(?:hold|holding|keep|keeping|pin|pinning|lock|locking|weight|weighting|clamp|clamping|block|blocking) (?:\w+ ){0,4}?(?:open|in|down|closed|shut|made|released|energi[sz]ed)"
     r"|magnets?|glu(?:e|es|ing)|forc(?:e|es|ing)(?: on| closed| made| high)?|simulat(?:e|es|ing) (?:a |the )?(?:closed|made|healthy)"
     r"|plug(?:s|ging)? (?:up|off)|blank(?:s|ing)? off|gag(?:s|ging)?|cap(?:s|ping)? off|screw(?:ing)? (?:down|in) fully"
-    r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,3}?out of (?:the )?circuit"
+    r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,5}?out of (?:the )?(?:\w+ )?(?:circuit|loop)"
+    r"|hot ?wir(?:e|es|ing)|link(?:s|ing)?|throw(?:ing)? a (?:link|jumper|bridge)|twist (?:them|the \w+) together|join (?:them|the \w+)"
+    r"|(?:piece of )?(?:copper |silver |tin ?)?(?:wire|foil|nail|bolt|coin|paper ?clip) (?:in|into|across) (?:the )?fuse|resistor across"
+    r"|sling|gag(?:s|ging)?|put (?:a |the )?(?:spare )?(?:tongue|actuator|key|bolt|resistor)|(?:a |the )?(?:spare )?(?:tongue|actuator) in"
 )
 # Past participles: advice when kept that way ("leave it bypassed", "with the guard bridged"),
 # a description after was/were/had/found (see defeat_rules).
 PARTICIPLE = (
     r"by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
     r"|disabled|deactivated|inhibited|muted|taped(?: down| over| up)?|tied (?:back|down|up|open)|wedged|propped open"
-    r"|forced|held (?:in|down|closed|open)|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
+    r"|forced|held (?:in|down|closed|open)|released|disconnected|removed|switched off|turned off|cable ?tied(?: closed| open)?|taken out|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
 )
 WEAK = (
     r"remov(?:e|es|ing)|take (?:\w+ )?(?:off|out|away)|pull(?:s|ing)? (?:\w+ )?(?:out|off)?|pull|unplug(?:s|ging)?"
@@ -56,7 +59,7 @@ WEAK = (
     r"|switch off|turn off|power down|isolat(?:e|ing)|dismantl(?:e|ing)|unscrew|detach|omit|skip|leave (?:\w+ ){0,2}?(?:off|out|open)"
 )
 RAISE = (
-    r"rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
+    r"wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
     r"|set(?:ting)?|adjust(?:ing)?|uprat(?:e|ing)|overs(?:ize|ise)|ups(?:ize|ise)|fit(?:ting)?|replac(?:e|ing)|us(?:e|ing)"
     r"|swap(?:ping)?|put(?:ting)? in|screw(?:ing)?|tighten(?:ing)?|wind(?:ing)? (?:in|down)|bump(?:ing)? up|push(?:ing)? up"
 )
@@ -74,7 +77,9 @@ FUNCTION = (
     r"|rcds?|rcbos?|elcbs?|gfcis?|residual current (?:device|breaker|circuit breaker)s?|earth leakage(?: (?:breaker|protection|relay|trip))?|ground fault(?: (?:protection|interrupter))?"
     r"|hold to run|enabling (?:switch|device|button)s?|dead ?man(?:s)?(?: (?:switch|handle|control|pedal))?|brakes?(?: (?:monitor|interlock))?"
     r"|flame (?:failure|detector|sensor|supervision|safeguard)(?: device)?s?|gas detector|smoke detector|protective (?:device|function|circuit|relay)s?"
-    r"|speed monitor|standstill monitor|safety|safeties"
+    r"|speed monitor|standstill monitor|safety|safeties|shutdowns?|limiters?|cut ?offs?|antitwoblock|two ?block|overtemperature|door monitoring|door locks?"
+    r"|safety catch|fall arrest|padlocks?|lockout|sto|safe torque(?: off)?|safe (?:speed|stop|torque monitoring)|sil ?rated|pull ?(?:wire|rope|cord) switch(?:es)?|rope switch(?:es)?"
+    r"|pressuretrol|thermal|ol|prv|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
 )
 # Broad words: a safety object only for STRONG actions ("bridge the level sensor").
 BROAD = r"sensors?|switch(?:es)?|trips?|protection|monitoring|watchdog|zero speed|(?:high|low) limit|sprinklers?|thermostats?|detectors?"
@@ -87,14 +92,20 @@ GUARD = (
 PLAIN = r"fences?|gates?|access doors?|doors?|hoods?|hatch(?:es)?|lids?|covers?|panels?"
 RATED = (
     r"fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
-    r"|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
+    r"|fusibles?|sicherung\w*|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
 )
-BEYOND = (r"(?:above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way"
+BEYOND = (r"(?:solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way"
           r"|nail|bolt|wire|foil|coin|paper ?clip|solid link|copper|screw|\d+ ?%)")
 DESIGNATION = r"\b(?:[kqsfbxa]\d{1,3}(?:[.:]\d{1,3})?|x\d{1,2}:\d{1,3}|-?[ksq]\d{1,3})\b"
-SAFETY_CONTEXT = (r"\b(?:guard|guards|door|doors|gate|interlock\w*|safety|safe|estop|emergency|light curtain|two ?hand|fence|hatch"
+SAFETY_CONTEXT = (r"\b(?:overtemperature|overtemp|overload|overspeed|overpressure|guard|guards|door|doors|gate|interlock\w*|safety|safe|estop|emergency|light curtain|two ?hand|fence|hatch"
                   r"|cover|hood|lid|protective|protection)\b")
 RUNNING = (
+    r"\bblank (?:off )?(?:the )?(?:port|outlet|opening|connection|flange)|"
+    r"\bso (?:that )?(?:\w+ ){0,5}?(?:never|no longer|(?:can|will) never|cannot|cant|wont|doesnt|does not|stops? \w+ing|keeps? (?:running|firing|turning|going|stroking|working|cycling|heating)"
+    r"|always (?:sees?|reads?|agree|agrees|reports?)|can (?:run|go|be opened|reach|travel|start|be raised)|starts? with|runs? with|(?:can )?go(?:es)? (?:beyond|past|all the way)|heats? up faster)"
+    r"|\b(?:out of|off) (?:the )?(?:safety )?(?:circuit|loop)|\bcarry on (?:running|working)|\brun (?:it|them) hot|\bduring production|\bregardless of"
+    r"|\bforget about it|\bleave (?:it|them) (?:there|released|off|disconnected|open|removed)|\bto avoid stoppages|\bno need to lock|\breach in"
+    r"|\bstops? (?:nuisance )?(?:tripping|blowing)|\bnever (?:trips|stops|engages|acts|shears|drops|blows|lifts)|\bin practice it never"
     r"\bso (?:that )?(?:the |it |they )?(?:\w+ ){0,3}?(?:restarts?|runs?|keeps? (?:running|going|working)|can (?:run|restart|start|operate|cycle)"
     r"|will (?:run|restart|start|operate|cycle)|starts?|operates?|cycles?|continues?|doesnt (?:trip|stop)|does not (?:trip|stop)|wont (?:trip|stop)|stops? tripping)"
     r"|\bwith (?:the |its |a |all )?(?:\w+ )?(?:guards?|doors?|gates?|covers?|hatch|lid|fence|hood)(?: doors?)? (?:open|opened|removed|off|missing|lifted|raised|unlocked)"
@@ -114,23 +125,23 @@ REPLACE = (r"\b(?:replace|replaced|replacing|replacement|new|spare|refit|re ?fit
 # searched anywhere in a sentence.
 OTHER = {
     "de": (r"uberbruck\w*|brucke\w*|drahtbruck\w*|umgeh\w*|umgangen|deaktivier\w*|ausser kraft|kurzschl\w*|kurzgeschlossen"
-           r"|manipulier\w*|uberlist\w*|abklebe?\w*|zukleb\w*|magnet\w*|blockier\w*|festbind\w*|festklemm\w*|auskeil\w*|verkeil\w*|lahmleg\w*|stilleg\w*|ignorier\w*|tauschen? gegen (?:eine )?(?:grossere|starkere)|hoher (?:einstell|setz)\w*",
+           r"|manipulier\w*|uberlist\w*|abklebe?\w*|zukleb\w*|magnet\w*|blockier\w*|festbind\w*|festklemm\w*|auskeil\w*|verkeil\w*|lahmleg\w*|stilleg\w*|ignorier\w*|festkleb\w*|klebeband|auf maximum|tauschen? gegen (?:eine )?(?:grossere|starkere)|hoher (?:einstell|setz)\w*",
            r"entfern\w*|ausbau\w*|abklemm\w*|ausschalt\w*|abschalt\w*|schalten? \w+ (?:\w+ )?ab|abzieh\w*|ziehen \w+ (?:\w+ )?ab|trenn\w*|ausstecken",
            r"schutztur\w*|turschalter\w*|turkontakt\w*|turverriegel\w*|\w*verriegelung\w*|notaus\w*|nothalt\w*|not aus|not halt|lichtgitter\w*|lichtvorhang\w*"
            r"|uberlast\w*|motorschutz\w*|endschalter\w*|sicherheitsventil\w*|uberdruckventil\w*|druckbegrenzungsventil\w*|sicherung\w*|fischalter\w*|fi schalter"
            r"|schutzeinrichtung\w*|sicherheitsrelais|sicherheitsschalter\w*|sicherheitskreis\w*|zweihand\w*|bremse\w*|schutzhaube\w*|schutzgitter\w*|schutzabdeckung\w*|sicherheits\w*|schutzschalter\w*|temperaturwachter\w*|druckwachter\w*|berstscheibe\w*",
-           r"\b(?:nicht|nie|niemals|kein\w*|verboten|unzulassig|keinesfalls|auf keinen fall|untersagt|darf nicht|durfen nicht)\b"),
-    "fr": (r"shunt\w*|pont\w*|court ?circuit\w*|contourn\w*|desactiv\w*|neutralis\w*|inhib\w*|forc\w*|aimant\w*|strap\w*|bloqu\w*|scotch\w*|cal(?:er|ez|e)|attach\w* (?:en position|ouvert)|trich\w*|leurr\w*|ignor\w*|surcalibr\w*|augment\w*|plus gros\w*",
+           r"\b(?:nicht|nie|niemals|kein\w*|verboten|unzulassig|keinesfalls|auf keinen fall|untersagt|darf nicht|durfen nicht|gefunden|zu entfernen)\b"),
+    "fr": (r"shunt\w*|pont\w*|court ?circuit\w*|contourn\w*|desactiv\w*|neutralis\w*|inhib\w*|forc\w*|aimant\w*|strap\w*|bloqu\w*|scotch\w*|cal(?:er|ez|e)|attach\w* (?:en position|ouvert)|trich\w*|leurr\w*|ignor\w*|surcalibr\w*|augment\w*|plus gros\w*|au maximum|par un de \d+",
            r"retir\w*|enlev\w*|demont\w*|coup\w*|debranch\w*|deconnect\w*|supprim\w*|arret\w* (?:le|la|les)",
-           r"verrouillage\w*|interverrouill\w*|protecteur\w*|carter\w*|interrupteur de (?:porte|securite)|contact de porte|arret durgence|bouton durgence|au\b|barriere immaterielle|rideau lumineux|rideau optique"
+           r"verrouillage\w*|interverrouill\w*|protecteur\w*|carter\w*|interrupteur de (?:porte|securite)|contact de porte|d?arret d?urgence|bouton d?urgence|au\b|barriere immaterielle|rideau lumineux|rideau optique"
            r"|relais de securite|surcharge\w*|fin de course|soupape\w*|clapet\w*|fusible\w*|disjoncteur\w*|differentiel|commande bimanuelle|bimanuel\w*|frein\w*|dispositif\w* de (?:securite|protection)|securite\w*|capteur\w* de porte|porte de protection|garde\w*",
-           r"\b(?:ne|n|jamais|interdit\w*|aucun\w*|en aucun cas|pas|defense)\b"),
-    "es": (r"puente\w*|hacer un puente|cortocircuit\w*|anul\w*|desactiv\w*|deshabilit\w*|inhib\w*|burl\w*|elud\w*|salt\w*|iman\w*|forz\w*|bloque\w*|cinta|calz\w*|atar\w*|enga\w*|ignor\w*|mayor calibre|mas grande|aument\w*|punentear",
+           r"\b(?:ne|n|jamais|interdit\w*|aucun\w*|en aucun cas|pas|defense|consign\w*|retirez le (?:pont|shunt|strap))\b"),
+    "es": (r"puente\w*|hacer un puente|cortocircuit\w*|anul\w*|desactiv\w*|deshabilit\w*|inhib\w*|burl\w*|elud\w*|salt\w*|iman\w*|forz\w*|bloque\w*|cinta|calz\w*|atar\w*|enga\w*|ignor\w*|mayor calibre|mas grande|aument\w*|al maximo|pon uno de \d+",
            r"quit\w*|retir\w*|desmont\w*|desconect\w*|apag\w*|cort\w*|elimin\w*|suprim\w*",
            r"enclavamiento\w*|interruptor\w* de (?:la )?(?:puerta|seguridad)|resguardo\w*|protector\w*|guarda\w*|parada de emergencia|seta de emergencia|cortina\w* (?:fotoelectrica|de luz|optica|de seguridad)"
            r"|rele de seguridad|sobrecarga\w*|rele termico|final\w* de carrera|valvula\w* de (?:seguridad|alivio)|fusible\w*|diferencial\w*|mando a dos manos|dos manos|freno\w*|dispositivo\w* de (?:seguridad|proteccion)|seguridad|sensor\w* de (?:la )?puerta|puerta de (?:seguridad|proteccion)|proteccion\w*",
-           r"\b(?:no|nunca|jamas|prohibid\w*|en ningun caso|ningun\w*|evite\w*|evitar)\b"),
-    "zh": (r"短接|跨接|短路|旁路|绕过|绕开|屏蔽|禁用|强制|跳过|跳线|搭接|失效|解除|取消|封住|粘住|胶带|磁铁|绑住|楔住|顶住|卡住|骗过|欺骗|调高|加大|换成更大|加粗",
+           r"\b(?:no|nunca|jamas|prohibid\w*|en ningun caso|ningun\w*|evite\w*|evitar|etiquet\w*|retire el puente)\b"),
+    "zh": (r"短接|跨接|短路|旁路|绕过|绕开|屏蔽|禁用|强制|跳过|跳线|搭接|失效|解除|取消|封住|粘住|胶带|磁铁|绑住|楔住|顶住|卡住|骗过|欺骗|调高|加大|换成更大|加粗|调到最大|调至最大|铜丝|铁丝|锡纸",
            r"拆除|拆下|拆掉|移除|取下|去掉|关闭|关掉|断开|拔掉|拔下|切断|剪断",
            r"联锁|连锁|互锁|安全门|门开关|门限位|急停|紧急停止|光幕|光栅|过载|过流|热继电器|限位开关|行程开关|安全阀|泄压阀|溢流阀|防护罩|护罩|防护门|防护栏|双手|安全继电器|安全回路|熔断器|保险丝|漏电保护|制动器|刹车|抱闸|安全装置|保护装置|保护功能|安全开关|压力开关|温度保护|爆破片",
            r"不要|禁止|切勿|严禁|不得|请勿|不可|不能|不准|决不|绝不|勿"),

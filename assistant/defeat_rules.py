@@ -55,6 +55,8 @@ _CONTEXT = _C(L.SAFETY_CONTEXT)
 _RUNNING = _C(L.RUNNING)
 _REPLACE = _C(L.REPLACE)
 _RUN_WITHOUT = _C(L.RUN_WITHOUT)
+_MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange|make|get|let|stop|keep|hold)\b")
+_SWAP = _C(r"\b(?:replace|replaced|swap|fit|put|use|install|in place of|instead of|pon|par un|remplac\w*|ersetz\w*|durch)\b")
 _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont|nor|neither|avoid|avoiding|without"
           r"|instead of|rather than|refrain from|prohibited|forbidden|under no circumstances|at no time|in no case"
           r"|do not|must not|should not|is not|are not|never ever|nobody|no one|stop|stops|stopping|prevent|prevents|preventing"
@@ -67,7 +69,7 @@ _RESTORE = _C(r"\b(?:remove|removed|removing|take off|take out|took|check(?:ed|i
               r"|tamper ?proof|anti ?tamper|coded|cannot|resist\w*|detect\w*|prevent\w*|against|sign of|evidence of|signs of)\b")
 _DESCRIBED = _C(r"\b(?:was|were|had|has|have|been|found|discovered|reported|noticed|if|when|whether|unless|once|until|because|why|after)\b")
 _PASSIVE = _C(r"\b(?:be|is|are|get|gets|got|being|leave|leaving|keep|keeping|with|left|kept|stays?|remains?)\b")
-_SPLIT = _C(r"\s*(?:[;:!?]|\.(?=\s|$)|—|–|\s-\s|\b(?:then|instead|but|however|otherwise|rather|whereas|afterwards)\b)\s*")
+_SPLIT = _C(r"\s*(?:[;:!?]|\.(?=\s|$)|—|–|\s-\s|\b(?:then|instead(?! of)|but|however|otherwise|rather(?! than)|whereas|afterwards)\b)\s*")
 _NOUNISH = _C(r"(?:ing|ion)$")
 _STRONG_NOUN = _C(r"^(?:jumper|link|bridge|bypass|magnet|tape|wedge|cable ?tie|zip ?tie|override|strap|short)")
 
@@ -112,17 +114,21 @@ def _negated(clause: str, start: int) -> bool:
 
 
 def _near(objs, start: int, end: int, kinds: tuple[str, ...], after: int = 70, before: int = 45) -> bool:
-    return any(k in kinds and (end <= s <= end + after or (start - before <= e <= start)) for s, e, k in objs)
+    return any(k in kinds and (start <= s <= end + after or (start - before <= e <= start)) for s, e, k in objs)
 
 
-def _after_only(objs, end: int, kinds: tuple[str, ...], after: int = 70) -> bool:
-    return any(k in kinds and end <= s <= end + after for s, e, k in objs)
+def _after_only(objs, end: int, kinds: tuple[str, ...], after: int = 70, start: int | None = None) -> bool:
+    return any(k in kinds and (end if start is None else start) <= s <= end + after for s, e, k in objs)
 
 
 def _english(text: str) -> str | None:
     running = bool(_RUNNING.search(text))
+    conditional = re.match(r"(?:if|when|whenever|in case|should|once|where)\b", text)
+    sentence_objs = _objects(text, strong=True)
     for clause in _clauses(text):
         objs = _objects(clause, strong=True)
+        if not objs and conditional and sentence_objs:  # "if the door switch is faulty, link it out"
+            objs = [(len(clause) + 1, len(clause) + 1, k) for _, _, k in sentence_objs]
         if not objs:
             continue
         for m in _STRONG.finditer(clause):
@@ -134,7 +140,7 @@ def _english(text: str) -> str | None:
             if _NOUNISH.search(word.split()[0]) and _HARM.search(clause[m.end():]):
                 continue
             kinds = ("function", "broad", "guard", "rated") + (("plain",) if running else ())
-            if _after_only(objs, m.end(), kinds) or (_near(objs, m.start(), m.end(), kinds)
+            if _after_only(objs, m.end(), kinds, start=m.start()) or (_near(objs, m.start(), m.end(), kinds)
                                                      and _PASSIVE.search(before[-25:])):
                 return "strong"
         for m in _PART.finditer(clause):
@@ -157,9 +163,30 @@ def _english(text: str) -> str | None:
         for m in _RAISE.finditer(clause):
             if _negated(clause, m.start()):
                 continue
-            if _after_only(objs, m.end(), ("rated", "function"), after=50) and _BEYOND.search(clause[m.end():]):
+            beyond = _BEYOND.search(clause[m.end():]) or running
+            if beyond and (_after_only(objs, m.end(), ("rated", "function"), after=50, start=m.start()) or
+                           (_PASSIVE.search(clause[max(0, m.start() - 25): m.start()])
+                            and _near(objs, m.start(), m.end(), ("rated", "function", "guard"), after=0, before=60))):
                 return "raise"
+        if running:
+            for m in _MANIPULATE.finditer(clause):
+                if not _negated(clause, m.start()) and _near(objs, m.start(), m.end(), ("function", "guard", "rated", "broad"),
+                                                            after=40, before=0):
+                    return "running"
+    if _upsized(text):
+        return "raise"
     return None
+
+
+def _upsized(text: str) -> bool:
+    """A fuse or breaker swapped for a bigger one: "replace the 10 A fuse with a 30 A one"."""
+    if not _RATED.search(text) or _NEG.search(text) or not _SWAP.search(text):
+        return False
+    amps = [float(a) for a in re.findall(r"\b(\d+(?:\.\d+)?) ?a\b", text)]
+    if len(amps) < 2:
+        return False
+    first, second = amps[0], amps[1]
+    return first > second if re.search(r"\b(?:in place of|instead of|in the)\b", text) else second > first
 
 
 def _language(text: str) -> str:
@@ -181,7 +208,8 @@ def _other(lang: str) -> tuple[re.Pattern, ...]:
 def _foreign(text: str, lang: str) -> str | None:
     strong, weak, objects, neg, replace, running, cover = _other(lang)
     obj = objects.search(text) or cover.search(text)
-    if not obj or neg.search(text):
+    act = strong.search(text) or weak.search(text)
+    if not obj or not act or neg.search(text[: act.start()]) or (lang != "zh" and neg.search(text) and not running.search(text)):
         return None
     if strong.search(text):
         return "other"

@@ -51,7 +51,7 @@ _LOOKALIKE = {
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
                         "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _DASHES = re.compile(r"(?<=[^\W\d_])[-\u2010-\u2015\u2212._/*'’](?=[^\W\d_])")
-_SPACED = re.compile(r"\b(?:[^\W\d_][ .\-_*]){2,}[^\W\d_]\b")
+_SPACED = re.compile(r"\b(?:[^\W\d_](?:[ .\-_*]| - )){2,}[^\W\d_]\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                        "!": "i", "|": "l", "8": "b", "9": "g"})
 _TOKEN = re.compile(r"[\w@$!|]+")
@@ -75,7 +75,7 @@ def fold(text: str) -> str:
     text = "".join(_LOOKALIKE.get(c, c) for c in text.lower())
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = "".join(_LOOKALIKE.get(c, c) for c in text)
-    text = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), text)
+    text = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), " ".join(text.split()))
     text = _DASHES.sub("", text)
     text = _TOKEN.sub(lambda m: _leet(m.group(0)), text)
     return " ".join(text.split())
