@@ -127,11 +127,13 @@ def _english(text: str) -> str | None:
     sentence_objs = _objects(text, strong=True)
     for clause in _clauses(text):
         objs = _objects(clause, strong=True)
+        carried = []
         if not objs and conditional and sentence_objs:  # "if the door switch is faulty, link it out"
-            objs = [(len(clause) + 1, len(clause) + 1, k) for _, _, k in sentence_objs]
-        if not objs:
+            carried = [(len(clause) + 1, len(clause) + 1, k) for _, _, k in sentence_objs]
+        if not objs and not carried:
             continue
         for m in _STRONG.finditer(clause):
+            objs_here = objs or carried
             word, before = m.group(0), clause[: m.start()]
             if _negated(clause, m.start()):
                 continue
@@ -140,7 +142,7 @@ def _english(text: str) -> str | None:
             if _NOUNISH.search(word.split()[0]) and _HARM.search(clause[m.end():]):
                 continue
             kinds = ("function", "broad", "guard", "rated") + (("plain",) if running else ())
-            if _after_only(objs, m.end(), kinds, start=m.start()) or (_near(objs, m.start(), m.end(), kinds)
+            if _after_only(objs_here, m.end(), kinds, start=m.start()) or (_near(objs, m.start(), m.end(), kinds)
                                                      and _PASSIVE.search(before[-25:])):
                 return "strong"
         for m in _PART.finditer(clause):

@@ -108,7 +108,7 @@ _TOPIC = re.compile(r"\b(?:interlock|guard|door|gate|safety|estop|emergency|ligh
 class SemanticCheck:
     """Flags paraphrased defeat advice by similarity to :data:`DEFEAT`."""
 
-    def __init__(self, embedder: Embedder, threshold: float = 0.62, margin: float = 0.06) -> None:
+    def __init__(self, embedder: Embedder, threshold: float = 0.70, margin: float = 0.15) -> None:
         self.embedder, self.threshold, self.margin = embedder, threshold, margin
         self._bank: tuple | None = None
         self._lock = threading.Lock()
