@@ -43,12 +43,16 @@ STRONG = (
     r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,5}?out of (?:the )?(?:\w+ )?(?:circuit|loop)"
     r"|hot ?wir(?:e|es|ing)|link(?:s|ing)?|throw(?:ing)? a (?:link|jumper|bridge)|twist (?:them|the \w+) together|join (?:them|the \w+)"
     r"|(?:piece of )?(?:copper |silver |tin ?)?(?:wire|foil|nail|bolt|coin|paper ?clip) (?:in|into|across) (?:the )?fuse|resistor across"
+    r"|(?:convinc|persuad)(?:e|es|ing)|fak(?:e|es|ing) (?:out )?|shunt(?:s|ing)?|kill(?:s|ing)?|knock(?:ing)? out|circumvent(?:s|ing)?"
+    r"|get(?:ting)? (?:a)?round|work(?:ing)? (?:a)?round|sidestep(?:s|ping)?|disarm(?:s|ing)?|loop(?:ing)? (?:out|across)|hard ?wir(?:e|es|ing)"
+    r"|permanently (?:energi[sz]e|close|make|link|bridge|connect)|desensiti[sz](?:e|ing)|chock(?:s|ing)?|bungee|rubber band|stuff(?:ing)?"
+    r"|take (?:\w+ ){0,3}?out of service|put (?:\w+ ){0,4}?(?:in|into) (?:bypass|override|maintenance|simulation|test|forced?) mode|set (?:\w+ ){0,3}?to (?:bypass|override)"
     r"|sling|gag(?:s|ging)?|put (?:a |the )?(?:spare )?(?:tongue|actuator|key|bolt|resistor)|(?:a |the )?(?:spare )?(?:tongue|actuator) in"
 )
 # Past participles: advice when kept that way ("leave it bypassed", "with the guard bridged"),
 # a description after was/were/had/found (see defeat_rules).
 PARTICIPLE = (
-    r"by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
+    r"taken out of (?:the )?(?:\w+ )?(?:circuit|loop)|cut off|by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
     r"|disabled|deactivated|inhibited|muted|taped(?: down| over| up)?|tied (?:back|down|up|open)|wedged|propped open"
     r"|forced|held (?:in|down|closed|open)|released|disconnected|removed|switched off|turned off|cable ?tied(?: closed| open)?|taken out|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
 )
@@ -61,7 +65,7 @@ WEAK = (
 RAISE = (
     r"wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
     r"|set(?:ting)?|adjust(?:ing)?|uprat(?:e|ing)|overs(?:ize|ise)|ups(?:ize|ise)|fit(?:ting)?|replac(?:e|ing)|us(?:e|ing)"
-    r"|swap(?:ping)?|put(?:ting)? in|screw(?:ing)?|tighten(?:ing)?|wind(?:ing)? (?:in|down)|bump(?:ing)? up|push(?:ing)? up"
+    r"|replaced|swap(?:ping)?|put(?:ting)? in|screw(?:ing)?|tighten(?:ing)?|wind(?:ing)? (?:in|down)|bump(?:ing)? up|push(?:ing)? up"
 )
 FUNCTION = (
     r"interlock(?:s|ing)?(?: (?:switch|relay|circuit|contact|key|system)s?)?"
@@ -79,10 +83,13 @@ FUNCTION = (
     r"|flame (?:failure|detector|sensor|supervision|safeguard)(?: device)?s?|gas detector|smoke detector|protective (?:device|function|circuit|relay)s?"
     r"|speed monitor|standstill monitor|safety|safeties|shutdowns?|limiters?|cut ?offs?|antitwoblock|two ?block|overtemperature|door monitoring|door locks?"
     r"|safety catch|fall arrest|padlocks?|lockout|sto|safe torque(?: off)?|safe (?:speed|stop|torque monitoring)|sil ?rated|pull ?(?:wire|rope|cord) switch(?:es)?|rope switch(?:es)?"
-    r"|pressuretrol|thermal|ol|prv|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
+    r"|pressuretrol|thermal|ol|prv|seat switch(?:es)?|(?:reed|coded|magnetic|non ?contact) (?:switch|sensor)(?:es|s)?|solenoid (?:lock|interlock)s?|guard locking|trapped keys?"
+    r"|interlock keys?|mpcbs?|motor (?:circuit )?breakers?|insulation monitor\w*|(?:contactor )?feedback (?:loop|circuit|contact)s?|edm|monitoring relays?|slip clutch\w*"
+    r"|rated capacity (?:limiter|indicator)s?|lmi|(?:overspeed )?governors?|lid (?:lock|switch)(?:es|s)?|hasps?|presence sensors?|pressure mats?|ptc relays?|safety laser\w*"
+    r"|(?:big )?red (?:mushroom|button)|mushroom|leakage (?:breaker|relay)|pressure ?sensitive (?:floor|mat|edge)s?|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
 )
 # Broad words: a safety object only for STRONG actions ("bridge the level sensor").
-BROAD = r"sensors?|switch(?:es)?|trips?|protection|monitoring|watchdog|zero speed|(?:high|low) limit|sprinklers?|thermostats?|detectors?"
+BROAD = r"(?:safety )?(?:controller|plc|control system|machine|robot|press|hoist|crane|drive)(?= (?:into (?:thinking|believing)|that (?:the|it|there|nobody|no one)))|sensors?|switch(?:es)?|trips?|protection|monitoring|watchdog|zero speed|(?:high|low) limit|sprinklers?|thermostats?|detectors?"
 GUARD = (
     r"guards?(?: doors?)?|safety guard|guarding|fixed guard|coupling guard|belt guard|chain guard|guard (?:cover|panel|plate)s?"
     r"|(?:safety|perimeter|protective) (?:fence|fencing|cover|cage|screen|barrier|door|gate)s?"
@@ -94,8 +101,8 @@ RATED = (
     r"fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
     r"|fusibles?|sicherung\w*|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
 )
-BEYOND = (r"(?:solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way"
-          r"|nail|bolt|wire|foil|coin|paper ?clip|solid link|copper|screw|\d+ ?%)")
+BEYOND = (r"(?:solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
+          r"|nail|bolt|wire|foil|coin|paper ?clip|solid link|copper|screw)")
 DESIGNATION = r"\b(?:[kqsfbxa]\d{1,3}(?:[.:]\d{1,3})?|x\d{1,2}:\d{1,3}|-?[ksq]\d{1,3})\b"
 SAFETY_CONTEXT = (r"\b(?:overtemperature|overtemp|overload|overspeed|overpressure|guard|guards|door|doors|gate|interlock\w*|safety|safe|estop|emergency|light curtain|two ?hand|fence|hatch"
                   r"|cover|hood|lid|protective|protection)\b")
@@ -105,7 +112,7 @@ RUNNING = (
     r"|always (?:sees?|reads?|agree|agrees|reports?)|can (?:run|go|be opened|reach|travel|start|be raised)|starts? with|runs? with|(?:can )?go(?:es)? (?:beyond|past|all the way)|heats? up faster)"
     r"|\b(?:out of|off) (?:the )?(?:safety )?(?:circuit|loop)|\bcarry on (?:running|working)|\brun (?:it|them) hot|\bduring production|\bregardless of"
     r"|\bforget about it|\bleave (?:it|them) (?:there|released|off|disconnected|open|removed)|\bto avoid stoppages|\bno need to lock|\breach in"
-    r"|\bstops? (?:nuisance )?(?:tripping|blowing)|\bnever (?:trips|stops|engages|acts|shears|drops|blows|lifts)|\bin practice it never"
+    r"|\bstops? (?:nuisance )?(?:tripping|blowing)|\bno longer (?:has any effect|sees?|notices?|detects?|works?)|\bnever (?:trips|stops|engages|acts|shears|drops|blows|lifts)|\bin practice it never"
     r"\bso (?:that )?(?:the |it |they )?(?:\w+ ){0,3}?(?:restarts?|runs?|keeps? (?:running|going|working)|can (?:run|restart|start|operate|cycle)"
     r"|will (?:run|restart|start|operate|cycle)|starts?|operates?|cycles?|continues?|doesnt (?:trip|stop)|does not (?:trip|stop)|wont (?:trip|stop)|stops? tripping)"
     r"|\bwith (?:the |its |a |all )?(?:\w+ )?(?:guards?|doors?|gates?|covers?|hatch|lid|fence|hood)(?: doors?)? (?:open|opened|removed|off|missing|lifted|raised|unlocked)"
@@ -115,6 +122,10 @@ RUNNING = (
     r"|\bwithout (?:stopping|tripping|the (?:guard|interlock|door))|\b(?:run|running|operate|operating|restart|start) (?:\w+ ){0,3}?without"
     r"|\bfaster|\bsave time|\bto speed (?:up|things up)|\bduring production"
 )
+BLIND = r"\b(?:stop|stops|without) (?:\w+ ){0,3}?(?:from )?(?:ever )?(?:noticing|caring|knowing|sensing|detecting) (?:that|whether|if)\b"
+SKIP_LOCKOUT = (r"\b(?:no need to|dont need to|do not need to|dont bother (?:to|with)|not necessary to|unnecessary to|needless to|skip(?:ping)?(?: the)?)"
+                r" (?:\w+ ){0,2}?(?:lock ?(?:ing )?(?:it |them |the \w+ )?out|lockout|isolat\w+|tag ?out|refit\w* the guards?|the guards?|the interlock)"
+                r"|\b(?:lockout|isolation|the guard|guards|interlocks?) (?:is|are) (?:optional|not needed|unnecessary|not necessary)")
 RUN_WITHOUT = (r"\b(?:run|runs|running|operate|operating|start|restart|use|using|jog|cycle|work|working|produce|try|test)"
                r" (?:\w+ ){0,4}?without (?:the |its |a |any |an )?")
 REPLACE = (r"\b(?:replace|replaced|replacing|replacement|new|spare|refit|re ?fit|reinstall|re ?install|reinstate|renew|exchange|swap(?: in)?"
@@ -153,7 +164,7 @@ OTHER_CONTEXT = {
            r"damit|weiterlauf\w*|weiter lauf\w*|lauft|laufen|anlauf\w*|offen\w*|betrieb|produktion",
            r"schutzhaube\w*|schutzgitter\w*|schutzabdeckung\w*|bremse\w*|sicherung\w*"),
     "fr": (r"remplac\w*|neu(?:f|ve)|nouveau|nouvel\w*|nettoy\w*|control\w*|reparer|remont\w*|reinstall\w*",
-           r"pour que|tourne\w*|continu\w*|ouvert\w*|marche|production|redemarr\w*",
+           r"pour qu\w*|tourne\w*|continu\w*|ouvert\w*|marche|production|redemarr\w*",
            r"carter\w*|protecteur\w*|garde\w*|frein\w*|fusible\w*|disjoncteur\w*"),
     "es": (r"reemplaz\w*|sustitu\w*|nuev\w*|limpi\w*|revis\w*|reparar|reinstal\w*|vuelv\w*",
            r"para que|siga\w*|funcione\w*|abiert\w*|marcha|produccion|arranque\w*|funcionando",

@@ -55,12 +55,14 @@ _CONTEXT = _C(L.SAFETY_CONTEXT)
 _RUNNING = _C(L.RUNNING)
 _REPLACE = _C(L.REPLACE)
 _RUN_WITHOUT = _C(L.RUN_WITHOUT)
+_SKIP_LOCKOUT = _C(L.SKIP_LOCKOUT)
+_BLIND = _C(L.BLIND)
 _MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange|make|get|let|stop|keep|hold)\b")
 _SWAP = _C(r"\b(?:replace|replaced|swap|fit|put|use|install|in place of|instead of|pon|par un|remplac\w*|ersetz\w*|durch)\b")
 _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont|nor|neither|avoid|avoiding|without"
           r"|instead of|rather than|refrain from|prohibited|forbidden|under no circumstances|at no time|in no case"
-          r"|do not|must not|should not|is not|are not|never ever|nobody|no one|stop|stops|stopping|prevent|prevents|preventing"
-          r"|against|resist|detect|detects|detecting|deter|impossible to|hard to|difficult to|cannot be)\b")
+          r"|do not|must not|should not|is not|are not|never ever|nobody|no one|impossible to|hard to|difficult to|cannot be)\b")
+_NEAR_NEG = _C(r"\b(?:stop|stops|stopping|prevent\w*|detect\w*|deter\w*|against|resist\w*)\b(?:\s+\w+){0,3}\s*$")
 _HARM = _C(r"\b(?:prohibited|forbidden|not (?:permitted|allowed)|illegal|unlawful|dangerous|hazardous|unsafe|strictly|offence|offense"
            r"|dismissal|disciplinary|(?:can|could|may|might|will|would) (?:\w+ ){0,2}?(?:result|lead|cause|kill|injure|maim|expose|void|invalidate)"
            r"|death|fatal|injur\w*|amputation|crush\w*|risk|is a (?:criminal|serious)|never (?:acceptable|allowed|permitted))\b")
@@ -75,7 +77,8 @@ _STRONG_NOUN = _C(r"^(?:jumper|link|bridge|bypass|magnet|tape|wedge|cable ?tie|z
 
 REASONS = {"strong": "bridges or jumpers a safety device", "weak": "removes or switches off a protective function",
            "raise": "raises a protection beyond its rating", "running": "runs the machine with a safety device defeated",
-           "other": "defeats a safety device (non-English)"}
+           "other": "defeats a safety device (non-English)", "skip": "skips lockout or a guard",
+           "blind": "keeps the machine from sensing a safety state"}
 
 
 def _clauses(text: str) -> list[str]:
@@ -110,7 +113,7 @@ def _objects(clause: str, strong: bool) -> list[tuple[int, int, str]]:
 
 
 def _negated(clause: str, start: int) -> bool:
-    return bool(_NEG.search(clause[:start]))
+    return bool(_NEG.search(clause[:start]) or _NEAR_NEG.search(clause[max(0, start - 40): start]))
 
 
 def _near(objs, start: int, end: int, kinds: tuple[str, ...], after: int = 70, before: int = 45) -> bool:
@@ -147,7 +150,7 @@ def _english(text: str) -> str | None:
                 return "strong"
         for m in _PART.finditer(clause):
             before = clause[: m.start()]
-            if _negated(clause, m.start()) or _DESCRIBED.search(before) or _HARM.search(clause[m.end():]):
+            if _negated(clause, m.start()) or _DESCRIBED.search(before[-30:]) or _HARM.search(clause[m.end():]):
                 continue
             if _PASSIVE.search(before[-40:]) and _near(objs, m.start(), m.end(), ("function", "broad", "guard"), before=60):
                 return "strong"
@@ -157,7 +160,9 @@ def _english(text: str) -> str | None:
                 continue
             if _near(objs, m.start(), m.end(), ("function", "guard", "plain", "broad", "rated"), before=0) and running:
                 return "running"
-            if _after_only(objs, m.end(), ("function",), after=50) and not _REPLACE.search(text):
+            if (_after_only(objs, m.end(), ("function",), after=50, start=m.start()) or
+                    (_PASSIVE.search(clause[max(0, m.start() - 25): m.start()])
+                     and _near(objs, m.start(), m.end(), ("function",), after=0, before=50))) and not _REPLACE.search(text):
                 return "weak"
         for m in _RUN_WITHOUT.finditer(clause):
             if not _negated(clause, m.start()) and _after_only(objs, m.end(), ("function", "guard", "broad"), after=3):
@@ -165,7 +170,7 @@ def _english(text: str) -> str | None:
         for m in _RAISE.finditer(clause):
             if _negated(clause, m.start()):
                 continue
-            beyond = _BEYOND.search(clause[m.end():]) or running
+            beyond = _BEYOND.search(clause[m.end(): m.end() + 60]) or running
             if beyond and (_after_only(objs, m.end(), ("rated", "function"), after=50, start=m.start()) or
                            (_PASSIVE.search(clause[max(0, m.start() - 25): m.start()])
                             and _near(objs, m.start(), m.end(), ("rated", "function", "guard"), after=0, before=60))):
@@ -177,6 +182,10 @@ def _english(text: str) -> str | None:
                     return "running"
     if _upsized(text):
         return "raise"
+    if (m := _BLIND.search(text)) and not _negated(text, m.start()):
+        return "blind"
+    if (m := _SKIP_LOCKOUT.search(text)) and not re.search(r"\b(?:never|not|dont|do not|must not)\b", text[: m.start()]):
+        return "skip"
     return None
 
 
