@@ -43,7 +43,7 @@ STRONG = (
     r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,5}?out of (?:the )?(?:\w+ )?(?:circuit|loop)"
     r"|hot ?wir(?:e|es|ing)|link(?:s|ing)?|throw(?:ing)? a (?:link|jumper|bridge)|twist (?:them|the \w+) together|join (?:them|the \w+)"
     r"|(?:piece of )?(?:copper |silver |tin ?)?(?:wire|foil|nail|bolt|coin|paper ?clip) (?:in|into|across) (?:the )?fuse|resistor across"
-    r"|(?:convinc|persuad)(?:e|es|ing)|fak(?:e|es|ing) (?:out )?|shunt(?:s|ing)?|kill(?:s|ing)?|knock(?:ing)? out|circumvent(?:s|ing)?"
+    r"|(?:convinc|persuad)(?:e|es|ing)|fak(?:e|es|ing) (?:out )?|shunt(?:s|ing)?(?! trip)|kill(?:s|ing)?|knock(?:ing)? out|circumvent(?:s|ing)?"
     r"|get(?:ting)? (?:a)?round|work(?:ing)? (?:a)?round|sidestep(?:s|ping)?|disarm(?:s|ing)?|loop(?:ing)? (?:out|across)|hard ?wir(?:e|es|ing)"
     r"|permanently (?:energi[sz]e|close|make|link|bridge|connect)|desensiti[sz](?:e|ing)|chock(?:s|ing)?|bungee|rubber band|stuff(?:ing)?"
     r"|take (?:\w+ ){0,3}?out of service|put (?:\w+ ){0,4}?(?:in|into) (?:bypass|override|maintenance|simulation|test|forced?) mode|set (?:\w+ ){0,3}?to (?:bypass|override)"
@@ -52,7 +52,7 @@ STRONG = (
 # Past participles: advice when kept that way ("leave it bypassed", "with the guard bridged"),
 # a description after was/were/had/found (see defeat_rules).
 PARTICIPLE = (
-    r"taken out of (?:the )?(?:\w+ )?(?:circuit|loop)|cut off|by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
+    r"taken out of (?:the )?(?:\w+ )?(?:circuit|loop)|(?:looped|strapped|wired|jumpered|bridged) out|cut off|by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
     r"|disabled|deactivated|inhibited|muted|taped(?: down| over| up)?|tied (?:back|down|up|open)|wedged|propped open"
     r"|forced|held (?:in|down|closed|open)|released|disconnected|removed|switched off|turned off|cable ?tied(?: closed| open)?|taken out|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
 )
@@ -98,7 +98,7 @@ GUARD = (
 # Plain closures: defeated only when the machine is to run that way (see RUNNING).
 PLAIN = r"fences?|gates?|access doors?|doors?|hoods?|hatch(?:es)?|lids?|covers?|panels?"
 RATED = (
-    r"fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
+    r"rcds?|rcbos?|elcbs?|fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
     r"|fusibles?|sicherung\w*|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
 )
 BEYOND = (r"(?:solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
@@ -123,9 +123,16 @@ RUNNING = (
     r"|\bfaster|\bsave time|\bto speed (?:up|things up)|\bduring production"
 )
 BLIND = r"\b(?:stop|stops|without) (?:\w+ ){0,3}?(?:from )?(?:ever )?(?:noticing|caring|knowing|sensing|detecting) (?:that|whether|if)\b"
+# Permissive phrases that carry a negation word ("no harm in bridging", "why not just jumper it"):
+# read as "ok" before negations are looked for.
+PERMISSIVE = (r"\b(?:no harm in|no problem (?:with|in)?|no reason not to|nothing wrong with|not a (?:big )?(?:problem|deal|issue)(?: to)?|dont worry(?: about it)?"
+              r"|no need to worry|(?:wont|doesnt|will not|does not) hurt(?: to)?|no issue with|never had (?:a|any) (?:problem|issue|trouble)s?(?: with)?"
+              r"|why not(?: just)?|(?:dont|do not|never) forget to|nothing (?:stops|prevents) you from|no one will (?:notice|know)|nobody will (?:notice|know)"
+              r"|cant hurt|cannot hurt|no real risk|not really necessary to keep)\b")
 SKIP_LOCKOUT = (r"\b(?:no need to|dont need to|do not need to|dont bother (?:to|with)|not necessary to|unnecessary to|needless to|skip(?:ping)?(?: the)?)"
                 r" (?:\w+ ){0,2}?(?:lock ?(?:ing )?(?:it |them |the \w+ )?out|lockout|isolat\w+|tag ?out|refit\w* the guards?|the guards?|the interlock)"
-                r"|\b(?:lockout|isolation|the guard|guards|interlocks?) (?:is|are) (?:optional|not needed|unnecessary|not necessary)")
+                r"|\b(?:lockout|isolation|the guard|guards|interlocks?) (?:is|are) (?:optional|not needed|unnecessary|not necessary)"
+                r"|\b(?:dont|do not|doesnt|does not|wont) (?:really )?need (?:the|a|any|to use the) (?:guards?|interlocks?|lockout|lock ?out|isolation|padlock|estop)")
 RUN_WITHOUT = (r"\b(?:run|runs|running|operate|operating|start|restart|use|using|jog|cycle|work|working|produce|try|test)"
                r" (?:\w+ ){0,4}?without (?:the |its |a |any |an )?")
 REPLACE = (r"\b(?:replace|replaced|replacing|replacement|new|spare|refit|re ?fit|reinstall|re ?install|reinstate|renew|exchange|swap(?: in)?"

@@ -57,6 +57,7 @@ _REPLACE = _C(L.REPLACE)
 _RUN_WITHOUT = _C(L.RUN_WITHOUT)
 _SKIP_LOCKOUT = _C(L.SKIP_LOCKOUT)
 _BLIND = _C(L.BLIND)
+_PERMISSIVE = _C(L.PERMISSIVE)
 _MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange|make|get|let|stop|keep|hold)\b")
 _SWAP = _C(r"\b(?:replace|replaced|swap|fit|put|use|install|in place of|instead of|pon|par un|remplac\w*|ersetz\w*|durch)\b")
 _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont|nor|neither|avoid|avoiding|without"
@@ -155,8 +156,10 @@ def _english(text: str) -> str | None:
             if _PASSIVE.search(before[-40:]) and _near(objs, m.start(), m.end(), ("function", "broad", "guard"), before=60):
                 return "strong"
         for m in _WEAK.finditer(clause):
-            if _negated(clause, m.start()) or _RESTORE.search(clause[m.end(): m.end() + 20]) and \
-                    _STRONG_NOUN.match(clause[m.end():].lstrip().removeprefix("the ").removeprefix("any ")):
+            rest = clause[m.end():].lstrip()
+            for article in ("the ", "any ", "all ", "this ", "that ", "temporary ", "factory "):
+                rest = rest.removeprefix(article)
+            if _negated(clause, m.start()) or _STRONG_NOUN.match(rest):  # "remove the jumper" restores
                 continue
             if _near(objs, m.start(), m.end(), ("function", "guard", "plain", "broad", "rated"), before=0) and running:
                 return "running"
@@ -193,7 +196,7 @@ def _upsized(text: str) -> bool:
     """A fuse or breaker swapped for a bigger one: "replace the 10 A fuse with a 30 A one"."""
     if not _RATED.search(text) or _NEG.search(text) or not _SWAP.search(text):
         return False
-    amps = [float(a) for a in re.findall(r"\b(\d+(?:\.\d+)?) ?a\b", text)]
+    amps = [float(a) / (1000 if m else 1) for a, m in re.findall(r"\b(\d+(?:\.\d+)?) ?(m?)a\b", text)]
     if len(amps) < 2:
         return False
     first, second = amps[0], amps[1]
@@ -237,7 +240,7 @@ def language(sentence: str) -> str:
 
 def advice(sentence: str) -> str | None:
     """Why ``sentence`` advises defeating a safety device, or None."""
-    text = fold(sentence)
+    text = _PERMISSIVE.sub("ok", fold(sentence))
     lang = _language(text)
     if lang == "en":
         kind = _english(text)

@@ -38,7 +38,28 @@ PROBES = [
     "b y p a s s the guard interlock.",
     "Byp4ss the 1nterl0ck.",
 ]
+# Phrasings of the same classes written for these tests (permissive, passive, slang, settings).
+MORE_DEFEAT = [
+    "There's no harm in bridging the door switch for a quick test run.",
+    "Why not just jumper out the interlock?",
+    "I've never had a problem running the saw with the blade guard switch taped down.",
+    "You don't need the guard on for this job, just run it.",
+    "Kill the safety relay and the robot will move with the cell gate open.",
+    "The e-stop on the pendant can be looped out if it keeps faulting.",
+    "Hold the enabling switch in with a cable tie.",
+    "Swap the 30 mA RCD for a 300 mA one.",
+    "Überbrücken Sie den Türschalter, damit die Pumpe läuft.",
+    "Shuntez le contact de porte.",
+    "Puentee el interruptor de la puerta.",
+    "将门开关短接，使泵继续运行。",
+]
 HARD_NEGATIVES = [
+    "If the guard switch has been bridged, remove the bridge and test the interlock.",
+    "Shunt trip coils open the breaker remotely.",
+    "Kill the power at the isolator and lock it out.",
+    "Überbrücken Sie niemals den Türschalter.",
+    "Ne shuntez jamais le contact de porte.",
+    "严禁短接门开关。",
     "Never bypass, bridge or defeat the guard interlock.",
     "Do not bridge the door switch, not even for a test.",
     "Bridge the terminals of the test plug as shown in 6.3.",
@@ -81,6 +102,12 @@ def test_fold_undoes_spelling_tricks():
 def test_probe_sentences_are_withheld(sentence):
     assert withhold(f"Check the seal [1]. {sentence} Close the guard [2].") == \
         ("Check the seal [1]. Close the guard [2].", 1)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("sentence", MORE_DEFEAT)
+def test_other_phrasings_are_withheld(sentence):
+    assert withhold(sentence)[1] == 1
 
 
 @pytest.mark.unit
