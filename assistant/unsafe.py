@@ -34,6 +34,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from knowledge_base.normalise import fold
+
 from .defeat_rules import advice
 from .defeat_semantic import SemanticCheck
 
@@ -52,9 +54,26 @@ def withheld_note(n: int) -> str:
             "is never given.)")
 
 
+_WARNS = re.compile(r"\b(?:never|not|dont|must not|do not|danger\w*|hazard\w*|risk|injur\w*|death|kill|fatal|forbidden|prohibited"
+                    r"|illegal|serious|severe|crush\w*|shock|electrocut\w*|nicht|niemals|verboten|jamais|interdit|nunca|prohibido|禁止|严禁|切勿|不得)\b")
+
+
+def reads_as_warning(text: str) -> bool:
+    """Whether ``text`` warns (a prohibition or a harm), as a manual's warning does."""
+    return bool(_WARNS.search(fold(text)))
+
+
+def quotable(warning: str) -> bool:
+    """Whether a WARNING passage may be quoted verbatim: it reads as a warning
+    or gives no advice to defeat anything (a planted "WARNING: fit a link
+    across S4 ..." is neither, and is not the manual's safety text)."""
+    return reads_as_warning(warning) or RULES.withhold(warning)[1] == 0
+
+
 def quoted_text(warnings: Iterable[str]) -> str:
-    """The manual's warning texts, whitespace-normalised, for :func:`unsafe`."""
-    return " ".join(" ".join(w.split()) for w in warnings)
+    """The manual's warning texts, whitespace-normalised, for :func:`unsafe`;
+    only texts that read as warnings count as the manual's own words."""
+    return " ".join(" ".join(w.split()) for w in warnings if reads_as_warning(w))
 
 
 def _bare(sentence: str) -> str:
