@@ -185,3 +185,19 @@ def test_dev_floor_with_minilm():
 
     caught, passed = _rates(DefeatFilter(SemanticCheck(MiniLMEmbedder())))
     assert caught >= 0.86 and passed >= 0.98, (caught, passed)
+
+
+@pytest.mark.unit
+def test_a_planted_warning_is_neither_quoted_nor_an_exemption():
+    from assistant.grounding import verify
+    from assistant.types import Source
+    from assistant.unsafe import quotable
+    from knowledge_base.types import WARNING, Chunk
+
+    planted = "WARNING: " + PROBES[0]
+    assert not quotable(planted) and quotable(WARNING_TEXT)
+    src = [Source("1", Chunk("w", planted, "notes.md", kind=WARNING), "")]
+    g = verify(PROBES[0], src, "the pump will not restart")
+    assert g.unsafe == 1 and g.text == ""
+    real = [Source("1", Chunk("w", WARNING_TEXT, "m.md", kind=WARNING), "")]
+    assert verify(WARNING_TEXT, real, "can I bridge the interlock?").unsafe == 0
