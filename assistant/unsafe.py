@@ -44,7 +44,6 @@ UNSAFE_ONLY = ("The passages found advise defeating a safety device, which is no
                "follow the manual's safety warnings.")
 _SENTENCE = re.compile(r"(?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])")
 _BOUNDARY = re.compile(r"((?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])|\n)")
-_PIECE = re.compile(r"\s*\S+\s*|\s+")
 _MARKS = re.compile(r"\s*\[[AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*\]")
 
 
@@ -130,29 +129,47 @@ class DefeatFilter:
 
     def stream(self, pieces: Iterable[str], warnings: Iterable[str] = (),
                tally: list[int] | None = None) -> Iterator[str]:
-        """``pieces`` of streamed text passed on a sentence at a time, unsafe
-        sentences left out (their number appended to ``tally``), so that no
-        such sentence is ever shown, not even provisionally."""
-        quoted, buf = quoted_text(warnings), ""
+        """``pieces`` of streamed text passed on once each sentence is complete
+        and checked, as the pieces they came in; unsafe sentences are left out
+        (their number appended to ``tally``), so no such sentence is ever
+        shown, not even provisionally. If the source fails midway, the
+        checked part of the unfinished sentence is passed on, then the error."""
+        quoted, pending = quoted_text(warnings), []
 
-        def release(text: str) -> Iterator[str]:
-            parts = _BOUNDARY.split(text)
+        def release(upto: int | None) -> Iterator[str]:
+            """Pass on the pending text up to offset ``upto`` (all when None)."""
+            text = "".join(pending)
+            cut = len(text) if upto is None else upto
+            parts = _BOUNDARY.split(text[:cut])
             sents, seps = parts[0::2], parts[1::2] + [""]
             flags = self.unsafe_all(sents, quoted)
-            if tally is not None and any(flags):
-                tally.append(sum(flags))
-            out = "".join(s + sep for s, sep, bad in zip(sents, seps, flags) if not bad)
-            yield from _PIECE.findall(out)  # word by word, as it came, once the sentence is checked
+            rest = text[cut:]
+            if any(flags):
+                if tally is not None:
+                    tally.append(sum(flags))
+                kept = "".join(before + s for s, before, bad in zip(sents, ["", *seps[:-1]], flags) if not bad)
+                out = [kept] if kept.strip() else []
+            else:
+                out, used = [], 0
+                for piece in pending:
+                    take = piece[: max(0, cut - used)]
+                    used += len(piece)
+                    if take:
+                        out.append(take)
+            pending[:] = [rest] if rest else []
+            yield from out
 
-        for piece in pieces:
-            buf += piece
-            ends = list(_BOUNDARY.finditer(buf))
-            if ends:
-                cut = ends[-1].end()
-                yield from release(buf[:cut])
-                buf = buf[cut:]
-        if buf:
-            yield from release(buf)
+        try:
+            for piece in pieces:
+                pending.append(piece)
+                ends = list(_BOUNDARY.finditer("".join(pending)))
+                if ends:
+                    yield from release(ends[-1].start())
+        except Exception:
+            yield from release(None)
+            raise
+        if pending:
+            yield from release(None)
 
 
 RULES = DefeatFilter()
