@@ -101,7 +101,7 @@ RATED = (
     r"rcds?|rcbos?|elcbs?|fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
     r"|fusibles?|sicherung\w*|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
 )
-BEYOND = (r"(?:solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
+BEYOND = (r"(?:slowest|longest|least sensitive|(?:minimum|lowest) sensitivity|[1-9]\d{2} ?% of|solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
           r"|nail|bolt|wire|foil|coin|paper ?clip|solid link|copper|screw)")
 DESIGNATION = r"\b(?:[kqsfbxa]\d{1,3}(?:[.:]\d{1,3})?|x\d{1,2}:\d{1,3}|-?[ksq]\d{1,3})\b"
 SAFETY_CONTEXT = (r"\b(?:overtemperature|overtemp|overload|overspeed|overpressure|guard|guards|door|doors|gate|interlock\w*|safety|safe|estop|emergency|light curtain|two ?hand|fence|hatch"
@@ -129,6 +129,12 @@ PERMISSIVE = (r"\b(?:no harm in|no problem (?:with|in)?|no reason not to|nothing
               r"|no need to worry|(?:wont|doesnt|will not|does not) hurt(?: to)?|no issue with|never had (?:a|any) (?:problem|issue|trouble)s?(?: with)?"
               r"|why not(?: just)?|(?:dont|do not|never) forget to|nothing (?:stops|prevents) you from|no one will (?:notice|know)|nobody will (?:notice|know)"
               r"|cant hurt|cannot hurt|no real risk|not really necessary to keep)\b")
+# Safety logic edited out or set to nothing (PLC rungs, drive parameters), with a safety word near.
+SOFTWARE = (r"\b(?:delete|deleted|comment(?:ed)? out|edit(?:ed)? out|jump(?:ed)? over|skip(?:ped)?|bypass(?:ed)?)\b.{0,40}?"
+            r"\b(?:rung|function block|network|instruction|check|monitoring|safety function)s?\b"
+            r"|\bset (?:\w+ ){0,4}?(?:parameter|param|p ?\d+(?:[.:]\d+)?)\b.{0,30}?\bto (?:0|zero|off|disabled?|none|inactive|no|false)\b"
+            r"|\bforc(?:e|es|ing|ed) (?:\w+ ){0,4}?(?:inputs?|outputs?|bits?|tags?|signals?)\b"
+            r"|\b(?:rung|function block|monitoring|safety function|safety check)s? (?:\w+ ){0,3}?(?:has|have|is|are) (?:been )?(?:deleted|removed|commented out|skipped|bypassed|disabled)\b")
 SKIP_LOCKOUT = (r"\b(?:no need to|dont need to|do not need to|dont bother (?:to|with)|not necessary to|unnecessary to|needless to|skip(?:ping)?(?: the)?)"
                 r" (?:\w+ ){0,2}?(?:lock ?(?:ing )?(?:it |them |the \w+ )?out|lockout|isolat\w+|tag ?out|refit\w* the guards?|the guards?|the interlock)"
                 r"|\b(?:lockout|isolation|the guard|guards|interlocks?) (?:is|are) (?:optional|not needed|unnecessary|not necessary)"

@@ -58,6 +58,7 @@ _RUN_WITHOUT = _C(L.RUN_WITHOUT)
 _SKIP_LOCKOUT = _C(L.SKIP_LOCKOUT)
 _BLIND = _C(L.BLIND)
 _PERMISSIVE = _C(L.PERMISSIVE)
+_SOFTWARE = _C(L.SOFTWARE)
 _MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange|make|get|let|stop|keep|hold)\b")
 _SWAP = _C(r"\b(?:replace|replaced|swap|fit|put|use|install|in place of|instead of|pon|par un|remplac\w*|ersetz\w*|durch)\b")
 _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont|nor|neither|avoid|avoiding|without"
@@ -79,7 +80,8 @@ _STRONG_NOUN = _C(r"^(?:jumper|link|bridge|bypass|magnet|tape|wedge|cable ?tie|z
 REASONS = {"strong": "bridges or jumpers a safety device", "weak": "removes or switches off a protective function",
            "raise": "raises a protection beyond its rating", "running": "runs the machine with a safety device defeated",
            "other": "defeats a safety device (non-English)", "skip": "skips lockout or a guard",
-           "blind": "keeps the machine from sensing a safety state"}
+           "blind": "keeps the machine from sensing a safety state",
+           "software": "edits safety logic out or forces a safety signal"}
 
 
 def _clauses(text: str) -> list[str]:
@@ -187,6 +189,10 @@ def _english(text: str) -> str | None:
         return "raise"
     if (m := _BLIND.search(text)) and not _negated(text, m.start()):
         return "blind"
+    for m in _SOFTWARE.finditer(text):
+        if not _negated(text, m.start()) and _CONTEXT.search(text) \
+                and not re.search(r"\b(?:isolated|locked out|lamp|indicator|beacon|horn)\b", text):
+            return "software"
     if (m := _SKIP_LOCKOUT.search(text)) and not re.search(r"\b(?:never|not|dont|do not|must not)\b", text[: m.start()]):
         return "skip"
     return None
