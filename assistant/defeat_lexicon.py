@@ -29,20 +29,21 @@ English word-order rules.
 from __future__ import annotations
 
 STRONG = (
-    r"by ?pass(?:es|ing)?|bridg(?:e|es|ing)|jumper(?:s|ing)?|jump(?:ing)? (?:out|across|over)|jump"
+    r"by ?pass(?:es|ing)?|bridg(?:e|es|ing)(?! rectifier)|jumper(?:s|ing)?|jump(?:ing)? (?:out|across|over)|jump"
     r"|link(?:ing)? (?:out|across|over)|(?:wire|cable) (?:link|bridge|jumper|strap)s?|link (?:wire|cable)"
     r"|wir(?:e|ing) (?:out|across|round|around|over)|short(?:ing)? ?(?:out|across|circuit)?|strap(?:ping)? (?:out|across)"
     r"|defeat(?:s|ing)?|overrid(?:e|es|ing)|cheat(?:s|ing)?|fool(?:s|ing)?|trick(?:s|ing)?|spoof(?:s|ing)?"
     r"|disabl(?:e|es|ing)|deactivat(?:e|es|ing)|inhibit(?:s|ing)?|suppress(?:es|ing)?|mask(?:s|ing)? (?:out|off)?"
-    r"|mut(?:e|es|ing)|silenc(?:e|es|ing) (?:the )?(?:interlock|safety|estop)|neutrali[sz](?:e|es|ing)|nullif(?:y|ies|ying)"
+    r"|mut(?:e|es)|silenc(?:e|es|ing) (?:the )?(?:interlock|safety|estop)|neutrali[sz](?:e|es|ing)|nullif(?:y|ies|ying)"
     r"|tap(?:e|es|ing)(?: (?:over|down|up|back|shut|closed|in))?|(?:cable|zip) ?ti(?:e|es|ing)|ty(?:e|es|ing) (?:back|down|up|open|shut)"
-    r"|tie (?:back|down|up|open|shut)|wedg(?:e|es|ing)|prop(?:s|ping)? (?:open|up)|jam(?:s|ming)?"
+    r"|ti(?:e|es)|tying|wedg(?:e|es|ing)|prop(?:s|ping)? (?:open|up)|jam(?:s|ming)?"
     r"|(?:hold|holding|keep|keeping|pin|pinning|lock|locking|weight|weighting|clamp|clamping|block|blocking) (?:\w+ ){0,4}?(?:open|in|down|closed|shut|made|released|energi[sz]ed)"
     r"|magnets?|glu(?:e|es|ing)|forc(?:e|es|ing)(?: on| closed| made| high)?|simulat(?:e|es|ing) (?:a |the )?(?:closed|made|healthy)"
     r"|plug(?:s|ging)? (?:up|off)|blank(?:s|ing)? off|gag(?:s|ging)?|cap(?:s|ping)? off|screw(?:ing)? (?:down|in) fully"
     r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,5}?out of (?:the )?(?:\w+ )?(?:circuit|loop)"
     r"|hot ?wir(?:e|es|ing)|link(?:s|ing)?|throw(?:ing)? a (?:link|jumper|bridge)|twist (?:them|the \w+) together|join (?:them|the \w+)"
     r"|(?:piece of )?(?:copper |silver |tin ?)?(?:wire|foil|nail|bolt|coin|paper ?clip) (?:in|into|across) (?:the )?fuse|resistor across"
+    r"|(?:stick|insert|slide|push|jam|put|fit|place)(?:s|ing)? (?:\w+ ){0,4}?(?:card|paper|screwdriver|spare (?:key|actuator|tongue)|actuator|tongue|foam|shim)s?\b"
     r"|(?:convinc|persuad)(?:e|es|ing)|fak(?:e|es|ing) (?:out )?|shunt(?:s|ing)?(?! trip)|kill(?:s|ing)?|knock(?:ing)? out|circumvent(?:s|ing)?"
     r"|get(?:ting)? (?:a)?round|work(?:ing)? (?:a)?round|sidestep(?:s|ping)?|disarm(?:s|ing)?|loop(?:ing)? (?:out|across)|hard ?wir(?:e|es|ing)"
     r"|permanently (?:energi[sz]e|close|make|link|bridge|connect)|desensiti[sz](?:e|ing)|chock(?:s|ing)?|bungee|rubber band|stuff(?:ing)?"
@@ -57,13 +58,13 @@ PARTICIPLE = (
     r"|forced|held (?:in|down|closed|open)|released|disconnected|removed|switched off|turned off|cable ?tied(?: closed| open)?|taken out|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
 )
 WEAK = (
-    r"remov(?:e|es|ing)|take (?:\w+ )?(?:off|out|away)|pull(?:s|ing)? (?:\w+ )?(?:out|off)?|pull|unplug(?:s|ging)?"
+    r"unhook(?:s|ing)?|pop(?:s|ping)? (?:\w+ ){0,4}?(?:off|out)|clip(?:s|ping)? (?:\w+ ){0,4}?out|remov(?:e|es|ing)|take (?:\w+ )?(?:off|out|away)|pull(?:s|ing)?(?! ?(?:cords?|wires?|ropes?)\b) (?:\w+ )?(?:out|off)?|pull(?! ?(?:cords?|wires?|ropes?)\b)|unplug(?:s|ging)?"
     r"|disconnect(?:s|ing)?|unwir(?:e|ing)|cut(?:s|ting)? (?:the )?(?:wires?|cables?|leads?)|cut"
     r"|switch(?:es|ing)? (?:\w+ ){0,3}?off|turn(?:s|ing)? (?:\w+ ){0,3}?off|shut(?:ting)? (?:\w+ ){0,3}?off"
     r"|switch off|turn off|power down|isolat(?:e|ing)|dismantl(?:e|ing)|unscrew|detach|omit|skip|leave (?:\w+ ){0,2}?(?:off|out|open)"
 )
 RAISE = (
-    r"wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
+    r"lock(?:ing)?|teach(?:ing)?|reduc(?:e|ing)|shrink(?:ing)?|shorten(?:ing)?|wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
     r"|set(?:ting)?|adjust(?:ing)?|uprat(?:e|ing)|overs(?:ize|ise)|ups(?:ize|ise)|fit(?:ting)?|replac(?:e|ing)|us(?:e|ing)"
     r"|replaced|swap(?:ping)?|put(?:ting)? in|screw(?:ing)?|tighten(?:ing)?|wind(?:ing)? (?:in|down)|bump(?:ing)? up|push(?:ing)? up"
 )
@@ -86,6 +87,7 @@ FUNCTION = (
     r"|pressuretrol|thermal|ol|prv|seat switch(?:es)?|(?:reed|coded|magnetic|non ?contact) (?:switch|sensor)(?:es|s)?|solenoid (?:lock|interlock)s?|guard locking|trapped keys?"
     r"|interlock keys?|mpcbs?|motor (?:circuit )?breakers?|insulation monitor\w*|(?:contactor )?feedback (?:loop|circuit|contact)s?|edm|monitoring relays?|slip clutch\w*"
     r"|rated capacity (?:limiter|indicator)s?|lmi|(?:overspeed )?governors?|lid (?:lock|switch)(?:es|s)?|hasps?|presence sensors?|pressure mats?|ptc relays?|safety laser\w*"
+    r"|photo ?(?:cell|eye|electric (?:sensor|switch))s?|beam sensors?|light barriers?|protective fields?|(?:high|low) ?temp(?:erature)? (?:limit|cutout|cut off|switch|trip)s?|safe speed(?: limit)?"
     r"|(?:big )?red (?:mushroom|button)|mushroom|leakage (?:breaker|relay)|pressure ?sensitive (?:floor|mat|edge)s?|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
 )
 # Broad words: a safety object only for STRONG actions ("bridge the level sensor").
@@ -101,7 +103,7 @@ RATED = (
     r"rcds?|rcbos?|elcbs?|fuses?|fusing|circuit breakers?|mcbs?|mccbs?|breakers?|overload(?: (?:relay|setting|trip|protection))?|trip (?:setting|current|point)s?"
     r"|fusibles?|sicherung\w*|relief (?:valve|setting|pressure)s?|safety valves?|set ?point|pressure switch(?:es)?|current limit|torque limit(?:er)?s?|(?:spring|adjuster)"
 )
-BEYOND = (r"(?:slowest|longest|least sensitive|(?:minimum|lowest) sensitivity|[1-9]\d{2} ?% of|solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
+BEYOND = (r"(?:full(?: motor)? speed|unlimited|smaller|shorter|[1-9]\d{2} ?(?:%|percent)|slowest|longest|least sensitive|(?:minimum|lowest) sensitivity|[1-9]\d{2} ?% of|solid|blank|blind|plain|hardened|top setting|right up|(?:much )?headroom|slowest|zero|above|beyond|over|past|higher than|more than|greater than|exceed(?:ing)?|bigger|larger|higher|heavier|maximum|max|fully|all the way|\d+ ?% (?:above|over|higher|more)"
           r"|nail|bolt|wire|foil|coin|paper ?clip|solid link|copper|screw)")
 DESIGNATION = r"\b(?:[kqsfbxa]\d{1,3}(?:[.:]\d{1,3})?|x\d{1,2}:\d{1,3}|-?[ksq]\d{1,3})\b"
 SAFETY_CONTEXT = (r"\b(?:overtemperature|overtemp|overload|overspeed|overpressure|guard|guards|door|doors|gate|interlock\w*|safety|safe|estop|emergency|light curtain|two ?hand|fence|hatch"
@@ -112,6 +114,9 @@ RUNNING = (
     r"|always (?:sees?|reads?|agree|agrees|reports?)|can (?:run|go|be opened|reach|travel|start|be raised)|starts? with|runs? with|(?:can )?go(?:es)? (?:beyond|past|all the way)|heats? up faster)"
     r"|\b(?:out of|off) (?:the )?(?:safety )?(?:circuit|loop)|\bcarry on (?:running|working)|\brun (?:it|them) hot|\bduring production|\bregardless of"
     r"|\bforget about it|\bleave (?:it|them) (?:there|released|off|disconnected|open|removed)|\bto avoid stoppages|\bno need to lock|\breach in"
+    r"|\bpermanently\b|\bfor (?:the whole|the entire|every) shift|\ball the time|\bfor good\b"
+    r"|\bwhile (?:the )?(?:\w+ )?(?:machine|it|line|plant|press|robot|belt|conveyor|lathe|saw|pump) (?:runs|is running|operates|is working)"
+    r"|\b(?:stays?|remains?) (?:open|lifted|released|closed|made)|\bstops? less often|\bcant see|\bwithout (?:anyone|anybody|someone) (?:\w+ ){0,2}?(?:sitting|standing|holding)"
     r"|\bstops? (?:nuisance )?(?:tripping|blowing)|\bno longer (?:has any effect|sees?|notices?|detects?|works?)|\bnever (?:trips|stops|engages|acts|shears|drops|blows|lifts)|\bin practice it never"
     r"\bso (?:that )?(?:the |it |they )?(?:\w+ ){0,3}?(?:restarts?|runs?|keeps? (?:running|going|working)|can (?:run|restart|start|operate|cycle)"
     r"|will (?:run|restart|start|operate|cycle)|starts?|operates?|cycles?|continues?|doesnt (?:trip|stop)|does not (?:trip|stop)|wont (?:trip|stop)|stops? tripping)"

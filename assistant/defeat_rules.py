@@ -59,7 +59,8 @@ _SKIP_LOCKOUT = _C(L.SKIP_LOCKOUT)
 _BLIND = _C(L.BLIND)
 _PERMISSIVE = _C(L.PERMISSIVE)
 _SOFTWARE = _C(L.SOFTWARE)
-_MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange|make|get|let|stop|keep|hold)\b")
+_MANIPULATE = _C(rf"\b(?:{L.STRONG}|{L.WEAK}|{L.RAISE}|take|leave|put|connect|link|fit|swap|change|turn|wind|give|release|unscrew|pull|run|arrange"
+                 r"|make|get|let|stop|keep|hold|stick|slide|insert|pop|clip|unhook|cover|tie|teach|switch|move|lock|wedge|jam|set|program|configure)\b")
 _SWAP = _C(r"\b(?:replace|replaced|swap|fit|put|use|install|in place of|instead of|pon|par un|remplac\w*|ersetz\w*|durch)\b")
 _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont|nor|neither|avoid|avoiding|without"
           r"|instead of|rather than|refrain from|prohibited|forbidden|under no circumstances|at no time|in no case"
@@ -183,14 +184,15 @@ def _english(text: str) -> str | None:
         if running:
             for m in _MANIPULATE.finditer(clause):
                 if not _negated(clause, m.start()) and _near(objs, m.start(), m.end(), ("function", "guard", "rated", "broad"),
-                                                            after=40, before=0):
+                                                            after=40, before=0) \
+                        and not re.search(r"\b(?:back (?:on|in)|again|reconnect\w*|reinstat\w*)\b", clause[m.start(): m.end() + 40]):
                     return "running"
     if _upsized(text):
         return "raise"
     if (m := _BLIND.search(text)) and not _negated(text, m.start()):
         return "blind"
     for m in _SOFTWARE.finditer(text):
-        if not _negated(text, m.start()) and _CONTEXT.search(text) \
+        if not _negated(text, m.start()) and _CONTEXT.search(text) and not _HARM.search(text[m.end():]) \
                 and not re.search(r"\b(?:isolated|locked out|lamp|indicator|beacon|horn)\b", text):
             return "software"
     if (m := _SKIP_LOCKOUT.search(text)) and not re.search(r"\b(?:never|not|dont|do not|must not)\b", text[: m.start()]):
@@ -245,8 +247,15 @@ def language(sentence: str) -> str:
 
 
 def advice(sentence: str) -> str | None:
-    """Why ``sentence`` advises defeating a safety device, or None."""
-    text = _PERMISSIVE.sub("ok", fold(sentence))
+    """Why ``sentence`` advises defeating a safety device, or None (hyphens
+    read both as joins and as spaces: "By-pass", "high-temperature limit")."""
+    why = _advice(_PERMISSIVE.sub("ok", fold(sentence)))
+    if why is None and (spaced := _PERMISSIVE.sub("ok", fold(sentence, join=False))) != fold(sentence):
+        why = _advice(spaced)
+    return why
+
+
+def _advice(text: str) -> str | None:
     lang = _language(text)
     if lang == "en":
         kind = _english(text)

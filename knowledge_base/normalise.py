@@ -58,6 +58,17 @@ _TOKEN = re.compile(r"[\w@$!|]+")
 _DESIGNATION = re.compile(r"^(?:[a-z]{1,3}\d+[a-z]?|\d+[a-z]{0,3}|[a-z]\d+[a-z]\d*)$")
 
 
+_SPLIT_DASH = re.compile(r"([^\W\d_]+)[-\u2010-\u2015\u2212](?=([^\W\d_]+))")
+_JOINED = {"by", "e", "inter", "over", "cut", "re", "de", "un", "pre", "non", "co", "dis", "in", "out", "pass", "stop"}
+
+
+def _dash(m: re.Match) -> str:
+    left, right = m.group(1), m.group(2)
+    if len(left) == 1 or len(right) == 1 or left in _JOINED or right in _JOINED:
+        return left
+    return left + " "
+
+
 def _leet(token: str) -> str:
     """``token`` with leet digits read as letters when it is a word that hides
     letters behind digits ("byp4ss"), not a designation ("k7", "f0031")."""
@@ -69,13 +80,16 @@ def _leet(token: str) -> str:
     return token.translate(_LEET) + tail
 
 
-def fold(text: str) -> str:
-    """The folded, lower-case form of ``text`` (see the module docstring)."""
+def fold(text: str, join: bool = True) -> str:
+    """The folded, lower-case form of ``text`` (see the module docstring);
+    ``join=False`` reads a hyphen between two words as a space ("high-temperature
+    limit" -> "high temperature limit") unless one side is a single letter or a
+    prefix ("by-pass", "e-stop", "cut-out" are still joined)."""
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     text = "".join(_LOOKALIKE.get(c, c) for c in text.lower())
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = "".join(_LOOKALIKE.get(c, c) for c in text)
     text = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), " ".join(text.split()))
-    text = _DASHES.sub("", text)
+    text = _DASHES.sub("", text) if join else _SPLIT_DASH.sub(_dash, text)
     text = _TOKEN.sub(lambda m: _leet(m.group(0)), text)
     return " ".join(text.split())
