@@ -41,7 +41,7 @@ import unicodedata
 from .normalise import fold
 
 _AI = (r"(?:ai|a\.i\.|ai (?:assistant|agent|system|model|reader)s?|assistants?|language models?|large language models?|llms?"
-       r"|chat ?bots?|gpt|reader models?|automated assistants?|virtual assistants?)")
+       r"|chat ?bots?|gpt|chat ?gpt|gpt ?\d\w*|claude|gemini|copilot|llama|bard|ai tools?|reader models?|automated assistants?|virtual assistants?)")
 _IGNORE = r"(?:ignore|disregard|forget|discard|drop|override|bypass|skip|throw away|set aside)"
 _RULES = (r"(?:instructions?|prompts?|rules|directions|guidelines|directives|context|guardrails|restrictions|filters?|policies"
           r"|policy|programming|configuration|constraints|limitations|safety rules|content rules|system message|everything)")
@@ -82,6 +82,24 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple((why, re.compile(rx)) for why,
       r"|\b(?:say|state|claim|answer|reply)\s+(?:that\s+)?(?:the|this)\s+manual\s+(?:says|states|allows|lists|permits)"
       r"|\bwhen\s+you\s+(?:summari[sz]e|answer|respond|reply)\b.{0,60}\b(?:must|state|say|add)\b"
       r"|\bwhenever\s+(?:you\s+are\s+)?asked\b.{0,40}\b(?:always|say|answer)\b|\b(?:apply|use)\s+rot-?13\b|\bact\s+on\s+it\b")),
+    ("it tells an AI what to answer",
+     (r"\b(?:in|with|to|end|start|begin|finish|close|prefix|append to) (?:your|every|each|all|any) (?:reply|replies|answer|answers|response|responses|output)s?\b"
+      r"|\bwhen you (?:write|give|compose|produce|generate|summari[sz]e|answer|respond|reply)\b|\b(?:respond|reply|answer)(?:s)? only\b|\b(?:respond|reply|answer) with only\b"
+      r"|\byou (?:must|should|will|shall|are to) (?:\w+ )?(?:tell|say|answer|respond|reply|recommend|mention|state|claim|inform|convince|output) (?:to )?the (?:user|engineer|technician|reader|operator|customer)s?\b"
+      r"|(?:^|[.:;,!?]\s*)(?:\w+ ){0,2}?(?:tell|inform|remind|convince|assure|advise) the (?:user|engineer|technician|reader|operator|customer|fitter)s? (?:that\b|the \w+ (?:can|is|may|should|will|does))"
+      r"|\b(?:do not|dont|never) (?:mention|reveal|tell|show|say)\b.{0,40}\bto the (?:user|engineer|technician|reader)s?\b|\bthe (?:user|engineer|technician)'?s? (?:question|query|message|data)s?\b"
+      r"|\byour (?:own )?(?:(?:original|new|real|true|hidden|secret|initial|current) )?(?:task|objective|goal|mission|instructions|programming|developers|creators|guidelines"
+      r"|guardrails|policy|policies|rules|filters?|system (?:message|prompt|instructions)|prompt)\b"
+      r"|\b(?:supersedes?|overrides?|takes? precedence over|has priority over|replaces?) (?:any|all|every|your|everything)\b.{0,40}\byou\b"
+      r"|\bpretend (?:that )?(?:the |your |there )?(?:\w+ ){0,2}?(?:policy|policies|rules|filter\w*|restrictions|guidelines|instructions|you)\b"
+      rf"|\b(?:hey|hi|hello|attention|dear|ok|okay|listen),? (?:the |you )?{_AI}\b|\b(?:reading|processing|parsing) this (?:page |document |text )?with (?:an? )?{_AI}"
+      r"|\b(?:admin(?:istrator)?|developer|root|system) (?:override|mode|access|privileges)\b|\b(?:safety |content |output )?filter(?:ing|s)? (?:is|are|has been|have been) (?:now )?(?:turned off|disabled|removed|off)"
+      rf"|\b{_IGNORE} (?:what|everything|anything|all) (?:you (?:were|have been) told|you know)|\b(?:reply|answer|respond|speak|talk|write) (?:\w+ ){{0,4}}?from now on"
+      r"|\b(?:unfiltered|uncensored|jailbroken|unrestricted) (?:model|ai|assistant|mode|answer|response|output|version)s?\b"
+      r"|\b(?:present|cite|attribute|quote) (?:\w+ ){0,3}?as (?:the |an? )?(?:manufacturer'?s?|official|manual|oem)\b"
+      r"|\b(?:if|when|whenever) (?:a|the|any) (?:question|query|user|prompt)\b.{0,60}\b(?:answer|say|reply|respond|tell)\b|\b(?:to|for) (?:any|every|all) (?:question|query|request)s? about\b"
+      r"|\b(?:reveal|print|repeat|show|output|disclose|leak|dump)\b.{0,30}\b(?:system (?:message|instructions)|initial instructions|context window|hidden instructions)"
+      r"|\bthe (?:true|real|hidden|secret) instructions\b|\binstead of your\b")),
     ("it contains chat-role markers",
      (r"<\|?(?:im_start|im_end|system|user|assistant|endoftext)\|?>|\[/?inst\]|<<\s*/?sys\s*>>|\[(?:system|assistant)\]\s*:?"
       r"|[\"']role[\"']\s*:\s*[\"'](?:system|assistant|developer)[\"']"
@@ -92,6 +110,8 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple((why, re.compile(rx)) for why,
       r"|ignore[zr]?\s+(?:toutes\s+)?(?:les|tes|vos)\s+(?:instructions|consignes)|oublie[zr]?\s+(?:tes|vos|les)\s+consignes|tu es desormais|sans aucune restriction"
       r"|assistant ia\s*:|\bia\s*:|ignora\s+(?:todas\s+)?las\s+instrucciones|eres ahora|sin restricciones|asistente de ia|modelo de lenguaje"
       r"|ignora\s+(?:tutte\s+)?le\s+istruzioni|negeer\s+(?:alle\s+)?(?:vorige|eerdere|voorgaande)|ignore\s+(?:todas\s+)?as\s+instru"
+      r"|(?:vergiss|vergessen sie|ignorier\w*) (?:alle |die )?(?:bisherigen|vorherigen|obigen|fruheren)|(?:olvida|olvide|ignora|ignore) (?:tus|las|todas las|sus) instrucciones"
+      r"|oublie[zr]? (?:toutes )?(?:les|tes|vos) (?:instructions|consignes)|ignorez les instructions|instructions precedentes|instrucciones anteriores"
       r"|zignoruj|poprzednie polecenia|игнорируй|предыдущие инструкции|忽略|无视|系统提示|你现在是|之前的所有指令|指示.{0,10}無視|無視して|システムプロンプト")),
 ))
 _TAGS = re.compile("[\U000e0000-\U000e007f]+")
