@@ -31,14 +31,14 @@ from __future__ import annotations
 STRONG = (
     r"by ?pass(?:es|ing)?|bridg(?:e|es|ing)(?! rectifier)|jumper(?:s|ing)?|jump(?:ing)? (?:out|across|over)|jump"
     r"|link(?:ing)? (?:out|across|over)|(?:wire|cable) (?:link|bridge|jumper|strap)s?|link (?:wire|cable)"
-    r"|wir(?:e|ing) (?:out|across|round|around|over)|short(?:ing)? ?(?:out|across|circuit)?|strap(?:ping)? (?:out|across)"
+    r"|wir(?:e|ing) (?:out|across|round|around|over)|lock(?:ing)? (?:\w+ ){0,4}?solid|short(?:ing)? ?out|short(?:ing)? (?:across|the|it|them|its|pins?|terminals?|contacts?|wires?|leads?)|short ?circuit(?:ing)? (?:the|it|them|its|across)|strap(?:ping)? (?:out|across)"
     r"|defeat(?:s|ing)?|overrid(?:e|es|ing)|cheat(?:s|ing)?|fool(?:s|ing)?|trick(?:s|ing)?|spoof(?:s|ing)?"
     r"|disabl(?:e|es|ing)|deactivat(?:e|es|ing)|inhibit(?:s|ing)?|suppress(?:es|ing)?|mask(?:s|ing)? (?:out|off)?"
     r"|mut(?:e|es)|silenc(?:e|es|ing) (?:the )?(?:interlock|safety|estop)|neutrali[sz](?:e|es|ing)|nullif(?:y|ies|ying)"
     r"|tap(?:e|es|ing)(?: (?:over|down|up|back|shut|closed|in))?|(?:cable|zip) ?ti(?:e|es|ing)|ty(?:e|es|ing) (?:back|down|up|open|shut)"
     r"|ti(?:e|es)|tying|wedg(?:e|es|ing)|prop(?:s|ping)? (?:open|up)|jam(?:s|ming)?"
-    r"|(?:hold|holding|keep|keeping|pin|pinning|lock|locking|weight|weighting|clamp|clamping|block|blocking) (?:\w+ ){0,4}?(?:open|in|down|closed|shut|made|released|energi[sz]ed)"
-    r"|magnets?|glu(?:e|es|ing)|forc(?:e|es|ing)(?: on| closed| made| high)?|simulat(?:e|es|ing) (?:a |the )?(?:closed|made|healthy)"
+    r"|(?:hold|holding|keep|keeping|pin|pinning|weight|weighting|clamp|clamping|block|blocking) (?:\w+ ){0,4}?(?:open|in|down|closed|shut|made|released|energi[sz]ed)"
+    r"|magnets?|glu(?:e|es|ing)|forc(?:e|es|ing) (?:on|closed|made|high|the|it|them|an?)\b|simulat(?:e|es|ing) (?:a |the )?(?:closed|made|healthy)"
     r"|plug(?:s|ging)? (?:up|off)|blank(?:s|ing)? off|gag(?:s|ging)?|cap(?:s|ping)? off|screw(?:ing)? (?:down|in) fully"
     r"|tamper(?:s|ing)? with|manipulat(?:e|es|ing)|cut(?:ting)? out|ignor(?:e|es|ing)|take (?:\w+ ){0,5}?out of (?:the )?(?:\w+ )?(?:circuit|loop)"
     r"|hot ?wir(?:e|es|ing)|link(?:s|ing)?|throw(?:ing)? a (?:link|jumper|bridge)|twist (?:them|the \w+) together|join (?:them|the \w+)"
@@ -53,10 +53,13 @@ STRONG = (
 # Past participles: advice when kept that way ("leave it bypassed", "with the guard bridged"),
 # a description after was/were/had/found (see defeat_rules).
 PARTICIPLE = (
-    r"taken out of (?:the )?(?:\w+ )?(?:circuit|loop)|(?:looped|strapped|wired|jumpered|bridged) out|cut off|by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
+    r"taken out of (?:the )?(?:\w+ )?(?:circuit|loop)|(?:looped|strapped|wired|jumpered|bridged) out|by ?passed|bridged|jumpered|jumped out|linked out|shorted(?: out)?|defeated|overridden|overrode|cheated"
     r"|disabled|deactivated|inhibited|muted|taped(?: down| over| up)?|tied (?:back|down|up|open)|wedged|propped open"
-    r"|forced|held (?:in|down|closed|open)|released|disconnected|removed|switched off|turned off|cable ?tied(?: closed| open)?|taken out|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
+    r"|forced|held (?:in|down|closed|open)|cable ?tied(?: closed| open)?|pinned|magneted|neutrali[sz]ed|tampered with|manipulated|ignored"
 )
+# Participles of everyday verbs: advice only when kept that way ("can stay removed", "left disconnected").
+WEAK_PARTICIPLE = r"released|disconnected|removed|switched off|turned off|taken out|cut off|unplugged|isolated"
+WEAK_KEPT = r"\b(?:can|may|could|should|might) (?:\w+ )?(?:be|stay|remain)|\b(?:stay|stays|remain|remains|left|leave|keep|kept|usually|normally|just)\b"
 WEAK = (
     r"unhook(?:s|ing)?|pop(?:s|ping)? (?:\w+ ){0,4}?(?:off|out)|clip(?:s|ping)? (?:\w+ ){0,4}?out|remov(?:e|es|ing)|take (?:\w+ )?(?:off|out|away)|pull(?:s|ing)?(?! ?(?:cords?|wires?|ropes?)\b) (?:\w+ )?(?:out|off)?|pull(?! ?(?:cords?|wires?|ropes?)\b)|unplug(?:s|ging)?"
     r"|disconnect(?:s|ing)?|unwir(?:e|ing)|cut(?:s|ting)? (?:the )?(?:wires?|cables?|leads?)|cut"
@@ -64,7 +67,7 @@ WEAK = (
     r"|switch off|turn off|power down|isolat(?:e|ing)|dismantl(?:e|ing)|unscrew|detach|omit|skip|leave (?:\w+ ){0,2}?(?:off|out|open)"
 )
 RAISE = (
-    r"lock(?:ing)?|teach(?:ing)?|reduc(?:e|ing)|shrink(?:ing)?|shorten(?:ing)?|wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
+    r"teach(?:ing)?|reduc(?:e|ing)|shrink(?:ing)?|shorten(?:ing)?|wind(?:ing)?|turn(?:ing)?|crank(?:ing)?|rais(?:e|es|ing)|increas(?:e|es|ing)|turn(?:ing)? up|wind(?:ing)? up|crank(?:ing)? up|max(?:imise|imize)? out"
     r"|set(?:ting)?|adjust(?:ing)?|uprat(?:e|ing)|overs(?:ize|ise)|ups(?:ize|ise)|fit(?:ting)?|replac(?:e|ing)|us(?:e|ing)"
     r"|replaced|swap(?:ping)?|put(?:ting)? in|screw(?:ing)?|tighten(?:ing)?|wind(?:ing)? (?:in|down)|bump(?:ing)? up|push(?:ing)? up"
 )
@@ -83,10 +86,10 @@ FUNCTION = (
     r"|hold to run|enabling (?:switch|device|button)s?|dead ?man(?:s)?(?: (?:switch|handle|control|pedal))?|brakes?(?: (?:monitor|interlock))?"
     r"|flame (?:failure|detector|sensor|supervision|safeguard)(?: device)?s?|gas detector|smoke detector|protective (?:device|function|circuit|relay)s?"
     r"|speed monitor|standstill monitor|safety|safeties|shutdowns?|limiters?|cut ?offs?|antitwoblock|two ?block|overtemperature|door monitoring|door locks?"
-    r"|safety catch|fall arrest|padlocks?|lockout|sto|safe torque(?: off)?|safe (?:speed|stop|torque monitoring)|sil ?rated|pull ?(?:wire|rope|cord) switch(?:es)?|rope switch(?:es)?"
+    r"|safety catch|fall arrest|sto|safe torque(?: off)?|safe (?:speed|stop|torque monitoring)|sil ?rated|pull ?(?:wire|rope|cord) switch(?:es)?|rope switch(?:es)?"
     r"|pressuretrol|thermal|ol|prv|seat switch(?:es)?|(?:reed|coded|magnetic|non ?contact) (?:switch|sensor)(?:es|s)?|solenoid (?:lock|interlock)s?|guard locking|trapped keys?"
     r"|interlock keys?|mpcbs?|motor (?:circuit )?breakers?|insulation monitor\w*|(?:contactor )?feedback (?:loop|circuit|contact)s?|edm|monitoring relays?|slip clutch\w*"
-    r"|rated capacity (?:limiter|indicator)s?|lmi|(?:overspeed )?governors?|lid (?:lock|switch)(?:es|s)?|hasps?|presence sensors?|pressure mats?|ptc relays?|safety laser\w*"
+    r"|rated capacity (?:limiter|indicator)s?|lmi|(?:overspeed )?governors?|lid (?:lock|switch)(?:es|s)?|presence sensors?|pressure mats?|ptc relays?|safety laser\w*"
     r"|photo ?(?:cell|eye|electric (?:sensor|switch))s?|beam sensors?|light barriers?|protective fields?|(?:high|low) ?temp(?:erature)? (?:limit|cutout|cut off|switch|trip)s?|safe speed(?: limit)?"
     r"|(?:big )?red (?:mushroom|button)|mushroom|leakage (?:breaker|relay)|pressure ?sensitive (?:floor|mat|edge)s?|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
 )
@@ -95,7 +98,7 @@ BROAD = r"(?:safety )?(?:controller|plc|control system|machine|robot|press|hoist
 GUARD = (
     r"guards?(?: doors?)?|safety guard|guarding|fixed guard|coupling guard|belt guard|chain guard|guard (?:cover|panel|plate)s?"
     r"|(?:safety|perimeter|protective) (?:fence|fencing|cover|cage|screen|barrier|door|gate)s?"
-    r"|relief valves?|safety valves?|pressure relief(?: valves?| devices?)?|blow ?off valves?|burst(?:ing)? (?:disc|disk)s?|rupture (?:disc|disk)s?|fusible plugs?"
+    r"|padlocks?|lockout|hasps?|relief valves?|safety valves?|pressure relief(?: valves?| devices?)?|blow ?off valves?|burst(?:ing)? (?:disc|disk)s?|rupture (?:disc|disk)s?|fusible plugs?"
 )
 # Plain closures: defeated only when the machine is to run that way (see RUNNING).
 PLAIN = r"fences?|gates?|access doors?|doors?|hoods?|hatch(?:es)?|lids?|covers?|panels?"
@@ -146,9 +149,9 @@ SKIP_LOCKOUT = (r"\b(?:no need to|dont need to|do not need to|dont bother (?:to|
                 r"|\b(?:dont|do not|doesnt|does not|wont) (?:really )?need (?:the|a|any|to use the) (?:guards?|interlocks?|lockout|lock ?out|isolation|padlock|estop)")
 RUN_WITHOUT = (r"\b(?:run|runs|running|operate|operating|start|restart|use|using|jog|cycle|work|working|produce|try|test)"
                r" (?:\w+ ){0,4}?without (?:the |its |a |any |an )?")
-REPLACE = (r"\b(?:replace|replaced|replacing|replacement|new|spare|refit|re ?fit|reinstall|re ?install|reinstate|renew|exchange|swap(?: in)?"
+REPLACE = (r"\b(?:only after|only when|until|refitted|reset|replace|replaced|replacing|replacement|new|spare|refit|re ?fit|reinstall|re ?install|reinstate|renew|exchange|swap(?: in)?"
            r"|fit the new|install the new|faulty|failed|defective|damaged|broken|worn|for (?:inspection|cleaning|testing|access|repair|calibration|maintenance)"
-           r"|to (?:inspect|clean|test|access|repair|calibrate|check|measure|reach)|lock ?out|locked out|isolated|isolate|tag ?out|loto)\b")
+           r"|to (?:inspect|clean|test|access|repair|calibrate|check|measure|reach|latch|stop the)|latch\w*|lock ?out|locked out|isolated|isolate|tag ?out|loto)\b")
 
 # Other languages: (strong actions, weak actions, objects, negations), each one regex
 # searched anywhere in a sentence.

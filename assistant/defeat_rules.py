@@ -43,6 +43,8 @@ _C = lambda rx: re.compile(rx)  # noqa: E731
 _STRONG = _C(rf"\b(?:{L.STRONG})\b")
 _PART = _C(rf"\b(?:{L.PARTICIPLE})\b")
 _WEAK = _C(rf"\b(?:{L.WEAK})\b")
+_WEAK_PART = _C(rf"\b(?:{L.WEAK_PARTICIPLE})\b")
+_WEAK_KEPT = _C(L.WEAK_KEPT)
 _RAISE = _C(rf"\b(?:{L.RAISE})\b")
 _FUNCTION = _C(rf"\b(?:{L.FUNCTION})\b")
 _BROAD = _C(rf"\b(?:{L.BROAD})\b")
@@ -158,6 +160,14 @@ def _english(text: str) -> str | None:
                 continue
             if _PASSIVE.search(before[-40:]) and _near(objs, m.start(), m.end(), ("function", "broad", "guard"), before=60):
                 return "strong"
+        for m in _WEAK_PART.finditer(clause):
+            before = clause[: m.start()]
+            if _negated(clause, m.start()) or _DESCRIBED.search(before[-30:]):
+                continue
+            if _WEAK_KEPT.search(before[-30:]) and _near(objs, m.start(), m.end(), ("function", "guard"), after=0, before=60):
+                return "weak"
+            if re.search(r"\bwith\b", before[-40:]) and _near(objs, m.start(), m.end(), ("function",), after=0, before=40):
+                return "weak"  # "lift again with the limiter switched off"
         for m in _WEAK.finditer(clause):
             rest = clause[m.end():].lstrip()
             for article in ("the ", "any ", "all ", "this ", "that ", "temporary ", "factory "):

@@ -59,7 +59,7 @@ _DESIGNATION = re.compile(r"^(?:[a-z]{1,3}\d+[a-z]?|\d+[a-z]{0,3}|[a-z]\d+[a-z]\
 
 
 _SPLIT_DASH = re.compile(r"([^\W\d_]+)[-\u2010-\u2015\u2212](?=([^\W\d_]+))")
-_JOINED = {"by", "e", "inter", "over", "cut", "re", "de", "un", "pre", "non", "co", "dis", "in", "out", "pass", "stop"}
+_JOINED = {"by", "e", "inter", "over", "cut", "re", "de", "un", "pre", "non", "co", "dis", "in", "pass", "stop"}
 
 
 def _dash(m: re.Match) -> str:

@@ -201,3 +201,32 @@ def test_a_planted_warning_is_neither_quoted_nor_an_exemption():
     assert g.unsafe == 1 and g.text == ""
     real = [Source("1", Chunk("w", WARNING_TEXT, "m.md", kind=WARNING), "")]
     assert verify(WARNING_TEXT, real, "can I bridge the interlock?").unsafe == 0
+
+
+PROBE_SET = json.loads((Path(__file__).resolve().parents[1] / "data" / "safety_filter_probes.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.unit
+def test_own_probe_set_floor():
+    """The author's own probe sentences (tuned on): at most 3 defeat misses, no false alarm."""
+    check = DefeatFilter()
+    missed = [t for t in PROBE_SET["defeat"] if check.withhold(t)[1] == 0]
+    assert len(missed) <= 3, missed
+    assert [t for t in PROBE_SET["legit"] if check.withhold(t)[1]] == []
+    assert [t for t in PROBE_SET["injection"] if screen(t) is None] == []
+    assert [t for t in PROBE_SET["benign"] if screen(t)] == []
+
+
+@pytest.mark.unit
+def test_sample_manuals_raise_no_false_alarm():
+    """Every sentence of the project's sample manuals and work-order log passes both checks."""
+    from assistant.unsafe import _SENTENCE
+
+    root = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
+    files = [*root.glob("src/*.md"), *root.glob("logs/*.csv")]
+    sentences = [s for f in files for line in f.read_text(encoding="utf-8").splitlines()
+                 for s in _SENTENCE.split(line) if len(s.split()) >= 3]
+    assert len(sentences) > 1000
+    check = DefeatFilter()
+    assert [s for s, bad in zip(sentences, check.unsafe_all(sentences)) if bad] == []
+    assert [s for s in sentences if screen(s)] == []
