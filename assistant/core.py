@@ -24,7 +24,7 @@ Order of work for one question:
    composer answers and a notice says so;
 6. citation markers are resolved to sources, dangling ones dropped;
    no sentence advising to defeat a safety device is kept (``unsafe``:
-   rules, plus MiniLM similarity when the retriever embeds with MiniLM); the
+   rules, plus MiniLM similarity if ``settings.defeat_semantic``); the
    answer says how many sentences were withheld;
 7. safety warnings of the procedures used are appended, verbatim and cited.
 """
@@ -60,19 +60,20 @@ class Assistant:
     """Answers troubleshooting questions from the knowledge base.
 
     ``llm`` None means the extractive backend. ``alerts`` and ``analyst``
-    (both or neither) bring the monitors' alerts into answers.
+    (both or neither) bring the monitors' alerts into answers. ``defeat``
+    checks answers for advice to defeat a safety device (default: the rules).
     """
 
     def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
                  backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
                  notice: str | None = None, alerts: AlertFeed | None = None,
-                 analyst: AlertAnalyst | None = None) -> None:
+                 analyst: AlertAnalyst | None = None, defeat: DefeatFilter | None = None) -> None:
         self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
         self.alerts, self.analyst = alerts, analyst
         self.notices: tuple[str, ...] = (notice,) if notice else ()
         self.backend = backend if llm is not None else "extractive"
         self.n_sources, self.max_tokens = sources, max_tokens
-        self.defeat: DefeatFilter = defeat_filter_for(retriever.embedder)
+        self.defeat: DefeatFilter = defeat or defeat_filter_for(retriever.embedder)
 
     @property
     def index(self) -> SqliteIndex:

@@ -8,7 +8,8 @@ cut-out, relief valve, light curtain or other protective device. Each
 sentence is checked by rules on its folded text (:mod:`assistant.defeat_rules`:
 look-alike letters, "By-pass", zero-width characters undone; action x object;
 negations, prohibitions and descriptions pass) and, when the assistant runs
-on MiniLM, by similarity to defeat exemplars (:mod:`assistant.defeat_semantic`).
+on MiniLM and ``settings.defeat_semantic`` is set, by similarity to defeat
+exemplars (:mod:`assistant.defeat_semantic`).
 A sentence that is the manual's own warning, quoted word for word, passes.
 
 :func:`withhold` removes unsafe sentences from any answer text and says so
@@ -175,10 +176,12 @@ class DefeatFilter:
 RULES = DefeatFilter()
 
 
-def defeat_filter_for(embedder) -> DefeatFilter:
-    """Rules, plus the semantic check when ``embedder`` is the MiniLM model
-    (already loaded for retrieval; a hashing test embedder has no meaning)."""
-    return DefeatFilter(SemanticCheck(embedder) if getattr(embedder, "name", "") == "all-MiniLM-L6-v2" else None)
+def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
+    """Rules, plus the semantic check when ``semantic`` is wanted and ``embedder``
+    is the MiniLM model (already loaded for retrieval; a hashing test embedder
+    has no meaning here)."""
+    use = semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2"
+    return DefeatFilter(SemanticCheck(embedder) if use else None)
 
 
 def advises_defeat(sentence: str) -> bool:
