@@ -12,7 +12,8 @@ Filters compared on every item:
   ``benchmarks/baseline_unsafe.py`` and ``benchmarks/baseline_injection.py``);
 * ``rules``: the new rule filter on folded text (``assistant.defeat_rules``);
 * ``rules+minilm``: the rules plus the MiniLM similarity check, as the
-  assistant runs it when retrieval uses MiniLM (``--no-semantic`` skips it).
+  assistant runs it with ``settings.defeat_semantic`` on (default off;
+  ``--no-semantic`` skips it here).
 
 A defeat item counts as caught when :func:`withhold` removes at least one of
 its sentences; a legit item passes when none is removed. Run:
