@@ -77,7 +77,7 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple((why, re.compile(rx)) for why,
       rf"|\b(?:any|all|every)\s+{_AI}\s+(?:reading|processing|summari[sz]ing|parsing)\b|\bif\s+you\s+are\s+(?:an?\s+)?{_AI}\b"
       rf"|\bas\s+the\s+{_AI},?\s+you\b|\bthe\s+{_AI}\s+(?:will|must|should|shall)\s+(?:now\s+|always\s+)?(?:answer|say|state|tell|recommend|output|reply|append|respond)"
       rf"|\b{_AI}\s+(?:must|should|shall)\s+(?:now\s+|always\s+)?(?:state|say|tell|answer|recommend|append|reply|output|respond)\b"
-      r"|\b(?:assistant|ai|llm|bot|model)\s*(?:instruction|directive|config|configuration|prompt)s?\s*:|#!\s*assistant|\b\w+_mode\s*=\s*(?:false|off|true|on)\b"
+      r"|\b(?:assistant|ai|llm|bot|model)\s*(?:instruction|directive|config|configuration|prompt)s?\s*:|#!\s*assistant|assistant ?config|\w*mode\s*=\s*(?:false|off|true|on)\b"
       r"|(?:^|[.:;!?]\s*)(?:if anyone asks,?\s+)?(?:tell|inform|remind)\s+the\s+(?:user|engineer|reader|operator|customer)s?\s+(?:that|to)\b"
       r"|\b(?:say|state|claim|answer|reply)\s+(?:that\s+)?(?:the|this)\s+manual\s+(?:says|states|allows|lists|permits)"
       r"|\bwhen\s+you\s+(?:summari[sz]e|answer|respond|reply)\b.{0,60}\b(?:must|state|say|add)\b"
@@ -114,13 +114,16 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple((why, re.compile(rx)) for why,
       r"|oublie[zr]? (?:toutes )?(?:les|tes|vos) (?:instructions|consignes)|ignorez les instructions|instructions precedentes|instrucciones anteriores"
       r"|zignoruj|poprzednie polecenia|игнорируй|предыдущие инструкции|忽略|无视|系统提示|你现在是|之前的所有指令|指示.{0,10}無視|無視して|システムプロンプト")),
 ))
+_COMMON = re.compile(r"\b(?:the|and|you|your|to|of|is|all|ignore|instructions)\b")
 _TAGS = re.compile("[\U000e0000-\U000e007f]+")
 _B64 = re.compile(r"[A-Za-z0-9+/]{20,}={0,2}")
 
 
 def _variants(text: str) -> list[str]:
     """The folded text, plus what ROT13, base64, Unicode tags or reversal hide."""
-    out = [fold(text), unicodedata.normalize("NFKC", text).lower()]
+    out = [fold(text)]
+    if not text.isascii():  # scripts the folding leaves alone (or garbles: Cyrillic)
+        out.append(unicodedata.normalize("NFKC", text).lower())
     hidden = "".join(chr(ord(c) - 0xE0000) for m in _TAGS.finditer(text) for c in m.group(0))
     if hidden.strip():
         out.append(fold(hidden))
@@ -140,8 +143,10 @@ def screen(text: str) -> str | None:
         for why, pattern in _CUES:
             if pattern.search(variant):
                 return why
-    folded = fold(text)  # ROT13 and reversed text: only the unmistakable cues
-    for variant in (fold(codecs.decode(text, "rot13")), folded[::-1]):
+    folded = fold(text)  # ROT13 and reversed text, when they read more like English: the unmistakable cues
+    plain = len(_COMMON.findall(folded))
+    hidden = [v for v in (fold(codecs.decode(text, "rot13")), folded[::-1]) if len(_COMMON.findall(v)) > plain]
+    for variant in hidden:
         for why, pattern in _CUES[:3]:
             if pattern.search(variant):
                 return why

@@ -54,7 +54,8 @@ _DASHES = re.compile(r"(?<=[^\W\d_])[-\u2010-\u2015\u2212._/*'’](?=[^\W\d_])")
 _SPACED = re.compile(r"\b(?:[^\W\d_](?:[ .\-_*]| - )){2,}[^\W\d_]\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                        "!": "i", "|": "l", "8": "b", "9": "g"})
-_TOKEN = re.compile(r"[\w@$!|]+")
+_TOKEN = re.compile(r"[\w@$!|]*[\d@$!|][\w@$!|]*")  # only tokens that may hide letters
+_LOOKALIKE_TABLE = str.maketrans(_LOOKALIKE)
 _DESIGNATION = re.compile(r"^(?:[a-z]{1,3}\d+[a-z]?|\d+[a-z]{0,3}|[a-z]\d+[a-z]\d*)$")
 
 
@@ -85,10 +86,12 @@ def fold(text: str, join: bool = True) -> str:
     ``join=False`` reads a hyphen between two words as a space ("high-temperature
     limit" -> "high temperature limit") unless one side is a single letter or a
     prefix ("by-pass", "e-stop", "cut-out" are still joined)."""
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    text = "".join(_LOOKALIKE.get(c, c) for c in text.lower())
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = "".join(_LOOKALIKE.get(c, c) for c in text)
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).lower().translate(_LOOKALIKE_TABLE)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = text.translate(_LOOKALIKE_TABLE)
     text = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), " ".join(text.split()))
     text = _DASHES.sub("", text) if join else _SPLIT_DASH.sub(_dash, text)
     text = _TOKEN.sub(lambda m: _leet(m.group(0)), text)
