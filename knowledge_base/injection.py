@@ -101,7 +101,7 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple((why, re.compile(rx)) for why,
       r"|\b(?:reveal|print|repeat|show|output|disclose|leak|dump)\b.{0,30}\b(?:system (?:message|instructions)|initial instructions|context window|hidden instructions)"
       r"|\bthe (?:true|real|hidden|secret) instructions\b|\binstead of your\b")),
     ("it contains chat-role markers",
-     (r"<\|?(?:im_start|im_end|system|user|assistant|endoftext)\|?>|\[/?inst\]|<<\s*/?sys\s*>>|\[(?:system|assistant)\]\s*:?"
+     (r"<\|?(?:im_?start|im_?end|system|user|assistant|end_?of_?text)\|?>|\[/?inst\]|<<\s*/?sys\s*>>|\[(?:system|assistant)\]\s*:?"
       r"|[\"']role[\"']\s*:\s*[\"'](?:system|assistant|developer)[\"']"
       r"|(?:^|\n|---\s*)\s*(?:system|developer)\s*:\s*(?:you|the (?:current )?(?:user|retrieved)|new|ignore|disregard|assistant|from now)"
       r"|\bend of (?:document|context)\b.{0,20}\bsystem\b")),

@@ -53,8 +53,8 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b
 _DASHES = re.compile(r"(?<=[^\W\d_])[-\u2010-\u2015\u2212._/*'’](?=[^\W\d_])")
 _SPACED = re.compile(r"\b(?:[^\W\d_](?:[ .\-_*]| - )){2,}[^\W\d_]\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
-                       "!": "i", "|": "l", "8": "b", "9": "g"})
-_TOKEN = re.compile(r"[\w@$!|]*[\d@$!|][\w@$!|]*")  # only tokens that may hide letters
+                       "8": "b", "9": "g"})
+_TOKEN = re.compile(r"[\w@$]*[\d@$][\w@$]*")  # only tokens that may hide letters
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKE)
 _DESIGNATION = re.compile(r"^(?:[a-z]{1,3}\d+[a-z]?|\d+[a-z]{0,3}|[a-z]\d+[a-z]\d*)$")
 
@@ -73,10 +73,10 @@ def _dash(m: re.Match) -> str:
 def _leet(token: str) -> str:
     """``token`` with leet digits read as letters when it is a word that hides
     letters behind digits ("byp4ss"), not a designation ("k7", "f0031")."""
-    token, tail = token.rstrip("!|$"), token[len(token.rstrip("!|$")):]
+    token, tail = token.rstrip("$"), token[len(token.rstrip("$")):]
     letters = sum(c.isalpha() for c in token)
     if letters < 2 or token.isalpha() or _DESIGNATION.match(token) or \
-            not any(c.isdigit() or c in "@$!|" for c in token):
+            not any(c.isdigit() or c in "@$" for c in token):
         return token + tail
     return token.translate(_LEET) + tail
 
