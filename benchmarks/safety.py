@@ -107,6 +107,17 @@ def report(split: str, kind: str, items: list[dict], flags: dict, speed: dict, m
                     print(f"  MISS[{n}] {r['id']} {r['category']}: {r['text']}")
 
 
+def chunk_speed() -> None:
+    """The injection screen on 900-character chunks of the sample manuals (what
+    ingest and every retrieved passage pay), old vs new."""
+    root = Path(__file__).resolve().parent.parent / "knowledge_base" / "samples" / "src"
+    chunks = [t[i:i + 900] for p in sorted(root.glob("*.md")) for t in [p.read_text(encoding="utf-8")]
+              for i in range(0, len(t), 900)]
+    _, speed = run([{"text": c} for c in chunks], screens())
+    print(f"\n## injection screen on {len(chunks)} sample-manual chunks of 900 characters")
+    print("chunks/s " + "  ".join(f"{n}: {v:.0f}" for n, v in speed.items()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
@@ -119,6 +130,7 @@ def main() -> None:
             items = load(kind, split)
             flags, speed = run(items, defeat if kind in ("defeat", "legit") else screen)
             report(split, kind, items, flags, speed, args.misses)
+    chunk_speed()
 
 
 if __name__ == "__main__":
