@@ -23,7 +23,9 @@ Order of work for one question:
    extractive composer); if the local model cannot load, the extractive
    composer answers and a notice says so;
 6. citation markers are resolved to sources, dangling ones dropped;
-   no sentence advising to defeat a safety device is kept (``unsafe``);
+   no sentence advising to defeat a safety device is kept (``unsafe``:
+   rules, plus MiniLM similarity if ``settings.defeat_semantic``); the
+   answer says how many sentences were withheld;
 7. safety warnings of the procedures used are appended, verbatim and cited.
 """
 
@@ -49,7 +51,7 @@ from .llm.base import LLM
 from .prompt import build_messages, compact
 from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
-from .unsafe import UNSAFE_ONLY, withhold
+from .unsafe import UNSAFE_ONLY, DefeatFilter, defeat_filter_for, withheld_note
 
 Event = Token | Done
 
@@ -58,18 +60,20 @@ class Assistant:
     """Answers troubleshooting questions from the knowledge base.
 
     ``llm`` None means the extractive backend. ``alerts`` and ``analyst``
-    (both or neither) bring the monitors' alerts into answers.
+    (both or neither) bring the monitors' alerts into answers. ``defeat``
+    checks answers for advice to defeat a safety device (default: the rules).
     """
 
     def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
                  backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
                  notice: str | None = None, alerts: AlertFeed | None = None,
-                 analyst: AlertAnalyst | None = None) -> None:
+                 analyst: AlertAnalyst | None = None, defeat: DefeatFilter | None = None) -> None:
         self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
         self.alerts, self.analyst = alerts, analyst
         self.notices: tuple[str, ...] = (notice,) if notice else ()
         self.backend = backend if llm is not None else "extractive"
         self.n_sources, self.max_tokens = sources, max_tokens
+        self.defeat: DefeatFilter = defeat or defeat_filter_for(retriever.embedder)
 
     @property
     def index(self) -> SqliteIndex:
@@ -138,10 +142,10 @@ class Assistant:
                 timings: dict, t0: float, contexts: Sequence = (), left_out: Sequence[str] = ()) -> Iterator[Event]:
         sources, more = screen_sources(sources)
         notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
-        backend, parts, first = self.backend, [], None
+        backend, parts, first, tally = self.backend, [], None, []  # tally: sentences withheld
         g0 = time.perf_counter()
         try:
-            for piece in self._generate(question, retrieval, sources, contexts):
+            for piece in self._generate(question, retrieval, sources, contexts, tally):
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
@@ -152,13 +156,16 @@ class Assistant:
             backend = "extractive"
         gen_done = time.perf_counter()
         text, used, notes, composed = self._final_text("".join(parts).strip(), backend, question,
-                                                       retrieval, sources, contexts)
+                                                       retrieval, sources, contexts, tally)
         notices += notes
         backend = "extractive" if composed else backend  # say who wrote the text shown
-        text, removed = withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING])
-        if removed:  # composed from a passage that gives such advice
-            notices.append(_unsafe_notice(removed))
+        text, removed = self.defeat.withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING])
+        tally.append(removed)  # composed from a passage that gives such advice
+        if removed or (sum(tally) and not text):
             text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
+        if sum(tally):
+            notices.append(_unsafe_notice(sum(tally)))
+            text = f"{text}\n{withheld_note(sum(tally))}"
         by_label = {s.label: s for s in sources}
         tail = self._safety([by_label[u] for u in used], sources, by_label, text)
         if tail:
@@ -171,9 +178,11 @@ class Assistant:
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
-                    sources: list[Source], contexts: Sequence = ()) -> tuple[str, list[str], list[str], bool]:
+                    sources: list[Source], contexts: Sequence = (),
+                    tally: list[int] | None = None) -> tuple[str, list[str], list[str], bool]:
         """(verified answer text, cited labels in order, notices, whether the
-        extractive composer wrote the text).
+        extractive composer wrote the text); generated sentences dropped as
+        unsafe are counted into ``tally``.
 
         Generated text is checked sentence by sentence (``grounding``); when
         nothing verifiable is left, or the model claims the sources do not
@@ -186,18 +195,19 @@ class Assistant:
         def composed() -> str:
             return self._compose(question, retrieval, sources, contexts)
 
-        if backend == "extractive":
-            return (*resolve(raw or composed(), labels), [], True)
+        if backend == "extractive":  # nothing left after withholding: say so, do not compose again
+            return (*resolve(raw or ("" if tally and sum(tally) else composed()), labels), [], True)
         if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
             return (*resolve(composed(), labels),
                     ["The model found no answer in the documents; the most relevant passages are quoted instead."],
                     True)
-        g = verify(raw, sources, question)
-        unsafe_notes = [_unsafe_notice(g.unsafe)] if g.unsafe else []
+        g = verify(raw, sources, question, check=self.defeat)
+        if g.unsafe and tally is not None:
+            tally.append(g.unsafe)
         if not any(s.ok and s.labels for s in g.sentences):
             return (*resolve(composed(), labels),
                     [("The generated answer could not be verified against the sources; "
-                      "the most relevant passages are quoted instead."), *unsafe_notes], True)
+                      "the most relevant passages are quoted instead.")], True)
         text = g.text
         facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
         if facts:
@@ -207,7 +217,7 @@ class Assistant:
         text, used = resolve(text, labels)
         unsupported = g.dropped - g.unsafe
         notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
-        return text, used, notes + unsafe_notes, False
+        return text, used, notes, False
 
     def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
         """The chunks to number as sources, best first.
@@ -242,12 +252,17 @@ class Assistant:
         return []
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
-                  contexts: Sequence = ()) -> Iterator[str]:
-        """Provisional text pieces; the extractive backend composes in one piece."""
+                  contexts: Sequence = (), tally: list[int] | None = None) -> Iterator[str]:
+        """Provisional text pieces, unsafe sentences already left out (counted
+        into ``tally``): the extractive backend composes in one piece, a model
+        streams a sentence at a time."""
+        warnings = [s.chunk.text for s in sources if s.chunk.kind == WARNING]
         if self.llm is None:
-            yield resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
+            text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
+            yield from self.defeat.stream([text], warnings, tally)
             return
-        yield from self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens)
+        yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
+                                      warnings, tally)
 
     @staticmethod
     def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:

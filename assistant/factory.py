@@ -16,6 +16,7 @@ from .core import Assistant
 from .fmea import load_fmea
 from .llm import LocalLLM, make_llm
 from .llm.base import LLM
+from .unsafe import defeat_filter_for
 
 LLM_KINDS = ("local", "openai", "extractive")
 
@@ -67,4 +68,5 @@ def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Sto
     feed = AlertFeed(AlertStore(settings.kb), settings.alert_recent_h)
     analyst = AlertAnalyst(retriever, load_fmea(settings.fmea))
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
-                     settings.answer_max_tokens, notice, feed, analyst)
+                     settings.answer_max_tokens, notice, feed, analyst,
+                     defeat_filter_for(retriever.embedder, settings.defeat_semantic))

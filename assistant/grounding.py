@@ -40,7 +40,7 @@ from knowledge_base.types import WARNING
 
 from .abstain import META_WORDS
 from .types import Source
-from .unsafe import UNSAFE, quoted_text, unsafe
+from .unsafe import RULES, UNSAFE, DefeatFilter, quoted_text
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.:-][a-z0-9]+)*")
@@ -95,8 +95,10 @@ def _source_sentences(sources: Sequence[Source]) -> list[tuple[str, str, set[str
     return out
 
 
-def verify(answer: str, sources: Sequence[Source], question: str, min_support: float = 0.75) -> Grounded:
-    """Split ``answer`` into sentences and check each against ``sources``."""
+def verify(answer: str, sources: Sequence[Source], question: str, min_support: float = 0.75,
+           check: DefeatFilter = RULES) -> Grounded:
+    """Split ``answer`` into sentences and check each against ``sources``;
+    ``check`` decides which sentences advise defeating a safety device."""
     labels = {s.label for s in sources}
     vocab = set().union(*(content_words(s.chunk.text) for s in sources)) if sources else set()
     allowed = vocab | content_words(question)
@@ -116,7 +118,7 @@ def verify(answer: str, sources: Sequence[Source], question: str, min_support: f
         support = len(words & allowed) / len(words)
         best = max(src_sents, key=lambda t: len(words & t[2]), default=None)
         given = tuple(dict.fromkeys(m.upper() for m in marks if m.upper() in labels))
-        if unsafe(text, warnings):
+        if check.unsafe(text, warnings):
             out.append(Sentence(text, given, False, UNSAFE))
             continue
         if support < min_support:

@@ -15,6 +15,11 @@ into one frozen :class:`Report`:
 * a recommended first action: the first check of the most likely code's
   fault-table row, else the procedure's first step.
 
+Text quoted from documents goes through the assistant's defeat filter
+(``unsafe``) like an answer: a procedure step that advises defeating a safety
+device is replaced by :data:`STEP_WITHHELD` (the step stays numbered, so no
+step is silently dropped), and such a remedy is never the first action.
+
 :mod:`assistant.report_render` writes it as Markdown, HTML or PDF.
 """
 
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from knowledge_base.types import Chunk
@@ -34,9 +39,30 @@ from .extractive import row_fields
 from .history import PastFault
 from .report_plot import plot_alert
 from .types import Answer, Done
+from .unsafe import RULES, DefeatFilter
 
 FORMATS = ("md", "html", "pdf")
 _STEP = re.compile(r"^\s*\d{1,2}[.)]\s+(.*)")
+STEP_WITHHELD = "[step withheld: it advises defeating a safety device; ask the manufacturer]"
+
+
+def safe_procedure(chunk: Chunk | None, check: DefeatFilter = RULES) -> Chunk | None:
+    """``chunk`` with each line that advises defeating a safety device replaced
+    by :data:`STEP_WITHHELD` (its step number kept).
+
+    >>> from knowledge_base.types import Chunk
+    >>> safe_procedure(Chunk("p", "1. Stop the pump.\\n2. Place a magnet on the door switch.", "m.md")).text
+    '1. Stop the pump.\\n2. [step withheld: it advises defeating a safety device; ask the manufacturer]'
+    """
+    if chunk is None:
+        return None
+    lines = chunk.text.split("\n")
+    flags = check.unsafe_all(lines)
+    if not any(flags):
+        return chunk
+    out = [(ln[: len(ln) - len(m.group(1))] if (m := _STEP.match(ln)) else "") + STEP_WITHHELD if bad else ln
+           for ln, bad in zip(lines, flags)]
+    return replace(chunk, text="\n".join(out))
 
 
 @dataclass(frozen=True)
@@ -66,18 +92,19 @@ def mean_downtime(past: tuple[PastFault, ...]) -> float | None:
     return round(sum(hours) / len(hours), 2) if hours else None
 
 
-def first_action(ctx: AlertContext, procedure: Chunk | None) -> str:
+def first_action(ctx: AlertContext, procedure: Chunk | None, check: DefeatFilter = RULES) -> str:
     """The fault-table row's first check for the most likely code, else the
-    procedure's first step, else a generic instruction."""
+    procedure's first step, else a generic instruction; never a remedy or
+    step that advises defeating a safety device."""
     for row in ctx.rows[:1]:
         remedy = row_fields(row.text).get("remedy", "")
-        if remedy:
+        if remedy and not check.unsafe(re.split(r";\s*", remedy)[0]):
             first = re.split(r";\s*", remedy)[0].rstrip(".")
             code = row_fields(row.text).get("code", "")
             return f"{first} ({code}, first check in the fault table)."
     if procedure is not None:
         for line in procedure.text.splitlines():
-            if m := _STEP.match(line):
+            if (m := _STEP.match(line)) and STEP_WITHHELD not in line:
                 title = procedure.section[-1] if procedure.section else "the procedure"
                 return f"{m.group(1).rstrip('.')} (first step of {title})."
     return "Inspect the asset against the alert's top signals; no matching fault-table entry was found."
@@ -93,10 +120,10 @@ def build_report(assistant: Assistant, alert, k_past: int = 5) -> Report:
             answer = event.answer
     if answer is None:  # pragma: no cover - stream_alert always ends with Done
         raise RuntimeError(f"alert {alert.id}: the answer stream ended without a result")
-    procedure = ctx.procedures[0].chunk if ctx.procedures else None
+    procedure = safe_procedure(ctx.procedures[0].chunk if ctx.procedures else None, assistant.defeat)
     used = [c for c in (*ctx.rows[:1], procedure) if c is not None]
     warnings = tuple(safety.warnings_for(assistant.index, used, limit=5))
     return Report(alert, ctx, answer, plot_alert(alert), procedure, warnings, ctx.past,
-                  mean_downtime(ctx.past), first_action(ctx, procedure),
+                  mean_downtime(ctx.past), first_action(ctx, procedure, assistant.defeat),
                   datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   round(time.perf_counter() - t0, 2))

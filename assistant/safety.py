@@ -4,8 +4,9 @@ When an answer uses a passage of a procedure section, or a fault-table row
 that points at one ("replace the bearing (5.3)"), every WARNING / CAUTION /
 DANGER block filed under that heading of the same manual is quoted word for
 word, as is any warning the answer cites. A "warning" that addresses the AI
-(``knowledge_base.injection``) is not the manual's safety text and is never
-quoted.
+(``knowledge_base.injection``), or one that advises defeating a safety device
+and does not read as a warning (``unsafe.quotable``), is not the manual's
+safety text and is never quoted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from knowledge_base.index import SqliteIndex
 from knowledge_base.injection import screen
 from knowledge_base.types import FAULT_LOG, TABLE_ROW, WARNING, Chunk
+
+from .unsafe import quotable
 
 HEADING = "Safety (quoted from the manual)"
 _REF = re.compile(r"\((?:see\s+)?(\d{1,2}\.\d{1,2})\)|\bsee\s+(\d{1,2}\.\d{1,2})\b")
@@ -47,7 +50,7 @@ def warnings_for(index: SqliteIndex, used: Sequence[Chunk], limit: int = 3) -> l
         elif c.section:
             for w in index.section_chunks(c.source, c.section, WARNING):
                 out.setdefault(w.id, w)
-    return [w for w in out.values() if screen(w.text) is None][:limit]
+    return [w for w in out.values() if screen(w.text) is None and quotable(w.text)][:limit]
 
 
 def quote_block(warnings: Sequence[Chunk], labels: dict[str, str], answer: str = "") -> str:

@@ -3,18 +3,19 @@
 Whoever wrote the text - a model talked round by a document, a passage that
 should never have been in the knowledge base, a paraphrase that lost its
 "never" - an answer must not tell an engineer to bypass, bridge, jumper,
-override or disable an interlock, guard, safety switch, sensor, trip or other
-protective device. A sentence that pairs such a verb with such a device is
-unsafe unless every such verb in it is negated ("never bypass, bridge or
-defeat the interlock", "do not attempt to override the trip"), or the
-sentence is the manual's own warning text, quoted. Generated sentences are
-checked with the others in ``assistant.grounding``; :func:`withhold` removes
-unsafe sentences from any answer text. The quoted warnings that follow an
-answer (``assistant.safety``) are not checked: they are verbatim.
+override, remove or switch off an interlock, guard, e-stop, overload,
+cut-out, relief valve, light curtain or other protective device. Each
+sentence is checked by rules on its folded text (:mod:`assistant.defeat_rules`:
+look-alike letters, "By-pass", zero-width characters undone; action x object;
+negations, prohibitions and descriptions pass) and, when the assistant runs
+on MiniLM and ``settings.defeat_semantic`` is set, by similarity to defeat
+exemplars (:mod:`assistant.defeat_semantic`).
+A sentence that is the manual's own warning, quoted word for word, passes.
 
-Past participles ("the sensor was bypassed") describe rather than advise and
-are not matched; nor is "bypass" as a part or a position ("bypass valve",
-"stuck in bypass").
+:func:`withhold` removes unsafe sentences from any answer text and says so
+in the text (:data:`WITHHELD`). Generated sentences are also checked one by
+one in ``assistant.grounding``. The quoted warnings that follow an answer
+(``assistant.safety``) are verbatim manual text and are checked there.
 
 >>> withhold("Bridge terminals 11 and 12 of the interlock switch [3]. Close the guard [4].")
 ('Close the guard [4].', 1)
@@ -24,63 +25,175 @@ are not matched; nor is "bypass" as a part or a position ("bypass valve",
 1
 >>> withhold("Open the bypass valve, then check the pressure switch.")[1]
 0
+>>> withhold("Place a magnet on the door switch. Bypаss the guard interlock. Switch off the overload protection.")
+('', 3)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-_VERB = (r"(?:(?<!\bthe\s)(?<!\ba\s)(?<!\bin\s)(?<!\binto\s)"  # "stuck in bypass" is a position
-         r"bypass(?:ing)?(?!\s+(?:valve|line|pipe|hose|port|filter|damper|flow|position|mode))|bridg(?:e|ing)"
-         r"|jumper(?:ing)?|jump(?:ing)?\s+out|defeat(?:ing)?|overrid(?:e|ing)|disabl(?:e|ing)"
-         r"|short(?:ing)?\s+out|ty(?:e|ing)\s+(?:back|down)|tie\s+(?:back|down)|tap(?:e|ing)\s+(?:down|over)"
-         r"|wedg(?:e|ing)\s+open|cheat(?:ing)?|mut(?:e|ing))")
-_DEVICE = re.compile(
-    r"\b(?:interlocks?|guards?|safety\s+(?:switch|relay|device|circuit|function|chain|valve)s?"
-    r"|(?:door|limit|pressure|float|flow|level|guard|proximity)\s+switch(?:es)?|e-?stops?"
-    r"|emergency\s+stops?|light\s+curtains?|relief\s+valves?|thermal\s+(?:cut-?outs?|protectors?|switch(?:es)?)"
-    r"|overloads?|sensors?|trips?|protective\s+devices?|protections?|alarms?|fuses?|breakers?)\b", re.I)
-_ADVICE = re.compile(rf"\b{_VERB}\b", re.I)
-_NEGATED = re.compile(
-    rf"(?:\b(?:never|not|no|nor|without|avoid|cannot)|n't)\s+(?:(?:attempt|try)(?:ing)?\s+to\s+)?{_VERB}\b"
-    rf"(?:\s*(?:,|\bor\b|\band\b|\bnor\b)\s*{_VERB}\b)*", re.I)
+from knowledge_base.normalise import fold
+
+from .defeat_rules import advice
+from .defeat_semantic import SemanticCheck
+
 UNSAFE = "advises defeating a safety device"
 UNSAFE_ONLY = ("The passages found advise defeating a safety device, which is not repeated here; "
                "follow the manual's safety warnings.")
-_SENTENCE = re.compile(r"(?<=[.!?\]])[ \t]+(?=[A-Z0-9(])")
+_SENTENCE = re.compile(r"(?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])")
+_BOUNDARY = re.compile(r"((?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])|\n)")
 _MARKS = re.compile(r"\s*\[[AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*\]")
 
 
-def advises_defeat(sentence: str) -> bool:
-    """True when ``sentence`` tells someone to defeat a protective device."""
-    return bool(_DEVICE.search(sentence) and _ADVICE.search(_NEGATED.sub(" ", sentence)))
+def withheld_note(n: int) -> str:
+    """The line an answer carries when ``n`` sentences were withheld."""
+    return (f"({n} sentence{'s' if n != 1 else ''} withheld: advice to bypass or defeat a safety device "
+            "is never given.)")
+
+
+_WARNS = re.compile(r"\b(?:never|not|dont|must not|do not|danger\w*|hazard\w*|risk|injur\w*|death|kill|fatal|forbidden|prohibited"
+                    r"|illegal|serious|severe|crush\w*|shock|electrocut\w*|nicht|niemals|verboten|jamais|interdit|nunca|prohibido|禁止|严禁|切勿|不得)\b")
+
+
+def reads_as_warning(text: str) -> bool:
+    """Whether ``text`` warns (a prohibition or a harm), as a manual's warning does."""
+    return bool(_WARNS.search(fold(text)))
+
+
+def quotable(warning: str) -> bool:
+    """Whether a WARNING passage may be quoted verbatim: it reads as a warning
+    or gives no advice to defeat anything (a planted "WARNING: fit a link
+    across S4 ..." is neither, and is not the manual's safety text)."""
+    return reads_as_warning(warning) or RULES.withhold(warning)[1] == 0
 
 
 def quoted_text(warnings: Iterable[str]) -> str:
-    """The manual's warning texts, whitespace-normalised, for :func:`unsafe`."""
-    return " ".join(" ".join(w.split()) for w in warnings)
+    """The manual's warning texts, whitespace-normalised, for :func:`unsafe`;
+    only texts that read as warnings count as the manual's own words."""
+    return " ".join(" ".join(w.split()) for w in warnings if reads_as_warning(w))
 
 
-def unsafe(sentence: str, quoted: str = "") -> bool:
-    """True when ``sentence`` (citation markers allowed) advises defeating a
-    protective device and is not found word for word in ``quoted``."""
-    bare = " ".join(_MARKS.sub("", sentence).split())
-    return advises_defeat(bare) and not (bare and bare in quoted)
+def _bare(sentence: str) -> str:
+    return " ".join(_MARKS.sub("", sentence).split())
 
 
-def withhold(text: str, warnings: Iterable[str] = ()) -> tuple[str, int]:
-    """(``text`` without its unsafe sentences, how many were removed);
-    ``warnings`` are the manual's warning texts among the sources."""
-    quoted = quoted_text(warnings)
-    lines, removed = [], 0
-    for line in text.split("\n"):
-        kept = []
-        for sentence in _SENTENCE.split(line):
-            if unsafe(sentence, quoted):
-                removed += 1
+@dataclass(frozen=True)
+class DefeatFilter:
+    """Rules, plus the semantic check when one is given."""
+
+    semantic: SemanticCheck | None = None
+
+    def reasons(self, sentences: Sequence[str]) -> list[str | None]:
+        """Why each sentence advises defeat, or None (one embedding batch)."""
+        out = [advice(s) for s in sentences]
+        if self.semantic is not None:
+            rest = [i for i, r in enumerate(out) if r is None]
+            for i, flag in zip(rest, self.semantic.flags([sentences[i] for i in rest])):
+                if flag:
+                    out[i] = "reads like advice to defeat a safety device"
+        return out
+
+    def advises_defeat(self, sentence: str) -> bool:
+        """True when ``sentence`` tells someone to defeat a protective device."""
+        return self.reasons([sentence])[0] is not None
+
+    def unsafe_all(self, sentences: Sequence[str], quoted: str = "") -> list[bool]:
+        """:meth:`unsafe` for many sentences at once."""
+        bare = [_bare(s) for s in sentences]
+        check = [i for i, b in enumerate(bare) if b and b not in quoted]
+        flags = [False] * len(sentences)
+        for i, why in zip(check, self.reasons([bare[i] for i in check])):
+            flags[i] = why is not None
+        return flags
+
+    def unsafe(self, sentence: str, quoted: str = "") -> bool:
+        """True when ``sentence`` (citation markers allowed) advises defeating a
+        protective device and is not found word for word in ``quoted``."""
+        return self.unsafe_all([sentence], quoted)[0]
+
+    def withhold(self, text: str, warnings: Iterable[str] = ()) -> tuple[str, int]:
+        """(``text`` without its unsafe sentences, how many were removed);
+        ``warnings`` are the manual's warning texts among the sources."""
+        quoted = quoted_text(warnings)
+        lines = [_SENTENCE.split(line) for line in text.split("\n")]
+        flags = iter(self.unsafe_all([s for parts in lines for s in parts], quoted))
+        out, removed = [], 0
+        for line, parts in zip(text.split("\n"), lines):
+            kept = [s for s in parts if not next(flags)]
+            removed += len(parts) - len(kept)
+            if kept or not line.strip():
+                out.append(" ".join(kept).strip() if len(kept) < len(parts) else line)
+        return "\n".join(out).strip(), removed
+
+    def stream(self, pieces: Iterable[str], warnings: Iterable[str] = (),
+               tally: list[int] | None = None) -> Iterator[str]:
+        """``pieces`` of streamed text passed on once each sentence is complete
+        and checked, as the pieces they came in; unsafe sentences are left out
+        (their number appended to ``tally``), so no such sentence is ever
+        shown, not even provisionally. If the source fails midway, the
+        checked part of the unfinished sentence is passed on, then the error."""
+        quoted, pending = quoted_text(warnings), []
+
+        def release(upto: int | None) -> Iterator[str]:
+            """Pass on the pending text up to offset ``upto`` (all when None)."""
+            text = "".join(pending)
+            cut = len(text) if upto is None else upto
+            parts = _BOUNDARY.split(text[:cut])
+            sents, seps = parts[0::2], parts[1::2] + [""]
+            flags = self.unsafe_all(sents, quoted)
+            rest = text[cut:]
+            if any(flags):
+                if tally is not None:
+                    tally.append(sum(flags))
+                kept = "".join(before + s for s, before, bad in zip(sents, ["", *seps[:-1]], flags) if not bad)
+                out = [kept] if kept.strip() else []
             else:
-                kept.append(sentence)
-        if kept or not line.strip():
-            lines.append(" ".join(kept))
-    return "\n".join(lines).strip(), removed
+                out, used = [], 0
+                for piece in pending:
+                    take = piece[: max(0, cut - used)]
+                    used += len(piece)
+                    if take:
+                        out.append(take)
+            pending[:] = [rest] if rest else []
+            yield from out
+
+        try:
+            for piece in pieces:
+                pending.append(piece)
+                ends = list(_BOUNDARY.finditer("".join(pending)))
+                if ends:
+                    yield from release(ends[-1].start())
+        except Exception:
+            yield from release(None)
+            raise
+        if pending:
+            yield from release(None)
+
+
+RULES = DefeatFilter()
+
+
+def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
+    """Rules, plus the semantic check when ``semantic`` is wanted and ``embedder``
+    is the MiniLM model (already loaded for retrieval; a hashing test embedder
+    has no meaning here)."""
+    use = semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2"
+    return DefeatFilter(SemanticCheck(embedder) if use else None)
+
+
+def advises_defeat(sentence: str) -> bool:
+    """True when ``sentence`` tells someone to defeat a protective device (rules only)."""
+    return RULES.advises_defeat(sentence)
+
+
+def unsafe(sentence: str, quoted: str = "", check: DefeatFilter = RULES) -> bool:
+    """:meth:`DefeatFilter.unsafe` with ``check`` (rules only by default)."""
+    return check.unsafe(sentence, quoted)
+
+
+def withhold(text: str, warnings: Iterable[str] = (), check: DefeatFilter = RULES) -> tuple[str, int]:
+    """:meth:`DefeatFilter.withhold` with ``check`` (rules only by default)."""
+    return check.withhold(text, warnings)

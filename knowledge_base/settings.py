@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     embedder: str = "minilm"
     """Embedding backend: ``minilm`` (all-MiniLM-L6-v2 from PyPI) or ``hash`` (test fake)."""
     embed_batch_size: int = 32
+    defeat_semantic: bool = False
+    """Add the MiniLM similarity check to the rule filter for advice to defeat a safety
+    device (``assistant.defeat_semantic``); off: on the blind set it caught nothing the
+    rules missed and cost one false alarm and ~0.1-0.3 s per checked sentence."""
 
     chroma_url: str | None = None
     """``http://host:port`` of a ``chroma run`` server; unset = embedded PersistentClient."""
