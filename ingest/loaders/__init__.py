@@ -12,6 +12,7 @@ IngestErrors naming the file.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge_base.errors import CorruptInput, EmptyInput, FileTooLarge, IngestError, UnsupportedFormat
@@ -23,6 +24,7 @@ from .markdown import load_markdown
 from .options import Loader, LoadOptions
 from .pdf import load_pdf
 from .plaintext import load_text
+from .textio import encoding_note
 from .webpage import load_html
 from .word import load_docx
 
@@ -68,4 +70,6 @@ def load_file(path: Path, options: LoadOptions = LoadOptions()) -> ParsedDocumen
                                  f"{type(exc).__name__}: {exc}") from exc
     if not doc.blocks and not doc.records:
         raise EmptyInput(path, "no text in it (only whitespace or markup)")
+    if note := encoding_note(path):
+        doc = replace(doc, notes=(note, *doc.notes))
     return doc
