@@ -24,11 +24,13 @@ from .markdown import load_markdown
 from .options import Loader, LoadOptions
 from .pdf import load_pdf
 from .plaintext import load_text
+from .suggest import Suggestion, suggest_mapping
 from .textio import encoding_note
 from .webpage import load_html
 from .word import load_docx
 
-__all__ = ["LOADERS", "SUPPORTED", "LoadOptions", "Loader", "load_file", "load_mapping_file"]
+__all__ = ["LOADERS", "SUPPORTED", "LoadOptions", "Loader", "Suggestion", "load_file", "load_mapping_file",
+           "suggest_mapping"]
 
 LOADERS: dict[str, Loader] = {
     ".pdf": load_pdf,

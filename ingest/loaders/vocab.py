@@ -128,7 +128,7 @@ for _role, _names in _E.items():
         if (_role, 1.0) not in EXACT.setdefault(normalize_header(_n), []):
             EXACT[normalize_header(_n)].append((_role, 1.0))
 # Maximo's FAILURECODE is the failure class when a PROBLEMCODE sits beside it.
-EXACT["failurecode"].append(("failure_class", 0.9))
+EXACT["failurecode"] = [("fault_code", 0.95), ("failure_class", 0.9)]
 EXACT["time"].append(("time", 0.95))  # a "Time" column beside a "Date" column
 
 _NOT_TIME = {"labor", "labour", "cost", "est", "estimated", "planned", "plan", "sched", "scheduled", "target",
