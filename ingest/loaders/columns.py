@@ -115,7 +115,7 @@ def value_fit(role: str, values: Sequence[object]) -> float:
     elif role in DURATION_ROLES:
         fit = share(lambda v: parse_downtime(v) is not None)
     elif role in ("wo_id", "notification"):
-        return max(0.2, len({str(v) for v in values}) / len(values))
+        return max(0.4, len({str(v) for v in values}) / len(values))  # ids repeat on multi-line orders
     elif role in ("fault_code", "failure_class", "fault_code_2"):
         return share(lambda v: len(str(v)) <= 40 and len(str(v).split()) <= 4)
     elif role == "work_type":
