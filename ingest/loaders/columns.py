@@ -98,6 +98,7 @@ def map_columns(headers: Sequence[str], explicit: Mapping[str, str] | None = Non
         result.fields[header] = role
         result.confidence[header] = round(-neg, 2)
         taken.add(role)
+    result.fields = {h: result.fields[h] for h in dict.fromkeys(headers) if h in result.fields}
     result.unmapped = [h for h in headers if h not in result.fields]
     return result
 

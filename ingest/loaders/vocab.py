@@ -20,8 +20,8 @@ records builder fills an empty id from the notification, an empty asset from
 the location, the time from the actual start or finish, the downtime from a
 duration or from finish - start, and tells preventive from corrective work.
 
->>> header_candidates("wo_id")[0], header_candidates("actual_finish")[0][:2]
-(('wo_id', 1.0), ('finish', 0.9))
+>>> header_candidates("wo_id")[0], header_candidates("actual_finish")[0], header_candidates("Repair time (min)")[0]
+(('wo_id', 1.0), ('finish', 1.0), ('duration_min', 0.8))
 >>> [r for r, _ in header_candidates("primary_code_description")][:1]
 ['code_text']
 """
