@@ -17,7 +17,8 @@ are filled from the role's fallbacks, in order:
 Mapped columns that are not WorkOrder fields (secondary code, location ...)
 are kept in ``extra`` under their own header, as unmapped columns are.
 
-Any other table (an FMEA sheet, an asset register, a parts list) becomes a
+Any other table (an FMEA sheet, an asset register, a fault-code list, a parts
+list), unless an explicit ``--mapping`` names one of its columns, becomes a
 table document: one table-row block per row, with the header names repeated
 (``Header: value | Header: value``). FMEA tables, recognised by their
 ``pattern`` / ``failure_mode`` columns, get the doc type ``fmea``.
@@ -63,7 +64,8 @@ def build_log(path: Path, headers: list[str], rows: Iterable[tuple[int, Mapping[
         raise EmptyInput(path, "header but no records")
     blank = len(rows) - len(filled)
     mapping = map_columns(headers, options.column_mapping, column_samples(headers, [r for _, r in filled]))
-    if not mapping.is_work_order_log():
+    explicit = set(options.column_mapping or {}) & set(mapping.fields.values())
+    if not mapping.is_work_order_log() and not explicit:  # a --mapping that fits says it is a log
         return _table(path, headers, filled, blank, options)
     reader = _RowReader(path, mapping, [r for _, r in filled], options)
     records = [reader.record(n, r) for n, r in filled]

@@ -90,7 +90,7 @@ _E = {
              "id evtcode jobno jobnumber requestid",
     "notification": "notification notificationno notificationnumber notifno qmnum",
     "asset_id": "asset assetid assetno assetnum assetnumber assettag equipment equipmentid equipmentno "
-                "equipmentnumber equnr equip machine machineid tag evtobject object",
+                "equipmentnumber equnr equip machine machineid tag evtobject",
     "asset_name": "assetname assetdescription equipmentname equipmentdescription machinename eqktx",
     "location": "location locationid functionallocation funcloc floc tplnr locationcode",
     "timestamp": "date timestamp time datetime reported reportedat reportdate reporteddate datereported "
