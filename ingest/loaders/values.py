@@ -141,14 +141,36 @@ def to_datetime(value: object, dayfirst: bool | None = None) -> dt.datetime | No
     text = str(value or "").strip()
     if not text or (not is_date(text) and not _iso_like(text)):
         return None
-    from dateutil import parser
-
     if dayfirst is None:
         dayfirst = "." in text and not re.match(r"\s*\d{4}", text)
+    if (fast := _fast(text, dayfirst)) is not None:
+        return fast
+    from dateutil import parser
+
     try:
         return parser.parse(text, dayfirst=dayfirst)
     except (ValueError, OverflowError):
         return None
+
+
+_US = ("%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S",
+       "%m/%d/%y", "%m/%d/%Y")
+_EU = ("%d.%m.%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M",
+       "%d/%m/%y")
+
+
+def _fast(text: str, dayfirst: bool) -> dt.datetime | None:
+    """The common export formats without dateutil's general parser (about 20 times slower)."""
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in _EU if dayfirst else _US:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def _iso_like(text: str) -> bool:
