@@ -12,7 +12,10 @@ Rules, in order of precedence:
 * each work-order record is one chunk of its own.
 
 Every chunk records its fault codes (normalised), found in its text and in
-the innermost heading above it ("6.2 High bearing vibration (E-104)").
+the innermost heading above it ("6.2 High bearing vibration (E-104)"),
+except the rows of an FMEA table: they name the codes a failure mode may
+raise but define none, so the code lane (which pins the row defining a code)
+must not take them for the manual's fault-table row.
 
 Chunk ids are derived from the source, position and text, so an unchanged
 chunk keeps its id across runs (and its vector is never recomputed).
@@ -26,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from knowledge_base.codes import CodeMatcher, normalize_code
-from knowledge_base.types import (FAULT_LOG, TEXT, WHOLE_KINDS, WORK_ORDER, Block, Chunk,
+from knowledge_base.types import (FAULT_LOG, FMEA, TEXT, WHOLE_KINDS, WORK_ORDER, Block, Chunk,
                                   ParsedDocument, WorkOrder)
 
 
@@ -73,7 +76,7 @@ class Chunker:
         seen: dict[str, int] = {}
         chunks = []
         for ordinal, (text, proto) in enumerate(self._pieces(doc.blocks)):
-            codes = self._codes(text, proto.section)
+            codes = self._codes(text, proto.section) if doc.doc_type != FMEA else ()
             cid = _chunk_id(source, proto.kind, proto.page, proto.section, text, seen)
             chunks.append(Chunk(id=cid, text=text, source=source, ordinal=ordinal, page=proto.page,
                                 section=proto.section, title=doc.title, equipment_model=model,

@@ -45,7 +45,10 @@ def test_fmea_tables_are_their_own_kind(store):
     assert sorted(by_type["fmea"]) == ["fmea"] * 4 and "fmea" not in by_type.get("fault_log", [])
     rows = [h.chunk for h in store.keyword_search("bearing_de_rms pattern failure_mode", k=100)
             if h.chunk.doc_type == "fmea"]
-    assert rows and all(c.kind == "table_row" for c in rows)
+    assert rows and all(c.kind == "table_row" and c.fault_codes == () for c in rows)
+    # The code lane finds the manual's row that defines E-104, never an FMEA row naming it.
+    assert {store.index.chunks([cid])[cid].doc_type for cid, *_ in store.index.code_matches(["E104"], 50)} \
+        == {"manual", "fault_log"}
     assert len(load_fmea(None).rows) == 36  # assistant.fmea still reads the same tables
 
 
