@@ -234,3 +234,23 @@ def test_a_moved_file_is_moved_without_embedding_again(store, corpus):
     assert "pump.md" not in [Path(p).name for p in store.catalog()]
     assert store.stats() == before and store.check() == []
     assert run(store, [corpus])[0].unchanged == 3
+
+
+def test_a_knowledge_base_from_before_content_identity_opens_and_is_brought_up_to_date(tmp_path, corpus):
+    import sqlite3
+
+    db = tmp_path / "old" / "index.sqlite"
+    db.parent.mkdir()
+    with sqlite3.connect(db) as con:  # the two tables as they were created before the new columns
+        con.execute("CREATE TABLE files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+                    " mtime REAL NOT NULL, chunk_count INTEGER NOT NULL, doc_type TEXT NOT NULL,"
+                    " ingested_at TEXT NOT NULL)")
+        con.execute("CREATE TABLE work_orders(wo_id TEXT NOT NULL, file_path TEXT NOT NULL, asset_id TEXT, ts TEXT,"
+                    " fault_code TEXT, fault_code_norm TEXT, symptom TEXT, cause TEXT, action TEXT,"
+                    " downtime_h REAL, equipment_model TEXT, chunk_id TEXT, extra TEXT)")
+        con.execute("INSERT INTO work_orders VALUES('OLD-1', '/gone.csv', 'P-9', NULL, 'E-1', 'E1', '', '', '',"
+                    " NULL, NULL, NULL, '[]')")
+    store = Store(SqliteIndex(db), MemoryVectorStore())
+    assert [(w.wo_id, w.work_type) for w in store.index.work_orders()] == [("OLD-1", None)]
+    rep, _ = run(store, [corpus])
+    assert rep.added == 3 and all(r.content_sha for r in store.catalog().values())
