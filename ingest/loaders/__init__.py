@@ -1,7 +1,8 @@
 """Loaders: every input format into a :class:`~knowledge_base.types.ParsedDocument`.
 
 Manuals (PDF, Markdown, text, HTML, DOCX) become structure-aware ``blocks``;
-fault-log exports (CSV, JSON / JSON Lines, XLSX) become WorkOrder ``records``.
+fault-log exports (CSV, JSON / JSON Lines, XLSX) become WorkOrder ``records``,
+other tables (FMEA sheets, registers, code lists) table-row ``blocks``.
 :func:`load_file` is the one entry point: it checks the file, picks the
 loader by extension and guarantees that failures surface as one-line
 IngestErrors naming the file.
