@@ -12,10 +12,14 @@ Rules, in order of precedence:
 * each work-order record is one chunk of its own.
 
 Every chunk records its fault codes (normalised), found in its text and in
-the innermost heading above it ("6.2 High bearing vibration (E-104)"),
-except the rows of an FMEA table: they name the codes a failure mode may
-raise but define none, so the code lane (which pins the row defining a code)
-must not take them for the manual's fault-table row.
+the innermost heading above it ("6.2 High bearing vibration (E-104)").
+
+An FMEA table gives no chunks: its rows are signal patterns the alert
+analyst reads from the FMEA files (``assistant.fmea``), not passages that
+answer a question. Indexed, they were cited as past work orders and, as
+table rows naming codes they do not define, they outranked the manual's
+passages (dev gold hybrid recall@5 0.967 -> 0.956 when they were indexed
+as table rows).
 
 Chunk ids are derived from the source, position and text, so an unchanged
 chunk keeps its id across runs (and its vector is never recomputed).
@@ -73,10 +77,12 @@ class Chunker:
         model = equipment_model or doc.equipment_model or model_from_title(doc.title)
         if doc.doc_type == FAULT_LOG or doc.records:
             return self._records(doc, source, model)
+        if doc.doc_type == FMEA:
+            return Chunked(())
         seen: dict[str, int] = {}
         chunks = []
         for ordinal, (text, proto) in enumerate(self._pieces(doc.blocks)):
-            codes = self._codes(text, proto.section) if doc.doc_type != FMEA else ()
+            codes = self._codes(text, proto.section)
             cid = _chunk_id(source, proto.kind, proto.page, proto.section, text, seen)
             chunks.append(Chunk(id=cid, text=text, source=source, ordinal=ordinal, page=proto.page,
                                 section=proto.section, title=doc.title, equipment_model=model,

@@ -21,7 +21,8 @@ Any other table (an FMEA sheet, an asset register, a fault-code list, a parts
 list), unless an explicit ``--mapping`` names one of its columns, becomes a
 table document: one table-row block per row, with the header names repeated
 (``Header: value | Header: value``). FMEA tables, recognised by their
-``pattern`` / ``failure_mode`` columns, get the doc type ``fmea``.
+``pattern`` / ``failure_mode`` columns, get the doc type ``fmea`` (the
+chunker stores none of their rows: ``assistant.fmea`` reads the files).
 Problems that cost one value, not the file, are reported in the notes.
 """
 
@@ -82,8 +83,12 @@ def _table(path: Path, headers: list[str], rows: list[tuple[int, Mapping[str, ob
     blocks = tuple(Block(row_text(headers, [_cell(r.get(h)) for h in headers]), TABLE_ROW) for _, r in rows)
     models = {_cell(r.get(h)) for _, r in rows for h in headers if h.strip().lower() == "equipment_model"}
     model = options.asset_model or (models.pop() if len(models) == 1 else None)
-    kind = "an FMEA table" if is_fmea else "no work-order columns (needs an id or date, and an asset, code or text)"
-    notes = [f"read as a table document, not work orders: {kind}; {len(blocks)} rows"]
+    if is_fmea:
+        notes = [f"an FMEA table ({len(blocks)} failure modes): the alert analyst reads FMEA files from the "
+                 "fmea setting; not stored as passages or work orders"]
+    else:
+        notes = [f"read as a table document, not work orders: no work-order columns (needs an id or date, "
+                 f"and an asset, code or text); {len(blocks)} rows"]
     if blank:
         notes.append(f"skipped {blank} empty row(s)")
     return ParsedDocument(source=str(path), title=path.stem, doc_type=FMEA if is_fmea else TABLE, blocks=blocks,

@@ -161,6 +161,7 @@ def test_an_fmea_table_is_its_own_kind_not_work_orders():
     assert (doc.doc_type, doc.records, doc.equipment_model) == ("fmea", (), "CP-80S")
     assert len(doc.blocks) == 11 and all(b.kind == "table_row" for b in doc.blocks)
     assert doc.blocks[0].text.startswith("equipment_model: CP-80S | pattern: bearing_de_rms:up")
+    assert "FMEA table" in doc.notes[0] and "not stored as passages or work orders" in doc.notes[0]
 
 
 def test_utf8_bom_accepted():
