@@ -199,8 +199,11 @@ def work_type(header: str, value: object, flag: bool) -> str | None:
     ``breakdown``); a type column holds a code or words (Maximo ``PM``/``CM``,
     SAP order type ``PM02``, "Preventive maintenance").
 
-    >>> work_type("preventive", "True", True), work_type("worktype", "CM", False), work_type("Order Type", "PM02", False)
-    ('preventive', 'corrective', 'preventive')
+    >>> work_type("preventive", "True", True), work_type("worktype", "CM", False)
+    ('preventive', 'corrective')
+    >>> work_type("Order Type", "PM02", False)
+    'preventive'
+
     """
     text = str(value if value is not None else "").strip().lower()
     if flag:
