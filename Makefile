@@ -50,6 +50,7 @@ samples: install          ## regenerate the sample PDFs and fault log from their
 
 bench: install            ## every benchmark; each prints its figures and its baseline
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/cmms_mapping.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/llm.py

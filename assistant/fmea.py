@@ -42,13 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.errors import ConfigError
+from knowledge_base.types import FMEA_COLUMNS
 
 TRENDS = ("up", "down", "any")
 RANK_WEIGHTS = (1.0, 0.6, 0.4)
 OTHER_WEIGHT, MISSING_COST = 0.2, 0.3
 #: |deviation| in reference standard deviations above which a signal "moved".
 MOVED = 1.0
-COLUMNS = ("equipment_model", "pattern", "failure_mode", "fault_codes", "keywords")
+COLUMNS = FMEA_COLUMNS  # ingest recognises these tables by the same columns (doc type "fmea")
 
 
 @dataclass(frozen=True)

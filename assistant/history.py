@@ -4,7 +4,8 @@ Candidates are the fault-log chunks the hybrid retriever finds for the text
 (every lane restricted with ``filters={"doc_type": "fault_log"}``, so the
 exact fault-code lane, BM25 and dense search all speak, with the retriever's
 asset / equipment-model preference). Each candidate is mapped back to its
-structured :class:`~knowledge_base.types.WorkOrder` and ranked by, in order:
+structured :class:`~knowledge_base.types.WorkOrder` (preventive work is
+left out: it is no fault) and ranked by, in order:
 
 1. its fault code is one of the codes named in the text (normalised, so
    ``e 104`` matches ``E-104``);
@@ -27,7 +28,7 @@ from dataclasses import asdict, dataclass
 
 from knowledge_base.codes import normalize_code
 from knowledge_base.retrieval import HybridRetriever, Query
-from knowledge_base.types import FAULT_LOG, Hit, WorkOrder
+from knowledge_base.types import FAULT_LOG, PREVENTIVE, Hit, WorkOrder
 
 #: Retrieval depth per requested result: the ranking above reorders a pool
 #: wider than ``k`` so an exact code match beyond the first k still counts.
@@ -77,7 +78,7 @@ def similar_work_orders(retriever: HybridRetriever, query: str, asset: str | Non
     found: list[PastFault] = []
     for h in res.hits:
         wo = orders.get(h.chunk.id)
-        if wo is None:
+        if wo is None or wo.work_type == PREVENTIVE:  # similar past *faults*: planned work is not one
             continue
         code_hit = bool(wo.fault_code) and normalize_code(wo.fault_code) in codes
         score = past_score(code=code_hit, asset=wo.asset_id in assets,

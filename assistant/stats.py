@@ -1,7 +1,9 @@
 """Fault-log analytics: pure functions over work orders (``SqliteIndex.work_orders()``).
 
-A *failure* is a corrective work order, i.e. one with a fault code;
-preventive / scheduled orders (no code) are not failures. Codes are grouped
+A *failure* is a corrective work order: one with a fault code that is not
+preventive work (``WorkOrder.is_failure``). Preventive / scheduled orders
+(marked preventive by the export's work type, or without a code) are not
+failures, so they count in neither MTTR nor MTBF. Codes are grouped
 by their normalised key (``E-104`` and ``e104`` are one code, ``E104``).
 
 - MTTR of an asset: mean ``downtime_h`` of its failures that record one.
@@ -11,7 +13,8 @@ by their normalised key (``E-104`` and ``e104`` are one code, ``E104``).
 
 >>> wos = [WorkOrder("1", "P-3", "2025-01-01T00:00", "E-104", downtime_h=2),
 ...        WorkOrder("2", "P-3", "2025-01-03T00:00", "E104", downtime_h=4),
-...        WorkOrder("3", "P-3", "2025-01-04T00:00", None, downtime_h=9)]
+...        WorkOrder("3", "P-3", "2025-01-04T00:00", None, downtime_h=9),
+...        WorkOrder("4", "P-3", "2025-01-05T00:00", "E104", downtime_h=1, work_type="preventive")]
 >>> mttr(wos), mtbf(wos), failure_counts_by_code(wos)
 ({'P-3': 3.0}, {'P-3': 48.0}, {'E104': 2})
 """
@@ -45,8 +48,8 @@ def filter_orders(orders: Iterable[WorkOrder], *, since: date | str | None = Non
 
 
 def failures(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
-    """The corrective work orders (those with a fault code)."""
-    return [wo for wo in orders if wo.fault_code and wo.fault_code.strip()]
+    """The corrective work orders (a fault code, and not preventive work)."""
+    return [wo for wo in orders if wo.is_failure()]
 
 
 def failure_counts_by_code(orders: Iterable[WorkOrder]) -> dict[str, int]:

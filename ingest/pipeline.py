@@ -8,6 +8,10 @@ file's content in one transaction. A file that fails keeps whatever an
 earlier run stored for it. ``prune`` removes catalog entries under the given
 folders whose files are gone.
 
+Files are identified by content too (``ingest.identity``): bytes already
+stored under another existing path are not stored twice, and a stored path
+whose bytes turn up elsewhere after it disappeared is moved.
+
 A crash or Ctrl-C at any moment leaves each file at its old or new version;
 the next run finishes the journal (``Store.recover``) and redoes only the
 files whose digest is not yet in the catalog. When the store itself fails
@@ -18,7 +22,6 @@ a note counting the files not tried: the rest would fail alike.
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 import time
@@ -36,9 +39,10 @@ from knowledge_base.types import Chunk, FileRecord
 
 from .chunker import Chunker
 from .discover import discover
+from .identity import Duplicate, Identities, file_hashes, relative_name
 from .loaders import SUPPORTED, LoadOptions, load_file
 
-PIPELINE_VERSION = "3"  # bump when parsing/chunking changes what a file yields
+PIPELINE_VERSION = "4"  # bump when parsing/chunking changes what a file yields
 
 
 @dataclass(frozen=True)
@@ -87,14 +91,6 @@ class Progress:
     def close(self) -> None: ...
 
 
-def file_digest(path: Path, salt: str) -> str:
-    h = hashlib.sha256(salt.encode())
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @dataclass
 class _Pending:
     content: FileContent
@@ -126,9 +122,10 @@ class Ingestor:
         t0 = time.perf_counter()
         self.store.check_embedder(self.embedder.name, self.embedder.dim)
         files, missing = discover(paths, SUPPORTED)
+        self._roots = [Path(p).resolve() for p in paths]
         self._failed = [Failure(p, f"{p}: {e}") for p, e in missing]
         self._notes: list[str] = []
-        self._counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0, "embedded": 0}
+        self._counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0, "embedded": 0, "removed": 0}
         self._phases = {"parse": 0.0, "embed": 0.0, "write": 0.0}
         self.progress.start(len(files))
         try:
@@ -140,7 +137,9 @@ class Ingestor:
             left = len(files) - c["added"] - c["updated"] - c["unchanged"] - (len(self._failed) - len(missing))
             self._notes.append(f"ingest stopped at the knowledge-base error above; {left} file(s) not "
                                "tried: run again once it is fixed")
-        removed = self._prune(paths) if prune and not halted else 0
+        if not halted:
+            self._finish_moves()
+        removed = c["removed"] + (self._prune(paths) if prune and not halted else 0)
         return IngestReport(len(files), c["added"], c["updated"], c["unchanged"], removed,
                             tuple(self._failed), c["chunks"], c["embedded"],
                             time.perf_counter() - t0, tuple(self._notes), dict(self._phases))
@@ -149,6 +148,7 @@ class Ingestor:
     def _parse_ahead(self, files: list[Path]) -> queue.Queue:
         q: queue.Queue = queue.Queue(maxsize=8)
         catalog = self.store.catalog()
+        self._ids = Identities(catalog)
         stop = threading.Event()
         self._stop = stop
 
@@ -165,14 +165,17 @@ class Ingestor:
         return q
 
     def _prepare(self, path: Path, catalog: dict[str, FileRecord]):
-        """A FileContent to write, "unchanged", or a Failure."""
+        """A FileContent to write, "unchanged", a Duplicate, or a Failure."""
         key = str(path)
         try:
             st = path.stat()
             if st.st_size > self.options.max_file_mb * 1024 * 1024:
                 raise FileTooLarge(path, f"{st.st_size / 2**20:.0f} MB is over the "
                                    f"{self.options.max_file_mb:g} MB limit")
-            digest = file_digest(path, self._salt)
+            digest, content = file_hashes(path, self._salt)
+            rel = relative_name(path, self._roots)
+            if dup := self._ids.claim(key, content, rel):
+                return dup
             old = catalog.get(key)
             if old is not None and old.sha256 == digest:
                 return "unchanged"
@@ -181,7 +184,8 @@ class Ingestor:
             doc = load_file(path, self.options)
             chunked = self.chunker.chunk(doc, key, self.options.asset_model)
             self._phases["parse"] += time.perf_counter() - t0
-            record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type)
+            record = FileRecord(key, digest, st.st_size, st.st_mtime, len(chunked.chunks), doc.doc_type,
+                                content, rel)
             notes = tuple(f"{path}: {n}" for n in doc.notes) + _injection_notes(path, chunked.chunks)
             return FileContent(record, chunked.chunks, chunked.work_orders), old is None, notes
         except IngestError as exc:
@@ -217,6 +221,8 @@ class Ingestor:
                 if item == "unchanged":
                     self._counts["unchanged"] += 1
                     self.progress.file_done("")
+                elif isinstance(item, Duplicate):
+                    self._duplicate(item)
                 elif isinstance(item, Failure):
                     self._failed.append(item)
                     self.progress.file_done(item.path)
@@ -280,6 +286,23 @@ class Ingestor:
             self._counts["added" if p.is_new else "updated"] += 1
             self._counts["chunks"] += len(p.content.chunks)
             self.progress.file_done(p.content.record.path)
+
+    def _duplicate(self, dup: Duplicate) -> None:
+        """Count a duplicate as unchanged, say so, and drop what its path held before."""
+        self._counts["unchanged"] += 1
+        self._notes.append(f"{dup.path}: same content as {dup.twin_rel} ({dup.twin}): stored once, not twice")
+        if dup.stale:
+            with self._storing(dup.path):
+                self.store.remove_file(dup.path)
+            self._counts["removed"] += 1
+        self.progress.file_done(dup.path)
+
+    def _finish_moves(self) -> None:
+        """Remove stored paths that are gone while their bytes were stored under a new path."""
+        for old, new in list(self._ids.moved(self.store.catalog())):
+            self.store.remove_file(old)
+            self._counts["removed"] += 1
+            self._notes.append(f"{old}: moved to {new}; the old entry is removed")
 
     def _prune(self, paths: Sequence[str | Path]) -> int:
         roots = [Path(p).resolve() for p in paths]

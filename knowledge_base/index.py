@@ -51,6 +51,12 @@ CREATE INDEX IF NOT EXISTS wo_asset ON work_orders(asset_id);
 CREATE INDEX IF NOT EXISTS wo_code ON work_orders(fault_code_norm);
 CREATE TABLE IF NOT EXISTS vector_journal(chunk_id TEXT PRIMARY KEY, op TEXT NOT NULL);
 """
+# Columns added after a table was first shipped: (table, column, declaration), added on open.
+_ADDED_COLUMNS = (("work_orders", "work_type", "TEXT"), ("files", "content_sha", "TEXT"),
+                  ("files", "rel_path", "TEXT"))
+_WO_COLS = ("wo_id, file_path, asset_id, ts, fault_code, fault_code_norm, symptom, cause, action, downtime_h,"
+            " equipment_model, chunk_id, extra, work_type")
+_WO_READ = "wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h, equipment_model, extra, work_type"
 
 FILTER_COLUMNS = {"equipment_model": "equipment_model", "asset_id": "asset_id",
                   "doc_type": "doc_type", "source": "file_path", "kind": "kind"}
@@ -73,10 +79,18 @@ class SqliteIndex:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.executescript(_SCHEMA)
+            self._add_columns()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open knowledge base index {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._db.execute("INSERT OR IGNORE INTO meta VALUES('schema_version', ?)", (SCHEMA_VERSION,))
+
+    def _add_columns(self) -> None:
+        """Bring a knowledge base built before a column existed up to date (NULL in old rows)."""
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         self._db.close()
@@ -112,9 +126,9 @@ class SqliteIndex:
 
     # -- catalog ------------------------------------------------------------
     def files(self) -> dict[str, FileRecord]:
-        rows = self._db.execute(
-            "SELECT path, sha256, size, mtime, chunk_count, doc_type FROM files").fetchall()
-        return {r[0]: FileRecord(*r) for r in rows}
+        rows = self._db.execute("SELECT path, sha256, size, mtime, chunk_count, doc_type, content_sha, rel_path"
+                                " FROM files").fetchall()
+        return {r[0]: FileRecord(*r[:6], content_sha=r[6] or "", rel_path=r[7] or "") for r in rows}
 
     def chunk_ids(self, file_path: str | None = None) -> set[str]:
         if file_path is None:
@@ -168,12 +182,14 @@ class SqliteIndex:
             for chunk, text_hash in zip(chunks, text_hashes, strict=True):
                 self._insert_chunk(record.path, chunk, text_hash)
             self._db.executemany(
-                "INSERT INTO work_orders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO work_orders({_WO_COLS}) VALUES({','.join('?' * 14)})",
                 [_wo_row(record.path, wo, cid) for wo, cid in work_orders])
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self._db.execute("INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?)",
+            self._db.execute("INSERT OR REPLACE INTO files(path, sha256, size, mtime, chunk_count, doc_type,"
+                             " ingested_at, content_sha, rel_path) VALUES(?,?,?,?,?,?,?,?,?)",
                              (record.path, record.sha256, record.size, record.mtime,
-                              len(chunks), record.doc_type, now))
+                              len(chunks), record.doc_type, now, record.content_sha or None,
+                              record.rel_path or None))
             new = {c.id for c in chunks}
             self._db.executemany("DELETE FROM vector_journal WHERE chunk_id=?", [(i,) for i in new])
             dropped = old - new
@@ -263,10 +279,8 @@ class SqliteIndex:
         chunks = [_chunk(r) for r in self._db.execute(
             f"SELECT {_CHUNK_COLS} FROM chunks WHERE file_path=? ORDER BY ordinal, rowid", (path,))]
         rows = self._db.execute(
-            "SELECT wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h, equipment_model,"
-            " extra, chunk_id FROM work_orders WHERE file_path=? ORDER BY rowid", (path,))
-        orders = [(WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]"))), r[10])
-                  for r in rows]
+            f"SELECT {_WO_READ}, chunk_id FROM work_orders WHERE file_path=? ORDER BY rowid", (path,))
+        orders = [(_work_order(r), r[11]) for r in rows]
         return chunks, orders
 
     def section_chunks(self, file_path: str, section: Sequence[str], kind: str | None = None) -> list[Chunk]:
@@ -303,23 +317,21 @@ class SqliteIndex:
             if val is not None:
                 conds.append(f"{col} = ?")
                 params.append(val)
-        q = ("SELECT wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h,"
-             " equipment_model, extra FROM work_orders"
+        q = (f"SELECT {_WO_READ} FROM work_orders"
              + (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY ts, wo_id")
         if limit:
             q += f" LIMIT {int(limit)}"
-        return [WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]")))
-                for r in self._db.execute(q, params)]
+        return [_work_order(r) for r in self._db.execute(q, params)]
 
     def work_orders_by_chunk(self, chunk_ids: Sequence[str]) -> dict[str, WorkOrder]:
         """{chunk id: the work order that chunk represents}."""
         ids, out = list(chunk_ids), {}
         for s in range(0, len(ids), 500):
             part = ids[s:s + 500]
-            q = ("SELECT chunk_id, wo_id, asset_id, ts, fault_code, symptom, cause, action, downtime_h,"
-                 f" equipment_model, extra FROM work_orders WHERE chunk_id IN ({','.join('?' * len(part))})")
+            q = (f"SELECT chunk_id, {_WO_READ} FROM work_orders"
+                 f" WHERE chunk_id IN ({','.join('?' * len(part))})")
             for r in self._db.execute(q, part):
-                out[r[0]] = WorkOrder(*r[1:10], extra=tuple(tuple(x) for x in json.loads(r[10] or "[]")))
+                out[r[0]] = _work_order(r[1:])
         return out
 
     def counts(self) -> dict[str, int]:
@@ -364,9 +376,15 @@ def _where(where: Mapping[str, str] | None, prefix: str) -> tuple[str, list]:
     return " AND " + " AND ".join(parts), params
 
 
+def _work_order(r: Sequence) -> WorkOrder:
+    """A WorkOrder from the columns of ``_WO_READ``."""
+    return WorkOrder(*r[:9], extra=tuple(tuple(x) for x in json.loads(r[9] or "[]")), work_type=r[10])
+
+
 def _wo_row(path: str, wo: WorkOrder, chunk_id: str | None) -> tuple:
     from .codes import normalize_code
 
     return (wo.wo_id, path, wo.asset_id, wo.timestamp, wo.fault_code,
             normalize_code(wo.fault_code) if wo.fault_code else None, wo.symptom, wo.cause,
-            wo.action, wo.downtime_h, wo.equipment_model, chunk_id, json.dumps([list(x) for x in wo.extra]))
+            wo.action, wo.downtime_h, wo.equipment_model, chunk_id, json.dumps([list(x) for x in wo.extra]),
+            wo.work_type)

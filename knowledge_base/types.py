@@ -14,8 +14,12 @@ TEXT, HEADING, PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER = (
 )
 WHOLE_KINDS = frozenset({PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER})
 
-# Document types.
-MANUAL, FAULT_LOG = "manual", "fault_log"
+# Document types: a table that is not a work-order log is a TABLE (or an FMEA table) of table rows.
+MANUAL, FAULT_LOG, TABLE, FMEA = "manual", "fault_log", "table", "fmea"
+#: The columns of an FMEA table (``assistant.fmea`` reads them; ingest recognises them).
+FMEA_COLUMNS = ("equipment_model", "pattern", "failure_mode", "fault_codes", "keywords")
+#: WorkOrder.work_type values; None is unknown (counted as corrective when it has a fault code).
+PREVENTIVE, CORRECTIVE = "preventive", "corrective"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class WorkOrder:
     downtime_h: float | None = None
     equipment_model: str | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    work_type: str | None = None  # PREVENTIVE, CORRECTIVE or None (not said)
+
+    def is_failure(self) -> bool:
+        """A failure is a work order with a fault code that is not preventive work."""
+        return bool(self.fault_code and self.fault_code.strip()) and self.work_type != PREVENTIVE
 
     def as_text(self) -> str:
         """The searchable one-paragraph form of the record."""
@@ -62,6 +71,8 @@ class WorkOrder:
                 parts.append(f"{label}: {value}")
         if self.downtime_h is not None:
             parts.append(f"downtime {self.downtime_h:g} h")
+        if self.work_type:
+            parts.append(f"{self.work_type} work")
         parts.extend(f"{k}: {v}" for k, v in self.extra if v)
         return "; ".join(parts) + "."
 
@@ -120,7 +131,13 @@ class Chunk:
 
 @dataclass(frozen=True)
 class FileRecord:
-    """The catalog's entry for one ingested file (path is absolute)."""
+    """The catalog's entry for one ingested file.
+
+    ``path`` (absolute) is the catalog key and the chunks' source; ``sha256``
+    hashes the content salted with the settings that shape its chunks;
+    ``content_sha`` hashes the bytes alone and ``rel_path`` is the path below
+    the folder it was ingested from: together they identify the file when it
+    is copied or moved (see ``ingest.identity``)."""
 
     path: str
     sha256: str
@@ -128,6 +145,8 @@ class FileRecord:
     mtime: float
     chunk_count: int = 0
     doc_type: str = MANUAL
+    content_sha: str = ""
+    rel_path: str = ""
 
 
 @dataclass(frozen=True)

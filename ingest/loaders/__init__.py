@@ -1,7 +1,8 @@
 """Loaders: every input format into a :class:`~knowledge_base.types.ParsedDocument`.
 
 Manuals (PDF, Markdown, text, HTML, DOCX) become structure-aware ``blocks``;
-fault-log exports (CSV, JSON / JSON Lines, XLSX) become WorkOrder ``records``.
+fault-log exports (CSV, JSON / JSON Lines, XLSX) become WorkOrder ``records``,
+other tables (FMEA sheets, registers, code lists) table-row ``blocks``.
 :func:`load_file` is the one entry point: it checks the file, picks the
 loader by extension and guarantees that failures surface as one-line
 IngestErrors naming the file.
@@ -12,6 +13,7 @@ IngestErrors naming the file.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge_base.errors import CorruptInput, EmptyInput, FileTooLarge, IngestError, UnsupportedFormat
@@ -23,10 +25,13 @@ from .markdown import load_markdown
 from .options import Loader, LoadOptions
 from .pdf import load_pdf
 from .plaintext import load_text
+from .suggest import Suggestion, suggest_mapping
+from .textio import encoding_note
 from .webpage import load_html
 from .word import load_docx
 
-__all__ = ["LOADERS", "SUPPORTED", "LoadOptions", "Loader", "load_file", "load_mapping_file"]
+__all__ = ["LOADERS", "SUPPORTED", "LoadOptions", "Loader", "Suggestion", "load_file", "load_mapping_file",
+           "suggest_mapping"]
 
 LOADERS: dict[str, Loader] = {
     ".pdf": load_pdf,
@@ -68,4 +73,6 @@ def load_file(path: Path, options: LoadOptions = LoadOptions()) -> ParsedDocumen
                                  f"{type(exc).__name__}: {exc}") from exc
     if not doc.blocks and not doc.records:
         raise EmptyInput(path, "no text in it (only whitespace or markup)")
+    if note := encoding_note(path):
+        doc = replace(doc, notes=(note, *doc.notes))
     return doc

@@ -27,6 +27,11 @@ MAX_SHEET_CELLS = 20_000_000  # about 1 million work orders of 20 columns
 
 
 def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
+    return cap_records(build_log(path, *read_csv_table(path), options))
+
+
+def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(headers, [(row number, {header: value})]) of a CSV export."""
     text = read_text(path)
     if not text.strip():
         raise EmptyInput(path, "no header and no rows")
@@ -43,7 +48,7 @@ def load_csv(path: Path, options: LoadOptions) -> ParsedDocument:
     body = [(n, dict(zip(headers, cells))) for n, cells in enumerate(rows[1:], 2)]
     if not body:
         raise EmptyInput(path, "header but no rows")
-    return cap_records(build_log(path, headers, body, options))
+    return headers, body
 
 
 def _csv_rows(path: Path, reader, lines: list[str]):
@@ -74,6 +79,11 @@ def _csv_rows(path: Path, reader, lines: list[str]):
 
 
 def load_json(path: Path, options: LoadOptions) -> ParsedDocument:
+    return cap_records(build_log(path, *read_json_table(path), options))
+
+
+def read_json_table(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(headers, [(record number, {key: value})]) of a JSON / JSON Lines export."""
     text = read_text(path).strip()
     if not text:
         raise EmptyInput(path, "no records")
@@ -93,7 +103,7 @@ def load_json(path: Path, options: LoadOptions) -> ParsedDocument:
         headers.update(dict.fromkeys(str(k) for k in record))
     check_columns(path, headers)
     rows = [(n, {str(k): _flat(v) for k, v in r.items()}) for n, r in enumerate(records, 1)]
-    return cap_records(build_log(path, list(headers), rows, options))
+    return list(headers), rows
 
 
 def _json_lines(path: Path, text: str) -> list:
@@ -150,6 +160,11 @@ def _sheet_rows(path: Path, sheet) -> list[tuple[int, tuple]]:
 
 
 def load_xlsx(path: Path, options: LoadOptions) -> ParsedDocument:
+    return cap_records(build_log(path, *read_xlsx_table(path), options))
+
+
+def read_xlsx_table(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(headers, [(row number, {header: value})]) of the first sheet of a workbook."""
     from openpyxl import load_workbook
 
     with path.open("rb") as f:
@@ -172,4 +187,8 @@ def load_xlsx(path: Path, options: LoadOptions) -> ParsedDocument:
     body = [(n, dict(zip(headers, cells))) for n, cells in rows[1:]]
     if not body:
         raise EmptyInput(path, "header but no rows")
-    return cap_records(build_log(path, headers, body, options))
+    return headers, body
+
+
+TABLE_READERS = {".csv": read_csv_table, ".json": read_json_table, ".jsonl": read_json_table,
+                 ".xlsx": read_xlsx_table}

@@ -1,73 +1,49 @@
-"""Rows of a fault-log export -> WorkOrder records.
+"""Rows of a table export -> WorkOrder records, or a table document.
 
-Values are cleaned on the way: timestamps to ISO 8601 where they parse,
-downtime to hours as a float (``"2,5"``, ``"1.5 h"``, ``"90 min"``), a missing
-work-order id to ``<file stem>-row<N>``. Problems that cost one value, not the
-file, are reported in the notes.
+A table whose columns map to a work-order log (:meth:`ColumnMapping.is_work_order_log`)
+becomes one WorkOrder per row; values are cleaned on the way and empty fields
+are filled from the role's fallbacks, in order:
+
+* id: the order number, else the notification number, else ``<file stem>-row<N>``;
+* asset: the asset id, else the asset name, else the (functional) location;
+* time: the reported / failure date (with its time-of-day column), else the
+  actual start, else the actual finish; ISO 8601, date order decided per column;
+* code: the fault / problem code, else the failure class, else the secondary code;
+* symptom: the description, else the code's description;
+* downtime (hours): the downtime column, else the duration column, else
+  actual finish - actual start;
+* work type: ``preventive`` / ``corrective`` from a work-type or preventive-flag column.
+
+Mapped columns that are not WorkOrder fields (secondary code, location ...)
+are kept in ``extra`` under their own header, as unmapped columns are.
+
+Any other table (an FMEA sheet, an asset register, a fault-code list, a parts
+list), unless an explicit ``--mapping`` names one of its columns, becomes a
+table document: one table-row block per row, with the header names repeated
+(``Header: value | Header: value``). FMEA tables, recognised by their
+``pattern`` / ``failure_mode`` columns, get the doc type ``fmea`` (the
+chunker stores none of their rows: ``assistant.fmea`` reads the files).
+Problems that cost one value, not the file, are reported in the notes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from knowledge_base.errors import EmptyInput, MalformedRecords
-from knowledge_base.types import FAULT_LOG, ParsedDocument, WorkOrder
+from knowledge_base.errors import EmptyInput
+from knowledge_base.types import FAULT_LOG, FMEA, FMEA_COLUMNS, TABLE, TABLE_ROW, Block, ParsedDocument, WorkOrder
 
-from .columns import map_columns
+from .columns import ColumnMapping, column_samples, map_columns
 from .options import LoadOptions
+from .structure import row_text
+from .values import day_first, is_flag_column, parse_downtime, parse_timestamp, time_of_day, to_datetime, work_type
 
-# The unit's spaces sit inside its optional group: "\s*(unit)?\s*" took quadratic time on "1      x".
-_DURATION = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)(?:\s*(h|hr|hrs|hours?|m|min|mins|minutes?))?\s*$",
-                       re.IGNORECASE)
-_HHMM = re.compile(r"^\s*(\d{1,3}):(\d{2})\s*$")
+__all__ = ["build_log", "parse_downtime", "parse_timestamp"]
 
-
-def parse_downtime(value: object, minutes: bool = False) -> float | None:
-    """Hours as a float, or None when the value does not read as a duration.
-
-    >>> parse_downtime("2,5"), parse_downtime("1.5 h"), parse_downtime("90 min"), parse_downtime("1:30")
-    (2.5, 1.5, 1.5, 1.5)
-    >>> parse_downtime("45", minutes=True), parse_downtime("n/a")
-    (0.75, None)
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value) / 60 if minutes else float(value)
-    text = str(value or "").strip()
-    if m := _HHMM.match(text):
-        return int(m.group(1)) + int(m.group(2)) / 60
-    m = _DURATION.match(text)
-    if not m:
-        return None
-    number = float(m.group(1).replace(",", "."))
-    unit = (m.group(2) or ("min" if minutes else "h")).lower()
-    return number / 60 if unit.startswith("m") else number
-
-
-def parse_timestamp(value: object) -> str | None:
-    """ISO 8601 when the value reads as a date, else the value as written.
-
-    >>> parse_timestamp("2025-01-03 13:09"), parse_timestamp("03.01.2025"), parse_timestamp("last week")
-    ('2025-01-03T13:09:00', '2025-01-03', 'last week')
-    """
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value or "").strip()
-    if not text:
-        return None
-    from dateutil import parser
-
-    try:
-        # "03.01.2025" is day first (European); "2025-01-03" parses the same either way.
-        parsed = parser.parse(text, dayfirst="." in text)
-    except (ValueError, OverflowError):
-        return text
-    has_time = bool(re.search(r"\d:\d", text))
-    return parsed.isoformat() if has_time else parsed.date().isoformat()
+_AUX = ("notification", "asset_name", "location", "failure_class", "fault_code_2", "code_text", "time", "start",
+        "start_time", "finish", "finish_time", "duration_h", "duration_min", "work_type")
 
 
 def _cell(value: object) -> str:
@@ -75,69 +51,143 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return " ".join(str(value).split())
 
 
 def build_log(path: Path, headers: list[str], rows: Iterable[tuple[int, Mapping[str, object]]],
               options: LoadOptions) -> ParsedDocument:
-    """A FAULT_LOG ParsedDocument from ``(row number, {header: value})`` pairs."""
-    mapping = map_columns(headers, options.column_mapping)
-    if not mapping.fields:
-        raise MalformedRecords(path, f"no column maps to a work-order field: {', '.join(headers)[:200]}")
-    notes: list[str] = []
-    if mapping.unmapped:
-        notes.append(f"unmapped columns: {', '.join(mapping.unmapped)}")
-    if mapping.missing:
-        notes.append(f"mapped columns not found: {', '.join(mapping.missing)}")
-    records, blank, bad_downtime = [], 0, []
-    for number, row in rows:
-        if not any(_cell(v) for v in row.values()):
-            blank += 1
-            continue
-        record, downtime_ok = _record(path, number, row, mapping.fields, mapping.unmapped, options)
-        records.append(record)
-        if not downtime_ok:
-            bad_downtime.append(number)
-    if not records:
+    """A FAULT_LOG ParsedDocument from ``(row number, {header: value})`` pairs, or a table document."""
+    rows = [(n, r) for n, r in rows]
+    filled = [(n, r) for n, r in rows if any(_cell(v) for v in r.values())]
+    if not filled:
         raise EmptyInput(path, "header but no records")
-    if blank:
-        notes.append(f"skipped {blank} empty row(s)")
-    if bad_downtime:
-        notes.append(f"unreadable downtime kept in extra, rows {', '.join(map(str, bad_downtime[:10]))}")
+    blank = len(rows) - len(filled)
+    mapping = map_columns(headers, options.column_mapping, column_samples(headers, [r for _, r in filled]))
+    explicit = set(options.column_mapping or {}) & set(mapping.fields.values())
+    if not mapping.is_work_order_log() and not explicit:  # a --mapping that fits says it is a log
+        return _table(path, headers, filled, blank, options)
+    reader = _RowReader(path, mapping, [r for _, r in filled], options)
+    records = [reader.record(n, r) for n, r in filled]
+    notes = list(reader.notes(blank))
     models = {r.equipment_model for r in records}
     model = options.asset_model or (models.pop() if len(models) == 1 else None)
     return ParsedDocument(source=str(path), title=path.stem, doc_type=FAULT_LOG, records=tuple(records),
                           equipment_model=model, notes=tuple(notes))
 
 
-def _record(path: Path, number: int, row: Mapping[str, object], fields: Mapping[str, str],
-            unmapped: list[str], options: LoadOptions) -> tuple[WorkOrder, bool]:
-    values: dict[str, object] = {}
-    extra = [(h, _cell(row.get(h))) for h in unmapped if _cell(row.get(h))]
-    downtime_ok = True
-    for header, canon in fields.items():
-        raw = row.get(header)
-        if canon in ("downtime_h", "downtime_min"):
-            if _cell(raw):
-                hours = parse_downtime(raw, minutes=canon == "downtime_min")
-                downtime_ok = hours is not None
-                if hours is None:
-                    extra.append((header, _cell(raw)))
-                values["downtime_h"] = hours
-        elif canon == "timestamp":
-            values[canon] = parse_timestamp(raw)
-        else:
-            values[canon] = _cell(raw)
-    wo = WorkOrder(
-        wo_id=str(values.get("wo_id") or f"{path.stem}-row{number}"),
-        asset_id=values.get("asset_id") or None,
-        timestamp=values.get("timestamp"),
-        fault_code=values.get("fault_code") or None,
-        symptom=values.get("symptom", ""), cause=values.get("cause", ""), action=values.get("action", ""),
-        downtime_h=values.get("downtime_h"),
-        equipment_model=values.get("equipment_model") or options.asset_model,
-        extra=tuple(extra),
-    )
-    return wo, downtime_ok
+def _table(path: Path, headers: list[str], rows: list[tuple[int, Mapping[str, object]]], blank: int,
+           options: LoadOptions) -> ParsedDocument:
+    is_fmea = set(FMEA_COLUMNS[:3]) <= {h.strip().lower() for h in headers}
+    blocks = tuple(Block(row_text(headers, [_cell(r.get(h)) for h in headers]), TABLE_ROW) for _, r in rows)
+    models = {_cell(r.get(h)) for _, r in rows for h in headers if h.strip().lower() == "equipment_model"}
+    model = options.asset_model or (models.pop() if len(models) == 1 else None)
+    if is_fmea:
+        notes = [f"an FMEA table ({len(blocks)} failure modes): the alert analyst reads FMEA files from the "
+                 "fmea setting; not stored as passages or work orders"]
+    else:
+        notes = [f"read as a table document, not work orders: no work-order columns (needs an id or date, "
+                 f"and an asset, code or text); {len(blocks)} rows"]
+    if blank:
+        notes.append(f"skipped {blank} empty row(s)")
+    return ParsedDocument(source=str(path), title=path.stem, doc_type=FMEA if is_fmea else TABLE, blocks=blocks,
+                          equipment_model=model or None, notes=tuple(notes))
+
+
+class _RowReader:
+    """Turns rows into WorkOrders with one mapping and per-column date order."""
+
+    def __init__(self, path: Path, mapping: ColumnMapping, rows: list[Mapping[str, object]],
+                 options: LoadOptions) -> None:
+        self.path, self.options, self.mapping = path, options, mapping
+        self.col = {role: header for header, role in mapping.fields.items()}
+        self.dayfirst = {role: day_first(r.get(h) for r in rows) for role, h in self.col.items()}
+        wt = self.col.get("work_type")
+        self.flag = wt is not None and is_flag_column(r.get(wt) or "" for r in rows)
+        self.bad_downtime: list[int] = []
+        self.derived: dict[str, int] = {}
+
+    def notes(self, blank: int) -> Iterable[str]:
+        m = self.mapping
+        if m.unmapped:
+            yield f"unmapped columns: {', '.join(m.unmapped)}"
+        if m.missing:
+            yield f"mapped columns not found: {', '.join(m.missing)}"
+        if blank:
+            yield f"skipped {blank} empty row(s)"
+        if self.bad_downtime:
+            yield f"unreadable downtime kept in extra, rows {', '.join(map(str, self.bad_downtime[:10]))}"
+        for what, n in self.derived.items():
+            yield f"{what} on {n} row(s)"
+
+    def _raw(self, row: Mapping[str, object], role: str) -> object:
+        h = self.col.get(role)
+        return row.get(h) if h is not None else None
+
+    def _text(self, row: Mapping[str, object], *roles: str) -> str:
+        return next((t for t in (_cell(self._raw(row, r)) for r in roles) if t), "")
+
+    def _when(self, row: Mapping[str, object], role: str, time_role: str) -> dt.datetime | None:
+        when = to_datetime(self._raw(row, role), self.dayfirst.get(role))
+        tod = time_of_day(self._raw(row, time_role))
+        if when is not None and tod is not None and when.time() == dt.time(0):
+            when = dt.datetime.combine(when.date(), tod)
+        return when
+
+    def _timestamp(self, row: Mapping[str, object]) -> str | None:
+        """The first of reported / start / finish that reads as a date; else the first as written."""
+        written = None
+        for role, time_role in (("timestamp", "time"), ("start", "start_time"), ("finish", "finish_time")):
+            raw = self._raw(row, role)
+            if not _cell(raw):
+                continue
+            when = self._when(row, role, time_role)
+            if when is None:
+                written = written or parse_timestamp(raw)
+                continue
+            self._count(f"time from the {role} column", role != "timestamp")
+            has_time = isinstance(raw, dt.datetime) or ":" in _cell(raw) or bool(_cell(self._raw(row, time_role)))
+            return when.isoformat() if has_time else when.date().isoformat()
+        return written
+
+    def _downtime(self, row: Mapping[str, object], number: int, extra: list) -> float | None:
+        for role in ("downtime_h", "downtime_min", "duration_h", "duration_min"):
+            raw = self._raw(row, role)
+            if not _cell(raw):
+                continue
+            hours = parse_downtime(raw, minutes=role.endswith("_min"))
+            if hours is not None:
+                self._count("downtime from the duration column", role.startswith("duration"))
+                return hours
+            self.bad_downtime.append(number)
+            extra.append((self.col[role], _cell(raw)))
+            return None
+        start, finish = self._when(row, "start", "start_time"), self._when(row, "finish", "finish_time")
+        if start is not None and finish is not None and finish >= start:
+            self._count("downtime from actual finish - actual start", True)
+            return (finish - start).total_seconds() / 3600
+        return None
+
+    def _count(self, what: str, really: bool) -> None:
+        if really:
+            self.derived[what] = self.derived.get(what, 0) + 1
+
+    def record(self, number: int, row: Mapping[str, object]) -> WorkOrder:
+        m = self.mapping
+        extra = [(h, _cell(row.get(h))) for h in m.unmapped if _cell(row.get(h))]
+        extra += [(self.col[r], _cell(self._raw(row, r))) for r in _AUX
+                  if r in self.col and r not in ("duration_h", "duration_min") and _cell(self._raw(row, r))]
+        kind = work_type(self.col["work_type"], self._raw(row, "work_type"), self.flag) if "work_type" in self.col \
+            else None
+        return WorkOrder(
+            wo_id=self._text(row, "wo_id", "notification") or f"{self.path.stem}-row{number}",
+            asset_id=self._text(row, "asset_id", "asset_name", "location") or None,
+            timestamp=self._timestamp(row),
+            fault_code=self._text(row, "fault_code", "failure_class", "fault_code_2") or None,
+            symptom=self._text(row, "symptom", "code_text"), cause=self._text(row, "cause"),
+            action=self._text(row, "action"),
+            downtime_h=self._downtime(row, number, extra),
+            equipment_model=self._text(row, "equipment_model") or self.options.asset_model,
+            extra=tuple(extra), work_type=kind,
+        )

@@ -1,12 +1,15 @@
-"""Reading text files strictly as UTF-8, and spotting the equipment model.
+"""Reading text files, and spotting the equipment model.
 
-Bytes that are not UTF-8 are refused (EncodingError with the byte offset)
-rather than guessed at: a wrongly decoded manual would silently index
-mojibake.
+UTF-8 (with or without a byte-order mark) is read as is. Other bytes are
+decoded with the encoding charset-normalizer detects (cp1252, latin-1,
+Shift-JIS, UTF-16 ...), and :func:`encoding_note` names it, so the ingest
+summary says which files were guessed at; bytes no encoding explains
+(binary data) are refused with an EncodingError giving the byte offset.
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,13 +25,60 @@ _MODEL = re.compile(
 )
 
 
+_DETECTED: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("detected", default=None)
+
+
 def read_text(path: Path) -> str:
-    """The file's text; a UTF-8 byte-order mark is accepted and dropped."""
+    """The file's text; a UTF-8 byte-order mark is accepted and dropped, other
+    encodings are detected (and remembered for :func:`encoding_note`)."""
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EncodingError(path, f"not valid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x})") from None
+        text, encoding = _detect(data)
+        if text is None:
+            raise EncodingError(path, f"not valid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}) "
+                                      "and no text encoding fits (binary data?)") from None
+        _DETECTED.set((str(path), encoding))
+        return text
+
+
+# Legacy encodings in the order they are met in exports and manuals. charset-normalizer
+# scores a short German text as well in cp775 as in cp1252; among its near-best
+# candidates the common encoding is the likelier one.
+COMMON_ENCODINGS = ("utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "cp932",
+                    "shift_jis", "gb18030", "big5", "euc_kr", "euc_jp", "koi8_r", "cp1253", "cp1254", "cp1255",
+                    "cp1256", "cp1257", "cp437", "cp850")
+NEAR_CHAOS = 0.05
+
+
+def _detect(data: bytes) -> tuple[str | None, str]:
+    """(text, encoding) of the most likely decoding, or (None, "") for bytes no encoding fits."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None, ""
+    floor = min(m.chaos for m in matches)
+    near = [m for m in matches if m.chaos <= floor + NEAR_CHAOS]
+    for encoding in COMMON_ENCODINGS:
+        for m in near:
+            if encoding in m.could_be_from_charset:
+                try:
+                    return data.decode(encoding), encoding
+                except UnicodeDecodeError:
+                    continue
+    best = near[0]
+    return str(best), best.encoding
+
+
+def encoding_note(path: Path) -> str | None:
+    """"not UTF-8: decoded as cp1252 (detected)" when :func:`read_text` had to guess ``path``'s encoding."""
+    seen = _DETECTED.get()
+    if seen is None or seen[0] != str(path):
+        return None
+    _DETECTED.set(None)
+    return f"not UTF-8: decoded as {seen[1]} (detected); check that the text reads right"
 
 
 def find_model(lines: Iterable[str], limit: int = 40) -> str | None:

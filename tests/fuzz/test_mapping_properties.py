@@ -1,9 +1,11 @@
 """Property tests: fault-log column mapping, mapping files and whole CSV / JSON exports.
 
-Arbitrary headers and rows give mapped work orders, or a MalformedRecords /
-EmptyInput / ConfigError naming the file. An export whose headers are plain
-(no delimiter, quote or line break in them) and include a known one must load,
-one work order per non-blank row, with its text intact.
+Arbitrary headers and rows give mapped work orders, a table document, or a
+MalformedRecords / EmptyInput / ConfigError naming the file. An export whose
+headers are plain (no delimiter, quote or line break in them) and include a
+known one must load: one work order per non-blank row when its columns make a
+work-order log, else one table row per non-blank row with every cell's text
+in it; an id column and an asset column always make a work-order log.
 """
 
 from __future__ import annotations
@@ -95,7 +97,17 @@ def test_plain_csv_with_a_known_header_loads(workdir, headers, data):
     with time_limit():
         doc = check_load(path)
     assert isinstance(doc, ParsedDocument), doc
-    assert len(doc.records) == sum(any(c.strip() for c in row) for row in rows)
+    filled = [row for row in rows if any(c.strip() for c in row)]
+    if doc.records:
+        assert doc.doc_type == "fault_log" and len(doc.records) == len(filled) and not doc.blocks
+    else:
+        assert doc.doc_type == "table" and len(doc.blocks) == len(filled), doc
+        for block, row in zip(doc.blocks, filled):
+            assert all(" ".join(c.split()) in block.text for c in row), (block.text, row)
+    names = {normalize_header(h) for h in headers}
+    if {"wo", "asset"} <= names and all(r[i].strip() for r in filled for i, h in enumerate(headers)
+                                        if normalize_header(h) in ("wo", "asset")):
+        assert doc.records, doc
 
 
 # "\ud800" is written as the escape \ud800, which json.loads turns into a lone surrogate.

@@ -14,6 +14,7 @@ from knowledge_base.types import FAULT_LOG, MANUAL, PROCEDURE, TABLE_ROW, TEXT, 
 pytestmark = pytest.mark.unit
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 MANUALS = ["manual.pdf", "manual.md", "manual.txt", "manual.html", "manual.docx"]
 BEARING = ("5 Troubleshooting", "5.3 Replacing the drive-end bearing")
 
@@ -131,6 +132,38 @@ def test_bad_mapping_file():
         load_mapping_file(DATA / "bad_mapping.yaml")
 
 
+def test_non_utf8_text_is_decoded_with_a_note_naming_the_encoding(tmp_path):
+    path = tmp_path / "kuehlung.txt"
+    text = "K\u00fchlwasserpumpe\n\nDie Pumpe f\u00f6rdert K\u00fchlwasser. Lager pr\u00fcfen, \u00d6l wechseln.\n"
+    path.write_bytes(text.encode("cp1252"))
+    doc = load_file(path)
+    assert "Die Pumpe f\u00f6rdert K\u00fchlwasser" in doc.blocks[0].text
+    assert doc.notes[0].startswith("not UTF-8: decoded as ") and "detected" in doc.notes[0]
+    assert load_file(DATA / "manual.txt").notes == ()  # UTF-8 gets no note
+
+
+def test_binary_bytes_are_refused_as_not_text(tmp_path):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(EncodingError, match="not valid UTF-8 at byte 128"):
+        load_file(path)
+
+
+def test_a_table_without_work_order_columns_is_a_table_document():
+    doc = load_file(DATA / "no_fields.csv")
+    assert (doc.doc_type, doc.records) == ("table", ())
+    assert [(b.kind, b.text) for b in doc.blocks] == [("table_row", "Colour: red | Weight: 3")]
+    assert "not work orders" in doc.notes[0]
+
+
+def test_an_fmea_table_is_its_own_kind_not_work_orders():
+    doc = load_file(SAMPLES / "fmea" / "cp80s_pump.csv")
+    assert (doc.doc_type, doc.records, doc.equipment_model) == ("fmea", (), "CP-80S")
+    assert len(doc.blocks) == 11 and all(b.kind == "table_row" for b in doc.blocks)
+    assert doc.blocks[0].text.startswith("equipment_model: CP-80S | pattern: bearing_de_rms:up")
+    assert "FMEA table" in doc.notes[0] and "not stored as passages or work orders" in doc.notes[0]
+
+
 def test_utf8_bom_accepted():
     assert load_file(DATA / "bom.csv").records[0].wo_id == "WO-9"
 
@@ -143,9 +176,7 @@ BAD = [
     ("scanned.pdf", EmptyInput, "no extractable text"),
     ("broken_quote.csv", MalformedRecords, "row 2"),
     ("stray_quote.csv", MalformedRecords, "row 3"),
-    ("latin1.txt", EncodingError, "byte 7"),
     ("header_only.csv", EmptyInput, "no rows"),
-    ("no_fields.csv", MalformedRecords, "no column maps to a work-order field"),
     ("not_records.json", MalformedRecords, "JSON"),
     ("encrypted.xlsx", EncryptedInput, "password"),
     ("corrupt.xlsx", CorruptInput, "XLSX"),

@@ -192,3 +192,65 @@ def test_an_unexpected_error_costs_one_file_not_the_batch(store, corpus, monkeyp
     rep, _ = run(store, [corpus])
     assert rep.added == 2 and len(rep.failed) == 1
     assert rep.failed[0].error.endswith("internal error while chunking: ValueError: boom second line")
+
+
+def _orders(store):
+    return sorted(w.wo_id for w in store.index.work_orders())
+
+
+def test_the_same_file_under_two_paths_is_stored_once(store, corpus, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(corpus, copy)  # the same tree reached under another path
+    (corpus / "logs" / "again.csv").write_text(LOG)  # and the log saved twice under another name
+    rep, _ = run(store, [corpus, copy])
+    assert (rep.added, rep.unchanged, rep.failed) == (3, 4, ())
+    assert _orders(store) == ["WO-1", "WO-2"]  # counted once
+    assert sum("stored once, not twice" in n for n in rep.notes) == 4
+    snapshot = (store.catalog(), store.index.chunk_ids(), store.stats())
+    again, emb = run(store, [copy, corpus])  # another order changes nothing either
+    assert (again.added, again.updated, again.removed, emb.calls) == (0, 0, 0, 0)
+    assert (store.catalog(), store.index.chunk_ids(), store.stats()) == snapshot
+    assert {r.rel_path for r in store.catalog().values()} == {"pump.md", "notes.txt", "logs/again.csv"}
+    assert store.check() == []
+
+
+def test_a_path_that_becomes_a_copy_of_another_drops_its_old_content(store, corpus):
+    (corpus / "other.csv").write_text(LOG.replace("WO-1", "WO-7").replace("WO-2", "WO-8"))
+    run(store, [corpus])
+    assert _orders(store) == ["WO-1", "WO-2", "WO-7", "WO-8"]
+    (corpus / "other.csv").write_text(LOG)
+    rep, _ = run(store, [corpus])
+    assert rep.removed == 1 and _orders(store) == ["WO-1", "WO-2"]
+    assert str((corpus / "other.csv").resolve()) not in store.catalog()
+
+
+def test_a_moved_file_is_moved_without_embedding_again(store, corpus):
+    run(store, [corpus])
+    before = store.stats()
+    (corpus / "pump.md").rename(corpus / "pump_manual.md")
+    rep, emb = run(store, [corpus])  # no --prune: the move is recognised by content
+    assert (rep.added, rep.removed, emb.calls) == (1, 1, 0)
+    assert [Path(p).name for p in store.catalog()].count("pump_manual.md") == 1
+    assert "pump.md" not in [Path(p).name for p in store.catalog()]
+    assert store.stats() == before and store.check() == []
+    assert run(store, [corpus])[0].unchanged == 3
+
+
+def test_a_knowledge_base_from_before_content_identity_opens_and_is_brought_up_to_date(tmp_path, corpus):
+    import sqlite3
+
+    db = tmp_path / "old" / "index.sqlite"
+    db.parent.mkdir()
+    with sqlite3.connect(db) as con:  # the two tables as they were created before the new columns
+        con.execute("CREATE TABLE files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+                    " mtime REAL NOT NULL, chunk_count INTEGER NOT NULL, doc_type TEXT NOT NULL,"
+                    " ingested_at TEXT NOT NULL)")
+        con.execute("CREATE TABLE work_orders(wo_id TEXT NOT NULL, file_path TEXT NOT NULL, asset_id TEXT, ts TEXT,"
+                    " fault_code TEXT, fault_code_norm TEXT, symptom TEXT, cause TEXT, action TEXT,"
+                    " downtime_h REAL, equipment_model TEXT, chunk_id TEXT, extra TEXT)")
+        con.execute("INSERT INTO work_orders VALUES('OLD-1', '/gone.csv', 'P-9', NULL, 'E-1', 'E1', '', '', '',"
+                    " NULL, NULL, NULL, '[]')")
+    store = Store(SqliteIndex(db), MemoryVectorStore())
+    assert [(w.wo_id, w.work_type) for w in store.index.work_orders()] == [("OLD-1", None)]
+    rep, _ = run(store, [corpus])
+    assert rep.added == 3 and all(r.content_sha for r in store.catalog().values())
