@@ -35,8 +35,8 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text, encoding = _detect(data)
-        if text is None:
+        text, encoding = _detect(data) if _nul_free_or_wide(data) else (None, "")
+        if text is None or _binary(text):
             raise EncodingError(path, f"not valid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}) "
                                       "and no text encoding fits (binary data?)") from None
         _DETECTED.set((str(path), encoding))
@@ -70,6 +70,36 @@ def _detect(data: bytes) -> tuple[str | None, str]:
                     continue
     best = near[0]
     return str(best), best.encoding
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _nul_free_or_wide(data: bytes) -> bool:
+    r"""False for bytes whose NULs are not those of UTF-16/32 text (a BOM, or NULs
+    mostly at one byte parity): any single-byte code page would "decode" them.
+
+    >>> _nul_free_or_wide(b"caf\xe9"), _nul_free_or_wide("pump".encode("utf-16-le"))
+    (True, True)
+    >>> _nul_free_or_wide(b"\x00\x01 not text \xff\xfe")
+    False
+    """
+    nuls = [i for i, b in enumerate(data) if b == 0]
+    if not nuls or data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
+        return True
+    odd = sum(i % 2 for i in nuls)
+    return len(nuls) >= len(data) // 4 and max(odd, len(nuls) - odd) >= 0.9 * len(nuls)
+
+
+def _binary(text: str) -> bool:
+    r"""True when a decoded text still holds NULs or many control characters:
+    an encoding "fitted" only because single-byte code pages accept any byte.
+
+    >>> _binary("Pump P-3: bearing noise"), _binary("\x00\x01 not text")
+    (False, True)
+    """
+    bad = len(_CONTROL.findall(text))
+    return "\x00" in text or bad > max(2, len(text) // 100)
 
 
 def encoding_note(path: Path) -> str | None:
