@@ -3,7 +3,7 @@
 >>> make_detector("zscore", alpha=0.01).alpha
 0.01
 >>> sorted(DETECTORS)
-['auto', 'gaussian', 'mahalanobis', 'zscore']
+['auto', 'ensemble', 'gaussian', 'mahalanobis', 'zscore']
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from knowledge_base.errors import ConfigError
 
 from .base import BaseDetector
 from .auto import AutoDetector
+from .ensemble import TailEnsemble
 from .gaussian import WindowedGaussian
 from .mahalanobis import Mahalanobis
 from .zscore import RobustZScore
@@ -21,6 +22,7 @@ DETECTORS: dict[str, type[BaseDetector]] = {
     "zscore": RobustZScore,
     "mahalanobis": Mahalanobis,
     "gaussian": WindowedGaussian,
+    "ensemble": TailEnsemble,
 }
 # The contextual CUSUM that was here was removed: on every trace its sums sat
 # at their cap on normal data (score 0.962 everywhere, NAB 0), because CUSUM

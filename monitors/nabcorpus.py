@@ -125,3 +125,21 @@ def perfect_series(files: list[NabFile]) -> list[NabSeries]:
             s[lo] = 1.0
         out.append(NabSeries(f.name, s, f.windows))
     return out
+
+
+def once_per_event(scores: list[float], decay: float = 0.999) -> list[float]:
+    """Report each event once: a score counts only when it beats the recent
+    peak (the largest earlier score, decaying by ``decay`` per reading);
+    otherwise it is reported as 0. Streaming and threshold-free: at any
+    threshold, a burst of high scores yields its first crossing (and any
+    later, larger surprise) rather than one detection per reading -- the
+    "rest period" the scoreboard's leaders (e.g. CAD OSE) apply to their output.
+
+    >>> once_per_event([0.1, 0.9, 0.8, 0.95, 0.2])
+    [0.1, 0.9, 0.0, 0.95, 0.0]
+    """
+    out, peak = [], 0.0
+    for s in scores:
+        out.append(s if s > peak else 0.0)
+        peak = s if s > peak * decay else peak * decay
+    return out

