@@ -21,6 +21,7 @@ from .factory import make_detector
 from .monitor import Monitor, MonitorStats
 from .mqtt import MqttPublisher, MqttSource, parse_url
 from .nab import PROFILES, nab_score
+from .threshold import WARMUP
 from .partition import Partition
 from .sources import CsvSource, parse_speed
 from .store import AlertStore
@@ -82,7 +83,7 @@ class StatsFile:
 
 
 def run_monitor(settings, source: str, detector: str, asset: str | None = None,
-                speed: str | None = "max", warmup: int = 1000, timestamp_col: str = "timestamp",
+                speed: str | None = "max", warmup: int = WARMUP, timestamp_col: str = "timestamp",
                 value_cols: list[str] | None = None, publish: bool | None = None,
                 until: float | None = None, partition: str | None = None,
                 stats_json: str | Path | None = None) -> tuple[MonitorStats, Path]:
@@ -144,7 +145,7 @@ def score_csv(input_csv, out, detector: str, timestamp_col: str = "timestamp",
     return n, src.skipped
 
 
-def evaluate(labels_path, data, detector: str, threshold: float | None = None, warmup: int = 1000,
+def evaluate(labels_path, data, detector: str, threshold: float | None = None, warmup: int = WARMUP,
              timestamp_col: str = "timestamp", value_cols: list[str] | None = None) -> dict:
     """NAB score per profile plus alert-level metrics, with printable ``lines``."""
     labels = load_windows(labels_path)
