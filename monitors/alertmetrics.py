@@ -51,7 +51,7 @@ def alert_report(items: list[tuple[list[bool], list[tuple[int, int]], list[float
     >>> r = alert_report([([False, True, True, False], [(1, 3)], [0.0, 1.0, 2.0, 3.0]),
     ...                   ([False, False, True, False], [], [0.0, 1.0, 2.0, 3.0])])
     >>> (r.faulty_alerted, r.normal_alerted, round(r.f1, 3), r.false_alarm_rate, round(r.missed_alarm_rate, 3))
-    (1, 1, 0.667, 0.25, 0.333)
+    (1, 1, 0.667, 0.2, 0.333)
     """
     tp = fp = fn = tn = 0
     faulty = faulty_alerted = normal = normal_alerted = 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from knowledge_base.errors import ConfigError, MonitorError
 
 from .evaluate import alert_runs, as_nab, onset_scores, event_metrics, load_labelled, load_windows, score_readings
+from .alertmetrics import alert_report
 from .factory import make_detector
 from .monitor import Monitor, MonitorStats
 from .mqtt import MqttPublisher, MqttSource, parse_url
@@ -163,6 +164,7 @@ def evaluate(labels_path, data, detector: str, threshold: float | None = None, w
     events = {}
     if all(i.scores is None for i in items):
         lines.append(f"Alerts (threshold filter, calibrated on the first {warmup} readings, labels unused):")
+        per_run = []
         for it in items:
             runs = alert_runs(it.readings, detector, warmup=warmup)
             m = event_metrics(runs, it.windows, [r.timestamp for r in it.readings])
@@ -171,4 +173,13 @@ def evaluate(labels_path, data, detector: str, threshold: float | None = None, w
             delay = f"{m.mean_delay_s / 3600:.1f} h" if m.mean_delay_s is not None else "-"
             lines.append(f"  {it.name}: alerts {m.alerts}, precision {m.precision:.2f}, recall {m.recall:.2f}, "
                          f"F1 {m.f1:.2f}, mean delay from window start {delay}, NAB standard {fixed:.1f}")
+            flags = [False] * len(it.readings)
+            for a, b in runs:
+                flags[a:b + 1] = [True] * (b - a + 1)
+            per_run.append((flags, it.windows, [r.timestamp for r in it.readings]))
+        rep = alert_report(per_run)
+        events["all"] = rep
+        lines.append(f"  all files, point-wise: alert F1 {rep.f1:.2f}, false-alarm rate {100 * rep.false_alarm_rate:.1f}%, "
+                     f"missed-alarm rate {100 * rep.missed_alarm_rate:.1f}%, faulty files alerted "
+                     f"{rep.faulty_alerted}/{rep.faulty}, fault-free files alerted {rep.normal_alerted}/{rep.normal}")
     return {"nab": nab, "events": events, "lines": lines}
