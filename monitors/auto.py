@@ -51,6 +51,9 @@ class AutoDetector(BaseDetector):
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         return () if self._inner is None else self._inner.explain_one(reading)
 
+    def baseline(self) -> dict[str, tuple[float, float]]:
+        return {} if self._inner is None else self._inner.baseline()
+
     def observe_one(self, reading: Reading) -> None:
         if self._inner is not None:
             self._inner.observe_one(reading)

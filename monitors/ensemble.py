@@ -155,5 +155,8 @@ class TailEnsemble(UnivariateDetector):
         st[4] = (1.0 - a) * (st[4] + a * r2 * r2)
         st[3] += self.fast * r
 
+    def baseline(self) -> dict[str, tuple[float, float]]:
+        return {n: (st[1], math.sqrt(st[2])) for n, st in self._s["signals"].items()}
+
     def _observe(self, st: list, x: float) -> None:
         st[3] += self.fast * (x - st[3])

@@ -162,6 +162,14 @@ class Mahalanobis(BaseDetector):
         pairs = ((self._s["names"][i], t / total) for i, t in zip(idx, terms))
         return tuple(sorted(pairs, key=lambda p: -p[1]))
 
+    def baseline(self) -> dict[str, tuple[float, float]]:
+        """The reference model's mean and standard deviation of each signal."""
+        ref = self._s["ref"]
+        if ref is None or ref["prec"] is None:
+            return {}
+        cov = ewcov.covariance(ref)
+        return {n: (ref["mean"][i], math.sqrt(max(cov[i][i], 0.0))) for i, n in enumerate(self._s["names"])}
+
     def observe_one(self, reading: Reading) -> None:
         """Move the smoothed readings only (means and covariances stay)."""
         s = self._s

@@ -153,3 +153,20 @@ def test_alert_open_at_shutdown_continues_after_restart(tmp_path):
     (a,) = first.store.history()
     (b,) = whole.store.history()
     assert a.closed is not None and a.to_dict() == b.to_dict()
+
+
+def test_alert_direction_is_judged_against_the_detectors_learned_baseline(tmp_path):
+    """A slow rise that was already under way before the alert opened still
+    reads as "rose": the alert keeps the detector's baseline (mean, sd) and
+    deviations() compares with it, not with the lead-in (part of the rise)."""
+    store = AlertStore(tmp_path)
+    mon = Monitor(filter_params={"warmup": 300}, store=store)
+    values = [50.0 + (i % 5) * 0.2 for i in range(2000)] + [50.4 + 0.02 * i for i in range(600)]
+    for i, v in enumerate(values):
+        mon.process(Reading("P-3", float(i * 60), {"temp": v}))
+    first = store.history()[-1]
+    mean, sd = first.baseline["temp"]
+    assert 50.0 < mean < 51.0 and 0.0 < sd < 1.0
+    assert first.deviations()["temp"] > 3
+    again = first.from_dict(first.to_dict())
+    assert again.baseline == first.baseline and again.deviations() == first.deviations()
