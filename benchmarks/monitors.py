@@ -129,8 +129,16 @@ def alert_layer() -> None:
         rep = alert_report([(alert_flags(r.readings, det), [r.fault] if r.fault else [],
                              [x.timestamp for x in r.readings]) for r in runs])
         report_line(f"fresh runs ({len(runs)}): {det}{tag}", rep)
-    flagged = [r.name for r in runs if r.fault is None and any(alert_flags(r.readings, DEFAULT_DETECTOR))]
+    flags = {r.name: alert_flags(r.readings, DEFAULT_DETECTOR) for r in runs}
+    flagged = [r.name for r in runs if r.fault is None and any(flags[r.name])]
     print(f"   fault-free fresh runs with an alert ({DEFAULT_DETECTOR}): {', '.join(flagged) or 'none'}")
+    cells = []
+    for shape in sorted({r.shape for r in runs if r.shape}):
+        mine = [r for r in runs if r.shape == shape]
+        hit = [r for r in mine if any(flags[r.name][r.fault[0]:r.fault[1] + 1])]
+        delays = [next(i for i in range(r.fault[0], r.fault[1] + 1) if flags[r.name][i]) - r.fault[0] for r in hit]
+        cells.append(f"{shape} {len(hit)}/{len(mine)}" + (f" ({sum(delays) / len(delays):.0f} s)" if delays else ""))
+    print(f"   fresh faulty runs alerted per fault shape (mean delay): {'; '.join(cells)}")
 
 
 def rate(det, rs) -> float:
