@@ -7,7 +7,11 @@ Per signal, two views of the latest reading, each a z-score:
   the stream's usual range (what NAB's windowed Gaussian scores);
 - **residual** -- the value against a fast EWMA (weight ``fast``), scaled by
   the long-run standard deviation of that one-step residual: a spike or
-  step that the level view hides inside a wide daily range.
+  step that the level view hides inside a wide daily range;
+- **time of day** -- the value against an EWMA kept per ``slots``-th of the
+  day (weight ``slot_alpha`` per visit), scaled by the long-run standard
+  deviation of that residual: a daily pattern that goes flat, a peak that
+  comes at the wrong hour (contextual anomalies, inside the normal range).
 
 Each z becomes the **negative log10 of its normal upper-tail probability**
 (computed without underflow far in the tail). That is the same unit on
@@ -15,7 +19,7 @@ every stream -- "how improbable under this stream's own recent model" --
 so one threshold can serve a whole corpus, which is what NAB's protocol and
 a plant full of different sensors both need (the raw z of a noisy stream
 and of a flat one are not comparable; their tail probabilities are, as far
-as the normal model holds). The ensemble keeps the larger of the two and
+as the normal model holds). The ensemble keeps the largest of the three and
 maps it to [0, 1): ``half`` (default 5, i.e. a probability of 1e-5) maps
 to 0.5. With ``clip`` > 0 updates of the long statistics are Huber-clipped at ``clip``
 standard deviations, so an anomaly does not quickly teach the model that it
@@ -78,27 +82,34 @@ class TailEnsemble(UnivariateDetector):
 
     def __init__(self, alpha: float = 0.001, fast: float = 0.05, warmup: int = 100,
                  half: float = 5.0, clip: float = 0.0, memory: int = 8000, width: float = 0.25,
-                 eps: float = 0.1) -> None:
+                 eps: float = 0.1, slots: int = 48, slot_alpha: float = 0.05) -> None:
         super().__init__()
         self.alpha, self.fast, self.warmup, self.half, self.clip = alpha, fast, warmup, half, clip
         self.memory, self.width, self.eps = memory, width, eps
+        self.slots, self.slot_alpha = slots, slot_alpha
         # calibration: decayed counts per bin, the weight of the next reading, their total
         self._s["cal"] = {"counts": [0.0] * self.bins, "w": 1.0, "total": 0.0, "n": 0}
 
-    def _zs(self, st: list, x: float) -> tuple[float, float]:
-        n, m, v, mf, vr = st
-        tiny = 1e-9 + 1e-6 * abs(m)
-        return abs(x - m) / (math.sqrt(v) + tiny), abs(x - mf) / (math.sqrt(vr) + tiny)
+    def _slot(self, ts: float) -> int:
+        return int(ts % 86400.0 / 86400.0 * self.slots)
 
-    # state: [n, long mean, long variance, fast mean, residual variance]
+    # state: [n, long mean, long variance, fast mean, residual variance,
+    #         time-of-day residual variance, [mean per slot of the day or None]]
     def _new(self, x: float, ts: float) -> list:
-        return [1, x, 0.0, x, 0.0]
+        slots = [None] * self.slots
+        slots[self._slot(ts)] = x
+        return [1, x, 0.0, x, 0.0, 0.0, slots]
 
     def _z(self, st: list, x: float, ts: float) -> float:
         if st[0] < self.warmup:
             return 0.0
-        zl, zr = self._zs(st, x)
-        return neg_log10_tail(zl if zl > zr else zr)
+        n, m, v, mf, vr, vs, slots = st
+        tiny = 1e-9 + 1e-6 * abs(m)
+        z = max(abs(x - m) / (math.sqrt(v) + tiny), abs(x - mf) / (math.sqrt(vr) + tiny))
+        mu = slots[self._slot(ts)]
+        if mu is not None:
+            z = max(z, abs(x - mu) / (math.sqrt(vs) + tiny))
+        return neg_log10_tail(z)
 
     def score_one(self, reading) -> float:
         """``s / (s + half)`` of the calibrated surprise ``s`` (see the module docstring)."""
@@ -154,6 +165,14 @@ class TailEnsemble(UnivariateDetector):
         st[2] = (1.0 - a) * (st[2] + a * d * d)
         st[4] = (1.0 - a) * (st[4] + a * r2 * r2)
         st[3] += self.fast * r
+        k = self._slot(ts)
+        mu = st[6][k]
+        if mu is None:
+            st[6][k] = x
+        else:
+            rs = x - mu
+            st[5] = (1.0 - a) * (st[5] + a * rs * rs)
+            st[6][k] = mu + self.slot_alpha * rs
 
     def baseline(self) -> dict[str, tuple[float, float]]:
         return {n: (st[1], math.sqrt(st[2])) for n, st in self._s["signals"].items()}
