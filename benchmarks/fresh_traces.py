@@ -28,6 +28,10 @@ from monitors.types import Reading
 
 SEED = 20261204
 SHAPES = ("valve", "imbalance", "seal_leak", "rub", "stuck", "electrical")
+# A development set for the alert layer on short runs: another seed and other
+# fault shapes, so choices made on it say nothing about the fresh runs above.
+DEV_SEED = 7
+DEV_SHAPES = ("cavitation", "overheat", "blockage", "sensor_drift")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,16 @@ def make_run(rng: random.Random, name: str, shape: str | None, n: int = 1200,
             btemp += 6.0 * ramp
         elif shape == "electrical":
             cur += f * 4.0 * math.sin(t / 3.0)
+        elif shape == "cavitation":
+            sp -= 0.15 * f
+            vib += f * abs(rng.gauss(0, 0.25))
+        elif shape == "overheat":
+            ftemp += 3.0 * ramp
+        elif shape == "blockage":
+            flow -= 3.0 * f
+            cur -= 1.5 * f
+        elif shape == "sensor_drift":
+            dp += 0.4 * ramp
         vals = {"flow_m3h": flow, "discharge_bar": dp, "suction_bar": sp, "current_a": cur,
                 "vibration_mms": vib, "bearing_temp_c": btemp + rng.gauss(0, 0.2),
                 "fluid_temp_c": ftemp + rng.gauss(0, 0.15), "speed_rpm": speed}
@@ -105,4 +119,13 @@ def fresh_runs(per_shape: int = 4, normal: int = 4) -> list[Run]:
     runs = [make_run(rng, f"{s}-{k}", s) for s in SHAPES for k in range(per_shape)]
     runs += [make_run(rng, f"normal-{k}", None) for k in range(normal)]
     runs.append(make_run(rng, "planned-stop", None, stop=(700, 820)))
+    return runs
+
+
+def dev_runs(per_shape: int = 4, normal: int = 4) -> list[Run]:
+    """The development set (:data:`DEV_SEED`, :data:`DEV_SHAPES`) with a planned stop too."""
+    rng = random.Random(DEV_SEED)
+    runs = [make_run(rng, f"{s}-{k}", s) for s in DEV_SHAPES for k in range(per_shape)]
+    runs += [make_run(rng, f"normal-{k}", None) for k in range(normal)]
+    runs.append(make_run(rng, "planned-stop", None, stop=(600, 700)))
     return runs

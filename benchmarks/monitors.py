@@ -14,8 +14,10 @@ realKnownCause series and skips river and the replay). Prints:
    beside the published scoreboard; throughput in readings/s of CPU time.
 2. The alert layer (threshold filter with hysteresis, labels unused) on
    multivariate equipment runs: the 4 sample traces (NOT blind: the
-   detectors' defaults were designed on them) and the fresh runs of
-   :mod:`benchmarks.fresh_traces` (never used to choose anything but see
+   detectors' defaults were designed on them), the development runs of
+   :mod:`benchmarks.fresh_traces` (the filter's gap and quantile were chosen
+   on them) and its fresh runs
+   (never used to choose anything but see
    docs/notes/monitors.md on the warm-up), point-wise F1, false-alarm rate,
    missed-alarm rate, runs alerted, mean delay; Windowed Gaussian as baseline.
 3. Throughput of the multivariate path and the full monitor.
@@ -34,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fresh_traces import fresh_runs  # noqa: E402
+from benchmarks.fresh_traces import dev_runs, fresh_runs  # noqa: E402
 from monitors.alertmetrics import alert_flags, alert_report  # noqa: E402
 from monitors.evaluate import load_labelled, load_windows  # noqa: E402
 from monitors.factory import DEFAULT_DETECTOR, DETECTORS, make_detector  # noqa: E402
@@ -111,7 +113,7 @@ def alert_layer() -> None:
     print(f"   {'runs / detector':34s} {'F1':>5s} {'FAR':>7s} {'MAR':>7s}  {'faulty alerted':>14s} "
           f"{'normal alerted':>14s} {'delay s':>8s}")
     samples = [load_labelled(f, load_windows(STREAMS / "labels.json")) for f in sorted(STREAMS.glob("*.csv"))]
-    runs = fresh_runs()
+    runs, dev = fresh_runs(), dev_runs()
     for det in (DEFAULT_DETECTOR, "gaussian"):
         tag = " (default)" if det == DEFAULT_DETECTOR else " (baseline)"
         flags = {it.name: alert_flags(it.readings, det) for it in samples}
@@ -126,9 +128,10 @@ def alert_layer() -> None:
                     cells.append("missed" if first is None else
                                  f"{(ts[first] - ts[lo]) / 3600:.1f} of {(ts[hi] - ts[lo]) / 3600:.0f} h")
                 print(f"      {it.name:22s} first alert in window: {'; '.join(cells)}")
-        rep = alert_report([(alert_flags(r.readings, det), [r.fault] if r.fault else [],
-                             [x.timestamp for x in r.readings]) for r in runs])
-        report_line(f"fresh runs ({len(runs)}): {det}{tag}", rep)
+        for label, rs in (("dev runs (tuned on)", dev), (f"fresh runs ({len(runs)})", runs)):
+            rep = alert_report([(alert_flags(r.readings, det), [r.fault] if r.fault else [],
+                                 [x.timestamp for x in r.readings]) for r in rs])
+            report_line(f"{label}: {det}{tag}", rep)
     flags = {r.name: alert_flags(r.readings, DEFAULT_DETECTOR) for r in runs}
     flagged = [r.name for r in runs if r.fault is None and any(flags[r.name])]
     print(f"   fault-free fresh runs with an alert ({DEFAULT_DETECTOR}): {', '.join(flagged) or 'none'}")

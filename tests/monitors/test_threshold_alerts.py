@@ -39,7 +39,7 @@ def calibrated(**kw):
     # q(0.995) = 0.1 -> bin edge 1 - e^-0.12 = 0.11308; median 0.05 -> edge 1 - e^-0.06 = 0.05824;
     # on = 0.11308 + 0.2 * (1 - 0.11308) = 0.29046, off = on - 0.5 * (on - 0.05824) = 0.17435,
     # alarm = on + 0.5 * (1 - on) = 0.64523
-    f = ThresholdFilter(Echo(), warmup=101, settle=0, **kw)
+    f = ThresholdFilter(Echo(), warmup=101, settle=0, **{"quantile": 0.995, "gap": 0.2, **kw})
     feed(f, [i / 1000 for i in range(101)])
     return f
 
