@@ -28,6 +28,8 @@ DETECTORS: dict[str, type[BaseDetector]] = {
 # at their cap on normal data (score 0.962 everywhere, NAB 0), because CUSUM
 # assumes independent residuals and plant signals' residuals from a
 # time-of-day baseline stay on one side for hours (load steps, thermal lag).
+# monitors/drift.py (inside mahalanobis) standardises block means by their own
+# spread and leaks its sums, which solves that.
 DEFAULT_DETECTOR = "auto"
 
 
