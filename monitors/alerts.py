@@ -39,15 +39,17 @@ class AlertTracker:
         self._stride, self._n = 1, 0
         self._since_emit = 0
 
-    def update(self, score: Score, threshold: float | None = None) -> Alert | None:
-        """Feed one score (``threshold``: the on-threshold in force); returns
-        the alert when it opened, changed or closed."""
+    def update(self, score: Score, threshold: float | None = None,
+               baseline: dict[str, tuple[float, float]] | None = None) -> Alert | None:
+        """Feed one score (``threshold``: the on-threshold in force;
+        ``baseline``: the detector's learned normal state, kept with an alert
+        that opens now); returns the alert when it opened, changed or closed."""
         r = score.reading
         self.recent.append((r.timestamp, dict(r.values), score.value))
         if self.current is not None:
             self._keep(self.recent[-1])
         if score.flagged:
-            return self._open_or_update(score, threshold)
+            return self._open_or_update(score, threshold, baseline)
         if self.current is not None:
             closed = replace(self.current, closed=r.timestamp, updated=r.timestamp,
                              **self._context())
@@ -93,7 +95,8 @@ class AlertTracker:
                 "trail": tuple((t, v) for t, v, _ in trail),
                 "scores": tuple((t, s) for t, _, s in lead + trail + recent)}
 
-    def _open_or_update(self, score: Score, threshold: float | None) -> Alert | None:
+    def _open_or_update(self, score: Score, threshold: float | None,
+                        baseline: dict | None = None) -> Alert | None:
         r, cur = score.reading, self.current
         top = score.top_signals(3)
         if cur is None:
@@ -104,6 +107,7 @@ class AlertTracker:
                 signals=tuple(sorted(r.values)), detector=self.detector, score=score.value,
                 severity=score.severity, started=r.timestamp, updated=r.timestamp,
                 top_signals=top, threshold=threshold, lead=tuple((t, v) for t, v, _ in self._lead),
+                baseline={k: (float(m), float(s)) for k, (m, s) in (baseline or {}).items()},
                 **self._context())
             self._since_emit = 0
             return self.current

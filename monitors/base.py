@@ -88,6 +88,12 @@ class BaseDetector:
     def observe_one(self, reading: Reading) -> None:
         """Default: the detector keeps no short-term input state."""
 
+    def baseline(self) -> dict[str, tuple[float, float]]:
+        """``{signal: (mean, standard deviation)}`` of the normal state the
+        detector has learned (what an alert's signals are compared with);
+        empty when the detector keeps no such model."""
+        return {}
+
     # -- derived ---------------------------------------------------------
     def score(self, reading: Reading) -> Score:
         """Score one reading into a :class:`Score` (does not learn)."""

@@ -57,7 +57,7 @@ def monitor() -> None:
 @DETECTOR_OPT
 @click.option("--asset", default=None, help="Asset id when the CSV has no asset column.")
 @click.option("--speed", default="max", show_default=True, help="CSV replay speed, e.g. 600x, or max.")
-@click.option("--warmup", default=1000, show_default=True, help="Readings per asset to calibrate the threshold.")
+@click.option("--warmup", default=300, show_default=True, help="Readings per asset to calibrate the threshold.")
 @click.option("--timestamp-col", default="timestamp", show_default=True)
 @click.option("--value-cols", default=None, help="Comma-separated value columns (default: all).")
 @click.option("--publish/--no-publish", default=None,
@@ -143,7 +143,7 @@ def alerts_cmd(asset, active, as_json, kb) -> None:
 @DETECTOR_OPT
 @click.option("--threshold", type=float, default=None,
               help="Score this fixed threshold instead of tuning it on the data (NAB's way).")
-@click.option("--warmup", default=1000, show_default=True, help="Alert filter calibration readings.")
+@click.option("--warmup", default=300, show_default=True, help="Alert filter calibration readings.")
 @click.option("--timestamp-col", default="timestamp", show_default=True)
 @click.option("--value-cols", default=None, help="Comma-separated value columns (default: all).")
 @click.option("--json", "as_json", is_flag=True)

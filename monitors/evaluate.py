@@ -105,9 +105,13 @@ def alert_runs(readings: list[Reading], detector: str, params: dict | None = Non
 
 @dataclass(frozen=True)
 class EventMetrics:
-    """Alert-level figures: an alert is a true positive when it starts inside a
-    labelled window; a window is detected when any alert starts inside it.
-    Delay is from the window start to its first alert, in seconds."""
+    """Alert-level figures. Each labelled window is matched to the *first*
+    alert that overlaps it -- one that started inside it, or one already
+    open when it started; that alert is a true positive, and a window is
+    detected when it has one. At most one alert per window is true: further
+    alerts overlapping an already matched window (a flapping alert) and
+    alerts overlapping no window are false. Delay is from the window start to
+    its matched alert's start, 0 when the alert was already open, in seconds."""
 
     alerts: int
     true_alerts: int
@@ -121,17 +125,23 @@ class EventMetrics:
 
 def event_metrics(runs: list[tuple[int, int]], windows: list[tuple[int, int]],
                   ts: list[float]) -> EventMetrics:
-    """Precision / recall / F1 of alerts per labelled event, and detection delay."""
-    inside = [any(lo <= a <= hi for lo, hi in windows) for a, _ in runs]
-    delays = []
+    """Precision / recall / F1 of alerts per labelled event, and detection delay.
+
+    >>> m = event_metrics([(2, 3), (4, 4), (9, 9)], [(3, 6)], list(range(10)))
+    >>> (m.alerts, m.true_alerts, m.detected, m.mean_delay_s)
+    (3, 1, 1, 0.0)
+    """
+    runs = sorted(runs)
+    true, delays = set(), []
     for lo, hi in windows:
-        starts = [a for a, _ in runs if lo <= a <= hi]
-        if starts:
-            delays.append(ts[min(starts)] - ts[lo])
-    p = sum(inside) / len(runs) if runs else 0.0
+        first = next((k for k, (a, b) in enumerate(runs) if a <= hi and b >= lo), None)
+        if first is not None:
+            true.add(first)
+            delays.append(max(0.0, ts[runs[first][0]] - ts[lo]))
+    p = len(true) / len(runs) if runs else 0.0
     r = len(delays) / len(windows) if windows else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return EventMetrics(len(runs), sum(inside), len(windows), len(delays), p, r, f1,
+    return EventMetrics(len(runs), len(true), len(windows), len(delays), p, r, f1,
                         sum(delays) / len(delays) if delays else None)
 
 

@@ -3,7 +3,7 @@
 >>> make_detector("zscore", alpha=0.01).alpha
 0.01
 >>> sorted(DETECTORS)
-['auto', 'gaussian', 'mahalanobis', 'zscore']
+['auto', 'ensemble', 'gaussian', 'mahalanobis', 'zscore']
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from knowledge_base.errors import ConfigError
 
 from .base import BaseDetector
 from .auto import AutoDetector
+from .ensemble import TailEnsemble
 from .gaussian import WindowedGaussian
 from .mahalanobis import Mahalanobis
 from .zscore import RobustZScore
@@ -21,11 +22,14 @@ DETECTORS: dict[str, type[BaseDetector]] = {
     "zscore": RobustZScore,
     "mahalanobis": Mahalanobis,
     "gaussian": WindowedGaussian,
+    "ensemble": TailEnsemble,
 }
 # The contextual CUSUM that was here was removed: on every trace its sums sat
 # at their cap on normal data (score 0.962 everywhere, NAB 0), because CUSUM
 # assumes independent residuals and plant signals' residuals from a
 # time-of-day baseline stay on one side for hours (load steps, thermal lag).
+# monitors/drift.py (inside mahalanobis) standardises block means by their own
+# spread and leaks its sums, which solves that.
 DEFAULT_DETECTOR = "auto"
 
 

@@ -39,7 +39,7 @@ class MonitorStats:
 class Monitor:
     """Runs detectors over a stream of readings from many assets.
 
-    >>> m = Monitor(filter_params={"warmup": 50, "min_on": 2})
+    >>> m = Monitor(filter_params={"warmup": 150, "min_on": 2})  # past the detector's own warm-up (100)
     >>> events = [m.process(Reading("A", float(i), {"v": 1.0 + (i % 3) * 0.01})) for i in range(200)]
     >>> [e for e in events if e], m.process(Reading("A", 5.0, {"v": 1.0})), m.stats.skipped
     ([], None, 1)
@@ -89,7 +89,9 @@ class Monitor:
         score = self.score(reading)
         if score is None:
             return None
-        alert = self._trackers[reading.asset].update(score, self._filters[reading.asset].on)
+        tracker, filt = self._trackers[reading.asset], self._filters[reading.asset]
+        opening = score.flagged and tracker.current is None
+        alert = tracker.update(score, filt.on, filt.detector.baseline() if opening else None)
         if alert is not None:
             self.stats.alerts += alert.started == alert.updated
             self._emit(alert)

@@ -17,10 +17,12 @@ from pathlib import Path
 from knowledge_base.errors import ConfigError, MonitorError
 
 from .evaluate import alert_runs, as_nab, onset_scores, event_metrics, load_labelled, load_windows, score_readings
+from .alertmetrics import alert_report
 from .factory import make_detector
 from .monitor import Monitor, MonitorStats
 from .mqtt import MqttPublisher, MqttSource, parse_url
 from .nab import PROFILES, nab_score
+from .threshold import WARMUP
 from .partition import Partition
 from .sources import CsvSource, parse_speed
 from .store import AlertStore
@@ -82,7 +84,7 @@ class StatsFile:
 
 
 def run_monitor(settings, source: str, detector: str, asset: str | None = None,
-                speed: str | None = "max", warmup: int = 1000, timestamp_col: str = "timestamp",
+                speed: str | None = "max", warmup: int = WARMUP, timestamp_col: str = "timestamp",
                 value_cols: list[str] | None = None, publish: bool | None = None,
                 until: float | None = None, partition: str | None = None,
                 stats_json: str | Path | None = None) -> tuple[MonitorStats, Path]:
@@ -144,7 +146,7 @@ def score_csv(input_csv, out, detector: str, timestamp_col: str = "timestamp",
     return n, src.skipped
 
 
-def evaluate(labels_path, data, detector: str, threshold: float | None = None, warmup: int = 1000,
+def evaluate(labels_path, data, detector: str, threshold: float | None = None, warmup: int = WARMUP,
              timestamp_col: str = "timestamp", value_cols: list[str] | None = None) -> dict:
     """NAB score per profile plus alert-level metrics, with printable ``lines``."""
     labels = load_windows(labels_path)
@@ -162,6 +164,7 @@ def evaluate(labels_path, data, detector: str, threshold: float | None = None, w
     events = {}
     if all(i.scores is None for i in items):
         lines.append(f"Alerts (threshold filter, calibrated on the first {warmup} readings, labels unused):")
+        per_run = []
         for it in items:
             runs = alert_runs(it.readings, detector, warmup=warmup)
             m = event_metrics(runs, it.windows, [r.timestamp for r in it.readings])
@@ -170,4 +173,13 @@ def evaluate(labels_path, data, detector: str, threshold: float | None = None, w
             delay = f"{m.mean_delay_s / 3600:.1f} h" if m.mean_delay_s is not None else "-"
             lines.append(f"  {it.name}: alerts {m.alerts}, precision {m.precision:.2f}, recall {m.recall:.2f}, "
                          f"F1 {m.f1:.2f}, mean delay from window start {delay}, NAB standard {fixed:.1f}")
+            flags = [False] * len(it.readings)
+            for a, b in runs:
+                flags[a:b + 1] = [True] * (b - a + 1)
+            per_run.append((flags, it.windows, [r.timestamp for r in it.readings]))
+        rep = alert_report(per_run)
+        events["all"] = rep
+        lines.append(f"  all files, point-wise: alert F1 {rep.f1:.2f}, false-alarm rate {100 * rep.false_alarm_rate:.1f}%, "
+                     f"missed-alarm rate {100 * rep.missed_alarm_rate:.1f}%, faulty files alerted "
+                     f"{rep.faulty_alerted}/{rep.faulty}, fault-free files alerted {rep.normal_alerted}/{rep.normal}")
     return {"nab": nab, "events": events, "lines": lines}

@@ -77,6 +77,7 @@ class Alert:
     trail: tuple[tuple[float, dict[str, float]], ...] = field(default=(), repr=False)
     scores: tuple[tuple[float, float], ...] = field(default=(), repr=False)
     threshold: float | None = None
+    baseline: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False)
 
     @property
     def active(self) -> bool:
@@ -96,6 +97,7 @@ class Alert:
             "trail": [[t, v] for t, v in self.trail],
             "scores": [[t, round(v, 6)] for t, v in self.scores],
             "threshold": None if self.threshold is None else round(self.threshold, 6),
+            "baseline": {k: [m, s] for k, (m, s) in self.baseline.items()},
         }
         for key in ("started", "updated", "closed"):
             d[key + "_iso"] = iso(d[key]) if d[key] is not None else None
@@ -114,14 +116,17 @@ class Alert:
             trail=tuple((float(t), dict(v)) for t, v in d.get("trail", ())),
             scores=tuple((float(t), float(v)) for t, v in d.get("scores", ())),
             threshold=d.get("threshold"),
+            baseline={k: (float(m), float(s)) for k, (m, s) in d.get("baseline", {}).items()},
         )
 
     def deviations(self) -> dict[str, float]:
         """{signal: how far it moved}: the mean of the alert's readings minus
-        the mean of the older half of the lead readings, in standard deviations
-        of that half (signed; positive = rose). The older half is the
-        reference so that a slow drift already under way when the alert
-        opened still shows. Signals without lead readings are left out.
+        the detector's learned ``baseline`` mean, in its standard deviations
+        (signed; positive = rose). The baseline is the detector's own model of
+        normal, learned over days: a slow rise under a daily cycle shows
+        against it, where the lead-in just before the alert (already part of
+        the rise) hid it. A signal without a baseline falls back to the older
+        half of the lead readings as reference; signals with neither are left out.
 
         >>> lead = tuple((float(t), {"p": 5.0 + (t % 2) * 0.2}) for t in range(20))
         >>> a = Alert("x", "P", ("p",), "z", 0.9, "alarm", 10.0, 12.0,
@@ -132,8 +137,12 @@ class Alert:
         out: dict[str, float] = {}
         during = [v for t, v in (*self.trail, *self.window) if t >= self.started]
         for name in self.signals:
-            ref = [v[name] for _, v in self.lead[:max(2, len(self.lead) // 2)] if name in v]
             now = [v[name] for v in during if name in v]
+            if name in self.baseline and now:
+                mean, sd = self.baseline[name]
+                out[name] = (sum(now) / len(now) - mean) / max(sd, 1e-3 * max(abs(mean), 1e-9))
+                continue
+            ref = [v[name] for _, v in self.lead[:max(2, len(self.lead) // 2)] if name in v]
             if len(ref) < 2 or not now:
                 continue
             mean = sum(ref) / len(ref)

@@ -72,5 +72,8 @@ class RobustZScore(UnivariateDetector):
         st[2] = mad + b * (abs(r) - mad)
         st[3] = st[3] + self.fast * (x - st[3])
 
+    def baseline(self) -> dict[str, tuple[float, float]]:
+        return {n: (st[1], st[2] * _SQRT_PI_2) for n, st in self._s["signals"].items()}
+
     def _observe(self, st: list, x: float) -> None:
         st[3] = st[3] + self.fast * (x - st[3])

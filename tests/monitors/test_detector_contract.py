@@ -20,6 +20,7 @@ PARAMS = {
     "mahalanobis": {"warmup": 20},
     "auto": {"multi": {"warmup": 20}, "single": {"warmup": 20}},
     "gaussian": {"window": 200, "step": 10},
+    "ensemble": {"warmup": 20},
 }
 
 

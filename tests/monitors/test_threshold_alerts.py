@@ -39,7 +39,7 @@ def calibrated(**kw):
     # q(0.995) = 0.1 -> bin edge 1 - e^-0.12 = 0.11308; median 0.05 -> edge 1 - e^-0.06 = 0.05824;
     # on = 0.11308 + 0.2 * (1 - 0.11308) = 0.29046, off = on - 0.5 * (on - 0.05824) = 0.17435,
     # alarm = on + 0.5 * (1 - on) = 0.64523
-    f = ThresholdFilter(Echo(), warmup=101, settle=0, **kw)
+    f = ThresholdFilter(Echo(), warmup=101, settle=0, **{"quantile": 0.995, "gap": 0.2, **kw})
     feed(f, [i / 1000 for i in range(101)])
     return f
 
@@ -115,7 +115,9 @@ def test_alert_keeps_lead_thinned_trail_scores_and_threshold(tmp_path):
     record of itself (trail, bounded) and the latest readings (window), with
     the score of each and the threshold; all survive the JSON round trip."""
     store = AlertStore(tmp_path)
-    mon = Monitor(filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=store)
+    # zscore: this test is about the alert record; the ensemble (auto's single-signal
+    # detector) rightly raises a second alert when the adopted fault level drops back.
+    mon = Monitor("zscore", filter_params={"warmup": 300, "min_on": 2, "min_off": 3}, store=store)
     values = [20.0 + 0.1 * (i % 7) for i in range(600)] + [35.0 + 0.01 * i for i in range(1000)] + [20.3] * 50
     for i, v in enumerate(values):
         mon.process(Reading("P-3", float(i * 60), {"temp": v}))
@@ -151,3 +153,20 @@ def test_alert_open_at_shutdown_continues_after_restart(tmp_path):
     (a,) = first.store.history()
     (b,) = whole.store.history()
     assert a.closed is not None and a.to_dict() == b.to_dict()
+
+
+def test_alert_direction_is_judged_against_the_detectors_learned_baseline(tmp_path):
+    """A slow rise that was already under way before the alert opened still
+    reads as "rose": the alert keeps the detector's baseline (mean, sd) and
+    deviations() compares with it, not with the lead-in (part of the rise)."""
+    store = AlertStore(tmp_path)
+    mon = Monitor(filter_params={"warmup": 300}, store=store)
+    values = [50.0 + (i % 5) * 0.2 for i in range(2000)] + [50.4 + 0.02 * i for i in range(600)]
+    for i, v in enumerate(values):
+        mon.process(Reading("P-3", float(i * 60), {"temp": v}))
+    first = store.history()[-1]
+    mean, sd = first.baseline["temp"]
+    assert 50.0 < mean < 51.0 and 0.0 < sd < 1.0
+    assert first.deviations()["temp"] > 3
+    again = first.from_dict(first.to_dict())
+    assert again.baseline == first.baseline and again.deviations() == first.deviations()

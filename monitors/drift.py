@@ -1,0 +1,59 @@
+"""Slow-drift evidence: a leaky two-sided CUSUM on block means of residuals.
+
+A CUSUM on raw residuals of plant signals saturates on normal data (its
+sums sat at their cap everywhere, see ``factory.py``): it assumes
+independent residuals, while a plant's residuals stay on one side for hours
+(load steps, thermal lag). Two changes solve that here:
+
+1. **Block means standardised by their own spread.** Residuals are averaged
+   over ``block`` readings, and each block mean is standardised by the
+   exponentially weighted mean and standard deviation *of block means*
+   (weight ``alpha``). Autocorrelation inflates that spread, so a wandering
+   but normal residual gives block z-scores of ordinary size; a genuine
+   drift moves them by many of their own standard deviations.
+2. **A leak.** ``S = max(0, leak * S + z - k)`` (and the mirror for
+   negative drifts) is bounded by ``(z - k) / (1 - leak)`` for a steady
+   ``z``: normal wandering decays away instead of piling up to a cap,
+   while a drift of a few block standard deviations grows ``S`` within a
+   few blocks.
+
+State per signal is a plain list: ``[n_in_block, block_sum, n_blocks,
+mean, var, S_up, S_down]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def new(d: int) -> list[list[float]]:
+    return [[0, 0.0, 0, 0.0, 0.0, 0.0, 0.0] for _ in range(d)]
+
+
+def update(states: list[list[float]], zs: list[float], block: int, alpha: float, k: float,
+           leak: float, warmup: int) -> None:
+    """Add one reading's residuals ``zs`` (one per signal)."""
+    for st, z in zip(states, zs):
+        st[0] += 1
+        st[1] += z
+        if st[0] < block:
+            continue
+        bm = st[1] / st[0]
+        st[0], st[1] = 0, 0.0
+        st[2] += 1
+        a = max(alpha, 1.0 / st[2])
+        if st[2] > warmup:
+            sd = math.sqrt(st[4]) + 1e-9
+            zb = (bm - st[3]) / sd
+            st[5] = max(0.0, leak * st[5] + zb - k)
+            st[6] = max(0.0, leak * st[6] - zb - k)
+            if abs(zb) > 3.0:
+                continue  # a far block does not teach the baseline
+        d = bm - st[3]
+        st[3] += a * d
+        st[4] = (1.0 - a) * (st[4] + a * d * d)
+
+
+def evidence(states: list[list[float]]) -> list[float]:
+    """Per signal, the larger of the two CUSUM sums."""
+    return [max(st[5], st[6]) for st in states]
