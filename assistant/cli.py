@@ -16,6 +16,10 @@ from knowledge_base.store import open_store
 @click.version_option(package_name="faultdesk")
 def main() -> None:
     """faultdesk: equipment fault handling from manuals, fault logs and sensor streams."""
+    try:
+        get_settings()  # a bad FAULTDESK_* value: one line naming it, before any command runs
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.group("kb")
@@ -29,7 +33,7 @@ def kb_group() -> None:
 def kb_stats(kb, as_json) -> None:
     """Counts of files, chunks and work orders."""
     try:
-        stats = open_store(get_settings().with_kb(kb)).stats()
+        stats = open_store(get_settings().with_kb(kb), create=False).stats()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(stats) if as_json else "  ".join(f"{k}={v}" for k, v in stats.items()))
@@ -40,7 +44,7 @@ def kb_stats(kb, as_json) -> None:
 def kb_check(kb) -> None:
     """Verify that the keyword index and the vector store agree."""
     try:
-        problems = open_store(get_settings().with_kb(kb)).check()
+        problems = open_store(get_settings().with_kb(kb), create=False).check()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     for p in problems:

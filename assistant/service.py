@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from knowledge_base.errors import ConfigError, NotFound
+from knowledge_base.errors import ConfigError, ModelError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
@@ -56,6 +56,7 @@ class Service:
         self._build_lock = threading.Lock()
         self._generate_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self._warm = threading.Event()
 
     # -- lazily built parts -------------------------------------------------
     @cached_property
@@ -89,6 +90,50 @@ class Service:
     def busy(self) -> bool:
         """True while an answer is being generated (the next one would wait)."""
         return self._generate_lock.locked()
+
+    # -- start-up and model state ----------------------------------------------
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`warm_up` has finished (``/api/v1/health`` says ``starting`` before)."""
+        return self._warm.is_set()
+
+    def warm_up(self) -> None:
+        """Load what the first question needs, so that it is as fast as the rest:
+        the assistant and its indexes, the embedder (one query) and the model
+        worker, which reads the system prompt once into its cache. A model that
+        fails to start is reported by :meth:`llm_status`, not raised."""
+        from .llm.supervisor import SupervisedLLM
+        from .prompt import build_messages
+
+        try:
+            assistant = self.assistant
+            assistant.retriever.retrieve(Query("warm up", k=1))
+            llm = assistant.llm
+            if isinstance(llm, SupervisedLLM) and llm.wait_ready(self.settings.llm_load_s):
+                with self._generate_lock:
+                    try:
+                        llm.complete(build_messages("warm up", []), max_tokens=1)
+                    except ModelError:
+                        pass  # the supervisor restarts it and reports the state
+        finally:
+            self._warm.set()
+
+    def llm_status(self):
+        """The answer model's :class:`~assistant.llm.supervisor.LLMStatus`: a
+        supervised worker's own; ``starting`` while the assistant is being
+        built; ``ok`` for the extractive and openai backends."""
+        from .llm.supervisor import LLMStatus, SupervisedLLM
+
+        if "assistant" not in self.__dict__:
+            return LLMStatus("starting")
+        llm = self.assistant.llm
+        return llm.status() if isinstance(llm, SupervisedLLM) else LLMStatus("ok")
+
+    def close(self) -> None:
+        """Stop the model worker, if one was started."""
+        llm = self.__dict__["assistant"].llm if "assistant" in self.__dict__ else None
+        if llm is not None and hasattr(llm, "close"):
+            llm.close()
 
     # -- questions ----------------------------------------------------------
     def stream(self, question: str, asset: str | None = None,

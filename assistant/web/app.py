@@ -28,6 +28,7 @@ any other                 500
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -58,8 +59,11 @@ def create_app(service: Service, settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        # Warm start: models load in the background; /api/v1/health says "starting" until done.
+        threading.Thread(target=service.warm_up, daemon=True, name="warm-up").start()
         yield
         queue.shutdown()
+        service.close()
 
     app = FastAPI(title="faultdesk", summary="Grounded answers from manuals and fault logs; sensor alerts.",
                   version="1", openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs",
