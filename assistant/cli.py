@@ -54,6 +54,24 @@ def kb_check(kb) -> None:
     click.echo("ok")
 
 
+@main.command("doctor")
+@click.option("--kb", type=click.Path(file_okay=False))
+@click.option("--llm", type=click.Choice(["local", "openai", "extractive"]),
+              help="Answer backend to check (default $FAULTDESK_LLM or local).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list of checks instead of the table.")
+def doctor(kb, llm, as_json) -> None:
+    """Check Python, disk, the knowledge base, the embedder, the model (one token, in its
+    worker process), the llama.cpp build's CPU flags, mosquitto and chromium; exit 1 on a
+    failure, with the fix named."""
+    from .doctor import as_json as checks_json
+    from .doctor import render_table, run_checks
+
+    checks = run_checks(get_settings().with_kb(kb), llm)
+    click.echo(json.dumps(checks_json(checks)) if as_json else render_table(checks))
+    if any(c.status == "fail" for c in checks):
+        raise SystemExit(1)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Evaluate retrieval, answers and monitors."""

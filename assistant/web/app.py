@@ -27,6 +27,7 @@ any other                 500
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from contextlib import asynccontextmanager
@@ -80,8 +81,14 @@ def create_app(service: Service, settings: Settings) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.api_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"],
                        max_age=600)
-    from .ui import mount_ui  # Gradio is imported only when an app is built
-
+    try:
+        from .ui import mount_ui  # Gradio is imported only when an app is built
+    except ModuleNotFoundError as exc:  # a REST-only install (no [ui] extra): the API alone
+        if exc.name != "gradio":
+            raise
+        logging.getLogger(__name__).warning("gradio is not installed (pip install 'faultdesk[ui]'): "
+                                            "serving the REST API without the UI at /")
+        return app
     return mount_ui(app, service)
 
 
