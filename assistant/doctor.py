@@ -30,7 +30,7 @@ from pathlib import Path
 from knowledge_base.errors import FaultdeskError, NotFound
 from knowledge_base.settings import Settings
 
-REBUILD = "make llama-portable (rebuilds llama-cpp-python without -march=native, AMX off)"
+REBUILD = "make llama-rebuild (builds llama-cpp-python again without -march=native, AMX off)"
 # llama.cpp feature names -> /proc/cpuinfo flags (the features a build compiled in).
 CPU_FLAGS = {"SSE3": "pni", "SSSE3": "ssse3", "AVX": "avx", "AVX2": "avx2", "F16C": "f16c", "FMA": "fma",
              "BMI2": "bmi2", "AVX_VNNI": "avx_vnni", "AVX512": "avx512f", "AVX512_VBMI": "avx512vbmi",
