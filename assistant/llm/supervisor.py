@@ -141,6 +141,12 @@ class SupervisedLLM(LLM):
         with self._cond:
             return LLMStatus(self._state, self._detail, self._restarts, self._info)
 
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running worker, if any."""
+        worker = self._worker
+        return worker.proc.pid if worker else None
+
     def start(self) -> None:
         """Start the worker in the background (idempotent; returns at once)."""
         with self._cond:
