@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     llm_threads: int | None = None
     llm_load_s: float = 120.0
     """Seconds the model worker may take to load the model before it counts as failed."""
-    llm_stall_s: float = 30.0
+    llm_stall_s: float = 60.0
     """Seconds the model worker may send nothing mid-answer before it is killed as hung."""
     llm_deadline_s: float = 180.0
     """Seconds one answer may take at most before the model worker is killed as hung."""

@@ -99,22 +99,25 @@ def system_info() -> str:
 
 
 def guard_child(max_memory_mb: int | None = None) -> None:
-    """Die with the parent (Linux ``PR_SET_PDEATHSIG``) and, with
-    ``max_memory_mb``, cap the address space so a runaway allocation fails here
-    instead of waking the kernel's OOM killer."""
+    """Exit when the parent goes away (checked every second, also mid-answer;
+    PR_SET_PDEATHSIG is no use here: it fires when the parent's *thread* that
+    started the worker ends) and, with ``max_memory_mb``, cap the address space
+    so a runaway allocation fails in the worker instead of waking the OOM killer."""
     import resource
-    import signal
+    import threading
+    import time
 
     if max_memory_mb:
         limit = max_memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if sys.platform.startswith("linux"):
-        import ctypes
+    parent = os.getppid()
 
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-        except OSError:  # pragma: no cover - another libc
-            pass
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,7 +21,8 @@ HELLO = [Message("user", "Reply with the word OK.")]
 
 
 def test_the_real_worker_answers_survives_a_segfault_and_answers_again(qwen_path):
-    llm = SupervisedLLM(worker_command(qwen_path, n_ctx=2048), qwen_path.name, backoff=0.2)
+    llm = SupervisedLLM(worker_command(qwen_path, n_ctx=2048), qwen_path.name, backoff=0.2,
+                        stall_timeout=300, deadline=600)  # generous: the machine may be loaded
     try:
         assert llm.wait_ready(180), llm.status()
         assert "AVX2 = 1" in llm.status().system_info
