@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     """Seconds the model worker may take to load the model before it counts as failed."""
     llm_stall_s: float = 60.0
     """Seconds the model worker may send nothing mid-answer before it is killed as hung."""
-    llm_deadline_s: float = 180.0
+    llm_deadline_s: float = 300.0
     """Seconds one answer may take at most before the model worker is killed as hung."""
     llm_worker_max_mb: int | None = None
     """Address-space limit of the model worker in MB (unset = none); above it the

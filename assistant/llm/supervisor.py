@@ -118,7 +118,7 @@ class SupervisedLLM(LLM):
     supervised as the module docstring says. ``name``: the model's name."""
 
     def __init__(self, argv: Sequence[str], name: str, *, load_timeout: float = 120.0,
-                 stall_timeout: float = 30.0, deadline: float = 180.0, backoff: float = 1.0,
+                 stall_timeout: float = 60.0, deadline: float = 300.0, backoff: float = 1.0,
                  max_backoff: float = 30.0, down_after: int = 3) -> None:
         self.argv, self.name = tuple(argv), name
         self.load_timeout, self.stall_timeout, self.deadline = load_timeout, stall_timeout, deadline
