@@ -21,6 +21,7 @@ queue.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -31,7 +32,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from knowledge_base.errors import ConfigError, ModelError, NotFound
+from knowledge_base.errors import ConfigError, FaultdeskError, ModelError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
@@ -107,7 +108,14 @@ class Service:
 
         try:
             assistant = self.assistant
+            if isinstance(assistant.llm, SupervisedLLM):
+                assistant.llm.start()  # loads in its own process meanwhile
             assistant.retriever.retrieve(Query("warm up", k=1))
+        except FaultdeskError as exc:  # the first question will raise it again, to its asker
+            logging.getLogger(__name__).error("warm-up failed: %s", exc)
+            self._warm.set()
+            return
+        try:
             llm = assistant.llm
             if isinstance(llm, SupervisedLLM) and llm.wait_ready(self.settings.llm_load_s):
                 with self._generate_lock:

@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,9 +60,9 @@ def one_server(kb: Path, env: dict, headers: dict, mode: str) -> str:
     port = _port()
     base = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
+    log = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--kb", str(kb), "--port",
-                             str(port), "--llm", "local"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             str(port), "--llm", "local"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         while (h := _health(base)) is None:
             if proc.poll() is not None:
@@ -73,8 +74,12 @@ def one_server(kb: Path, env: dict, headers: dict, mode: str) -> str:
                 time.sleep(0.1)
                 h = _health(base)
         ready = time.perf_counter() - t0
-        first, b1 = _ask(base, headers, QUESTIONS[0])
-        second, b2 = _ask(base, headers, QUESTIONS[1])
+        try:
+            first, b1 = _ask(base, headers, QUESTIONS[0])
+            second, b2 = _ask(base, headers, QUESTIONS[1])
+        except httpx.HTTPStatusError as exc:
+            log.seek(0)
+            return f"{mode:5s} {exc}\n{log.read()[-3000:]}"
         return (f"{mode:5s} accepting after {accepting:5.1f} s, asked at {ready:5.1f} s: first question "
                 f"{first:5.2f} s ({b1}), second question {second:5.2f} s ({b2})")
     finally:
