@@ -32,7 +32,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from knowledge_base.errors import ConfigError, FaultdeskError, ModelError, NotFound
+from knowledge_base.errors import ConfigError, FaultdeskError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
@@ -99,49 +99,41 @@ class Service:
         return self._warm.is_set()
 
     def warm_up(self) -> None:
-        """Load what the first question needs, so that it is as fast as the rest:
-        the assistant and its indexes, the embedder (one query) and the model
-        worker, which reads the system prompt once into its cache. A model that
-        fails to start is reported by :meth:`llm_status`, not raised."""
+        """Load what the first question needs, so that it is as fast as the rest: the
+        assistant, its indexes, the embedder (one query) and the model worker, which
+        reads the system prompt once. Failures are logged / shown by :meth:`llm_status`."""
         from .llm.supervisor import SupervisedLLM
         from .prompt import build_messages
 
         try:
             assistant = self.assistant
-            if isinstance(assistant.llm, SupervisedLLM):
-                assistant.llm.start()  # loads in its own process meanwhile
-            assistant.retriever.retrieve(Query("warm up", k=1))
-        except FaultdeskError as exc:  # the first question will raise it again, to its asker
-            logging.getLogger(__name__).error("warm-up failed: %s", exc)
-            self._warm.set()
-            return
-        try:
             llm = assistant.llm
+            if isinstance(llm, SupervisedLLM):
+                llm.start()  # loads in its own process meanwhile
+            assistant.retriever.retrieve(Query("warm up", k=1))
             if isinstance(llm, SupervisedLLM) and llm.wait_ready(self.settings.llm_load_s):
                 with self._generate_lock:
-                    try:
-                        llm.complete(build_messages("warm up", []), max_tokens=1)
-                    except ModelError:
-                        pass  # the supervisor restarts it and reports the state
+                    llm.complete(build_messages("warm up", []), max_tokens=1)
+        except FaultdeskError as exc:  # a model failure restarts the worker; a store one recurs to askers
+            logging.getLogger(__name__).error("warm-up: %s", exc)
         finally:
             self._warm.set()
 
     def llm_status(self):
-        """The answer model's :class:`~assistant.llm.supervisor.LLMStatus`: a
-        supervised worker's own; ``starting`` while the assistant is being
-        built; ``ok`` for the extractive and openai backends."""
-        from .llm.supervisor import LLMStatus, SupervisedLLM
+        """The answer model's :class:`~assistant.llm.supervisor.LLMStatus`: a supervised
+        worker's own, ``starting`` while the assistant is built, else ``ok``."""
+        from .llm.supervisor import LLMStatus
 
         if "assistant" not in self.__dict__:
             return LLMStatus("starting")
-        llm = self.assistant.llm
-        return llm.status() if isinstance(llm, SupervisedLLM) else LLMStatus("ok")
+        status = getattr(self.assistant.llm, "status", None)
+        return status() if status else LLMStatus("ok")
 
     def close(self) -> None:
         """Stop the model worker, if one was started."""
-        llm = self.__dict__["assistant"].llm if "assistant" in self.__dict__ else None
-        if llm is not None and hasattr(llm, "close"):
-            llm.close()
+        close = getattr(self.__dict__.get("assistant") and self.assistant.llm, "close", None)
+        if close:
+            close()
 
     # -- questions ----------------------------------------------------------
     def stream(self, question: str, asset: str | None = None,

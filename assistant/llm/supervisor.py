@@ -35,7 +35,6 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -45,7 +44,7 @@ from pathlib import Path
 from knowledge_base.errors import ModelError, ModelStopped
 
 from .base import LLM, Message
-from .worker import LOAD_FAILED
+from .worker import LOAD_FAILED, worker_command  # noqa: F401 - worker_command re-exported
 
 STOPPED_NOTICE = "The language model stopped; answered from the manuals."
 STATES = ("starting", "ok", "restarting", "down")
@@ -285,17 +284,6 @@ class SupervisedLLM(LLM):
         worker.kill()
         fatal = worker.proc.returncode == LOAD_FAILED
         return None, (f"the model worker {reason} while loading", fatal)
-
-
-def worker_command(model_path: str | Path, threads: int | None = None, n_ctx: int = 4096,
-                   max_memory_mb: int | None = None) -> list[str]:
-    """The command line of the real worker for a GGUF file."""
-    argv = [sys.executable, "-m", "assistant.llm.worker", str(model_path), "--n-ctx", str(n_ctx)]
-    if threads:
-        argv += ["--threads", str(threads)]
-    if max_memory_mb:
-        argv += ["--max-memory-mb", str(max_memory_mb)]
-    return argv
 
 
 def describe_exit(returncode: int) -> str:

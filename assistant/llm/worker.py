@@ -43,6 +43,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from knowledge_base.errors import ModelError
@@ -78,6 +79,17 @@ def serve(llm: LLM, inp: TextIO, out: TextIO, system_info: str = "",
             send({"id": rid, "error": " ".join(str(exc).split()) or type(exc).__name__})
             continue
         send({"id": rid, "end": True})
+
+
+def worker_command(model_path: str | Path, threads: int | None = None, n_ctx: int = 4096,
+                   max_memory_mb: int | None = None) -> list[str]:
+    """The command line of the real worker for a GGUF file."""
+    argv = [sys.executable, "-m", "assistant.llm.worker", str(model_path), "--n-ctx", str(n_ctx)]
+    if threads:
+        argv += ["--threads", str(threads)]
+    if max_memory_mb:
+        argv += ["--max-memory-mb", str(max_memory_mb)]
+    return argv
 
 
 def protocol_stdout() -> TextIO:
