@@ -104,7 +104,7 @@ def measure(llm: LocalLLM, question: str, gen_tokens: int, cold: bool) -> dict:
 
 def summary(label: str, runs: list[dict]) -> str:
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    return (f"{label:16s} first token {med['first']:6.2f} s | prompt {med['prompt_n']:4.0f} tok "
+    return (f"{label:17s} first token {med['first']:6.2f} s | prompt {med['prompt_n']:4.0f} tok "
             f"at {med['prompt_tps']:6.1f} tok/s | generate {med['gen_n']:3.0f} tok at "
             f"{med['gen_tps']:5.1f} tok/s | total {med['total']:5.2f} s")
 
@@ -181,8 +181,8 @@ def compare_builds(args) -> None:
         r = json.loads(line[7:])
         print(f"{name:9s} llama.cpp: {r['system_info']}")
         print(f"{name:9s} loaded in {r['load_s']:.2f} s")
-        print(summary(f"{name[:9]:9s} cold", r["cold"]))
-        print(summary(f"{name[:9]:9s} cached", r["cached"]), flush=True)
+        print(summary(f"{name} cold", r["cold"]))
+        print(summary(f"{name} cached", r["cached"]), flush=True)
 
 
 if __name__ == "__main__":
