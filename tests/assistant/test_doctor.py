@@ -71,3 +71,20 @@ def test_a_bad_setting_is_one_line_naming_the_variable(cli_kb, monkeypatch):
     r = cli_kb(["kb", "stats"])
     assert r.exit_code == 1
     assert r.output.strip() == "Error: invalid setting FAULTDESK_API_RATE_BURST='-1': must be positive, got -1"
+
+
+def test_faultdesk_ask_answers_from_the_manuals_when_the_worker_crashes(cli_kb, tmp_path, monkeypatch):
+    model = tmp_path / "x.gguf"
+    model.write_bytes(b"GGUF")
+    argv = [sys.executable, str(FAKE), "segv", "1", str(tmp_path / "count")]
+    monkeypatch.setattr("assistant.factory.worker_command", lambda *a, **k: argv)
+    monkeypatch.setenv("FAULTDESK_LLM_MODEL_PATH", str(model))
+    from knowledge_base.settings import get_settings
+
+    get_settings.cache_clear()
+    r = cli_kb(["ask", "P-3 shows E-104, what do I check first?", "--llm", "local", "--json"])
+    assert r.exit_code == 0, r.output
+    answer = json.loads(r.stdout)
+    assert answer["backend"] == "extractive" and "alignment" in answer["answer"].lower()
+    assert any(n.startswith("The language model stopped; answered from the manuals.") and "SIGSEGV" in n
+               for n in answer["notices"])
