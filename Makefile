@@ -2,19 +2,37 @@
 # both create the virtual environment and install everything on a fresh machine.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 KB     ?= .faultdesk/kb
 APT_PACKAGES := mosquitto chromium
+# Every third-party package, pinned with hashes; regenerate with `make lock` after editing
+# pyproject.toml's dependencies (docs: "Dependencies and the lock file" in the README).
+LOCK   := requirements.lock
+LOCKENV ?= $(HOME)/.cache/faultdesk/lockenv
+PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: demo test install sysdeps kb alerts samples bench clean
+# llama-cpp-python has no prebuilt wheel and pip builds it with -march=native by default,
+# which segfaulted on an AMX Xeon. We build it once, portable (runs on any x86-64 with
+# AVX2/FMA/F16C; no AVX-512, no AMX), into a wheel folder named by the version and the name
+# of this flag set; the flags are recorded beside the wheel and checked before it is used,
+# and pip's own wheel cache is bypassed, so a wheel built with other flags is never reused.
+LLAMA_VERSION    := 0.3.36
+LLAMA_FLAVOUR    := avx2fma
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
+LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
+LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
+
+.PHONY: demo test install sysdeps doctor kb alerts samples bench clean lock llama-portable llama-rebuild
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-demo: install sysdeps kb alerts  ## install, build the sample KB, replay a fault, answer a question, serve the UI
+demo: install sysdeps doctor kb alerts  ## install, check the set-up, build the sample KB, replay a fault, answer a question, serve the UI
 	$(BIN)/faultdesk kb stats --kb $(KB)
 	$(BIN)/faultdesk ask "$(QUESTION)" --kb $(KB)
 	$(BIN)/faultdesk serve --kb $(KB) --host $(HOST) --port $(PORT)
@@ -22,13 +40,45 @@ demo: install sysdeps kb alerts  ## install, build the sample KB, replay a fault
 test: install sysdeps     ## install, then run every test (unit, integration, slow)
 	$(BIN)/python -m pytest
 
+doctor: install           ## check Python, disk, KB, embedder, the model (one token) and the build's CPU flags; stops on a failure
+	$(BIN)/faultdesk doctor --kb $(KB)
+
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# 1. every package of the lock, with hashes and no resolution (torch is the CPU wheel);
+# 2. llama-cpp-python from the portable wheel built on this machine, never from an index;
+# 3. faultdesk itself, without dependencies; pip check proves the set is complete.
+$(STAMP): pyproject.toml $(LOCK) $(LLAMA_WHEEL)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) install --quiet pip==26.3
+	$(PIP) install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-index --find-links $(LLAMA_DIR) llama-cpp-python==$(LLAMA_VERSION)
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check || { echo "the lock file misses a dependency of pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
+
+llama-portable: $(LLAMA_WHEEL)  ## build the portable llama-cpp-python wheel (once; ~9 min on 2 cores)
+
+$(LLAMA_WHEEL):
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PYTHON) -m pip wheel --no-deps --no-cache-dir -w $(LLAMA_DIR) llama-cpp-python==$(LLAMA_VERSION)
+	echo "$(LLAMA_CMAKE_ARGS)" > $(LLAMA_DIR)/CMAKE_ARGS
+
+# A wheel folder whose recorded flags differ from LLAMA_CMAKE_ARGS is not used.
+ifneq ($(wildcard $(LLAMA_DIR)/CMAKE_ARGS),)
+ifneq ($(shell cat $(LLAMA_DIR)/CMAKE_ARGS),$(LLAMA_CMAKE_ARGS))
+$(error $(LLAMA_DIR) was built with other flags ($(shell cat $(LLAMA_DIR)/CMAKE_ARGS)); rename LLAMA_FLAVOUR or run: rm -r $(LLAMA_DIR))
+endif
+endif
+
+llama-rebuild:            ## build the portable wheel again and reinstall it (the fix doctor names)
+	rm -rf $(LLAMA_DIR)
+	$(MAKE) llama-portable
+	$(PIP) install --quiet --force-reinstall --no-deps --no-index --find-links $(LLAMA_DIR) llama-cpp-python==$(LLAMA_VERSION)
+
+lock:                     ## regenerate requirements.lock from pyproject.toml (pip-tools, hashes, all extras)
+	test -x $(LOCKENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCKENV) && $(LOCKENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(LOCKENV)/bin/pip-compile --quiet --all-extras --generate-hashes --strip-extras \
+	  --unsafe-package llama-cpp-python --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
 sysdeps:                  ## Debian packages the tests use (a real MQTT broker, chromium for the browser tests)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -16,6 +16,10 @@ from knowledge_base.store import open_store
 @click.version_option(package_name="faultdesk")
 def main() -> None:
     """faultdesk: equipment fault handling from manuals, fault logs and sensor streams."""
+    try:
+        get_settings()  # a bad FAULTDESK_* value: one line naming it, before any command runs
+    except FaultdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.group("kb")
@@ -29,7 +33,7 @@ def kb_group() -> None:
 def kb_stats(kb, as_json) -> None:
     """Counts of files, chunks and work orders."""
     try:
-        stats = open_store(get_settings().with_kb(kb)).stats()
+        stats = open_store(get_settings().with_kb(kb), create=False).stats()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(stats) if as_json else "  ".join(f"{k}={v}" for k, v in stats.items()))
@@ -40,7 +44,7 @@ def kb_stats(kb, as_json) -> None:
 def kb_check(kb) -> None:
     """Verify that the keyword index and the vector store agree."""
     try:
-        problems = open_store(get_settings().with_kb(kb)).check()
+        problems = open_store(get_settings().with_kb(kb), create=False).check()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     for p in problems:
@@ -48,6 +52,24 @@ def kb_check(kb) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} inconsistencies")
     click.echo("ok")
+
+
+@main.command("doctor")
+@click.option("--kb", type=click.Path(file_okay=False))
+@click.option("--llm", type=click.Choice(["local", "openai", "extractive"]),
+              help="Answer backend to check (default $FAULTDESK_LLM or local).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list of checks instead of the table.")
+def doctor(kb, llm, as_json) -> None:
+    """Check Python, disk, the knowledge base, the embedder, the model (one token, in its
+    worker process), the llama.cpp build's CPU flags, mosquitto and chromium; exit 1 on a
+    failure, with the fix named."""
+    from .doctor import as_json as checks_json
+    from .doctor import render_table, run_checks
+
+    checks = run_checks(get_settings().with_kb(kb), llm)
+    click.echo(json.dumps(checks_json(checks)) if as_json else render_table(checks))
+    if any(c.status == "fail" for c in checks):
+        raise SystemExit(1)
 
 
 @main.group("eval")

@@ -11,6 +11,7 @@ import click
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.retrieval import MODES, Query
 from knowledge_base.settings import get_settings
+from knowledge_base.store import open_store
 
 from .factory import LLM_KINDS, build_assistant, build_retriever
 from .types import Done, Token
@@ -33,7 +34,9 @@ def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_i
              ("source", str(Path(source).resolve()) if source else None))
     filters = {key: v for key, v in pairs if v}
     try:
-        res = build_retriever(get_settings().with_kb(kb)).retrieve(Query(query, k, mode, asset, filters))
+        settings = get_settings().with_kb(kb)
+        retriever = build_retriever(settings, open_store(settings, create=False))
+        res = retriever.retrieve(Query(query, k, mode, asset, filters))
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -54,8 +57,10 @@ def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_i
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming text.")
 def ask_command(question, kb, asset, llm, as_json) -> None:
     """Answer a troubleshooting question with citations to file and page."""
+    assistant = None
     try:
-        assistant = build_assistant(get_settings().with_kb(kb), llm)
+        settings = get_settings().with_kb(kb)
+        assistant = build_assistant(settings, llm, open_store(settings, create=False))
         answer, streamed = None, []
         for event in assistant.stream(question, asset):
             if isinstance(event, Token) and not as_json:
@@ -66,6 +71,9 @@ def ask_command(question, kb, asset, llm, as_json) -> None:
                 answer = event.answer
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:  # stop the model worker process, if one was started
+        if assistant is not None and hasattr(assistant.llm, "close"):
+            assistant.llm.close()
     if as_json:
         click.echo(json.dumps(answer.as_json()))
         return

@@ -21,7 +21,9 @@ Order of work for one question:
    hits and of the sources, with a notice (``screening``);
 5. the top sources are numbered [1]..[k] and given to the generator (or the
    extractive composer); if the local model cannot load, the extractive
-   composer answers and a notice says so;
+   composer answers and a notice says so; if the model's worker process
+   crashes or hangs (``llm.supervisor``), even mid-answer, what it streamed
+   is dropped and the extractive composer answers with ``STOPPED_NOTICE``;
 6. citation markers are resolved to sources, dangling ones dropped;
    no sentence advising to defeat a safety device is kept (``unsafe``:
    rules, plus MiniLM similarity if ``settings.defeat_semantic``); the
@@ -34,7 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from knowledge_base.errors import ConfigError, ModelError
+from knowledge_base.errors import ConfigError, ModelError, ModelStopped
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
 from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
@@ -48,6 +50,7 @@ from .conversation import rewrite
 from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
 from .llm.base import LLM
+from .llm.supervisor import STOPPED_NOTICE
 from .prompt import build_messages, compact
 from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
@@ -149,6 +152,9 @@ class Assistant:
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
+        except ModelStopped as exc:  # the worker crashed or hung: drop what it streamed
+            notices.append(f"{STOPPED_NOTICE} ({exc})")
+            backend, parts = "extractive", []
         except ModelError as exc:
             if parts:
                 raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from knowledge_base.assets import AssetResolver
 from knowledge_base.codes import CodeMatcher
 from knowledge_base.embedder import make_embedder
@@ -14,9 +16,10 @@ from .abstain import Abstainer
 from .alerts import AlertAnalyst, AlertFeed
 from .core import Assistant
 from .fmea import load_fmea
-from .llm import LocalLLM, make_llm
+from .llm import make_llm
 from .llm.base import LLM
 from .unsafe import defeat_filter_for
+from .llm.supervisor import SupervisedLLM, worker_command
 
 LLM_KINDS = ("local", "openai", "extractive")
 
@@ -45,11 +48,20 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
                 path = default_model_path(settings.data_dir)
             else:
                 path = settings.llm_model_path
-            return LocalLLM(path, n_threads=settings.llm_threads), None
+            if not Path(path).is_file():
+                raise ModelError(f"cannot load GGUF model {path}: file not found")
+            return supervised_local(settings, path), None
         return make_llm(kind, base_url=settings.llm_base_url, model=settings.llm_model,
                         api_key=settings.llm_api_key), None
     except ModelError as exc:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
+
+
+def supervised_local(settings: Settings, model_path) -> SupervisedLLM:
+    """The local GGUF model run in a supervised worker process (started on first use)."""
+    argv = worker_command(model_path, settings.llm_threads, max_memory_mb=settings.llm_worker_max_mb)
+    return SupervisedLLM(argv, Path(model_path).name, load_timeout=settings.llm_load_s,
+                         stall_timeout=settings.llm_stall_s, deadline=settings.llm_deadline_s)
 
 
 def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Store | None = None) -> Assistant:

@@ -21,6 +21,8 @@ queue.
 
 from __future__ import annotations
 
+import logging
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -28,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from knowledge_base.errors import ConfigError, NotFound
+from knowledge_base.errors import ConfigError, FaultdeskError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
@@ -53,6 +55,7 @@ class Service:
         self._build_lock = threading.Lock()
         self._generate_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self._warm = threading.Event()
 
     # -- lazily built parts -------------------------------------------------
     @cached_property
@@ -86,6 +89,49 @@ class Service:
     def busy(self) -> bool:
         """True while an answer is being generated (the next one would wait)."""
         return self._generate_lock.locked()
+
+    # -- start-up and model state ----------------------------------------------
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`warm_up` has finished (``/api/v1/health`` says ``starting`` before)."""
+        return self._warm.is_set()
+
+    def warm_up(self) -> None:
+        """Load what the first question needs, so that it is as fast as the rest: the
+        assistant, its indexes, the embedder (one query) and the model worker, which
+        reads the system prompt once. Failures are logged / shown by :meth:`llm_status`."""
+        from .llm.supervisor import SupervisedLLM
+        from .prompt import build_messages
+
+        try:
+            assistant = self.assistant
+            llm = assistant.llm
+            if isinstance(llm, SupervisedLLM):
+                llm.start()  # loads in its own process meanwhile
+            assistant.retriever.retrieve(Query("warm up", k=1))
+            if isinstance(llm, SupervisedLLM) and llm.wait_ready(self.settings.llm_load_s):
+                with self._generate_lock:
+                    llm.complete(build_messages("warm up", []), max_tokens=1)
+        except FaultdeskError as exc:  # a model failure restarts the worker; a store one recurs to askers
+            logging.getLogger(__name__).error("warm-up: %s", exc)
+        finally:
+            self._warm.set()
+
+    def llm_status(self):
+        """The answer model's :class:`~assistant.llm.supervisor.LLMStatus`: a supervised
+        worker's own, ``starting`` while the assistant is built, else ``ok``."""
+        from .llm.supervisor import LLMStatus
+
+        if "assistant" not in self.__dict__:
+            return LLMStatus("starting")
+        status = getattr(self.assistant.llm, "status", None)
+        return status() if status else LLMStatus("ok")
+
+    def close(self) -> None:
+        """Stop the model worker, if one was started."""
+        close = getattr(self.__dict__.get("assistant") and self.assistant.llm, "close", None)
+        if close:
+            close()
 
     # -- questions ----------------------------------------------------------
     def stream(self, question: str, asset: str | None = None,

@@ -16,6 +16,7 @@
     │   ├── EmbeddingMismatch  the store was built with another embedding model
     │   └── DiskFull           no room left on the knowledge base's disk
     ├── ModelError             a model cannot be loaded or run
+    │   └── ModelStopped       the model's worker process crashed, hung or is restarting
     ├── MonitorError           a stream, detector or alert store problem
     │   └── PayloadError       one reading / message cannot be parsed
     ├── NotFound               a named thing (alert id, ...) does not exist
@@ -108,6 +109,12 @@ class DiskFull(StoreError):
 
 class ModelError(FaultdeskError):
     """A model (embedder, LLM, detector) cannot be loaded or run."""
+
+
+class ModelStopped(ModelError):
+    """The language model's worker process crashed, hung or is restarting
+    (``assistant.llm.supervisor``); the answer is composed from the manuals
+    instead, even when some text was already streamed."""
 
 
 class MonitorError(FaultdeskError):

@@ -15,8 +15,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
 
 DEFAULT_CODE_PATTERNS: tuple[str, ...] = (
     # ALARM:9, ALARM 12, ALM-7  -> ALARM9 / ALM7. "\s*(?:[:#-]\s*)?", not "\s*[:#-]?\s*":
@@ -78,6 +80,15 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None
     """GGUF for ``local``; unset = the embedded Qwen2.5-Coder-0.5B-Instruct from PyPI."""
     llm_threads: int | None = None
+    llm_load_s: float = 120.0
+    """Seconds the model worker may take to load the model before it counts as failed."""
+    llm_stall_s: float = 60.0
+    """Seconds the model worker may send nothing mid-answer before it is killed as hung."""
+    llm_deadline_s: float = 300.0
+    """Seconds one answer may take at most before the model worker is killed as hung."""
+    llm_worker_max_mb: int | None = None
+    """Address-space limit of the model worker in MB (unset = none); above it the
+    worker fails alone and is restarted, instead of the OOM killer choosing a victim."""
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -131,7 +142,8 @@ class Settings(BaseSettings):
 
     @field_validator("embed_batch_size", "chunk_chars", "chunk_max_chars", "api_rate_per_minute",
                      "api_rate_burst", "api_max_json_mb", "api_max_upload_mb", "auth_failures_per_minute",
-                     "auth_failure_burst", "ui_session_hours", "ui_uploads_per_minute", "ui_upload_burst")
+                     "auth_failure_burst", "ui_session_hours", "ui_uploads_per_minute", "ui_upload_burst",
+                     "llm_load_s", "llm_stall_s", "llm_deadline_s")
     @classmethod
     def _positive(cls, v: float) -> float:
         if v <= 0:
@@ -152,5 +164,26 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
-    return Settings()
+    """The process-wide settings, read from the environment once; a bad value
+    raises :class:`ConfigError` with one line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(settings_error(exc)) from None
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One line naming each bad variable, its value and the problem.
+
+    >>> try:
+    ...     Settings(api_rate_burst=-1, chunk_chars="many")
+    ... except ValidationError as exc:
+    ...     print(settings_error(exc))
+    invalid setting FAULTDESK_CHUNK_CHARS='many': Input should be a valid integer, unable to parse string as an integer; invalid setting FAULTDESK_API_RATE_BURST=-1: must be positive, got -1
+    """
+    problems = []
+    for e in exc.errors():
+        name = "FAULTDESK_" + "_".join(str(p) for p in e["loc"]).upper()
+        msg = e["msg"].removeprefix("Value error, ")
+        problems.append(f"invalid setting {name}={e.get('input')!r}: {msg}")
+    return "; ".join(problems)

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diskspace import SpaceGuard, disk_full
-from .errors import DiskFull, EmbeddingMismatch
+from .errors import DiskFull, EmbeddingMismatch, NotFound
 from .index import SqliteIndex
 from .settings import Settings
 from .types import Chunk, FileRecord, Hit, WorkOrder
@@ -251,13 +251,19 @@ def new_collection_name() -> str:
     return f"faultdesk_{uuid.uuid4().hex[:16]}"
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, create: bool = True) -> Store:
     """The store of ``settings.kb``: SQLite at ``kb/index.sqlite`` plus Chroma
     (embedded at ``kb/chroma``, or the server at ``settings.chroma_url``) or,
-    with ``vector_backend='memory'``, an in-process vector store."""
+    with ``vector_backend='memory'``, an in-process vector store.
+
+    With ``create=False`` (commands that only read, e.g. ``kb stats``), a
+    folder that holds no knowledge base raises NotFound and nothing is made.
+    """
     if settings.vector_backend == "memory":  # nothing persisted, so nothing half-persisted
         return Store(SqliteIndex(":memory:"), MemoryVectorStore())
     kb = Path(settings.kb)
+    if not create and not (kb / "index.sqlite").is_file():
+        raise NotFound(f"no knowledge base at {kb} (build one with: faultdesk ingest DOCS --kb {kb})")
     index = SqliteIndex(kb / "index.sqlite")
     vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index),
                                 must_exist=index.counts()["chunks"] > 0)

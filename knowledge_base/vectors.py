@@ -21,6 +21,7 @@ Similarity is cosine, returned as ``1 - distance`` so higher is better.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,7 @@ from urllib.parse import urlparse
 from .errors import StoreError
 
 Metadata = Mapping[str, str | int | float | bool]
+_CONNECT_LOCK = threading.RLock()  # one Chroma client set-up at a time in this process
 
 
 class VectorStore(Protocol):
@@ -167,6 +169,10 @@ class ChromaVectorStore:
             raise StoreError(f"Chroma {self.where}: cannot {what}: {problem}") from exc
 
     def _connect(self):
+        with _CONNECT_LOCK:  # chromadb's client set-up is not thread-safe (seen: a warm-up and a
+            return self._connect_once()  # first request connecting at once failed in RustBindingsAPI)
+
+    def _connect_once(self):
         if self._client is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -183,6 +189,10 @@ class ChromaVectorStore:
         return self._client
 
     def _collection(self):
+        with _CONNECT_LOCK:
+            return self._collection_once()
+
+    def _collection_once(self):
         if self._col is None:
             client = self._connect()
             with self._failing(f"open collection {self.collection_name}"):

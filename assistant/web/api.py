@@ -12,7 +12,7 @@ GET      /alerts/{id}/report     ask      fault analysis report (``?format=md|ht
 POST     /feedback               ask      rate an answer (thumbs up / down, correction)
 POST     /ingest                 ingest   upload manuals / fault logs (multipart ``files``)
 GET      /tokens                 admin    the API tokens (never the secrets)
-GET      /health                 (none)   knowledge-base counts, LLM backend, queue depth
+GET      /health                 (none)   start-up, knowledge-base counts, LLM state, queue depth
 =======  ======================  =======  ==============================================
 """
 
@@ -147,7 +147,11 @@ def tokens(request: Request):
 
 @router.get("/health", response_model=HealthOut)
 def health(request: Request):
-    """Liveness and load: knowledge-base counts, the answer backend, the answer queue (no token needed)."""
-    queue = _queue(request)
-    return {"status": "ok", "kb": _service(request).store.stats(), "llm": _service(request).llm_kind,
+    """Liveness and load: ``starting`` until the models are loaded, knowledge-base counts, the
+    answer model's state (``ok``, ``starting``, ``restarting``, ``down``) and backend, the answer
+    queue (no token needed)."""
+    queue, service = _queue(request), _service(request)
+    llm = service.llm_status()
+    return {"status": "ok" if service.ready else "starting", "kb": service.store.stats(),
+            "llm": llm.state, "llm_backend": service.llm_kind, "llm_detail": llm.detail,
             "queue": {"depth": queue.depth, "capacity": queue.capacity}}

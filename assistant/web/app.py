@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -71,8 +72,11 @@ def create_app(service: Service, settings: Settings, public: bool = False) -> Fa
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         redact_access_log()
+        # Warm start: models load in the background; /api/v1/health says "starting" until done.
+        threading.Thread(target=service.warm_up, daemon=True, name="warm-up").start()
         yield
         queue.shutdown()
+        service.close()
 
     app = FastAPI(title="faultdesk", summary="Grounded answers from manuals and fault logs; sensor alerts.",
                   version="1", openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None,
@@ -98,8 +102,14 @@ def create_app(service: Service, settings: Settings, public: bool = False) -> Fa
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.api_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"],
                        max_age=600)
-    from .ui import mount_ui  # Gradio is imported only when an app is built
-
+    try:
+        from .ui import mount_ui  # Gradio is imported only when an app is built
+    except ModuleNotFoundError as exc:  # a REST-only install (no [ui] extra): the API alone
+        if exc.name != "gradio":
+            raise
+        logging.getLogger(__name__).warning("gradio is not installed (pip install 'faultdesk[ui]'): "
+                                            "serving the REST API without the UI at /")
+        return app
     return mount_ui(app, service, app.state.sessions)
 
 

@@ -123,9 +123,13 @@ class QueueOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "starting"] = Field(description="`starting` until the models are loaded.")
     kb: dict[str, int] = Field(description="Counts of files, chunks and work orders.")
-    llm: str
+    llm: Literal["ok", "starting", "restarting", "down"] = Field(
+        description="The answer model: `restarting` after its worker crashed or hung (answers come "
+                    "from the manuals meanwhile), `down` after repeated failures.")
+    llm_backend: str = Field(description="`local`, `openai` or `extractive`.")
+    llm_detail: str = Field("", description="The model worker's last failure, if any.")
     queue: QueueOut
 
 

@@ -35,6 +35,7 @@ CSS = """
 .alert-card { border-left: 5px solid #f08c00 !important; }
 .alert-card.alarm { border-left-color: #c92a2a !important; }
 .alert-card .alert-card { border-left: none !important; }  /* gr.Group repeats its classes inside */
+.llm-banner { background: #fff3bf; border-left: 5px solid #f08c00; padding: 6px 12px; }
 .source-text { border-left: 3px solid #ced4da; padding-left: 8px; font-size: 0.92em; }
 """
 
@@ -89,6 +90,7 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
         alerts = gr.State([])  # active alerts as shown (Alert.to_dict)
         asset = gr.Dropdown([("All assets", ALL_ASSETS)], value=ALL_ASSETS, label="Asset", render=False,
                             info="Scopes questions, history and statistics", elem_id="asset")
+        banner = gr.Markdown(visible=False, elem_id="llm-banner", elem_classes="llm-banner")
         with gr.Tabs() as tabs:
             with gr.Tab("Troubleshoot", id="chat"):
                 chat = _chat_tab(h, asset, turns, ratings, fix_target, cited)
@@ -114,10 +116,25 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
             report_file.render()
 
         ui.load(h.asset_choices, outputs=asset)
+        ui.load(partial(llm_banner, service), outputs=banner)
+        gr.Timer(ALERT_REFRESH_S).tick(partial(llm_banner, service), outputs=banner, show_progress="hidden")
         ui.load(h.refresh_alerts, inputs=alerts, outputs=alerts)
         gr.Timer(ALERT_REFRESH_S).tick(h.refresh_alerts, inputs=alerts, outputs=alerts,
                                        show_progress="hidden")
     return ui
+
+
+def llm_banner(service):
+    """The banner over the tabs: hidden while the language model is ``ok``,
+    else what is going on and that answers come from the manuals meanwhile."""
+    status = service.llm_status()
+    if status.state == "ok":
+        return gr.update(visible=False, value="")
+    text = {"starting": "The language model is loading; answers come from the manuals until it is ready.",
+            "restarting": "The language model stopped and is restarting; answers come from the manuals.",
+            "down": "The language model is down; answers come from the manuals."}[status.state]
+    detail = f" ({status.detail})" if status.detail else ""
+    return gr.update(visible=True, value=f"**{text}**{detail}")
 
 
 def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:

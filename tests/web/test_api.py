@@ -177,9 +177,11 @@ def test_widget_never_parses_text_as_html():
 
 # -- health, schema, static ------------------------------------------------------------
 def test_health_needs_no_token(api):
+    assert api.service._warm.wait(WAIT)  # the warm-up at start-up is done
     r = api.client.get("/api/v1/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "kb": api.service.store.stats(), "llm": "extractive",
+    assert r.json() == {"status": "ok", "kb": api.service.store.stats(), "llm": "ok",
+                        "llm_backend": "extractive", "llm_detail": "",
                         "queue": {"depth": 0, "capacity": api.settings.api_queue_size + 1}}
     assert r.json()["kb"]["files"] == 3
 

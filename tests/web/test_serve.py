@@ -53,7 +53,7 @@ def test_faultdesk_serve_answers_over_http(tmp_path):
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_healthy(base, proc)["llm"] == "extractive"
+        assert wait_healthy(base, proc)["llm_backend"] == "extractive"
         docs = write_docs(tmp_path / "docs")
         files = [("files", (p.name, p.read_bytes())) for p in sorted(docs.iterdir())]
         assert httpx.post(f"{base}/api/v1/ingest", files=files, headers=headers, timeout=60).json()["added"] == 3

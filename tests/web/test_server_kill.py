@@ -173,7 +173,7 @@ def test_killing_the_server_mid_answer_breaks_the_stream_and_corrupts_nothing(tm
     fake_llm.hold.clear()
     fake_llm.release.set()
     with serving(kb, env) as (base, _):
-        assert httpx.get(f"{base}/api/v1/health", timeout=WAIT).json()["llm"] == "openai"
+        assert httpx.get(f"{base}/api/v1/health", timeout=WAIT).json()["llm_backend"] == "openai"
         events, error = stream_events(base, headers)
         assert error is None and events[0] == "token" and events[-1] == "done", (events, error)
         again = httpx.post(f"{base}/api/v1/ask", json={"question": QUESTION}, headers=headers, timeout=WAIT).json()
