@@ -69,7 +69,8 @@ def test_faultdesk_serve_answers_over_http(tmp_path):
 
 
 def test_tokens_reach_the_client_while_the_answer_is_generated(make_api):
-    llm = GatedLLM(gate_at=1)
+    # Text is shown a checked sentence at a time (the safety filter): a sentence is released when the next begins.
+    llm = GatedLLM(pieces=("Check the alignment of the shaft [1]. Then", " refit the guard [1]."), gate_at=1)
     api = make_api(llm=llm)
     server = uvicorn.Server(uvicorn.Config(create_app(api.service, api.settings), host="127.0.0.1",
                                            port=free_port(), log_level="warning"))
@@ -82,7 +83,7 @@ def test_tokens_reach_the_client_while_the_answer_is_generated(make_api):
                           json={"question": "P-3 shows E-104, what now?", "stream": True}) as r:
             lines = r.iter_lines()
             assert next(lines) == "event: token"
-            assert json.loads(next(lines).removeprefix("data: ")) == {"text": "Check the alignment of the "}
+            assert json.loads(next(lines).removeprefix("data: ")) == {"text": "Check the alignment of the shaft [1]."}
             assert not llm.gate.is_set()  # the first token arrived while generation was still held
             llm.gate.set()
             assert "event: done" in list(lines)
