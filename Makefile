@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 KB     ?= .faultdesk/kb
 APT_PACKAGES := mosquitto chromium
 
-.PHONY: demo test install sysdeps kb alerts samples bench clean
+.PHONY: demo test install sysdeps kb alerts samples bench bench-quality bench-perf clean
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -48,7 +48,13 @@ alerts: install           ## replay the P-3 sample stream into the middle of its
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build
 
-bench: install            ## every benchmark; each prints its figures and its baseline
+bench: bench-quality bench-perf  ## every figure the README quotes; each part prints its date, commit and baseline
+
+bench-quality: install    ## retrieval, answer and alert-scenario figures on a fresh sample KB (faultdesk eval ...)
+	$(BIN)/python benchmarks/quality.py
+
+bench-perf: install       ## throughput, latency and memory benchmarks, and the monitors' NAB scores
+	@echo "perf benchmarks, $$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short=10 HEAD)$$(git status --porcelain --untracked-files=no | grep -q . && echo ' + uncommitted changes')"
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/scale.py

@@ -6,6 +6,7 @@ the asset with no fault code, then ``report`` for the alert."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -29,9 +30,10 @@ def cli(*args: str, kb: Path, env: dict | None = None, timeout: float = 600) -> 
 
 
 @pytest.fixture(scope="module")
-def sample_kb(tmp_path_factory) -> Path:
+def sample_kb(minilm_sample_kb, tmp_path_factory) -> Path:
+    """A copy of the session's MiniLM sample KB (this module adds alerts to it)."""
     kb = tmp_path_factory.mktemp("e2e") / "kb"
-    cli("ingest", str(SAMPLES), "--json", kb=kb)
+    shutil.copytree(minilm_sample_kb, kb)
     return kb
 
 
