@@ -85,37 +85,34 @@ def kb_part(kb: Path) -> None:
 
 def retrieval_part(kb: Path) -> None:
     print("\nretrieval (out-of-scope questions left out; hybrid vs its own lanes as baselines)")
-    print("| set | in scope | hybrid recall@5 | bm25 | dense | hybrid MRR | bm25 MRR | code qs: right chunk in top 3 (hybrid) |")
-    print("|---|---|---|---|---|---|---|---|")
-    rows = []
+    header = ("| set | in scope | hybrid recall@5 | bm25 | dense | hybrid MRR | bm25 MRR "
+              "| code qs: right chunk in top 3 (hybrid) |\n|---|---|---|---|---|---|---|---|")
     for name, path in SETS.items():
         out = json.loads(run("eval", "retrieval", "--gold", str(path), "--kb", str(kb), "--json"))
         m, top3 = out["modes"], out["code_lookup_top3"]
         n_code = out["category_n"].get("code_lookup", 0)
         hits = round((top3["hybrid"] or 0) * n_code)
-        rows.append(f"| {name} | {m['hybrid']['n']} | {m['hybrid']['recall5']:.3f} | {m['bm25']['recall5']:.3f} "
-                    f"| {m['dense']['recall5']:.3f} | {m['hybrid']['mrr']:.3f} | {m['bm25']['mrr']:.3f} "
-                    f"| {hits}/{n_code} |")
-    print("\n".join(rows))
+        print(header)
+        print(f"| {name} | {m['hybrid']['n']} | {m['hybrid']['recall5']:.3f} | {m['bm25']['recall5']:.3f} "
+              f"| {m['dense']['recall5']:.3f} | {m['hybrid']['mrr']:.3f} | {m['bm25']['mrr']:.3f} "
+              f"| {hits}/{n_code} |", flush=True)
 
 
 def answers_part(kb: Path, local: bool) -> None:
     runs = [("development", "extractive"), ("held-out", "extractive")]
     if local:
         runs.append(("development", "local"))
-    rows = []
+    header = ("| set | backend | phrases anywhere | in its own sentences | citation precision | abstained OOS "
+              "| abstained in-scope | text written by | first token / whole p50 |\n|---|---|---|---|---|---|---|---|---|")
+    print("\nanswers (phrases: share of in-scope questions with phrases, an abstention a miss)")
     for name, llm in runs:
         out = json.loads(run("eval", "answers", "--gold", str(SETS[name]), "--kb", str(kb), "--llm", llm, "--json"))
         lat = out["latency"]
-        rows.append(f"| {name} | {llm} | {pct(out['contains_rate'])} | {pct(out['contains_own_rate'])} "
-                    f"| {pct(out['citation_precision'])} | {pct(out['abstain_oos'])} | {pct(out['abstain_in_scope'])} "
-                    f"| {', '.join(f'{b} {n}' for b, n in out['answered_by'].items())} "
-                    f"| {lat['first_token_ms']['p50'] / 1000:.2f} / {lat['total_ms']['p50'] / 1000:.2f} s |")
-    print("\nanswers (phrases: share of in-scope questions with phrases, an abstention a miss)")
-    print("| set | backend | phrases anywhere | in its own sentences | citation precision | abstained OOS "
-          "| abstained in-scope | text written by | first token / whole p50 |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+        print(header)
+        print(f"| {name} | {llm} | {pct(out['contains_rate'])} | {pct(out['contains_own_rate'])} "
+              f"| {pct(out['citation_precision'])} | {pct(out['abstain_oos'])} | {pct(out['abstain_in_scope'])} "
+              f"| {', '.join(f'{b} {n}' for b, n in out['answered_by'].items())} "
+              f"| {lat['first_token_ms']['p50'] / 1000:.2f} / {lat['total_ms']['p50'] / 1000:.2f} s |", flush=True)
     if not local:
         print("(local model not run: --no-local)")
 
@@ -141,14 +138,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", type=Path, help="Build (or refresh) the sample KB here instead of a temporary folder.")
     ap.add_argument("--no-local", action="store_true", help="Skip the local-model answer run.")
+    ap.add_argument("--parts", default="kb,retrieval,answers,alerts",
+                    help="Comma-separated subset of kb,retrieval,answers,alerts (default: all; without kb, --kb "
+                         "must name a built sample KB).")
     args = ap.parse_args()
-    print(f"quality figures, {stamp()}")
+    parts = set(args.parts.split(","))
+    if "kb" not in parts and args.kb is None:
+        ap.error("--kb is needed when the kb part is not run")
+    print(f"quality figures ({', '.join(sorted(parts))}), {stamp()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="faultdesk-quality-") as tmp:
         kb = args.kb or Path(tmp) / "kb"
-        kb_part(kb)
-        retrieval_part(kb)
-        answers_part(kb, not args.no_local)
-        alerts_part(kb)
+        if "kb" in parts:
+            kb_part(kb)
+        if "retrieval" in parts:
+            retrieval_part(kb)
+        if "answers" in parts:
+            answers_part(kb, not args.no_local)
+        if "alerts" in parts:
+            alerts_part(kb)
     print(f"\nquality figures done, {stamp()}")
 
 
