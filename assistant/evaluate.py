@@ -136,10 +136,8 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """One graded answer. ``contains`` (anywhere in the answer, quotes
-    included) and ``contains_own`` (in the answer's own sentences, without
-    quoted passages and the appended safety quotes: ``answer_text``) are None
-    when the gold lists no phrases."""
+    """One graded answer. ``contains`` (phrases anywhere) and ``contains_own``
+    (in its own sentences, ``answer_text``) are None when the gold lists none."""
 
     qid: str
     category: str
@@ -160,8 +158,7 @@ def grade(q: GoldQuestion, answer: Answer, first_token_ms: float, total_ms: floa
     own, _ = split_answer(answer.answer, [c.text for c in answer.citations])
 
     def has(text: str) -> bool | None:
-        low = text.lower()
-        return all(p.lower() in low for p in q.answer_contains) if q.answer_contains else None
+        return all(p.lower() in text.lower() for p in q.answer_contains) if q.answer_contains else None
 
     cited = [Chunk(c.n, c.text, c.source, page=c.page, section=(c.section,) if c.section else ())
              for c in answer.citations]
