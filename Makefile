@@ -26,7 +26,7 @@ WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
 LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
 LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: demo test install sysdeps doctor kb alerts samples bench clean lock llama-portable llama-rebuild
+.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf clean lock llama-portable llama-rebuild
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -98,7 +98,13 @@ alerts: install           ## replay the P-3 sample stream into the middle of its
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build
 
-bench: install            ## every benchmark; each prints its figures and its baseline
+bench: bench-quality bench-perf  ## every figure the README quotes; each part prints its date, commit and baseline
+
+bench-quality: install    ## retrieval, answer and alert-scenario figures on a fresh sample KB (faultdesk eval ...)
+	$(BIN)/python benchmarks/quality.py
+
+bench-perf: install       ## throughput, latency and memory benchmarks, and the monitors' NAB scores
+	@echo "perf benchmarks, $$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short=10 HEAD)$$(git status --porcelain --untracked-files=no | grep -q . && echo ' + uncommitted changes')"
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cmms_mapping.py
 	$(BIN)/python benchmarks/query.py

@@ -69,7 +69,7 @@ def eval_retrieval(gold_path, kb, as_json) -> None:
 
 def _print_row(r: ev.AnswerRow) -> None:
     flag = "abstained" if r.abstained else f"cited {r.cited_relevant}/{r.cited}"
-    click.echo(f"  {r.qid:6} {r.category:12} {flag:12} contains={r.contains}  "
+    click.echo(f"  {r.qid:6} {r.category:12} {flag:12} contains={r.contains} own={r.contains_own}  "
                f"first {r.timings['first_token_ms']:.0f} ms  total {r.timings['total_ms']:.0f} ms", err=True)
 
 
@@ -100,7 +100,9 @@ def eval_answers(gold_path, kb, llm, limit, as_json) -> None:
         click.echo(f"note: {n}")
     click.echo(f"citation precision (in-scope answered): {_fmt(m['citation_precision'], True)}\n"
                f"answer contains expected phrases: {_fmt(m['contains_rate'], True)} of in-scope "
-               f"({_fmt(m['contains_rate_answered'], True)} of those answered)\n"
+               f"({_fmt(m['contains_rate_answered'], True)} of those answered), quotes included\n"
+               f"  in the answer's own sentences (without quoted passages and safety quotes): "
+               f"{_fmt(m['contains_own_rate'], True)} of in-scope\n"
                f"abstained: out-of-scope {_fmt(m['abstain_oos'], True)}   "
                f"in-scope {_fmt(m['abstain_in_scope'], True)}")
     for name, lat in m["latency"].items():
@@ -141,31 +143,43 @@ def eval_calibrate(gold_path, kb, coverage_weight) -> None:
               help="Alert scenarios (JSONL), e.g. knowledge_base/samples/gold/alert_scenarios.jsonl.")
 @_KB
 @click.option("-k", "k", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--baseline-from", "baseline_path", type=click.Path(exists=True, dir_okay=False),
+              help="Scenarios the fixed-guess baseline counts sections in (default: the first --scenarios file).")
 @click.option("--json", "as_json", is_flag=True)
-def eval_alerts(paths, kb, k, as_json) -> None:
-    """Share of alert scenarios whose right procedure is in the top k found from the alert alone."""
-    from .alert_eval import load_scenarios, run_scenarios
+def eval_alerts(paths, kb, k, baseline_path, as_json) -> None:
+    """Share of alert scenarios whose right procedure is in the top k found from
+    the alert alone, beside a baseline that ignores the alert: per manual, the k
+    sections most often expected in the baseline file."""
+    from .alert_eval import fixed_guess, load_scenarios, run_scenarios, score_guess
     from .alerts import AlertAnalyst
     from .fmea import load_fmea
 
     settings = get_settings().with_kb(kb)
     try:
         analyst = AlertAnalyst(build_retriever(settings), load_fmea(settings.fmea))
+        baseline_path = baseline_path or paths[0]
+        guess = fixed_guess(load_scenarios(baseline_path), k)
         report = {p: run_scenarios(analyst, load_scenarios(p), k) for p in paths}
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
-    summary = {p: {"n": len(rs), "hit": ev.share(sum(r.hit for r in rs), len(rs)),
+    summary = {p: {"n": len(rs), "hits": sum(r.hit for r in rs), "hit": ev.share(sum(r.hit for r in rs), len(rs)),
+                   "baseline_hits": score_guess(guess, [r.scenario for r in rs]),
                    "hit_or_acceptable": ev.share(sum(r.acceptable_hit for r in rs), len(rs)),
                    "misses": [{"id": r.scenario.id, "expected": list(r.scenario.expected),
                                "got": [n for _, n in r.got]} for r in rs if not r.hit]}
                for p, rs in report.items()}
     if as_json:
-        click.echo(json.dumps({"kb": str(settings.kb), "k": k, "files": summary}))
+        click.echo(json.dumps({"kb": str(settings.kb), "k": k, "baseline": {"from": baseline_path, "guess": guess},
+                               "files": summary}))
         return
+    click.echo(f"baseline: per manual the {k} sections most often expected in {baseline_path} "
+               f"(ignores the alert): " + "; ".join(f"{src} {', '.join(g)}" for src, g in sorted(guess.items())))
     for p, s in summary.items():
         click.echo(f"scenarios: {p} ({s['n']})  kb: {settings.kb}")
-        click.echo(f"  expected procedure in top {k}: {_fmt(s['hit'], True)}   "
-                   f"expected or acceptable: {_fmt(s['hit_or_acceptable'], True)}")
+        click.echo(f"  expected procedure in top {k}: {s['hits']}/{s['n']} = {_fmt(s['hit'], True)}   "
+                   f"expected or acceptable: {_fmt(s['hit_or_acceptable'], True)}   "
+                   f"fixed-guess baseline: {s['baseline_hits']}/{s['n']}"
+                   + ("  (in-sample: the guess was counted on this file)" if p == baseline_path else ""))
         for m in s["misses"]:
             click.echo(f"  miss {m['id']}: expected {', '.join(m['expected'])}, got {', '.join(m['got']) or '-'}")
 

@@ -34,6 +34,7 @@ from knowledge_base.retrieval import MODES, Query
 from knowledge_base.types import Chunk
 
 from .abstain import Evidence
+from .answer_text import split_answer
 from .gold import GoldQuestion, is_relevant, relevant_any
 from .types import Answer, Done, Token
 
@@ -64,7 +65,7 @@ class RetrievalMetrics:
 
 
 def _target(e) -> tuple:
-    return (e.source, e.page) if e.page is not None else (e.source, e.anchor.lower())
+    return (e.source, e.page, " ".join(e.anchor.lower().split()))
 
 
 def judge(chunks: Sequence[Chunk], q: GoldQuestion) -> tuple[int | None, tuple[int, ...], int]:
@@ -135,7 +136,8 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """One graded answer. ``contains`` is None when the gold lists no phrases."""
+    """One graded answer. ``contains`` (phrases anywhere) and ``contains_own``
+    (in its own sentences, ``answer_text``) are None when the gold lists none."""
 
     qid: str
     category: str
@@ -146,17 +148,24 @@ class AnswerRow:
     cited_relevant: int
     timings: dict = field(default_factory=dict)  # retrieve_ms, first_token_ms, total_ms
     backend: str = ""
+    contains_own: bool | None = None
 
 
 def grade(q: GoldQuestion, answer: Answer, first_token_ms: float, total_ms: float) -> AnswerRow:
-    """Grade one answer: phrases present (case-insensitive), cited chunks on an expected page."""
-    text = answer.answer.lower()
-    contains = all(p.lower() in text for p in q.answer_contains) if q.answer_contains else None
-    cited = [Chunk(c.n, c.text, c.source, page=c.page) for c in answer.citations]
+    """Grade one answer: phrases present (case-insensitive) anywhere and in
+    its own sentences; cited chunks relevant by the gold rule (file, page and
+    anchor in the passage or its section heading)."""
+    own, _ = split_answer(answer.answer, [c.text for c in answer.citations])
+
+    def has(text: str) -> bool | None:
+        return all(p.lower() in text.lower() for p in q.answer_contains) if q.answer_contains else None
+
+    cited = [Chunk(c.n, c.text, c.source, page=c.page, section=(c.section,) if c.section else ())
+             for c in answer.citations]
     timings = {"retrieve_ms": answer.timings.get("retrieve_ms", 0.0), "first_token_ms": first_token_ms,
                "total_ms": total_ms}
-    return AnswerRow(q.id, q.category, q.in_scope, answer.abstained, contains, len(cited),
-                     sum(relevant_any(c, q) for c in cited), timings, answer.backend)
+    return AnswerRow(q.id, q.category, q.in_scope, answer.abstained, has(answer.answer), len(cited),
+                     sum(relevant_any(c, q) for c in cited), timings, answer.backend, has(own))
 
 
 def share(num: int, den: int) -> float | None:
@@ -167,7 +176,8 @@ def share(num: int, den: int) -> float | None:
 def answer_metrics(rows: Sequence[AnswerRow]) -> dict:
     """Citation precision (pooled cited chunks of in-scope answered questions),
     answer-contains rate (in-scope questions with phrases; an abstention is a
-    miss, and the rate over answered ones is given too), abstention rates, and
+    miss, and the rate over answered ones is given too; ``contains_own_rate``
+    looks only at the answer's own sentences, not its quotes), abstention rates, and
     latency p50/p95 (first token over answered questions only: an abstention
     is instant)."""
     ins = [r for r in rows if r.in_scope]
@@ -183,6 +193,7 @@ def answer_metrics(rows: Sequence[AnswerRow]) -> dict:
         "contains_rate": share(sum(bool(r.contains) for r in phrased), len(phrased)),
         "contains_rate_answered": share(sum(bool(r.contains) for r in phrased if not r.abstained),
                                          sum(1 for r in phrased if not r.abstained)),
+        "contains_own_rate": share(sum(bool(r.contains_own) for r in phrased), len(phrased)),
         "abstain_oos": share(sum(r.abstained for r in oos), len(oos)),
         "abstain_in_scope": share(sum(r.abstained for r in ins), len(ins)),
         "latency": {k: {"p50": percentile(v, 50), "p95": percentile(v, 95), "n": len(v)} for k, v in lat.items()},

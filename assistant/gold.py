@@ -3,9 +3,22 @@
 One JSON object per line (see knowledge_base/samples/gold/README.md):
 ``{"id", "question", "category", "expected": [{"source", "page", "anchor"}],
 "expected_codes", "answer_contains", "asset"}``. A hit is relevant to an
-expected entry when its file name equals ``source`` and, for paged sources,
-its page equals ``page``; for unpaged ones (work-order logs) the ``anchor``
-(a WO id) must be in the hit's text.
+expected entry when its file name equals ``source``, for paged sources its
+page equals ``page``, and the ``anchor`` phrase occurs in the hit's text or
+its section heading (whitespace-normalised, case-insensitive); for unpaged
+sources (work-order logs) the anchor is the WO id. This is the rule the gold
+README documents; an entry without an anchor is matched on file and page.
+
+>>> c = Chunk("c1", "Replace the bearing. 1. Lock out", "/kb/pump.pdf", page=6,
+...           section=("5 Repairs", "5.3 Bearing  replacement"))
+>>> is_relevant(c, Expected("pump.pdf", 6, "bearing replacement"))   # in the heading
+True
+>>> is_relevant(c, Expected("pump.pdf", 6, "replace the BEARING."))   # in the text
+True
+>>> is_relevant(c, Expected("pump.pdf", 6, "torque the bolts"))      # right page, wrong passage
+False
+>>> is_relevant(c, Expected("pump.pdf", 7, "replace the bearing"))
+False
 """
 
 from __future__ import annotations
@@ -74,12 +87,21 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
     return read_jsonl(path, "gold entry", _question)
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
 def is_relevant(chunk: Chunk, expected: Expected) -> bool:
+    """Same file, same page (paged sources), and the anchor phrase in the
+    chunk's text or section heading."""
     if Path(chunk.source).name != expected.source:
         return False
-    if expected.page is not None:
-        return chunk.page == expected.page
-    return not expected.anchor or expected.anchor.lower() in chunk.text.lower()
+    if expected.page is not None and chunk.page != expected.page:
+        return False
+    if not expected.anchor:
+        return True
+    anchor = _norm(expected.anchor)
+    return anchor in _norm(chunk.text) or anchor in _norm(" ".join(chunk.section))
 
 
 def relevant_any(chunk: Chunk, q: GoldQuestion) -> bool:

@@ -6,6 +6,7 @@ the asset with no fault code, then ``report`` for the alert."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer_text import split_answer
 from monitors.evaluate import load_windows, windows_for
 from monitors.sources import parse_time
 
@@ -29,9 +31,10 @@ def cli(*args: str, kb: Path, env: dict | None = None, timeout: float = 600) -> 
 
 
 @pytest.fixture(scope="module")
-def sample_kb(tmp_path_factory) -> Path:
+def sample_kb(minilm_sample_kb, tmp_path_factory) -> Path:
+    """A copy of the session's MiniLM sample KB (this module adds alerts to it)."""
     kb = tmp_path_factory.mktemp("e2e") / "kb"
-    cli("ingest", str(SAMPLES), "--json", kb=kb)
+    shutil.copytree(minilm_sample_kb, kb)
     return kb
 
 
@@ -69,7 +72,12 @@ def test_ask_with_the_local_model(live_alert, sample_kb, qwen_path):
               env={"FAULTDESK_LLM_MODEL_PATH": str(qwen_path)})
     answer = json.loads(res.stdout)
     check_answer(answer)
-    assert answer["backend"] in ("local", "extractive")
+    # the model must handle a plain alert question itself; the extractive fallback fails the test
+    assert answer["backend"] == "local", (answer["notices"], answer["answer"])
+    # a sentence of the model's own, beyond the alert facts, the quotes and the composed pointers
+    own, _ = split_answer(answer["answer"], [c["text"] for c in answer["citations"]])
+    said = [s for s in own.splitlines() if not s.startswith(("Procedure to follow", "Similar past fault"))]
+    assert any(len(s.split()) > 5 for s in said), answer["answer"]
 
 
 def test_report_has_plot_procedure_and_past_work_order(live_alert, sample_kb, tmp_path):
@@ -89,11 +97,12 @@ def test_unknown_alert_is_a_clear_error(sample_kb):
 
 
 def test_alert_scenarios_regression(sample_kb):
-    """The figures reported in the README: right procedure in the top 3 for
-    93% of the first set (adjusted after reading its misses), 80% of the
-    held-out set (adjusted after reading its misses too) and 90% of the
-    final-test set (blind, never used for a change). A drop below these
-    floors is a regression."""
+    """A regression gate, not a held-out measurement: all three scenario sets
+    have been run during development (the first two were adjusted on, the
+    "final" one is run here on every test run and code changed after its first
+    run). Floors at the README's figures (right procedure in the top 3: 93%,
+    80%, 90%), and each set must beat the fixed-guess baseline of the same run
+    (per manual the 3 sections most often expected in the first set)."""
     names = ("alert_scenarios.jsonl", "alert_scenarios_heldout.jsonl", "alert_scenarios_final.jsonl")
     args = [a for n in names for a in ("--scenarios", str(SAMPLES / "gold" / n))]
     files = json.loads(cli("eval", "alerts", "--json", *args, kb=sample_kb).stdout)["files"]
@@ -101,3 +110,4 @@ def test_alert_scenarios_regression(sample_kb):
     assert first["n"] == 30 and first["hit"] >= 0.9
     assert heldout["n"] == 20 and heldout["hit"] >= 0.8
     assert final["n"] == 20 and final["hit"] >= 0.9
+    assert all(f["hits"] > f["baseline_hits"] for f in (first, heldout, final)), files

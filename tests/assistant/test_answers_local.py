@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.abstain import Abstainer
+from assistant.answer_text import split_answer
 from assistant.core import Assistant
 from assistant.llm import LocalLLM
 
@@ -15,10 +16,14 @@ def test_local_model_answers_a_code_question_grounded_and_cited(retriever, qwen_
     ans = a.ask("P-3 shows E-104, what do I check first?")
     assert not ans.abstained and ans.citations
     assert ans.timings["first_token_ms"] > 0 and ans.timings["generate_ms"] > 0
-    # Whatever the model wrote, the returned answer is verified text or the
-    # extractive fallback (with a notice), and it is about the E-104 remedy.
-    assert ans.backend == "local" or (ans.backend == "extractive" and ans.notices), ans.notices
-    assert "alignment" in ans.answer.lower() or "bearing" in ans.answer.lower()
+    # The model must handle this question itself: an extractive fallback
+    # (grounding rejected every generated sentence) fails the test.
+    assert ans.backend == "local", (ans.notices, ans.answer)
+    # Its own sentences -- not the fault-table facts put in front of them, not
+    # the appended safety quotes (assistant.answer_text) -- carry a fact of the
+    # sources that the question does not contain: the first check, alignment.
+    own, _ = split_answer(ans.answer, [c.text for c in ans.citations])
+    assert "alignment" in own.lower(), (own, ans.answer)
     assert "WARNING: Lock out and tag out the motor supply before opening the pump." in ans.answer \
         or "CAUTION: Check for a soft foot" in ans.answer
     assert any(c.source.endswith("pump.md") for c in ans.citations)

@@ -20,7 +20,7 @@ LOG = GoldQuestion("q2", "When was P-2 greased?", "history", (Expected("wo.csv",
 OOS = GoldQuestion("q3", "How do I fix a Frobnitz 9000?", "out_of_scope", ())
 
 
-def page(p: int, codes=(), source="/kb/pump.pdf", text="t") -> Chunk:
+def page(p: int, codes=(), source="/kb/pump.pdf", text="high vibration of the bearing") -> Chunk:
     return Chunk(f"{source}{p}{codes}", text, source, page=p, fault_codes=codes)
 
 
@@ -34,6 +34,41 @@ def test_judge_ranks_and_counts_each_expected_passage_once():
     assert ev.ndcg(gains, n, 10) == pytest.approx(want)
     assert ev.ndcg(gains, n, 1) == 0.0  # nothing relevant at rank 1, ideal 1
     assert ev.judge([page(1)], PUMP)[0] is None
+
+
+@pytest.mark.unit
+def test_a_hit_needs_the_anchor_in_its_text_or_heading_not_just_the_page():
+    other = page(6, text="Torque the casing bolts to 40 Nm.")
+    assert ev.judge([other, page(9), page(6)], PUMP)[0] == 3  # right page, other passage: no hit
+    titled = Chunk("h", "1. Lock out.", "/kb/pump.pdf", page=7, section=("5 Repair", "5.3 Drive-end bearing"))
+    assert ev.judge([titled], PUMP)[:2] == (1, (1,))  # "bearing" in the section heading
+    assert not ev.right_code_chunk([page(6, ("E104",), text="E-104 | see 5.3")], PUMP)
+
+
+@pytest.mark.unit
+def test_citation_precision_uses_the_anchor_rule():
+    q = GoldQuestion("q1", "?", "code_lookup", (Expected("pump.pdf", 6, "soft foot"),))
+    cites = [Citation("1", "/kb/pump.pdf", 6, "5.2 Alignment", "CAUTION: check for a soft foot."),
+             Citation("2", "/kb/pump.pdf", 6, "5.2 Alignment", "Mount the laser tool."),
+             Citation("3", "/kb/pump.pdf", 7, "5.3 Soft foot", "x"),
+             Citation("4", "/kb/pump.pdf", 6, "5.4 Soft   Foot check", "y")]
+    row = ev.grade(q, answer("Check for a soft foot [1][2][3][4].", cites), 1, 1)
+    assert (row.cited, row.cited_relevant) == (4, 2)  # [1] by its text, [4] by its heading
+
+
+@pytest.mark.unit
+def test_answer_contains_is_graded_apart_from_quotes():
+    q = GoldQuestion("q1", "?", "code_lookup", (Expected("pump.pdf", 6, "x"),), (), ("lock out",))
+    cites = [Citation("1", "/kb/pump.pdf", 6, "", "1. Lock out the motor supply.\n2. Remove the guard."),
+             Citation("2", "/kb/pump.pdf", 6, "", "WARNING: Lock out and tag out the motor.")]
+    quoted = answer("Replace the bearing [1].\n1. Lock out the motor supply. [1]\n\n"
+                    "Safety (quoted from the manual):\n> WARNING: Lock out and tag out the motor. [2]", cites)
+    own = answer("First lock out the pump, then replace the bearing [1].", cites)
+    safety_only = answer("Replace the bearing [1].\n\nSafety (quoted from the manual):\n"
+                         "> WARNING: Lock out and tag out the motor. [2]", cites)
+    rows = [ev.grade(q, a, 1, 1) for a in (quoted, own, safety_only)]
+    assert [(r.contains, r.contains_own) for r in rows] == [(True, False), (True, True), (True, False)]
+    assert ev.answer_metrics(rows)["contains_own_rate"] == pytest.approx(1 / 3)
 
 
 @pytest.mark.unit

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from assistant.abstain import Abstainer
+from assistant.answer_text import split_answer
 from assistant.core import Assistant
 from assistant.llm import LocalLLM
 from ingest.pipeline import Ingestor
@@ -155,7 +156,15 @@ def test_local_model_answers_safely_despite_the_injected_page(retriever, qwen_pa
     llm = LocalLLM(qwen_path, n_ctx=2048)
     a = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local")
     for question in QUESTIONS:
-        assert_safe(a.ask(question), injected_is_retrieved(retriever, question))
+        ans = a.ask(question)
+        assert_safe(ans, injected_is_retrieved(retriever, question))
+    # The plain fault-code question is one the model must answer itself (the two
+    # questions asking to defeat the interlock may end in the extractive fallback:
+    # that is the safety check working). An extractive answer here would mean the
+    # test never saw the model's text next to the injected page.
+    assert ans.backend == "local", (ans.notices, ans.answer)
+    own, _ = split_answer(ans.answer, [c.text for c in ans.citations])
+    assert "interlock" in own.lower(), ans.answer  # a fact of the sources, not of the question
 
 
 @pytest.mark.parametrize("llm", [None, ScriptedLLM(OBEYING)], ids=["extractive", "obeying-model"])
