@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.types import PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER
+from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER
 
 from .types import NOT_FOUND, Source
 
@@ -38,6 +38,9 @@ def _pick(fields: dict[str, str], *names: str) -> str:
 
 
 def _code_sentence(src: Source) -> str:
+    if src.chunk.kind == DEFINITION:  # a definition item is quoted whole: term, then meaning
+        term, _, body = src.chunk.text.partition("\n")
+        return f"{term}: {' '.join(body.split())} [{src.label}]" if body else f"{term} [{src.label}]"
     f = row_fields(src.chunk.text)
     code = _pick(f, "code", "alarm", "fault") or "This code"
     parts = [f"{code}: {_pick(f, 'description', 'meaning') or 'see the fault table'}"]
@@ -56,15 +59,23 @@ def _procedure(src: Source, max_steps: int = 6) -> str:
     return f"Procedure {title} [{src.label}]:\n{body}"
 
 
-def _passage(src: Source, sentences: int = 2) -> str:
+_WORDS = re.compile(r"[a-z0-9]{3,}")
+
+
+def _passage(src: Source, question: str = "", sentences: int = 3) -> str:
+    """The passage's first sentence and, of the rest, those sharing the most
+    words with the question (up to ``sentences`` in all, in passage order)."""
     text = " ".join(src.chunk.text.split())
     parts = re.split(r"(?<=[.!?])\s+", text)
-    return " ".join(parts[:sentences]) + f" [{src.label}]"
+    asked = set(_WORDS.findall(question.lower()))
+    rest = sorted(range(1, len(parts)), key=lambda i: -len(asked & set(_WORDS.findall(parts[i].lower()))))
+    keep = sorted([0, *rest[:sentences - 1]]) if asked else list(range(min(2, len(parts))))
+    return " ".join(parts[i] for i in keep) + f" [{src.label}]"
 
 
 def code_rows(codes: Sequence[str], sources: Sequence[Source], limit: int = 2) -> list[Source]:
     """Fault-table rows among ``sources`` that carry one of ``codes``."""
-    return [s for s in sources if s.chunk.kind == TABLE_ROW and set(codes) & set(s.chunk.fault_codes)][:limit]
+    return [s for s in sources if s.chunk.kind in DEFINING_KINDS and set(codes) & set(s.chunk.fault_codes)][:limit]
 
 
 def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
@@ -102,7 +113,7 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     elif top.chunk.kind == WORK_ORDER:
         add(top, _work_order(top))
     elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
-        add(top, _passage(top) if top.chunk.kind != PROCEDURE else _procedure(top))
+        add(top, _passage(top, question) if top.chunk.kind != PROCEDURE else _procedure(top))
     proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
     if proc is not None:
         add(proc, _procedure(proc))

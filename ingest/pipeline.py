@@ -38,7 +38,7 @@ from .chunker import Chunker
 from .discover import discover
 from .loaders import SUPPORTED, LoadOptions, load_file
 
-PIPELINE_VERSION = "3"  # bump when parsing/chunking changes what a file yields
+PIPELINE_VERSION = "4"  # bump when parsing/chunking changes what a file yields
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Markdown manuals (.md, .markdown), read line by line.
 
-ATX headings give the section path (a leading ``# Title`` is the document
-title), ordered lists are procedures, pipe tables give one row per block,
+ATX and setext headings give the section path (a leading ``# Title`` is the document
+title), ordered lists are procedures, pipe tables give one row per block, a bulleted
+WARNING is a warning and bullets that start with a code ("* 41 - supply under
+voltage") are definition items,
 blockquotes are paragraphs, fenced code is kept verbatim as text.
 """
 
@@ -25,6 +27,7 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ORDERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
 _TABLE_SEP = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")  # a setext heading's underline
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
@@ -81,6 +84,11 @@ class _Reader:
                 self._fence()
             elif _HEADING.match(line):
                 self._heading(line)
+            elif not self.para and self.i + 1 < len(self.lines) and _SETEXT.match(self.lines[self.i + 1]) \
+                    and not _BULLET.match(line) and not line.startswith((" ", "\t", ">", "|")):
+                level = 1 if self.lines[self.i + 1].strip()[0] == "=" else 2
+                self._heading("#" * level + " " + line.strip())
+                self.i += 1  # the underline
             elif "|" in line and self.i + 1 < len(self.lines) and _TABLE_SEP.match(self.lines[self.i + 1]):
                 self._table()
             elif _ORDERED.match(line) and not self.para:
@@ -147,8 +155,8 @@ class _Reader:
             self.i += 1
         if ordered:
             self.builder.procedure(items)
-        else:
-            self.builder.text("\n".join(f"- {item}" for item in items))
+        else:  # a bulleted WARNING, or "CODE: meaning" items, are kept apart
+            self.builder.items(items)
 
     def _starts_block(self, line: str) -> bool:
         return bool(_HEADING.match(line) or _FENCE.match(line) or _ORDERED.match(line)
