@@ -183,12 +183,17 @@ class BlockBuilder:
                 else:
                     self.definition(*t, page)
             return
-        plain = [i for i in items if not is_warning(i)]
-        if plain:
-            self.text("\n".join(f"- {i}" for i in plain), page)
+        run: list[str] = []  # plain items in a row make one text block; warnings stay in place
         for i in items:
             if is_warning(i):
+                if run:
+                    self.text("\n".join(f"- {x}" for x in run), page)
+                    run = []
                 self.paragraph(i, page)
+            else:
+                run.append(i)
+        if run:
+            self.text("\n".join(f"- {x}" for x in run), page)
 
     def text(self, text: str, page: int | None = None) -> None:
         """Plain text that is never a warning (code listings, bullet lists)."""
