@@ -48,6 +48,9 @@ def _code_sentence(src: Source) -> str:
         parts.append(f"First check: {remedy}")
     if cause := _pick(f, "cause"):
         parts.append(f"Possible cause: {cause}")
+    used = " ".join(parts)
+    parts += [f"{k.capitalize()}: {v.rstrip('.')}" for k, v in f.items()
+              if v and v.rstrip(".") not in used and v != code][:4]  # the row's other columns
     return ". ".join(parts) + f". [{src.label}]"
 
 

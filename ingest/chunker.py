@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from knowledge_base.codes import CodeMatcher, normalize_code
 from knowledge_base.types import (DEFINITION, FAULT_LOG, TABLE_ROW, TEXT, WHOLE_KINDS, WORK_ORDER, Block,
                                   Chunk, ParsedDocument, WorkOrder)
-from knowledge_base.vocabulary import heading_codes, term_codes
+from knowledge_base.vocabulary import heading_codes, line_codes, term_codes
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,8 @@ class Chunker:
     def _codes(self, text: str, section: tuple[str, ...], kind: str = TEXT) -> tuple[str, ...]:
         """Configured-pattern codes in the text and the innermost heading, then
         the codes this chunk defines (``knowledge_base.vocabulary``): a
-        definition item's term, a table row's key cell, a heading that is a code."""
+        definition item's term, a table row's key cell, a heading that is a
+        code, a definition-like line in running text ("load.on - Turn on ...")."""
         heading = section[-1] if section else ""
         learned: tuple[str, ...] = heading_codes(heading)
         if kind == DEFINITION:
@@ -121,6 +122,8 @@ class Chunker:
         elif kind == TABLE_ROW:
             first = text.split(" | ", 1)[0]
             learned += term_codes(first.split(": ", 1)[-1], section)
+        else:
+            learned += line_codes(text, section)
         return tuple(dict.fromkeys(self.matcher.find(text) + self.matcher.find(heading) + learned))
 
     def _records(self, doc: ParsedDocument, source: str, model: str | None) -> Chunked:

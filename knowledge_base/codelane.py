@@ -92,8 +92,9 @@ def defines(hit: Hit, code: str) -> bool:
 def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[str],
                     model: str | None = None, per_code: int = 3) -> list[Hit]:
     """Put the definitions of each named code first: an exact code match
-    outranks any similarity. Every definition of a code (up to ``per_code``),
-    the asked model's first, then in fused order; a bare number is pinned
+    outranks any similarity. Every definition of a code (up to ``per_code``):
+    those carrying more of the named codes first ("REG3 bit1"), then the asked
+    model's, then in fused order; a bare number is pinned
     only when no qualified form of it ("STATUS2") was named."""
     qualified = {m.group(1) for c in codes if (m := _QUALIFIED.match(c))}
     order = {h.chunk.id: i for i, h in enumerate(fused)}
@@ -103,7 +104,8 @@ def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[
             continue
         defs = [h for h in code_hits if defines(h, code)] or \
             [h for h in code_hits if code in h.chunk.fault_codes][:1]
-        defs.sort(key=lambda h: (bool(model) and h.chunk.equipment_model != model and
+        defs.sort(key=lambda h: (-len(set(codes) & set(h.chunk.fault_codes)),
+                                 bool(model) and h.chunk.equipment_model != model and
                                  model.lower() not in h.chunk.embed_text().lower(),
                                  order.get(h.chunk.id, len(order))))
         for h in defs[:per_code]:

@@ -56,10 +56,19 @@ _TERM_SPLIT = re.compile(r"^\s*[-*+\u2022]?\s*(?P<term>[^\s].{0,40}?)(?:\s*(?::|
                          re.DOTALL)
 
 
+_ALIASES = {"REGISTER": "REG"}  # one family, two spellings ("Register 3", "REG3")
+
+
 def key(token: str) -> str:
     """The normalised form of a learned code: upper case, spaces and hyphens
-    dropped (as ``codes.normalize_code``), dots and underscores kept."""
-    return re.sub(r"[\s:#\-]+", "", token).upper()
+    dropped (as ``codes.normalize_code``), dots and underscores kept.
+
+    >>> key("Register 3"), key("reg3"), key("test.battery.start")
+    ('REG3', 'REG3', 'TEST.BATTERY.START')
+    """
+    k = re.sub(r"[\s:#\-]+", "", token).upper()
+    m = re.match(r"^([A-Z]+)(\d+)$", k)
+    return _ALIASES.get(m.group(1), m.group(1)) + m.group(2) if m else k
 
 
 def _shaped(text: str, allow_caps: bool, allow_num: bool) -> list[str]:
@@ -105,6 +114,16 @@ def heading_codes(heading: str) -> tuple[str, ...]:
     if len(head.split()) > 2:
         return ()
     return tuple(c for c in term_codes(head) if not (head.isupper() and len(head.split()) > 1))
+
+
+def line_codes(text: str, section: Sequence[str] = ()) -> tuple[str, ...]:
+    """Codes defined by definition-like lines inside running text (a PDF's
+    "load.on - Turn on the load immediately", "NG: self test failed")."""
+    out: list[str] = []
+    for line in re.split(r"\n+", text):
+        if t := split_term(line):
+            out += term_codes(t[0], section)
+    return tuple(dict.fromkeys(out))
 
 
 def split_term(text: str) -> tuple[str, str] | None:
