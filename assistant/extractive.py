@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER
+from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER
 
 from .types import NOT_FOUND, Source
 
@@ -65,15 +65,23 @@ def _procedure(src: Source, max_steps: int = 6) -> str:
 _WORDS = re.compile(r"[a-z0-9]{3,}")
 
 
-def _passage(src: Source, question: str = "", sentences: int = 3) -> str:
-    """The passage's first sentence and, of the rest, those sharing the most
-    words with the question (up to ``sentences`` in all, in passage order)."""
+def _passage(src: Source, question: str = "", limit: int = 700) -> str:
+    """The passage whole when it is short; else its first sentence and, of the
+    rest, those sharing the most words with the question, up to ``limit``
+    characters, in passage order."""
     text = " ".join(src.chunk.text.split())
+    if len(text) <= limit:
+        return f"{text} [{src.label}]"
     parts = re.split(r"(?<=[.!?])\s+", text)
     asked = set(_WORDS.findall(question.lower()))
     rest = sorted(range(1, len(parts)), key=lambda i: -len(asked & set(_WORDS.findall(parts[i].lower()))))
-    keep = sorted([0, *rest[:sentences - 1]]) if asked else list(range(min(2, len(parts))))
-    return " ".join(parts[i] for i in keep) + f" [{src.label}]"
+    keep, size = [0], len(parts[0])
+    for i in rest:
+        if size + len(parts[i]) > limit:
+            continue
+        keep.append(i)
+        size += len(parts[i]) + 1
+    return " ".join(parts[i] for i in sorted(keep)) + f" [{src.label}]"
 
 
 def code_rows(codes: Sequence[str], sources: Sequence[Source], limit: int = 2) -> list[Source]:
@@ -94,9 +102,10 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     """The extractive answer for ``question`` from ``sources`` (best first).
 
     The best source leads (a warning is quoted whole, a work order given
-    whole, a passage by its first sentences); the fault-table rows of named
-    codes come first of all; the first procedure and a similar past work
-    order follow when they are among the sources.
+    whole, a passage whole or by its sentences closest to the question); the
+    fault-table rows and definitions of named codes come first of all; the
+    first procedure, the runner-up passage (when no code is named) and a
+    similar past work order follow when they are among the sources.
     """
     if not sources:
         return NOT_FOUND
@@ -120,6 +129,8 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
     if proc is not None:
         add(proc, _procedure(proc))
+    if not codes and len(sources) > 1 and sources[1].chunk.kind in (TEXT, DEFINITION) and proc is not sources[1]:
+        add(sources[1], _passage(sources[1], question, 400))  # the runner-up passage, shorter
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
         add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
