@@ -56,6 +56,7 @@ bench: install            ## every benchmark; each prints its figures and its ba
 	$(BIN)/python benchmarks/monitors.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
+	$(BIN)/python benchmarks/real_docs.py --split both
 
 clean:
 	rm -rf $(VENV) .faultdesk

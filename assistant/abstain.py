@@ -11,8 +11,10 @@ The decision uses what retrieval found, never the generator:
    define (``codelane.CodeLane.unknown_codes``: ``CUPS_BACKEND_PAUSE``,
    ``XFERFAIL``, "bit 8"); one written as a single token (``REG4``,
    ``dmc_fast``) abstains even beside a known code, since the known one
-   only qualifies it ("REG4 bit 2"). The answer names the nearest codes of
-   that family the knowledge base does define;
+   only qualifies it ("REG4 bit 2"); an unknown numbered code ("exit status
+   13") abstains beside known names ("sg3_utils") but not beside a known
+   numbered code ("status 8 (bit 3 set)"). The answer names the nearest
+   codes of that family the knowledge base does define;
 3. otherwise an evidence score must reach ``threshold``: the best dense
    cosine similarity, plus ``coverage_weight`` times the share of the
    question's content words that occur anywhere in the knowledge base, plus
@@ -65,9 +67,15 @@ class Evidence:
         """The decision rule above."""
         if self.strong_unknown:
             return True
-        if self.known_codes:
+        if self.known_codes and not (self.unknown_codes and not any(
+                _numbered(k) == _numbered(u) for k in self.known_codes for u in self.unknown_codes)):
             return False
         return bool(self.unknown_codes) or self.score(coverage_weight, asset_weight) < threshold
+
+
+def _numbered(code: str) -> bool:
+    """A numbered code ("BIT3", "STATUS13", "E104") rather than a name."""
+    return bool(re.fullmatch(r"[A-Z]*\d+", code))
 
 
 class Abstainer:

@@ -120,8 +120,8 @@ class Chunker:
         if kind == DEFINITION:
             learned += term_codes(text.split("\n", 1)[0], section)
         elif kind == TABLE_ROW:
-            first = text.split(" | ", 1)[0]
-            learned += term_codes(first.split(": ", 1)[-1], section)
+            head, _, value = text.split(" | ", 1)[0].rpartition(": ")
+            learned += term_codes(value, (head,) if head else section)  # "Bit: 4" -> BIT4
         else:
             learned += line_codes(text, section)
         return tuple(dict.fromkeys(self.matcher.find(text) + self.matcher.find(heading) + learned))
