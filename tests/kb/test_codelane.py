@@ -70,3 +70,23 @@ def test_undefined_code_of_a_known_family_is_unknown(lane):
     assert lane.unknown_codes("A backend exited with CUPS_BACKEND_PAUSE.") == ("CUPS_BACKEND_PAUSE",)
     assert lane.unknown_codes("What does CUPS_BACKEND_STOP mean?") == ()
     assert lane.unknown_codes("the printer is slow") == ()
+
+
+def test_abstention_rules_for_learned_codes():
+    from assistant.abstain import Evidence
+
+    def ev(known, unknown, strong=()):
+        return Evidence(known, unknown, 0.9, 1.0, (), (), strong)
+
+    assert ev((), ("CUPS_BACKEND_PAUSE",)).abstains(0.65, 0.2)
+    assert ev(("BIT2",), ("REG4",), ("REG4",)).abstains(0.65, 0.2)  # "REG4 bit 2": REG4 is not defined
+    assert not ev(("BIT3",), ("STATUS8",)).abstains(0.65, 0.2)  # "status 8 (bit 3 set)"
+    assert ev(("SG3_UTILS",), ("STATUS13",)).abstains(0.65, 0.2)  # "exit status 13 from sg3_utils"
+    assert not ev(("E104",), ()).abstains(0.65, 0.2)
+
+
+def test_a_table_key_column_qualifies_a_bare_number(tmp_path):
+    p = tmp_path / "regs.md"
+    p.write_text("# UPS\n\n## Register 2\n\n| Bit | Meaning |\n|---|---|\n| 4 | DC imbalance |\n")
+    chunks = Chunker().chunk(load_file(p), str(p)).chunks
+    assert "BIT4" in chunks[0].fault_codes and "REG4" not in chunks[0].fault_codes
