@@ -113,6 +113,7 @@ bench-perf: install       ## throughput, latency and memory benchmarks, and the 
 	$(BIN)/python benchmarks/monitors.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
+	$(BIN)/python benchmarks/real_docs.py --split both
 
 clean:
 	rm -rf $(VENV) .faultdesk

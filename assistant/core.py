@@ -313,8 +313,11 @@ def _zero() -> dict:
 
 def _abstain_text(ev, retrieval: Retrieval) -> str:
     reason = ""
-    if ev is not None and ev.unknown_codes and not ev.known_codes:
-        reason = f" The code {', '.join(ev.unknown_codes)} does not appear in the manuals or fault logs."
+    if ev is not None and ev.unknown_codes and (not ev.known_codes or ev.strong_unknown):
+        named = ev.strong_unknown or ev.unknown_codes
+        reason = f" The code {', '.join(named)} does not appear in the manuals or fault logs."
+        if ev.nearby:
+            reason += f" Codes of that family that are defined: {', '.join(ev.nearby)}."
     closest = []
     for h in retrieval.hits[:3]:
         c = h.chunk

@@ -20,6 +20,13 @@ from .gold import load_gold
 _GOLD = click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
                      help="Gold questions (JSONL), e.g. knowledge_base/samples/gold/questions.jsonl.")
 _KB = click.option("--kb", type=click.Path(file_okay=False))
+_SET = click.option("--set", "doc_set", help="Only the questions of this documentation set (real-docs "
+                    "question files, benchmarks/real_docs/questions_dev.jsonl), each set in its own --kb.")
+
+
+def _load(gold_path: str, doc_set: str | None) -> list:
+    gold = load_gold(gold_path)
+    return [q for q in gold if q.set == doc_set] if doc_set else gold
 
 
 def _fmt(x: float | None, pct: bool = False) -> str:
@@ -35,12 +42,13 @@ def _header(gold_path: str, gold: list, settings) -> str:
 @click.command("retrieval")
 @_GOLD
 @_KB
+@_SET
 @click.option("--json", "as_json", is_flag=True)
-def eval_retrieval(gold_path, kb, as_json) -> None:
+def eval_retrieval(gold_path, kb, doc_set, as_json) -> None:
     """Recall@1/5/10, MRR and nDCG@10 per retrieval mode, recall@5 per category."""
     settings = get_settings().with_kb(kb)
     try:
-        gold = load_gold(gold_path)
+        gold = _load(gold_path, doc_set)
         rows = ev.rank_questions(build_retriever(settings), gold)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -76,14 +84,15 @@ def _print_row(r: ev.AnswerRow) -> None:
 @click.command("answers")
 @_GOLD
 @_KB
+@_SET
 @click.option("--llm", type=click.Choice(LLM_KINDS), help="Answer backend (default $FAULTDESK_LLM or local).")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @click.option("--json", "as_json", is_flag=True)
-def eval_answers(gold_path, kb, llm, limit, as_json) -> None:
+def eval_answers(gold_path, kb, doc_set, llm, limit, as_json) -> None:
     """Citation precision, answer-contains rate, abstention rates, latency."""
     settings = get_settings().with_kb(kb)
     try:
-        gold = load_gold(gold_path)[:limit]
+        gold = _load(gold_path, doc_set)[:limit]
         assistant = build_assistant(settings, llm)
         rows = ev.run_answers(assistant, gold, None if as_json else _print_row)
     except FaultdeskError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.types import PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER
+from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER
 
 from .types import NOT_FOUND, Source
 
@@ -38,6 +38,9 @@ def _pick(fields: dict[str, str], *names: str) -> str:
 
 
 def _code_sentence(src: Source) -> str:
+    if src.chunk.kind == DEFINITION:  # a definition item is quoted whole: term, then meaning
+        term, _, body = src.chunk.text.partition("\n")
+        return f"{term}: {' '.join(body.split())} [{src.label}]" if body else f"{term} [{src.label}]"
     f = row_fields(src.chunk.text)
     code = _pick(f, "code", "alarm", "fault") or "This code"
     parts = [f"{code}: {_pick(f, 'description', 'meaning') or 'see the fault table'}"]
@@ -45,6 +48,9 @@ def _code_sentence(src: Source) -> str:
         parts.append(f"First check: {remedy}")
     if cause := _pick(f, "cause"):
         parts.append(f"Possible cause: {cause}")
+    used = " ".join(parts)
+    parts += [f"{k.capitalize()}: {v.rstrip('.')}" for k, v in f.items()
+              if v and v.rstrip(".") not in used and v != code][:4]  # the row's other columns
     return ". ".join(parts) + f". [{src.label}]"
 
 
@@ -75,15 +81,31 @@ def _procedure(src: Source) -> str:
     return f"Procedure {title} [{src.label}]:\n{body}"
 
 
-def _passage(src: Source, sentences: int = 2) -> str:
+_WORDS = re.compile(r"[a-z0-9]{3,}")
+
+
+def _passage(src: Source, question: str = "", limit: int = 700) -> str:
+    """The passage whole when it is short; else its first sentence and, of the
+    rest, those sharing the most words with the question, up to ``limit``
+    characters, in passage order."""
     text = " ".join(src.chunk.text.split())
+    if len(text) <= limit:
+        return f"{text} [{src.label}]"
     parts = re.split(r"(?<=[.!?])\s+", text)
-    return " ".join(parts[:sentences]) + f" [{src.label}]"
+    asked = set(_WORDS.findall(question.lower()))
+    rest = sorted(range(1, len(parts)), key=lambda i: -len(asked & set(_WORDS.findall(parts[i].lower()))))
+    keep, size = [0], len(parts[0])
+    for i in rest:
+        if size + len(parts[i]) > limit:
+            continue
+        keep.append(i)
+        size += len(parts[i]) + 1
+    return " ".join(parts[i] for i in sorted(keep)) + f" [{src.label}]"
 
 
 def code_rows(codes: Sequence[str], sources: Sequence[Source], limit: int = 2) -> list[Source]:
     """Fault-table rows among ``sources`` that carry one of ``codes``."""
-    return [s for s in sources if s.chunk.kind == TABLE_ROW and set(codes) & set(s.chunk.fault_codes)][:limit]
+    return [s for s in sources if s.chunk.kind in DEFINING_KINDS and set(codes) & set(s.chunk.fault_codes)][:limit]
 
 
 def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
@@ -99,9 +121,10 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     """The extractive answer for ``question`` from ``sources`` (best first).
 
     The best source leads (a warning is quoted whole, a work order given
-    whole, a passage by its first sentences); the fault-table rows of named
-    codes come first of all; the first procedure and a similar past work
-    order follow when they are among the sources.
+    whole, a passage whole or by its sentences closest to the question); the
+    fault-table rows and definitions of named codes come first of all; the
+    first procedure, the runner-up passage (when no code is named) and a
+    similar past work order follow when they are among the sources.
     """
     if not sources:
         return NOT_FOUND
@@ -121,10 +144,12 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     elif top.chunk.kind == WORK_ORDER:
         add(top, _work_order(top))
     elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
-        add(top, _passage(top) if top.chunk.kind != PROCEDURE else _procedure(top))
+        add(top, _passage(top, question) if top.chunk.kind != PROCEDURE else _procedure(top))
     proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
     if proc is not None:
         add(proc, _procedure(proc))
+    if not codes and len(sources) > 1 and sources[1].chunk.kind in (TEXT, DEFINITION) and proc is not sources[1]:
+        add(sources[1], _passage(sources[1], question, 400))  # the runner-up passage, shorter
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
         add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])

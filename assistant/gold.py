@@ -3,9 +3,9 @@
 One JSON object per line (see knowledge_base/samples/gold/README.md):
 ``{"id", "question", "category", "expected": [{"source", "page", "anchor"}],
 "expected_codes", "answer_contains", "asset"}``. A hit is relevant to an
-expected entry when its file name equals ``source``, for paged sources its
+expected entry when its file name equals ``source`` (or its path ends with it), for paged sources its
 page equals ``page``, and the ``anchor`` phrase occurs in the hit's text or
-its section heading (whitespace-normalised, case-insensitive); for unpaged
+its section heading (case-insensitive, punctuation and spacing folded); for unpaged
 sources (work-order logs) the anchor is the WO id. This is the rule the gold
 README documents; an entry without an anchor is matched on file and page.
 
@@ -19,11 +19,19 @@ True
 False
 >>> is_relevant(c, Expected("pump.pdf", 7, "replace the bearing"))
 False
+
+The blind real-documentation sets (``benchmarks/real_docs/``) use another
+line format, read by the same :func:`load_gold`: ``{"id", "set", "kind",
+"question", "source", "page", "anchor", "key_fact", "model"}`` with ``kind``
+one of code, symptom, procedure, unknown_code, out_of_scope. The last two
+have no expected passage (the right answer is to abstain); ``key_fact`` is
+the phrase a correct answer contains.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +59,8 @@ class GoldQuestion:
     expected_codes: tuple[str, ...] = ()
     answer_contains: tuple[str, ...] = ()
     asset: str | None = None
+    set: str = ""  # the documentation set of a real-docs question
+    model: str | None = None  # the model / variant the question names
 
     @property
     def in_scope(self) -> bool:
@@ -82,26 +92,53 @@ def _question(d: dict) -> GoldQuestion:
         tuple(d.get("expected_codes", [])), tuple(d.get("answer_contains", [])), d.get("asset"))
 
 
+REAL_DOC_ABSTAIN = ("unknown_code", "out_of_scope")
+
+
+def _real_doc_question(d: dict) -> GoldQuestion:
+    """A line of the blind real-documentation format (see the module docstring)."""
+    kind = d["kind"]
+    expected = () if kind in REAL_DOC_ABSTAIN else (Expected(d["source"], d.get("page"), d["anchor"]),)
+    facts = (d["key_fact"],) if d.get("key_fact") and kind not in REAL_DOC_ABSTAIN else ()
+    return GoldQuestion(d["id"], d["question"], kind, expected, (), facts, None, d.get("set", ""),
+                        d.get("model"))
+
+
+def _any_format(d: dict) -> GoldQuestion:
+    return _real_doc_question(d) if "kind" in d and "key_fact" in d else _question(d)
+
+
 def load_gold(path: str | Path) -> list[GoldQuestion]:
     """Read a gold JSONL file; ConfigError names the line of a bad entry."""
-    return read_jsonl(path, "gold entry", _question)
+    return read_jsonl(path, "gold entry", _any_format)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split()).lower()
+def fold(text: str) -> str:
+    """Lower case, every run of non-word characters one space: how anchors and
+    key facts are compared with extracted text.
+
+    >>> fold("Sent when the UPS goes on-battery,\\n  repeated")
+    ' sent when the ups goes on battery repeated '
+    """
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+
+def same_source(source: str, expected: str) -> bool:
+    """``expected`` is a file name or a path relative to the set's folder."""
+    return Path(source).as_posix().endswith("/" + expected.lstrip("/")) or Path(source).name == expected
 
 
 def is_relevant(chunk: Chunk, expected: Expected) -> bool:
     """Same file, same page (paged sources), and the anchor phrase in the
     chunk's text or section heading."""
-    if Path(chunk.source).name != expected.source:
+    if not same_source(chunk.source, expected.source):
         return False
     if expected.page is not None and chunk.page != expected.page:
         return False
     if not expected.anchor:
         return True
-    anchor = _norm(expected.anchor)
-    return anchor in _norm(chunk.text) or anchor in _norm(" ".join(chunk.section))
+    anchor = fold(expected.anchor)
+    return anchor in fold(chunk.text) or anchor in fold(" ".join(chunk.section))
 
 
 def relevant_any(chunk: Chunk, q: GoldQuestion) -> bool:

@@ -33,8 +33,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from knowledge_base.codes import CodeMatcher, normalize_code
-from knowledge_base.types import (FAULT_LOG, FMEA, TEXT, WHOLE_KINDS, WORK_ORDER, Block, Chunk,
-                                  ParsedDocument, WorkOrder)
+from knowledge_base.types import (DEFINITION, FAULT_LOG, FMEA, TABLE_ROW, TEXT, WHOLE_KINDS, WORK_ORDER, Block,
+                                  Chunk, ParsedDocument, WorkOrder)
+from knowledge_base.vocabulary import heading_codes, line_codes, term_codes
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Chunker:
         seen: dict[str, int] = {}
         chunks = []
         for ordinal, (text, proto) in enumerate(self._pieces(doc.blocks)):
-            codes = self._codes(text, proto.section)
+            codes = self._codes(text, proto.section, proto.kind)
             cid = _chunk_id(source, proto.kind, proto.page, proto.section, text, seen)
             chunks.append(Chunk(id=cid, text=text, source=source, ordinal=ordinal, page=proto.page,
                                 section=proto.section, title=doc.title, equipment_model=model,
@@ -118,9 +119,21 @@ class Chunker:
         for part in parts:
             yield part, block
 
-    def _codes(self, text: str, section: tuple[str, ...]) -> tuple[str, ...]:
+    def _codes(self, text: str, section: tuple[str, ...], kind: str = TEXT) -> tuple[str, ...]:
+        """Configured-pattern codes in the text and the innermost heading, then
+        the codes this chunk defines (``knowledge_base.vocabulary``): a
+        definition item's term, a table row's key cell, a heading that is a
+        code, a definition-like line in running text ("load.on - Turn on ...")."""
         heading = section[-1] if section else ""
-        return tuple(dict.fromkeys(self.matcher.find(text) + self.matcher.find(heading)))
+        learned: tuple[str, ...] = heading_codes(heading)
+        if kind == DEFINITION:
+            learned += term_codes(text.split("\n", 1)[0], section)
+        elif kind == TABLE_ROW:
+            head, _, value = text.split(" | ", 1)[0].rpartition(": ")
+            learned += term_codes(value, (head,) if head else section)  # "Bit: 4" -> BIT4
+        else:
+            learned += line_codes(text, section)
+        return tuple(dict.fromkeys(self.matcher.find(text) + self.matcher.find(heading) + learned))
 
     def _records(self, doc: ParsedDocument, source: str, model: str | None) -> Chunked:
         seen: dict[str, int] = {}

@@ -23,13 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from .assets import AssetResolver
+from .codelane import CodeLane, pin_definitions
 from .codes import CodeMatcher
 from .embedder import Embedder
 from .store import Store
-from .types import FAULT_LOG, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
+from .types import FAULT_LOG, Hit
 
 MODES = ("hybrid", "bm25", "dense", "code")
-_KIND_ORDER = {TABLE_ROW: 0, PROCEDURE: 1, WARNING: 2, WORK_ORDER: 4}
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class HybridRetriever:
         self.assets = assets if assets is not None else AssetResolver.from_store(store.index)
         self.lane_k, self.rrf_k, self.model_boost = lane_k, rrf_k, model_boost
         self.weights = dict(weights or {"code": 2.0, "bm25": 1.0, "dense": 1.0})
-        self._known_codes = store.index.known_codes()
+        self.codes = CodeLane(store.index, self.matcher)
         self._executor: ThreadPoolExecutor | None = None
         self._models = {m for m in self.assets.assets().values() if m}
 
@@ -92,7 +92,7 @@ class HybridRetriever:
         """Re-read the assets and known codes after the store changed (an
         ingest while serving); ``register`` is the asset-register CSV, if any."""
         self.assets = AssetResolver.from_store(self.store.index, register)
-        self._known_codes = self.store.index.known_codes()
+        self.codes.refresh()
         self._models = {m for m in self.assets.assets().values() if m}
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -101,11 +101,8 @@ class HybridRetriever:
         return self._executor
 
     def question_codes(self, text: str) -> tuple[str, ...]:
-        """Codes in a loosely typed question that the knowledge base knows,
-        plus strictly written ones it does not (so "E-999" finds nothing)."""
-        strict = set(self.matcher.find(text))
-        return tuple(c for c in self.matcher.find(text, lenient=True)
-                     if c in self._known_codes or c in strict)
+        """Codes the question names (``codelane.CodeLane.question_codes``)."""
+        return self.codes.question_codes(text)
 
     def retrieve(self, query: Query) -> Retrieval:
         t0 = time.perf_counter()
@@ -122,7 +119,7 @@ class HybridRetriever:
         # SQLite lanes instead of before them.
         vector = self._pool().submit(self.embedder.embed, query.text) if query.mode in ("hybrid", "dense") else None
         if query.mode in ("hybrid", "code") and codes:
-            lanes["code"] = self._code_lane(codes, where, model)
+            lanes["code"] = self.codes.search(codes, self.lane_k, where, model)
         if query.mode in ("hybrid", "bm25"):
             lanes["bm25"] = self.store.keyword_search(query.text, self.lane_k, where, extra_terms=codes)
         if vector is not None:
@@ -134,7 +131,7 @@ class HybridRetriever:
         if model and self.model_boost != 1.0:
             fused = self._prefer(fused, model, assets)
         if query.mode == "hybrid" and lanes.get("code"):
-            fused = _pin_definitions(fused, lanes["code"], codes)
+            fused = pin_definitions(fused, lanes["code"], codes, model)
         return Retrieval(tuple(fused[:query.k]), codes, assets, model,
                          {k: tuple(v) for k, v in lanes.items()}, (time.perf_counter() - t0) * 1000)
 
@@ -145,19 +142,6 @@ class HybridRetriever:
         low = text.lower()
         return next((m for m in sorted(self._models) if m.lower() in low), None)
 
-    def _code_lane(self, codes, where, model) -> list[Hit]:
-        rows = self.store.index.code_matches(list(codes), self.lane_k * 4, where)
-        chunks = self.store.index.chunks([r[0] for r in rows])
-
-        def key(r):
-            c = chunks[r[0]]
-            head = set(self.matcher.find(c.text.split("|")[0], lenient=True))
-            return (-r[1], c.equipment_model != model if model else 0, _KIND_ORDER.get(r[3], 3),
-                    not head & set(codes), r[2])
-
-        ranked = sorted((r for r in rows if r[0] in chunks), key=key)[: self.lane_k]
-        return [Hit(chunks[r[0]], float(r[1]), "code") for r in ranked]
-
     def _prefer(self, hits: list[Hit], model: str, assets: tuple[str, ...]) -> list[Hit]:
         def boosted(h: Hit) -> float:
             c = h.chunk
@@ -167,19 +151,3 @@ class HybridRetriever:
             return h.score * (self.model_boost if same else 1.0)
 
         return sorted((replace(h, score=boosted(h)) for h in hits), key=lambda h: -h.score)
-
-
-def _pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[str]) -> list[Hit]:
-    """Put the best code-lane hit of each named code first: an exact code
-    match outranks any similarity, so the row that defines the code leads."""
-    pins: list[str] = []
-    for code in codes:
-        best = next((h for h in code_hits if code in h.chunk.fault_codes), None)
-        if best is not None and best.chunk.id not in pins:
-            pins.append(best.chunk.id)
-    if not pins:
-        return fused
-    top = max((h.score for h in fused), default=1.0)
-    by_id = {h.chunk.id: h for h in fused}
-    pinned = [replace(by_id[c], score=top + len(pins) - i) for i, c in enumerate(pins) if c in by_id]
-    return pinned + [h for h in fused if h.chunk.id not in pins]

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Block / chunk kinds. A procedure, warning or table row is never split.
-TEXT, HEADING, PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER = (
-    "text", "heading", "procedure", "warning", "table_row", "work_order",
+# Block / chunk kinds. A procedure, warning, table row or definition-list item
+# ("TERM  what it means", its term first) is never split or merged.
+TEXT, HEADING, PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER, DEFINITION = (
+    "text", "heading", "procedure", "warning", "table_row", "work_order", "definition",
 )
-WHOLE_KINDS = frozenset({PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER})
+WHOLE_KINDS = frozenset({PROCEDURE, WARNING, TABLE_ROW, WORK_ORDER, DEFINITION})
+# Kinds that define a code: a fault-table row, a definition-list item.
+DEFINING_KINDS = frozenset({TABLE_ROW, DEFINITION})
 
 # Document types: a table that is not a work-order log is a TABLE (or an FMEA table) of table rows.
 MANUAL, FAULT_LOG, TABLE, FMEA = "manual", "fault_log", "table", "fmea"
@@ -123,10 +126,24 @@ class Chunk:
     kind: str = TEXT
     asset_id: str | None = None
 
+    def header(self) -> str:
+        """The contextual header: document title and section path, outermost first.
+
+        >>> Chunk("i", "Motor too hot.", "m.md", section=("Faults", "BRAKE_OVERHEAT"), title="X manual").header()
+        'X manual > Faults > BRAKE_OVERHEAT'
+        """
+        return " > ".join(s for s in (self.title, *self.section) if s)
+
     def embed_text(self) -> str:
-        """The text given to the embedder: heading path for context, then the body."""
-        head = " > ".join(s for s in (self.title, *self.section) if s)
+        """The text given to the embedder: the contextual header, then the body.
+        A body that never names the code its heading defines is still found."""
+        head = self.header()
         return f"{head}\n{self.text}" if head else self.text
+
+    def index_text(self) -> str:
+        """The text the keyword index holds for this chunk: the same as the
+        embedder sees (header, then body), so both lanes know the section."""
+        return self.embed_text()
 
 
 @dataclass(frozen=True)

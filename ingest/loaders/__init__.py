@@ -8,7 +8,7 @@ loader by extension and guarantees that failures surface as one-line
 IngestErrors naming the file.
 
 >>> sorted(SUPPORTED)[:4]
-['.csv', '.docx', '.htm', '.html']
+['.adoc', '.asciidoc', '.csv', '.docx']
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ LOADERS: dict[str, Loader] = {
     ".md": load_markdown,
     ".markdown": load_markdown,
     ".txt": load_text,
+    ".rst": load_text,
+    ".adoc": load_text,
+    ".asciidoc": load_text,
     ".html": load_html,
     ".htm": load_html,
     ".docx": load_docx,

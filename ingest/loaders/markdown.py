@@ -1,8 +1,11 @@
-"""Markdown manuals (.md, .markdown), read line by line.
+"""Markdown manuals (.md, .markdown), parsed by markdown-it-py (CommonMark + tables).
 
-ATX headings give the section path (a leading ``# Title`` is the document
-title), ordered lists are procedures, pipe tables give one row per block,
-blockquotes are paragraphs, fenced code is kept verbatim as text.
+ATX and setext headings give the section path (a leading ``# Title`` is the document
+title), ordered lists are procedures, pipe tables give one row per block, a bulleted
+WARNING is a warning and bullets that start with a code ("* 41 - supply under
+voltage") are definition items, blockquotes are paragraphs, fenced code is
+kept verbatim as text. The parser follows CommonMark, so setext headings,
+loose and nested lists and indented code are read as a Markdown renderer would.
 """
 
 from __future__ import annotations
@@ -10,21 +13,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from knowledge_base.types import MANUAL, ParsedDocument
 
 from .options import LoadOptions
 from .structure import BlockBuilder
 from .textio import find_model, read_text
 
-# No two repeats that can match the same characters side by side (such as "(.*?)\s*#*\s*$"
-# or "\s*\|?\s*"): on long runs of spaces or '#' those backtracked in quadratic or cubic time.
-# A heading's closing #s are stripped in Python; link text and target cannot contain
-# another bracket, so each character is scanned from one '[' or '(' only.
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_ORDERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+")
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
-_TABLE_SEP = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+# Link text and target cannot contain another bracket, so each character is scanned
+# from one '[' or '(' only (no quadratic backtracking on long runs).
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
@@ -39,12 +38,12 @@ def inline(text: str) -> str:
 
 
 def load_markdown(path: Path, options: LoadOptions) -> ParsedDocument:
-    lines = read_text(path).splitlines()
-    reader = _Reader(lines)
+    text = read_text(path)
+    reader = _TokenReader(_PARSER.parse(text))
     reader.run()
     return ParsedDocument(
         source=str(path), title=reader.title or reader.builder.first_heading or path.stem, doc_type=MANUAL,
-        blocks=reader.builder.blocks(), equipment_model=options.asset_model or find_model(lines),
+        blocks=reader.builder.blocks(), equipment_model=options.asset_model or find_model(text.splitlines()),
     )
 
 
@@ -62,108 +61,108 @@ def split_row(line: str) -> list[str]:
     return [inline(c.replace("\\|", "|")) for c in re.split(r"(?<!\\)\|", line)]
 
 
-class _Reader:
-    """A one-pass reader: each ``_*`` method consumes one construct from ``self.i``."""
+def _inline_text(token) -> str:
+    """The plain text of an inline token: emphasis, code marks and link
+    targets dropped, line breaks as spaces."""
+    out = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content if child.type != "html_inline" else "")
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(child.content)
+    return " ".join("".join(out).split())
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines, self.i = lines, 0
+
+class _TokenReader:
+    """Walks markdown-it-py's token stream once, feeding a BlockBuilder."""
+
+    def __init__(self, tokens) -> None:
+        self.tokens, self.i = tokens, 0
         self.builder = BlockBuilder()
         self.title: str | None = None
-        self.para: list[str] = []
 
     def run(self) -> None:
-        while self.i < len(self.lines):
-            line = self.lines[self.i]
-            if not line.strip():
-                self._flush()
+        while self.i < len(self.tokens):
+            t = self.tokens[self.i]
+            kind = t.type
+            if kind == "heading_open":
+                self._heading(int(t.tag[1:]), _inline_text(self.tokens[self.i + 1]))
+                self.i += 3
+            elif kind == "paragraph_open":
+                self.builder.paragraph(_inline_text(self.tokens[self.i + 1]))
+                self.i += 3
+            elif kind in ("fence", "code_block"):
+                self.builder.text(t.content)
                 self.i += 1
-            elif _FENCE.match(line):
-                self._fence()
-            elif _HEADING.match(line):
-                self._heading(line)
-            elif "|" in line and self.i + 1 < len(self.lines) and _TABLE_SEP.match(self.lines[self.i + 1]):
+            elif kind == "html_block":
+                self.builder.paragraph(" ".join(re.sub(r"<[^>]*>", " ", t.content).split()))
+                self.i += 1
+            elif kind == "table_open":
                 self._table()
-            elif _ORDERED.match(line) and not self.para:
-                self._list(_ORDERED, ordered=True)
-            elif _BULLET.match(line) and not self.para:
-                self._list(_BULLET, ordered=False)
-            elif line.lstrip().startswith(">"):
-                self._flush()
-                self._quote()
-            else:
-                self.para.append(line.strip())
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                self._list(kind == "ordered_list_open", int(t.attrGet("start") or 1))
+            else:  # blockquote and other containers: their paragraphs are read as they come
                 self.i += 1
-        self._flush()
 
-    def _flush(self) -> None:
-        if self.para:
-            self.builder.paragraph(inline(" ".join(self.para)))
-            self.para = []
-
-    def _heading(self, line: str) -> None:
-        self._flush()
-        hashes, text = _HEADING.match(line).groups()
-        text = inline(text.rstrip().rstrip("#").rstrip())
+    def _heading(self, level: int, text: str) -> None:
         # The first top-level heading, before any content, names the document.
-        if self.title is None and len(hashes) == 1 and self.builder.first_heading is None \
+        if self.title is None and level == 1 and self.builder.first_heading is None \
                 and not self.builder.blocks():
             self.title = text
         else:
-            self.builder.heading(text, len(hashes))
-        self.i += 1
+            self.builder.heading(text, level)
 
-    def _fence(self) -> None:
-        self._flush()
-        marker = _FENCE.match(self.lines[self.i]).group(1)
-        self.i += 1
-        body = []
-        while self.i < len(self.lines) and not self.lines[self.i].lstrip().startswith(marker):
-            body.append(self.lines[self.i])
-            self.i += 1
-        self.i += 1  # the closing fence
-        self.builder.text("\n".join(body))
+    def _close(self, open_type: str) -> int:
+        """Index of the token closing the one at ``self.i``."""
+        close, depth = open_type.replace("_open", "_close"), 0
+        for j in range(self.i, len(self.tokens)):
+            if self.tokens[j].type == open_type:
+                depth += 1
+            elif self.tokens[j].type == close:
+                depth -= 1
+                if depth == 0:
+                    return j
+        return len(self.tokens) - 1
 
     def _table(self) -> None:
-        self._flush()
-        headers = split_row(self.lines[self.i])
-        self.i += 2
-        while self.i < len(self.lines) and "|" in self.lines[self.i] and self.lines[self.i].strip():
-            self.builder.table_row(headers, split_row(self.lines[self.i]))
-            self.i += 1
+        end = self._close("table_open")
+        headers: list[str] = []
+        row: list[str] = []
+        in_head = False
+        for t in self.tokens[self.i:end]:
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                row = []
+            elif t.type == "inline":
+                row.append(_inline_text(t))
+            elif t.type == "tr_close":
+                if in_head:
+                    headers = row
+                else:
+                    self.builder.table_row(headers, row)
+        self.i = end + 1
 
-    def _list(self, marker: re.Pattern[str], ordered: bool) -> None:
-        items: list[str] = []
-        while self.i < len(self.lines):
-            line = self.lines[self.i]
-            if marker.match(line):
-                items.append(inline(line.strip()) if ordered else inline(marker.sub("", line)))
-            elif line.strip() and items and line.startswith((" ", "\t")) or \
-                    line.strip() and not self._starts_block(line):
-                items[-1] += " " + inline(line.strip())  # a wrapped or indented continuation line
-            elif not line.strip() and self._next_is_item(marker):
-                pass  # a loose list: blank lines between items
-            else:
-                break
-            self.i += 1
+    def _list(self, ordered: bool, start: int) -> None:
+        end = self._close(self.tokens[self.i].type)
+        items: list[list[str]] = []
+        depth = 0
+        for t in self.tokens[self.i + 1:end]:
+            if t.type == "list_item_open":
+                depth += 1
+                if depth == 1:
+                    items.append([])
+            elif t.type == "list_item_close":
+                depth -= 1
+            elif t.type in ("inline", "fence", "code_block") and items:
+                items[-1].append(_inline_text(t) if t.type == "inline" else t.content.strip())
+        texts = [" ".join(x for x in parts if x) for parts in items]
         if ordered:
-            self.builder.procedure(items)
-        else:
-            self.builder.text("\n".join(f"- {item}" for item in items))
-
-    def _starts_block(self, line: str) -> bool:
-        return bool(_HEADING.match(line) or _FENCE.match(line) or _ORDERED.match(line)
-                    or _BULLET.match(line) or line.lstrip().startswith((">", "|")))
-
-    def _next_is_item(self, marker: re.Pattern[str]) -> bool:
-        j = self.i + 1
-        while j < len(self.lines) and not self.lines[j].strip():
-            j += 1
-        return j < len(self.lines) and (bool(marker.match(self.lines[j])) or self.lines[j].startswith("   "))
-
-    def _quote(self) -> None:
-        body = []
-        while self.i < len(self.lines) and self.lines[self.i].lstrip().startswith(">"):
-            body.append(self.lines[self.i].lstrip()[1:].strip())
-            self.i += 1
-        for chunk in "\n".join(body).split("\n\n"):
-            self.builder.paragraph(inline(" ".join(chunk.split("\n"))))
+            self.builder.procedure([f"{n}. {x}" for n, x in enumerate(texts, start)])
+        else:  # a bulleted WARNING, or "CODE: meaning" items, are kept apart
+            self.builder.items(texts)
+        self.i = end + 1

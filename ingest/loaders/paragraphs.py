@@ -21,6 +21,7 @@ class Para:
     lines: list[str]
     page: int | None = None
     heading_level: int | None = None
+    definition: tuple[str, str] | None = None  # (term, body) of a definition-list item
 
     @property
     def first(self) -> str:
@@ -32,12 +33,16 @@ def join_lines(lines: Sequence[str]) -> str:
 
     >>> join_lines(["Remove the drive-", "end bearing and the", "seal."])
     'Remove the drive-end bearing and the seal.'
+    >>> join_lines(["the DE\u2010", "VICE"])
+    'the DEVICE'
     """
     out = ""
     for line in (s.strip() for s in lines):
         if not line:
             continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha():
+        if out.endswith("\u2010") and len(out) > 1 and out[-2].isalpha():
+            out = out[:-1] + line  # a man page's hyphenation break (U+2010): the word runs on
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
             out += line
         else:
             out = f"{out} {line}" if out else line
@@ -51,6 +56,9 @@ def emit_paras(builder: BlockBuilder, paras: Sequence[Para]) -> None:
         para = paras[i]
         if para.heading_level is not None:
             builder.heading(join_lines(para.lines), para.heading_level)
+            i += 1
+        elif para.definition is not None:
+            builder.definition(*para.definition, para.page)
             i += 1
         elif step_number(para.first) is not None:
             i = _emit_procedure(builder, paras, i)

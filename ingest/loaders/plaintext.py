@@ -1,8 +1,11 @@
-"""Plain-text manuals (.txt): paragraphs split on blank lines.
+"""Plain-text manuals (.txt, .rst, .adoc): paragraphs split on blank lines.
 
 A numbered line such as ``3.2 Cooling`` or a short ALL-CAPS line at the top of
 a paragraph is a heading; ``1.`` lines are procedure steps; a leading line set
-apart by a blank line is the title.
+apart by a blank line is the title. reStructuredText, AsciiDoc and rendered
+man-page structure (underlined headings, definition lists, admonitions,
+indented sub-headings) is read by ``textmarkup``; a man page's title is its
+NAME line ("sg_turs - send one or more SCSI TEST UNIT READY commands").
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from pathlib import Path
 from knowledge_base.types import MANUAL, ParsedDocument
 
 from .options import LoadOptions
-from .paragraphs import Para, emit_paras
+from .paragraphs import Para, emit_paras, join_lines
 from .structure import BlockBuilder, is_warning, numbered_heading_level, step_number
 from .textio import find_model, read_text
+from knowledge_base.vocabulary import split_term
+
+from .textmarkup import SAFETY, RstHeadings, admonition, atx_heading, definition, indent, is_directive, sub_heading
+
+_MAN_HEADER = re.compile(r"^\s*([\w.+-]+)\((\w+)\)\s{2,}.*\S\s{2,}\1\(\2\)\s*$")
 
 
 def load_text(path: Path, options: LoadOptions) -> ParsedDocument:
@@ -23,15 +31,89 @@ def load_text(path: Path, options: LoadOptions) -> ParsedDocument:
     lines = text.splitlines()
     groups = _blank_line_groups(lines)
     title = None
-    if len(groups) > 1 and _is_title(groups[0]):  # a file of one line is its text, not a title
+    if groups and _MAN_HEADER.match(groups[0][0]):
+        groups.pop(0)
+        title = _man_title(groups)
+    elif len(groups) > 1 and _is_title(groups[0]):  # a file of one line is its text, not a title
         title = groups.pop(0)[0].strip()
-    paras = [p for group in groups for p in split_paragraph(group)]
+    paras = markup_paras(groups)
     builder = BlockBuilder()
     emit_paras(builder, paras)
     return ParsedDocument(
         source=str(path), title=title or builder.first_heading or path.stem, doc_type=MANUAL,
         blocks=builder.blocks(), equipment_model=options.asset_model or find_model(lines),
     )
+
+
+def _man_title(groups: list[list[str]]) -> str | None:
+    """The line under a man page's NAME heading."""
+    for i, g in enumerate(groups[:-1]):
+        if g[0].strip() == "NAME":
+            body = g[1:] or groups[i + 1]
+            return " ".join(" ".join(body).split())[:160]
+    return None
+
+
+def markup_paras(groups: list[list[str]]) -> list[Para]:
+    """Paragraphs of blank-line groups, with the markup ``textmarkup`` knows."""
+    indents = [indent(ln) for g in groups for ln in g if indent(ln)]
+    body = max(set(indents), key=indents.count) if indents else 0
+    rst = RstHeadings()
+    paras: list[Para] = []
+    i = 0
+    while i < len(groups):
+        group = [ln for ln in groups[i] if not is_directive(ln)]
+        i += 1
+        if not group:
+            continue
+        if head := rst.match(group):
+            paras.append(Para([head[0]], None, head[1]))
+            group = group[head[2]:]
+        elif head := atx_heading(group[0]):
+            paras.append(Para([head[0]], None, head[1]))
+            group = group[1:]
+        elif body and sub_heading(group, body):
+            paras.append(Para([group[0].strip()], None, 2))
+            group = group[1:]
+        if not group:
+            continue
+        if adm := admonition(group[0]):
+            text = [adm[1], *group[1:]]
+            while i < len(groups) and indent(groups[i][0]) > indent(group[0]):  # the indented body
+                text += groups[i]
+                i += 1
+            label = adm[0] if adm[0].lower() in SAFETY else adm[0].title()
+            paras.append(Para([f"{label}: " + join_lines(text)]))
+            continue
+        if _BULLET.match(group[0]):
+            paras.extend(_bullets(group))
+            continue
+        if (item := definition(group)) is not None and (heading_level(group[0]) is None
+                                                        or re.search(r"[_\d.]", group[0])):
+            paras.append(Para(group, None, None, item))
+            continue
+        paras.extend(split_paragraph(group))
+    return paras
+
+
+_BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+
+
+def _bullets(group: list[str]) -> list[Para]:
+    """A bulleted list: an item with a code-shaped term ("* 41 - supply under
+    voltage") is a definition, a bulleted WARNING a warning, others text."""
+    items: list[list[str]] = []
+    for line in group:
+        if _BULLET.match(line) or not items:
+            items.append([_BULLET.sub("", line)])
+        else:
+            items[-1].append(line)
+    out = []
+    for lines in items:
+        text = join_lines(lines)
+        term = split_term(text)
+        out.append(Para([text], None, None, term) if term and not is_warning(text) else Para([f"- {text}" if not is_warning(text) else text]))
+    return out
 
 
 def _blank_line_groups(lines: list[str]) -> list[list[str]]:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, Block
+from knowledge_base.types import DEFINITION, PROCEDURE, TABLE_ROW, TEXT, WARNING, Block
+from knowledge_base.vocabulary import split_term
 
 # "WARNING: ...", "CAUTION! ...", "DANGER - ...", "Warning: ..." (\W*? covers the spaces:
 # a \s* after it made a long run of spaces take quadratic time)
@@ -155,6 +156,44 @@ class BlockBuilder:
         text = row_text(headers, cells)
         if text:
             self._add(text, TABLE_ROW, page)
+
+    def definition(self, term: str, body: str, page: int | None = None) -> None:
+        """One definition-list item, its term first: never split from its body."""
+        term, body = " ".join(term.split()), body.strip()
+        if is_warning(term):
+            self.paragraph(f"{term} {body}", page)
+        elif term or body:
+            self._add(f"{term}\n{body}" if body else term, DEFINITION, page)
+
+    def items(self, items: Sequence[str], page: int | None = None) -> None:
+        """A bulleted list: when most items start with a code-shaped term
+        ("NG: self test failed", "41 - supply under voltage") each is a
+        definition; a bulleted WARNING is a warning; else one text block.
+
+        >>> b = BlockBuilder(); b.items(["NG: failed", "OK: passed", "WARNING: hot"])
+        >>> [(x.kind, x.text) for x in b.blocks()]
+        [('definition', 'NG\\nfailed'), ('definition', 'OK\\npassed'), ('warning', 'WARNING: hot')]
+        """
+        items = [" ".join(i.split()) for i in items if i.strip()]
+        terms = [split_term(i) for i in items]
+        if items and sum(t is not None for t in terms) * 2 >= len(items):
+            for item, t in zip(items, terms):
+                if is_warning(item) or t is None:
+                    self.paragraph(item, page)
+                else:
+                    self.definition(*t, page)
+            return
+        run: list[str] = []  # plain items in a row make one text block; warnings stay in place
+        for i in items:
+            if is_warning(i):
+                if run:
+                    self.text("\n".join(f"- {x}" for x in run), page)
+                    run = []
+                self.paragraph(i, page)
+            else:
+                run.append(i)
+        if run:
+            self.text("\n".join(f"- {x}" for x in run), page)
 
     def text(self, text: str, page: int | None = None) -> None:
         """Plain text that is never a warning (code listings, bullet lists)."""

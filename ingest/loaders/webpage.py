@@ -20,8 +20,8 @@ from .textio import find_model, read_text
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _DROP = ("script", "style", "nav", "noscript", "template", "head")
 _CONTAINERS = {"body", "html", "main", "article", "section", "div", "header", "footer", "aside", "form",
-               "blockquote", "center", "details", "figure", "dl"}
-_BLOCKS = set(_HEADINGS) | _CONTAINERS | {"p", "ol", "ul", "table", "pre", "li", "dd", "dt", "hr", "br"}
+               "blockquote", "center", "details", "figure"}
+_BLOCKS = set(_HEADINGS) | _CONTAINERS | {"p", "ol", "ul", "dl", "table", "pre", "li", "dd", "dt", "hr", "br"}
 _ALERT_CLASSES = ("warning", "danger", "caution")
 
 
@@ -81,7 +81,9 @@ class _Walker:
         elif name == "ol":
             self.builder.procedure([f"{i}. {_text(li)}" for i, li in enumerate(tag.find_all("li", recursive=False), 1)])
         elif name == "ul":
-            self.builder.text("\n".join(f"- {_text(li)}" for li in tag.find_all("li", recursive=False)))
+            self.builder.items([_text(li) for li in tag.find_all("li", recursive=False)])
+        elif name == "dl":
+            self._definitions(tag)
         elif name == "table":
             self._table(tag)
         elif name == "pre":
@@ -90,6 +92,19 @@ class _Walker:
             self.walk(tag)
         elif name == "p":
             self._paragraph(_text(tag))
+
+    def _definitions(self, dl) -> None:
+        """Each ``<dt>`` with the ``<dd>``s after it: one definition item."""
+        term, body = None, []
+        for child in dl.find_all(["dt", "dd"], recursive=False):
+            if child.name == "dt":
+                if term is not None or body:
+                    self.builder.definition(term or "", " ".join(body))
+                term, body = _text(child), []
+            else:
+                body.append(_text(child))
+        if term is not None or body:
+            self.builder.definition(term or "", " ".join(body))
 
     def _heading(self, text: str, level: int) -> None:
         first = self.builder.first_heading is None and not self.builder.blocks()

@@ -217,8 +217,8 @@ def test_unexpected_loader_failure_becomes_corrupt_input(tmp_path, monkeypatch):
 
 
 def test_supported_extensions():
-    assert SUPPORTED == {".pdf", ".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".csv", ".json",
-                         ".jsonl", ".xlsx"}
+    assert SUPPORTED == {".pdf", ".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc", ".html", ".htm",
+                         ".docx", ".csv", ".json", ".jsonl", ".xlsx"}
 
 
 def test_mapping_file_json(tmp_path):

@@ -1,0 +1,120 @@
+"""The exact fault-code lane: which codes a question names, which chunks carry
+them, and which definitions lead the fused ranking.
+
+A question's codes are the configured-pattern codes (``codes.CodeMatcher``;
+loosely typed ones only when the knowledge base knows them, strictly
+written ones always, so "E-999" finds nothing) plus every code-shaped token
+(``vocabulary.question_candidates``) that is in the knowledge base's
+learned vocabulary. A named code that the knowledge base does not define
+but whose family it knows (``CUPS_BACKEND_PAUSE`` beside
+``CUPS_BACKEND_STOP``, "bit 8" beside bits 0-7) is *unknown*: the abstainer
+answers "not found" and names the nearest codes of that family.
+
+The same code may be defined several times (one entry per model or
+variant): every definition is pinned, the one in the asked model's chunks
+first, then in the order the other lanes ranked them (the contextual header
+"Matrix-UPS > Register 1" makes BM25 and the embedding prefer the right one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .codes import CodeMatcher
+from .index import SqliteIndex
+from .types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
+from .vocabulary import family, heading_codes, question_candidates
+
+_KIND_ORDER = {TABLE_ROW: 0, DEFINITION: 0, PROCEDURE: 1, WARNING: 2, WORK_ORDER: 4}
+_QUALIFIED = re.compile(r"^[A-Z]+(\d+)$")
+
+
+class CodeLane:
+    """Finds codes in questions and ranks the chunks that carry them."""
+
+    def __init__(self, index: SqliteIndex, matcher: CodeMatcher) -> None:
+        self.index, self.matcher = index, matcher
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the vocabulary (every code some chunk carries)."""
+        self.known = self.index.known_codes()
+        self.families = {family(c) for c in self.known}
+
+    def question_codes(self, text: str) -> tuple[str, ...]:
+        strict = set(self.matcher.find(text))
+        seed = [c for c in self.matcher.find(text, lenient=True) if c in self.known or c in strict]
+        learned = [c for c in question_candidates(text) if c in self.known]
+        return tuple(dict.fromkeys(seed + learned))
+
+    def unknown_codes(self, text: str) -> tuple[str, ...]:
+        """Code-shaped tokens of a family the knowledge base uses, that it does
+        not define and (for plain capital words) never even mentions."""
+        out = []
+        cands = question_candidates(text)
+        for c in cands:
+            fam = family(c)
+            if c in self.known or fam not in self.families or fam == "#NUM":
+                continue
+            if fam in ("#CAPS",) or "_" in c or "." in c:
+                if self.index.term_count(c.lower()):
+                    continue  # the word occurs in the documents: not an invented code
+            out.append(c)
+        return tuple(out)
+
+    def search(self, codes: Sequence[str], k: int, where=None, model: str | None = None) -> list[Hit]:
+        """Chunks carrying the codes: most of the named codes first, the asked
+        model's, definitions before procedures and warnings before work orders."""
+        rows = self.index.code_matches(list(codes), k * 4, where)
+        chunks = self.index.chunks([r[0] for r in rows])
+
+        def key(r):
+            c = chunks[r[0]]
+            head = set(self.matcher.find(c.text.split("|")[0], lenient=True))
+            return (-r[1], c.equipment_model != model if model else 0, _KIND_ORDER.get(r[3], 3),
+                    not head & set(codes), r[2])
+
+        ranked = sorted((r for r in rows if r[0] in chunks), key=key)[:k]
+        return [Hit(chunks[r[0]], float(r[1]), "code") for r in ranked]
+
+
+def defines(hit: Hit, code: str) -> bool:
+    """Whether the chunk is a definition of ``code`` (a table row, a definition
+    item, or a chunk under a heading that is the code)."""
+    c = hit.chunk
+    if code not in c.fault_codes:
+        return False
+    return c.kind in DEFINING_KINDS or code in heading_codes(c.section[-1] if c.section else "")
+
+
+def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[str],
+                    model: str | None = None, per_code: int = 3) -> list[Hit]:
+    """Put the definitions of each named code first: an exact code match
+    outranks any similarity. Every definition of a code (up to ``per_code``):
+    those carrying more of the named codes first ("REG3 bit1"), then the asked
+    model's, then in fused order; a bare number is pinned
+    only when no qualified form of it ("STATUS2") was named."""
+    qualified = {m.group(1) for c in codes if (m := _QUALIFIED.match(c))}
+    order = {h.chunk.id: i for i, h in enumerate(fused)}
+    pins: list[str] = []
+    for code in codes:
+        if code in qualified:
+            continue
+        defs = [h for h in code_hits if defines(h, code)] or \
+            [h for h in code_hits if code in h.chunk.fault_codes][:1]
+        defs.sort(key=lambda h: (-len(set(codes) & set(h.chunk.fault_codes)),
+                                 bool(model) and h.chunk.equipment_model != model and
+                                 model.lower() not in h.chunk.embed_text().lower(),
+                                 order.get(h.chunk.id, len(order))))
+        for h in defs[:per_code]:
+            if h.chunk.id not in pins:
+                pins.append(h.chunk.id)
+    if not pins:
+        return fused
+    top = max((h.score for h in fused), default=1.0)
+    by_id = {h.chunk.id: h for h in fused}
+    by_id.update({h.chunk.id: h for h in code_hits if h.chunk.id not in by_id})
+    pinned = [replace(by_id[c], score=top + len(pins) - i) for i, c in enumerate(pins) if c in by_id]
+    return pinned + [h for h in fused if h.chunk.id not in pins]
