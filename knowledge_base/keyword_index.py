@@ -192,3 +192,45 @@ class KeywordIndex:
     def reload(self) -> None:
         """See the commits of other processes now (they are also seen within ~0.5 s)."""
         self._index.reload()
+
+
+# -- keeping the index consistent with SQLite (the store calls these) --------------
+FORMAT_KEY = "keyword_index_format"  # SQLite meta: FORMAT of the index last rebuilt from it
+
+
+def sync(db, kw: KeywordIndex, paths: Sequence[str] | None = None) -> int:
+    """Bring the documents of ``paths`` (default: every file the SQLite
+    ``keyword_journal`` of ``db``, a SqliteIndex, holds) in line with SQLite,
+    then clear their journal entries; idempotent, so a crash anywhere is
+    finished by running it again. Rebuilds the whole index instead when it
+    was built by another FORMAT, or is missing while SQLite has chunks."""
+    if db.meta(FORMAT_KEY) != FORMAT or (kw.count() == 0 and db.counts()["chunks"] > 0):
+        return rebuild(db, kw)
+    owed = db.keyword_owed() if paths is None else list(paths)
+    if owed:
+        kw.replace(owed, [r for batch in db.chunk_rows(owed) for r in batch])
+        db.clear_keyword_owed(owed)
+    return len(owed)
+
+
+def rebuild(db, kw: KeywordIndex) -> int:
+    """Rebuild the whole index from SQLite; returns the number of chunks."""
+    owed = db.keyword_owed()
+    n = kw.rebuild(db.chunk_rows())
+    db.update_meta({FORMAT_KEY: FORMAT})
+    db.clear_keyword_owed(owed)
+    return n
+
+
+def problems(db, kw: KeywordIndex) -> list[str]:
+    """How the index differs from SQLite (empty = consistent)."""
+    out = [f"keyword index owes file {p} a sync" for p in db.keyword_owed()]
+    if db.meta(FORMAT_KEY) != FORMAT:
+        out.append(f"keyword index format {db.meta(FORMAT_KEY)} is not {FORMAT}")
+    kw.reload()
+    have, want = kw.rowids(), db.chunk_rowids()
+    if kw.count() != len(have):
+        out.append(f"keyword index holds {kw.count()} documents for {len(have)} chunks (duplicates)")
+    out += [f"chunk rowid {r} is not in the keyword index" for r in sorted(want - have)[:20]]
+    out += [f"keyword index document {r} has no chunk" for r in sorted(have - want)[:20]]
+    return out

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     vector_backend: str = "chroma"
     """``chroma`` or ``memory`` (in-process, not persisted; for tests)."""
 
+    keyword_backend: str = "tantivy"
+    """Keyword lane: ``tantivy`` (BM25 index with top-k in ``kb/keywords``) or
+    ``fts5`` (SQLite FTS5 ``bm25()``, the baseline: ranks every matching row)."""
+
     max_file_mb: float = 100.0
     """Files larger than this are refused with FileTooLarge."""
     disk_reserve_mb: float = 8.0
@@ -108,6 +112,13 @@ class Settings(BaseSettings):
     """Largest upload request (all files together) ``POST /api/v1/ingest`` accepts (413 above)."""
     api_queue_size: int = 8
     """Answers that may wait while one is generated; more are refused with 503."""
+
+    @field_validator("keyword_backend")
+    @classmethod
+    def _keyword_backend(cls, v: str) -> str:
+        if v not in ("tantivy", "fts5"):
+            raise ValueError(f"must be tantivy or fts5, got {v!r}")
+        return v
 
     @field_validator("kb", "data_dir", mode="before")
     @classmethod
