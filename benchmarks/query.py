@@ -73,9 +73,22 @@ def chunk_text(rng: random.Random, model: str, code: str | None) -> tuple[str, s
     return kind, f"The {model} {p} shows {s} when " + " ".join(words) + f". Nominal value {v}."
 
 
-def synthetic_file(rng: random.Random, n_file: int, size: int = 500):
-    """One FileContent of ``size`` chunks for one model, plus random unit vectors."""
+_ZIPF = []
+
+
+def synthetic_file(rng: random.Random, n_file: int, size: int = 500, zipf_words: int = 100):
+    """One FileContent of ``size`` chunks for one model, plus random unit vectors.
+    Each chunk's maintenance text is followed by ``zipf_words`` (mean) words of
+    Zipf-distributed vocabulary (``benchmarks/zipf_text.py``: function words,
+    maintenance words, 50k pseudo-words), so the keyword lane sees a realistic
+    vocabulary and posting-list lengths; 0 = maintenance text only."""
     import numpy as np
+
+    from benchmarks.zipf_text import ZipfVocabulary
+
+    if zipf_words and not _ZIPF:
+        _ZIPF.append(ZipfVocabulary())
+    tails = _ZIPF[0].chunks(size, n_file, zipf_words) if zipf_words else [""] * size
 
     from knowledge_base.codes import normalize_code
     from knowledge_base.store import FileContent
@@ -87,6 +100,7 @@ def synthetic_file(rng: random.Random, n_file: int, size: int = 500):
     for i in range(size):
         code = _code(rng) if rng.random() < 0.35 else None
         kind, text = chunk_text(rng, model, code)
+        text = f"{text} {tails[i]}".strip()
         codes = (normalize_code(code),) if code else ()
         chunks.append(Chunk(f"b{n_file:04d}-{i:03d}", text, path, i, 1 + i // 6,
                             (f"{4 + i % 5} {rng.choice(('Troubleshooting', 'Maintenance', 'Safety'))}",),

@@ -65,3 +65,18 @@ class ZipfVocabulary:
         words = self.draw(rng, terms - 1)
         words.append(rng.choice(self.words[len(FUNCTION):len(FUNCTION) + 2000]))
         return " ".join(words)
+
+    def chunks(self, n: int, seed: int, mean_words: int = 150) -> list[str]:
+        """``n`` chunk texts at once (numpy: ~1 s per 100k chunks)."""
+        import numpy as np
+
+        g = np.random.default_rng(seed)
+        lengths = np.clip((g.lognormal(0, 0.45, n) * mean_words).astype(int), 8, 400)
+        cum = np.asarray(self.cum)
+        ids = np.searchsorted(cum, g.random(int(lengths.sum())) * cum[-1])
+        words = np.asarray(self.words, dtype=object)[ids]
+        out, at = [], 0
+        for m in lengths:
+            out.append(" ".join(words[at:at + m]))
+            at += m
+        return out
