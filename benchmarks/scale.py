@@ -1,4 +1,12 @@
-"""Scale benchmark: the embedded Chroma store (baseline) vs a ``chroma run`` server.
+"""Scale benchmark: the embedded Chroma store (baseline) vs a ``chroma run`` server, lane by lane.
+
+Sizes are ``--sizes`` (default 10k and 100k; up to 1M); chunks carry Zipf
+vocabulary (``benchmarks/zipf_text.py``); past ``--vectors-up-to`` they get
+no vector (writing 1M Chroma vectors takes hours on two shared cores); each
+stage prints every lane (``benchmarks/lanes.py``: tantivy keyword lane and
+the FTS5 baseline, dense, code, fusion, hybrid with each), RSS and index
+sizes; the end prints the keyword index's ingest rates (full rebuild and
+per-file sync).
 
 One run builds two knowledge bases side by side from the same synthetic manual
 chunks (``benchmarks/query.py``'s generator: maintenance vocabulary, fault
@@ -31,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.query import grow, queries, synthetic_file, time_retrieval  # noqa: E402
+from benchmarks.query import grow, queries, synthetic_file  # noqa: E402
 
 STAGE_FILE = 500  # chunks per synthetic file
 

@@ -165,9 +165,12 @@ class KeywordIndex:
                 (Occur.Must, Query.const_score_query(Query.term_query(self.schema, key, val), 0.0))
                 for key, val in where.items()])
         searcher = self._index.searcher()
-        hits = searcher.search(q, k, count=False).hits
+        hits = searcher.search(q, max(2 * k, k + 50), count=False).hits
         rowids = searcher.fast_field_values("rowid", [a for _, a in hits])
-        return [(int(r), float(s)) for (s, _), r in zip(hits, rowids)]
+        # Equal scores are ordered by rowid (as FTS5 does), not by where the
+        # documents happen to lie in the segments: the same KB gives the same list.
+        ranked = sorted(((int(r), float(s)) for (s, _), r in zip(hits, rowids)), key=lambda x: (-x[1], x[0]))
+        return ranked[:k]
 
     def rowids(self) -> set[int]:
         """The rowid of every document (for consistency checks)."""
