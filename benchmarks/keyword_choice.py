@@ -33,9 +33,11 @@ WEIGHTS = (1.0, 0.6, 0.2, 2.0)  # text, section, title, codes: as knowledge_base
 
 def corpus(n: int, seed: int = 3) -> list[tuple[str, str, str, str]]:
     vocab, rng = ZipfVocabulary(seed=seed), random.Random(seed)
+    texts = vocab.chunks(n, seed)
+    heads = vocab.chunks(n, seed + 1, mean_words=4)
     out = []
     for i in range(n):
-        out.append((vocab.chunk(rng), " ".join(vocab.draw(rng, 3)), f"manual {i // 500} " + vocab.draw(rng, 1)[0],
+        out.append((texts[i], heads[i], f"manual {i // 500} {rng.choice(vocab.words[:5000])}",
                     f"e{rng.randint(100, 999)}" if rng.random() < 0.35 else ""))
     return out
 

@@ -26,8 +26,10 @@ def _ms(fn, *args):
     return out, (time.perf_counter() - t0) * 1000
 
 
-def lane_times(store, embedder, qs: list[str], warm: int = 5) -> dict[str, list[float]]:
-    """{lane: milliseconds per query}; the first ``warm`` queries once, untimed."""
+def lane_times(store, embedder, qs: list[str], warm: int = 5, baseline: int | None = None) -> dict[str, list[float]]:
+    """{lane: milliseconds per query}; the first ``warm`` queries once, untimed.
+    The FTS5 baseline runs for the first ``baseline`` queries only (all when
+    None): at 1M chunks one FTS5 query takes seconds."""
     from knowledge_base.retrieval import HybridRetriever, Query, _pin_definitions, rrf
 
     r = HybridRetriever(store, embedder)
@@ -38,9 +40,11 @@ def lane_times(store, embedder, qs: list[str], warm: int = 5) -> dict[str, list[
         vec, t_embed = _ms(embedder.embed, q)
         dense, t_dense = _ms(store.dense_search, vec, r.lane_k, None)
         lanes = {}
-        store.keyword_backend = "fts5"
-        _, t_fts = _ms(store.keyword_search, q, r.lane_k, None, codes)
-        _, t_hyb_fts = _ms(r.retrieve, Query(q))
+        t_fts = t_hyb_fts = None
+        if baseline is None or i < warm + baseline:
+            store.keyword_backend = "fts5"
+            _, t_fts = _ms(store.keyword_search, q, r.lane_k, None, codes)
+            _, t_hyb_fts = _ms(r.retrieve, Query(q))
         store.keyword_backend = "tantivy"
         bm25, t_bm25 = _ms(store.keyword_search, q, r.lane_k, None, codes)
         code, t_code = (_ms(r._code_lane, codes, None, None) if codes else ([], 0.0))
@@ -55,7 +59,8 @@ def lane_times(store, embedder, qs: list[str], warm: int = 5) -> dict[str, list[
         _, t_hyb = _ms(r.retrieve, Query(q))
         if keep:
             for k, v in zip(LANES, (t_embed, t_dense, t_bm25, t_fts, t_code, t_fusion, t_hyb, t_hyb_fts)):
-                times[k].append(v)
+                if v is not None:
+                    times[k].append(v)
     return times
 
 
