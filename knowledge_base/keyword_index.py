@@ -234,6 +234,9 @@ def problems(db, kw: KeywordIndex) -> list[str]:
     have, want = kw.rowids(), db.chunk_rowids()
     if kw.count() != len(have):
         out.append(f"keyword index holds {kw.count()} documents for {len(have)} chunks (duplicates)")
-    out += [f"chunk rowid {r} is not in the keyword index" for r in sorted(want - have)[:20]]
-    out += [f"keyword index document {r} has no chunk" for r in sorted(have - want)[:20]]
+    for what, rows in (("chunk rowid {} is not in the keyword index", want - have),
+                       ("keyword index document {} has no chunk", have - want)):
+        out += [what.format(r) for r in sorted(rows)[:20]]
+        if len(rows) > 20:
+            out.append(f"... and {len(rows) - 20} more like that (faultdesk kb check --repair rebuilds the index)")
     return out

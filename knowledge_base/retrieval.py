@@ -123,7 +123,7 @@ class HybridRetriever:
         lanes: dict[str, list[Hit]] = {}
         # The lanes run concurrently: the query embedding (torch) and then the
         # vector search in one worker, the keyword lane (tantivy) in another,
-        # the code lane (SQLite) here; all three release the GIL while they work.
+        # the code lane (SQLite) here; their native code runs without the GIL.
         pool = self._pool()
         dense = pool.submit(self._dense_lane, query.text, where) if query.mode in ("hybrid", "dense") else None
         bm25 = (pool.submit(self.store.keyword_search, query.text, self.lane_k, where, codes)

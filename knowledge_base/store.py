@@ -10,6 +10,12 @@ writes follow a journal protocol:
    entries and journals the dropped ids as 'del',
 4. delete the dropped vectors, then clear their 'del' entries.
 
+The keyword index (``knowledge_base.keyword_index``, tantivy) follows the
+same idea: step 3's transaction also records the file in ``keyword_journal``;
+after it the file's documents are re-synced from SQLite in one atomic tantivy
+commit and the entry is cleared. :meth:`Store.recover` finishes any entry a
+crash left (the sync is idempotent) and rebuilds a missing index.
+
 A crash at any point leaves SQLite at the old or the new version; whatever
 the journal still holds is finished by :meth:`Store.recover` (called on every
 open): 'add' ids that no chunk references and all 'del' ids are deleted from
