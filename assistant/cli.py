@@ -41,10 +41,14 @@ def kb_stats(kb, as_json) -> None:
 
 @kb_group.command("check")
 @click.option("--kb", type=click.Path(file_okay=False))
-def kb_check(kb) -> None:
-    """Verify that the keyword index and the vector store agree."""
+@click.option("--repair", is_flag=True, help="Rebuild the keyword index from SQLite first.")
+def kb_check(kb, repair) -> None:
+    """Verify that SQLite, the keyword index and the vector store agree."""
     try:
-        problems = open_store(get_settings().with_kb(kb), create=False).check()
+        store = open_store(get_settings().with_kb(kb), create=False)
+        if repair:
+            click.echo(f"keyword index rebuilt from SQLite: {store.repair_keywords()} chunks")
+        problems = store.check()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     for p in problems:

@@ -1,13 +1,18 @@
-"""Query benchmark: search latency at 10k / 100k chunks, answer latency, peak RSS.
+"""Query benchmark: search latency lane by lane at 10k / 100k / 1M chunks, answer latency, peak RSS.
 
 Search (in-process, warm): synthetic manual chunks (varied maintenance
-vocabulary, fault codes, six equipment models) are written through
-``Store.replace_file`` in files of 500 chunks, so the real SQLite FTS5, code
-lane and Chroma HNSW paths are exercised. **Their vectors are random unit
-vectors** (384 dims, seeded), not MiniLM embeddings: embedding 100k chunks
-would take about two hours. The query vector comes from the real MiniLM
-embedder; its time is inside the hybrid and dense figures and is also
-reported alone. Targets at 10k: hybrid p50 < 30 ms, p95 < 80 ms.
+vocabulary, fault codes, six equipment models, then Zipf-distributed words:
+``benchmarks/zipf_text.py``) are written through ``Store.replace_file`` in
+files of 500 chunks, so the real SQLite, tantivy keyword index, FTS5 (the
+baseline keyword lane), code lane and Chroma HNSW paths are exercised.
+**Their vectors are random unit vectors** (384 dims, seeded), not MiniLM
+embeddings: embedding 100k chunks would take about two hours; past
+``--vectors-up-to`` chunks get no vector (SQLite and keyword index only), so
+the dense lane then searches fewer vectors than there are chunks (printed).
+The query vector comes from the real MiniLM embedder. Each lane, the fusion
+and the whole hybrid retrieval are printed (``benchmarks/lanes.py``), with
+the FTS5 lane as the baseline in the same run. Targets: hybrid p50 <= 20 /
+30 / 60 ms at 10k / 100k / 1M, p95 <= 2x p50.
 
 Answers (a child process, so its peak RSS is that of a process holding the
 embedder and the local model, not the 100k store): ~12 in-scope questions of
@@ -19,7 +24,8 @@ The load average is printed with each part: on a shared two-core machine,
 torch's two threads on busy cores slowed the query embedding from ~10 ms to
 ~490 ms in one run, so figures taken under load are not the code's.
 
-    FAULTDESK_DATA_DIR=/tmp/fddata .venv/bin/python benchmarks/query.py [--kb SAMPLE_KB] [--queries 40]
+    FAULTDESK_DATA_DIR=/tmp/fddata .venv/bin/python benchmarks/query.py [--kb SAMPLE_KB] [--queries 40] \
+        [--sizes 10000 100000 1000000] [--vectors-up-to 100000] [--skip-answers]
 """
 
 from __future__ import annotations
@@ -73,9 +79,22 @@ def chunk_text(rng: random.Random, model: str, code: str | None) -> tuple[str, s
     return kind, f"The {model} {p} shows {s} when " + " ".join(words) + f". Nominal value {v}."
 
 
-def synthetic_file(rng: random.Random, n_file: int, size: int = 500):
-    """One FileContent of ``size`` chunks for one model, plus random unit vectors."""
+_ZIPF = []
+
+
+def synthetic_file(rng: random.Random, n_file: int, size: int = 500, zipf_words: int = 100):
+    """One FileContent of ``size`` chunks for one model, plus random unit vectors.
+    Each chunk's maintenance text is followed by ``zipf_words`` (mean) words of
+    Zipf-distributed vocabulary (``benchmarks/zipf_text.py``: function words,
+    maintenance words, 50k pseudo-words), so the keyword lane sees a realistic
+    vocabulary and posting-list lengths; 0 = maintenance text only."""
     import numpy as np
+
+    from benchmarks.zipf_text import ZipfVocabulary
+
+    if zipf_words and not _ZIPF:
+        _ZIPF.append(ZipfVocabulary())
+    tails = _ZIPF[0].chunks(size, n_file, zipf_words) if zipf_words else [""] * size
 
     from knowledge_base.codes import normalize_code
     from knowledge_base.store import FileContent
@@ -87,6 +106,7 @@ def synthetic_file(rng: random.Random, n_file: int, size: int = 500):
     for i in range(size):
         code = _code(rng) if rng.random() < 0.35 else None
         kind, text = chunk_text(rng, model, code)
+        text = f"{text} {tails[i]}".strip()
         codes = (normalize_code(code),) if code else ()
         chunks.append(Chunk(f"b{n_file:04d}-{i:03d}", text, path, i, 1 + i // 6,
                             (f"{4 + i % 5} {rng.choice(('Troubleshooting', 'Maintenance', 'Safety'))}",),
@@ -112,40 +132,6 @@ def pcts(ms: list[float]) -> str:
     return f"p50 {percentile(ms, 50):7.1f}  p95 {percentile(ms, 95):7.1f}"
 
 
-def time_retrieval(store, embedder, qs: list[str], modes: tuple[str, ...]) -> dict[str, list[float]]:
-    """Milliseconds of each query in each mode, after an untimed warm-up."""
-    from knowledge_base.retrieval import HybridRetriever, Query
-
-    r = HybridRetriever(store, embedder)
-    for mode in modes:  # warm caches and pages, untimed
-        for q in qs[:5]:
-            r.retrieve(Query(q, mode=mode))
-    times: dict[str, list[float]] = {m: [] for m in modes}
-    for q in qs:
-        for mode in modes:
-            t0 = time.perf_counter()
-            r.retrieve(Query(q, mode=mode))
-            times[mode].append((time.perf_counter() - t0) * 1000)
-    return times
-
-
-def search_latency(store, embedder, qs: list[str], label: str) -> dict:
-    from assistant.evaluate import percentile
-    from knowledge_base.retrieval import MODES
-
-    times = time_retrieval(store, embedder, qs, MODES)
-    times["embed"] = []
-    for q in qs:
-        t0 = time.perf_counter()
-        embedder.embed(q)
-        times["embed"].append((time.perf_counter() - t0) * 1000)
-    print(f"{label}: {store.stats()['chunks']} chunks, {len(qs)} queries per mode (ms), "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for m, ms in times.items():
-        print(f"  {m:8} {pcts(ms)}" + ("   (query embedding alone, MiniLM)" if m == "embed" else ""))
-    return {m: (percentile(ms, 50), percentile(ms, 95)) for m, ms in times.items()}
-
-
 def grow(store, rng: random.Random, start: int, files: int) -> float:
     t0 = time.perf_counter()
     for n in range(start, start + files):
@@ -154,24 +140,44 @@ def grow(store, rng: random.Random, start: int, files: int) -> float:
     return time.perf_counter() - t0
 
 
-def search_part(n_queries: int, tmp: Path) -> None:
+def search_part(n_queries: int, tmp: Path, sizes: list[int], vectors_up_to: int) -> None:
+    """Lane by lane at each size (``benchmarks/lanes.py``), the tantivy keyword
+    lane beside the FTS5 baseline, with the real MiniLM query embedding."""
+    from benchmarks.lanes import lane_times, print_lanes, rss_mb, sizes_mb, summary
+    from benchmarks.scale import grow_text_only
     from knowledge_base.embedder import MiniLMEmbedder
     from knowledge_base.index import SqliteIndex
+    from knowledge_base.keyword_index import KeywordIndex
     from knowledge_base.store import Store
     from knowledge_base.vectors import ChromaVectorStore
 
-    store = Store(SqliteIndex(tmp / "big" / "index.sqlite"), ChromaVectorStore(path=tmp / "big" / "chroma"))
+    big = tmp / "big"
+    store = Store(SqliteIndex(big / "index.sqlite"), ChromaVectorStore(path=big / "chroma"),
+                  keywords=KeywordIndex(big / "keywords"))
     embedder, rng, qs = MiniLMEmbedder(), random.Random(1), queries(n_queries)
     embedder.warm()
-    print("search latency: synthetic chunks, RANDOM unit vectors (not embeddings), real MiniLM query vectors")
-    secs = grow(store, rng, 0, 20)
-    print(f"built 10k chunks in {secs:.0f} s ({10_000 / secs:.0f} chunks/s through Store.replace_file)")
-    small = search_latency(store, embedder, qs, "10k")
-    ok = small["hybrid"][0] < 30 and small["hybrid"][1] < 80
-    print(f"  target hybrid p50 < 30 ms, p95 < 80 ms at 10k: {'met' if ok else 'NOT met'}")
-    secs = grow(store, rng, 20, 180)
-    print(f"grew to 100k chunks in {secs:.0f} s more")
-    search_latency(store, embedder, qs, "100k")
+    print("search latency: synthetic chunks (maintenance text + Zipf vocabulary), RANDOM unit vectors "
+          f"(not embeddings) for the first {vectors_up_to:,} chunks, real MiniLM query vectors")
+    done = 0
+    for total in sizes:
+        files = (total - done) // 500
+        with_vectors = max(0, min(total, vectors_up_to) - done) // 500
+        secs = grow(store, rng, done // 500, with_vectors)
+        secs += grow_text_only(store, rng, done // 500 + with_vectors, files - with_vectors)
+        print(f"grew to {total:,} chunks in {secs:.0f} s ({(total - done) / secs:.0f} chunks/s through the store); "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        summ = summary(lane_times(store, embedder, qs))
+        print_lanes(f"{total // 1000}k", summ)
+        h, b = summ["hybrid"], summ["hybrid_fts5"]
+        target = {10_000: 20, 100_000: 30, 1_000_000: 60}.get(total)
+        if target:
+            ok = h[0] <= target and h[1] <= 2 * h[0]
+            print(f"  hybrid p50 {h[0]:.1f} ms (FTS5 lane: {b[0]:.1f}), p95 {h[1]:.1f}: target p50 <= {target} ms, "
+                  f"p95 <= 2x p50: {'met' if ok else 'NOT met'}")
+        cur, peak = rss_mb()
+        print(f"  RSS {cur:.0f} MB (peak {peak:.0f}); sizes MB " +
+              ", ".join(f"{k} {v:.0f}" for k, v in sizes_mb(store).items()), flush=True)
+        done = total
     store.close()
 
 
@@ -224,6 +230,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=40)
     ap.add_argument("--questions", type=int, default=12)
     ap.add_argument("--skip-search", action="store_true")
+    ap.add_argument("--skip-answers", action="store_true")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="chunks at each stage")
+    ap.add_argument("--vectors-up-to", type=int, default=10**9, help="vectors only for the first N chunks")
     ap.add_argument("--answers-child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.answers_child:
@@ -231,8 +240,9 @@ def main() -> None:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="fd-query-") as tmp:
         if not args.skip_search:
-            search_part(args.queries, Path(tmp))
-        answer_part(args.kb, args.questions, Path(tmp))
+            search_part(args.queries, Path(tmp), args.sizes, args.vectors_up_to)
+        if not args.skip_answers:
+            answer_part(args.kb, args.questions, Path(tmp))
     print(f"\ntotal benchmark time {time.perf_counter() - t0:.0f} s")
 
 

@@ -50,6 +50,7 @@ CREATE INDEX IF NOT EXISTS wo_file ON work_orders(file_path);
 CREATE INDEX IF NOT EXISTS wo_asset ON work_orders(asset_id);
 CREATE INDEX IF NOT EXISTS wo_code ON work_orders(fault_code_norm);
 CREATE TABLE IF NOT EXISTS vector_journal(chunk_id TEXT PRIMARY KEY, op TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS keyword_journal(file_path TEXT PRIMARY KEY);
 """
 # Columns added after a table was first shipped: (table, column, declaration), added on open.
 _ADDED_COLUMNS = (("work_orders", "work_type", "TEXT"), ("files", "content_sha", "TEXT"),
@@ -169,6 +170,48 @@ class SqliteIndex:
         with self._lock, self._tx():
             self._db.executemany("DELETE FROM vector_journal WHERE chunk_id=?", [(i,) for i in ids])
 
+    # -- the keyword journal (knowledge_base.keyword_index) ------------------
+    def _owe_keywords(self, path: str) -> None:
+        """Inside a write transaction: the keyword index owes ``path`` a sync."""
+        self._db.execute("INSERT OR IGNORE INTO keyword_journal VALUES(?)", (path,))
+
+    def keyword_owed(self) -> list[str]:
+        """Files whose keyword-index documents are owed a sync."""
+        return [r[0] for r in self._db.execute("SELECT file_path FROM keyword_journal ORDER BY file_path")]
+
+    def clear_keyword_owed(self, paths: Iterable[str]) -> None:
+        with self._lock, self._tx():
+            self._db.executemany("DELETE FROM keyword_journal WHERE file_path=?", [(p,) for p in paths])
+
+    def chunk_rows(self, paths: Sequence[str] | None = None, batch: int = 5000) -> Iterable[list[tuple[int, Chunk]]]:
+        """(rowid, chunk) of the chunks of ``paths`` (all when None), in batches."""
+        if paths is not None:
+            for s in range(0, len(paths), 200):
+                part = list(paths[s:s + 200])
+                q = f"SELECT rowid, {_CHUNK_COLS} FROM chunks WHERE file_path IN ({','.join('?' * len(part))})"
+                yield [(r[0], _chunk(r[1:])) for r in self._db.execute(q, part)]
+            return
+        last = 0
+        while True:
+            rows = self._db.execute(f"SELECT rowid, {_CHUNK_COLS} FROM chunks WHERE rowid > ? ORDER BY rowid"
+                                    " LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(r[0], _chunk(r[1:])) for r in rows]
+
+    def rowid_ids(self, rowids: Sequence[int]) -> dict[int, str]:
+        """{rowid: chunk id} of the stored chunks among ``rowids``."""
+        out: dict[int, str] = {}
+        for s in range(0, len(rowids), 500):
+            part = list(rowids[s:s + 500])
+            q = f"SELECT rowid, id FROM chunks WHERE rowid IN ({','.join('?' * len(part))})"
+            out.update(self._db.execute(q, part).fetchall())
+        return out
+
+    def chunk_rowids(self) -> set[int]:
+        return {r[0] for r in self._db.execute("SELECT rowid FROM chunks")}
+
     # -- writes -------------------------------------------------------------
     def replace_file(self, record: FileRecord, chunks: Sequence[Chunk], text_hashes: Sequence[str],
                      work_orders: Sequence[tuple[WorkOrder, str | None]] = ()) -> set[str]:
@@ -195,6 +238,7 @@ class SqliteIndex:
             dropped = old - new
             self._db.executemany("INSERT OR REPLACE INTO vector_journal VALUES(?, 'del')",
                                  [(i,) for i in dropped])
+            self._owe_keywords(record.path)
         return dropped
 
     def remove_file(self, path: str) -> set[str]:
@@ -206,6 +250,7 @@ class SqliteIndex:
             self._db.execute("DELETE FROM files WHERE path=?", (path,))
             self._db.executemany("INSERT OR REPLACE INTO vector_journal VALUES(?, 'del')",
                                  [(i,) for i in old])
+            self._owe_keywords(path)
         return old
 
     def _delete_file_rows(self, path: str) -> None:

@@ -97,8 +97,11 @@ class HybridRetriever:
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faultdesk-embed")
+            self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="faultdesk-lane")
         return self._executor
+
+    def _dense_lane(self, text: str, where) -> list[Hit]:
+        return self.store.dense_search(self.embedder.embed(text), self.lane_k, where)
 
     def question_codes(self, text: str) -> tuple[str, ...]:
         """Codes the question names (``codelane.CodeLane.question_codes``)."""
@@ -115,15 +118,19 @@ class HybridRetriever:
         model = self._model_of(query.text, assets)
         where = dict(query.filters) or None
         lanes: dict[str, list[Hit]] = {}
-        # The query embedding (torch, which releases the GIL) runs beside the
-        # SQLite lanes instead of before them.
-        vector = self._pool().submit(self.embedder.embed, query.text) if query.mode in ("hybrid", "dense") else None
+        # The lanes run concurrently: the query embedding (torch) and then the
+        # vector search in one worker, the keyword lane (tantivy) in another,
+        # the code lane (SQLite) here; their native code runs without the GIL.
+        pool = self._pool()
+        dense = pool.submit(self._dense_lane, query.text, where) if query.mode in ("hybrid", "dense") else None
+        bm25 = (pool.submit(self.store.keyword_search, query.text, self.lane_k, where, codes)
+                if query.mode in ("hybrid", "bm25") else None)
         if query.mode in ("hybrid", "code") and codes:
             lanes["code"] = self.codes.search(codes, self.lane_k, where, model)
-        if query.mode in ("hybrid", "bm25"):
-            lanes["bm25"] = self.store.keyword_search(query.text, self.lane_k, where, extra_terms=codes)
-        if vector is not None:
-            lanes["dense"] = self.store.dense_search(vector.result(), self.lane_k, where)
+        if bm25 is not None:
+            lanes["bm25"] = bm25.result()
+        if dense is not None:
+            lanes["dense"] = dense.result()
         if query.mode == "hybrid":
             fused = rrf(lanes, self.weights, self.rrf_k)
         else:

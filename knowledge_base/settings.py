@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     vector_backend: str = "chroma"
     """``chroma`` or ``memory`` (in-process, not persisted; for tests)."""
 
+    keyword_backend: str = "tantivy"
+    """Keyword lane: ``tantivy`` (BM25 index with top-k in ``kb/keywords``) or
+    ``fts5`` (SQLite FTS5 ``bm25()``, the baseline: ranks every matching row)."""
+
     max_file_mb: float = 100.0
     """Files larger than this are refused with FileTooLarge."""
     disk_reserve_mb: float = 8.0
@@ -134,6 +138,13 @@ class Settings(BaseSettings):
     """Uploads per minute one UI session may make on average (``/gradio_api/upload``)."""
     ui_upload_burst: int = 5
     """Uploads a UI session may make at once before the per-minute rate applies."""
+
+    @field_validator("keyword_backend")
+    @classmethod
+    def _keyword_backend(cls, v: str) -> str:
+        if v not in ("tantivy", "fts5"):
+            raise ValueError(f"must be tantivy or fts5, got {v!r}")
+        return v
 
     @field_validator("kb", "data_dir", mode="before")
     @classmethod

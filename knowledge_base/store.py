@@ -10,6 +10,12 @@ writes follow a journal protocol:
    entries and journals the dropped ids as 'del',
 4. delete the dropped vectors, then clear their 'del' entries.
 
+The keyword index (``knowledge_base.keyword_index``, tantivy) follows the
+same idea: step 3's transaction also records the file in ``keyword_journal``;
+after it the file's documents are re-synced from SQLite in one atomic tantivy
+commit and the entry is cleared. :meth:`Store.recover` finishes any entry a
+crash left (the sync is idempotent) and rebuilds a missing index.
+
 A crash at any point leaves SQLite at the old or the new version; whatever
 the journal still holds is finished by :meth:`Store.recover` (called on every
 open): 'add' ids that no chunk references and all 'del' ids are deleted from
@@ -43,7 +49,9 @@ from pathlib import Path
 
 from .diskspace import SpaceGuard, disk_full
 from .errors import DiskFull, EmbeddingMismatch, NotFound
+from . import keyword_index
 from .index import SqliteIndex
+from .keyword_index import KeywordIndex
 from .settings import Settings
 from .types import Chunk, FileRecord, Hit, WorkOrder
 from .vectors import ChromaVectorStore, MemoryVectorStore, VectorStore
@@ -71,10 +79,16 @@ class FileContent:
 class Store:
     """Catalog, chunks, keyword/code lanes, work orders and vectors of one KB."""
 
-    def __init__(self, index: SqliteIndex, vectors: VectorStore, space: SpaceGuard | None = None) -> None:
+    def __init__(self, index: SqliteIndex, vectors: VectorStore, space: SpaceGuard | None = None,
+                 keywords: KeywordIndex | None = None, keyword_backend: str = "tantivy") -> None:
         self.index = index
         self.vectors = vectors
         self.space = space
+        # The keyword lane: ``keywords`` (tantivy, synced through the SQLite
+        # keyword_journal) or, with keyword_backend='fts5', SQLite's FTS5 table
+        # (the baseline, always maintained).
+        self.keywords = keywords if keywords is not None else KeywordIndex(None)
+        self.keyword_backend = keyword_backend
         self.recover()
 
     # -- embedding model bookkeeping ---------------------------------------
@@ -145,12 +159,14 @@ class Store:
             dropped = self.index.replace_file(content.record, chunks, [text_hash(c) for c in chunks],
                                               content.work_orders)
             self._delete_vectors(dropped)
+            keyword_index.sync(self.index, self.keywords, [content.record.path])
 
     def remove_file(self, path: str) -> int:
         """Remove a file and its chunks; returns how many chunks went."""
         with self._writing():
             dropped = self.index.remove_file(path)
             self._delete_vectors(dropped)
+            keyword_index.sync(self.index, self.keywords, [path])
         return len(dropped)
 
     @contextmanager
@@ -181,8 +197,10 @@ class Store:
 
     def recover(self) -> int:
         """Finish what a crashed run left in the journal (and drop a collection
-        a model switch left behind); returns journal entries fixed."""
+        a model switch left behind, and sync the keyword index); returns
+        vector journal entries fixed."""
         self._drop_pending_collection()
+        keyword_index.sync(self.index, self.keywords)  # keyword_journal entries, or a rebuild
         entries = self.index.journal_entries()
         if not entries:
             return 0
@@ -200,7 +218,11 @@ class Store:
         problems = [f"chunk {i} has no vector" for i in sorted(chunk_ids - vec_ids)]
         problems += [f"vector {i} has no chunk" for i in sorted(vec_ids - chunk_ids)]
         problems += [f"journal entry {i} ({op}) pending" for i, op in self.index.journal_entries().items()]
-        return problems
+        return problems + keyword_index.problems(self.index, self.keywords)
+
+    def repair_keywords(self) -> int:
+        """Rebuild the keyword index from SQLite; returns the chunks indexed."""
+        return keyword_index.rebuild(self.index, self.keywords)
 
     # -- reads ------------------------------------------------------------------
     def catalog(self) -> dict[str, FileRecord]:
@@ -212,7 +234,11 @@ class Store:
 
     def keyword_search(self, query: str, k: int = 10, where: Mapping[str, str] | None = None,
                        extra_terms: Sequence[str] = ()) -> list[Hit]:
-        return self._hits(self.index.keyword(query, k, where, extra_terms), "bm25")
+        if self.keyword_backend == "fts5":
+            return self._hits(self.index.keyword(query, k, where, extra_terms), "bm25")
+        scored = self.keywords.search(query, k, where, extra_terms)
+        ids = self.index.rowid_ids([r for r, _ in scored])
+        return self._hits([(ids[r], s) for r, s in scored if r in ids], "bm25")
 
     def dense_search(self, vector: Sequence[float], k: int = 10,
                      where: Mapping[str, str] | None = None) -> list[Hit]:
@@ -260,7 +286,7 @@ def open_store(settings: Settings, create: bool = True) -> Store:
     folder that holds no knowledge base raises NotFound and nothing is made.
     """
     if settings.vector_backend == "memory":  # nothing persisted, so nothing half-persisted
-        return Store(SqliteIndex(":memory:"), MemoryVectorStore())
+        return Store(SqliteIndex(":memory:"), MemoryVectorStore(), keyword_backend=settings.keyword_backend)
     kb = Path(settings.kb)
     if not create and not (kb / "index.sqlite").is_file():
         raise NotFound(f"no knowledge base at {kb} (build one with: faultdesk ingest DOCS --kb {kb})")
@@ -268,4 +294,4 @@ def open_store(settings: Settings, create: bool = True) -> Store:
     vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index),
                                 must_exist=index.counts()["chunks"] > 0)
     space = SpaceGuard(kb, settings.disk_reserve_mb, None if settings.chroma_url else kb / "chroma")
-    return Store(index, vectors, space)
+    return Store(index, vectors, space, KeywordIndex(kb / "keywords"), settings.keyword_backend)
