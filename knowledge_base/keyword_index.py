@@ -49,16 +49,17 @@ from .types import Chunk
 FIELD_WEIGHTS = {"text": 1.0, "section": 0.6, "title": 0.2, "codes": 2.0}
 FILTER_FIELDS = ("equipment_model", "asset_id", "doc_type", "source", "kind")
 MAX_SEGMENTS = 8
-FORMAT = "2"  # bump when the schema or the analyzer changes: the index is then rebuilt
+FORMAT = "1"  # bump when the schema or the analyzer changes: the index is then rebuilt
 ANALYZER = (TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
             .filter(Filter.ascii_fold()).filter(Filter.stemmer("english")).build())
 _HEAP = 50_000_000
 
 
 def keyword_fields(c: Chunk) -> dict[str, str]:
-    """What the keyword lane indexes of a chunk, by field; the text field is
-    ``Chunk.index_text()`` (contextual header, then body), as for FTS5."""
-    return {"text": c.index_text(), "section": " ".join(c.section), "title": c.title, "codes": " ".join(c.fault_codes)}
+    """What the keyword lane indexes of a chunk, by field: the contextual
+    header (``Chunk.index_text``'s title and section path) in fields of its own,
+    weighted below the body."""
+    return {"text": c.text, "section": " ".join(c.section), "title": c.title, "codes": " ".join(c.fault_codes)}
 
 
 def analyze(text: str) -> list[str]:
