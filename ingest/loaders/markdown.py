@@ -63,11 +63,12 @@ def split_row(line: str) -> list[str]:
 
 def _inline_text(token) -> str:
     """The plain text of an inline token: emphasis, code marks and link
-    targets dropped, line breaks as spaces."""
+    targets dropped, line breaks as spaces; inline HTML kept as the literal
+    text the author wrote (it is shown as text, never rendered)."""
     out = []
     for child in token.children or ():
         if child.type in ("text", "code_inline", "html_inline"):
-            out.append(child.content if child.type != "html_inline" else "")
+            out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif child.type == "image":
