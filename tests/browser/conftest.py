@@ -95,7 +95,9 @@ def server(tmp_path_factory) -> Server:
     (docs / "cp80s_pump.pdf").write_bytes(SAMPLE_PDF.read_bytes())
     (docs / "sx9_dosing.md").write_text(XSS_MANUAL)
     settings = Settings(kb=root / "kb", embedder="hash", vector_backend="memory")
-    llm = GatedLLM(gate_at=1)
+    # Checked sentences are shown as the next one begins (the safety filter), so the piece
+    # before the gate holds a whole sentence and the start of the next.
+    llm = GatedLLM(pieces=("Check the alignment of the shaft [1]. Then", " recheck the coupling [1]."), gate_at=1)
     llm.gate.set()  # open: a test closes it to hold an answer mid-stream
     service = Service(settings, llm)
     assert service.ingest([docs]).failed == ()
