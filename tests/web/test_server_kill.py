@@ -37,7 +37,9 @@ from .test_serve import FAULTDESK, free_port, wait_healthy
 pytestmark = pytest.mark.slow
 
 QUESTION = "P-3 shows E-104, what now?"
-PIECES = ("Check the alignment of the ", "shaft [1].")
+# The first piece holds a whole sentence and the start of the next: checked sentences are
+# released as the next one begins (the safety filter), so a token reaches the client before the hold.
+PIECES = ("Check the alignment of the shaft [1]. Then", " recheck the coupling [1].")
 
 
 class FakeOpenAI(ThreadingHTTPServer):
