@@ -147,8 +147,11 @@ class AlertAnalyst:
         remedy, first check first), then the sections of the other passages
         retrieved for it that hold a procedure."""
         filters = {"doc_type": MANUAL} | ({"equipment_model": model} if model else {})
-        hits = self.retriever.retrieve(Query(cand.mode.query(), self.per_query, "hybrid", asset, filters)).hits
+        # The candidate names its codes: none are guessed from the query text (signal tags
+        # such as oil_temp_c look like codes to the learned vocabulary).
         codes = [normalize_code(c) for c in cand.mode.fault_codes]
+        hits = self.retriever.retrieve(Query(cand.mode.query(), self.per_query, "hybrid", asset, filters,
+                                             codes=tuple(codes))).hits
         rows = [h.chunk for h in hits if h.chunk.kind == TABLE_ROW and (_defines(h.chunk) in codes or not codes)]
         if codes:
             rows.sort(key=lambda r: codes.index(_defines(r)))

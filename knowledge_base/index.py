@@ -268,7 +268,7 @@ class SqliteIndex:
              c.equipment_model, " ".join(c.fault_codes), c.doc_type, c.kind, c.asset_id, text_hash))
         rowid = cur.lastrowid
         self._db.execute("INSERT INTO chunks_fts(rowid, text, section, title, codes) VALUES(?,?,?,?,?)",
-                         (rowid, c.index_text(), " ".join(c.section), c.title, " ".join(c.fault_codes)))
+                         (rowid, c.text, " ".join(c.section), c.title, " ".join(c.fault_codes)))
         self._db.executemany("INSERT INTO chunk_codes VALUES(?, ?)", [(code, rowid) for code in c.fault_codes])
 
     def _tx(self):

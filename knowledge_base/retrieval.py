@@ -36,13 +36,16 @@ MODES = ("hybrid", "bm25", "dense", "code")
 class Query:
     """What to retrieve. ``asset`` scopes the question to one asset (as the
     UI's asset selector does); ``filters`` keys: equipment_model, asset_id,
-    doc_type, source, kind."""
+    doc_type, source, kind. ``codes``: the fault codes a machine-made query
+    means (normalised); None reads them from the text, as for a person's
+    question (configured patterns and the learned vocabulary)."""
 
     text: str
     k: int = 10
     mode: str = "hybrid"
     asset: str | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
+    codes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class HybridRetriever:
         t0 = time.perf_counter()
         if query.mode not in MODES:
             raise ValueError(f"unknown retrieval mode {query.mode!r}; use one of {', '.join(MODES)}")
-        codes = self.question_codes(query.text)
+        codes = self.question_codes(query.text) if query.codes is None else query.codes
         assets = ((self.assets.canonical(query.asset) or query.asset,) if query.asset else ()) + \
             self.assets.find(query.text)
         assets = tuple(dict.fromkeys(assets))
