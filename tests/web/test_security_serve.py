@@ -12,13 +12,11 @@ import time
 
 import httpx
 import pytest
-import uvicorn
 
-from assistant.web.app import create_app
 from assistant.web.tokens import TokenStore
 
 from .conftest import WAIT, GatedLLM
-from .test_serve import FAULTDESK, free_port, wait_healthy
+from .test_serve import FAULTDESK, free_port, served_in_thread, wait_healthy
 
 pytestmark = pytest.mark.integration
 ENV = os.environ | {"FAULTDESK_EMBEDDER": "hash", "FAULTDESK_VECTOR_BACKEND": "memory",
@@ -134,13 +132,7 @@ def test_health_answers_while_the_ui_generates(make_api):
     llm = GatedLLM(gate_at=1)
     llm.gate.clear()
     api = make_api(llm=llm)
-    server = uvicorn.Server(uvicorn.Config(create_app(api.service, api.settings), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.config.port}"
-    try:
-        wait_healthy(base)
+    with served_in_thread(api, llm) as base:
         _, token = TokenStore(api.settings.kb).create("ask")
         with httpx.Client(base_url=base, timeout=WAIT * 3) as client:
             client.post("/login", data={"token": token})
@@ -154,7 +146,3 @@ def test_health_answers_while_the_ui_generates(make_api):
             assert time.perf_counter() - t0 < 1.0
             llm.gate.set()
             stream.join(WAIT)
-    finally:
-        llm.gate.set()
-        server.should_exit = True
-        thread.join(WAIT)

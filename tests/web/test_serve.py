@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -43,6 +44,25 @@ def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float
     raise AssertionError(f"{base} not healthy after {timeout} s")
 
 
+@contextmanager
+def served_in_thread(api, llm: GatedLLM):
+    """``api``'s app on a uvicorn server in a thread, on a free loopback port;
+    yields the base URL once healthy. On exit the fake model's gate opens and
+    the server stops."""
+    server = uvicorn.Server(uvicorn.Config(create_app(api.service, api.settings), host="127.0.0.1",
+                                           port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.config.port}"
+    try:
+        wait_healthy(base)
+        yield base
+    finally:
+        llm.gate.set()
+        server.should_exit = True
+        thread.join(WAIT)
+
+
 def test_faultdesk_serve_answers_over_http(tmp_path):
     kb = tmp_path / "kb"
     created = CliRunner().invoke(main, ["token", "create", "--scope", "ingest", "--kb", str(kb)])
@@ -72,13 +92,7 @@ def test_tokens_reach_the_client_while_the_answer_is_generated(make_api):
     # Text is shown a checked sentence at a time (the safety filter): a sentence is released when the next begins.
     llm = GatedLLM(pieces=("Check the alignment of the shaft [1]. Then", " refit the guard [1]."), gate_at=1)
     api = make_api(llm=llm)
-    server = uvicorn.Server(uvicorn.Config(create_app(api.service, api.settings), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.config.port}"
-    try:
-        wait_healthy(base)
+    with served_in_thread(api, llm) as base:
         with httpx.stream("POST", f"{base}/api/v1/ask", headers=api.headers["ask"], timeout=WAIT,
                           json={"question": "P-3 shows E-104, what now?", "stream": True}) as r:
             lines = r.iter_lines()
@@ -87,7 +101,3 @@ def test_tokens_reach_the_client_while_the_answer_is_generated(make_api):
             assert not llm.gate.is_set()  # the first token arrived while generation was still held
             llm.gate.set()
             assert "event: done" in list(lines)
-    finally:
-        llm.gate.set()
-        server.should_exit = True
-        thread.join(WAIT)
