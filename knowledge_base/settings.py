@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     """All faultdesk configuration; see README "Settings" for the table."""
 
     model_config = SettingsConfigDict(
-        env_prefix="FAULTDESK_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="FAULTDESK_", env_file=".env", extra="ignore", frozen=True,
+        use_attribute_docstrings=True,
     )
 
     kb: Path = Field(default_factory=lambda: Path.cwd() / ".faultdesk" / "kb")
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     embedder: str = "minilm"
     """Embedding backend: ``minilm`` (all-MiniLM-L6-v2 from PyPI) or ``hash`` (test fake)."""
     embed_batch_size: int = 32
+    """Chunks embedded per batch at ingest."""
     defeat_semantic: bool = False
     """Add the MiniLM similarity check to the rule filter for advice to defeat a safety
     device (``assistant.defeat_semantic``); off: on the blind set it caught nothing the
@@ -75,7 +77,10 @@ class Settings(BaseSettings):
     """A procedure, warning or table row stays whole up to this size."""
 
     code_patterns: tuple[str, ...] = DEFAULT_CODE_PATTERNS
+    """Seed regexes for fault codes (JSON list; groups ``prefix`` and ``num``); each
+    document's own code vocabulary is learned at ingest on top of them."""
     code_ignore: str = DEFAULT_CODE_IGNORE
+    """Regex of tokens that look like codes but are not (``IP65``, ``DN50``, ``M12`` ...)."""
 
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".faultdesk")
     """Folder for assembled model files and other local data."""
@@ -87,6 +92,7 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None
     """GGUF for ``local``; unset = the embedded Qwen2.5-Coder-0.5B-Instruct from PyPI."""
     llm_threads: int | None = None
+    """llama.cpp threads; unset = llama.cpp's own choice."""
     llm_load_s: float = 120.0
     """Seconds the model worker may take to load the model before it counts as failed."""
     llm_stall_s: float = 60.0
@@ -97,16 +103,23 @@ class Settings(BaseSettings):
     """Address-space limit of the model worker in MB (unset = none); above it the
     worker fails alone and is restarted, instead of the OOM killer choosing a victim."""
     llm_base_url: str | None = None
+    """``http://host:port/v1`` of an OpenAI-compatible server (the ``openai`` backend)."""
     llm_model: str | None = None
+    """Model name sent to that server."""
     llm_api_key: str | None = None
+    """API key sent to that server."""
     answer_sources: int = 4
     """Sources shown to the generator (each costs ~1 s of prompt reading on the 0.5B model)."""
     answer_max_tokens: int = 200
+    """Tokens the generator may write for one answer."""
 
     abstain_threshold: float = 0.65
+    """Evidence score below which the assistant says the answer is not in the
+    manuals (calibrated on the development gold set; see assistant/abstain.py)."""
     abstain_coverage_weight: float = 0.2
+    """Weight of the question's term coverage in that score."""
     abstain_asset_weight: float = 0.2
-    """Calibrated on the development gold set; see assistant/abstain.py."""
+    """Weight of a matching asset or model in that score."""
 
     fmea: Path | None = None
     """FMEA tables (a CSV file or a folder of them) that turn alerts into
@@ -115,7 +128,9 @@ class Settings(BaseSettings):
     """Closed alerts this recent (hours before the newest reading) still go into answers."""
 
     mqtt_host: str = "127.0.0.1"
+    """MQTT broker the monitors read sensor streams from."""
     mqtt_port: int = 1883
+    """Port of that broker."""
 
     api_origins: tuple[str, ...] = ()
     """Origins (``http://hmi.local:8080``) whose pages may call the REST API from a
