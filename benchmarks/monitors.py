@@ -19,7 +19,9 @@ realKnownCause series and skips river and the replay). Prints:
    on them) and its fresh runs
    (never used to choose anything but see
    docs/notes/monitors.md on the warm-up), point-wise F1, false-alarm rate,
-   missed-alarm rate, runs alerted, mean delay; Windowed Gaussian as baseline.
+   missed-alarm rate, runs alerted, mean delay; Windowed Gaussian as baseline; and the
+   8-sensor test-rig runs of :mod:`benchmarks.rig_traces` (a development seed the alert
+   layer's settings were chosen on, and a held-out seed only ever reported).
 3. Throughput of the multivariate path and the full monitor.
 4. 1,000 streams at 1 reading/s replayed in real time on one core.
 """
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fresh_traces import dev_runs, fresh_runs  # noqa: E402
+from benchmarks.rig_traces import DEV_SEED as RIG_DEV, HELD_OUT_SEED as RIG_HELD, rig_runs  # noqa: E402
 from monitors.alertmetrics import alert_flags, alert_report  # noqa: E402
 from monitors.evaluate import load_labelled, load_windows  # noqa: E402
 from monitors.factory import DEFAULT_DETECTOR, DETECTORS, make_detector  # noqa: E402
@@ -114,6 +117,7 @@ def alert_layer() -> None:
           f"{'normal alerted':>14s} {'delay s':>8s}")
     samples = [load_labelled(f, load_windows(STREAMS / "labels.json")) for f in sorted(STREAMS.glob("*.csv"))]
     runs, dev = fresh_runs(), dev_runs()
+    rig_dev, rig_held = rig_runs(RIG_DEV), rig_runs(RIG_HELD)
     for det in (DEFAULT_DETECTOR, "gaussian"):
         tag = " (default)" if det == DEFAULT_DETECTOR else " (baseline)"
         flags = {it.name: alert_flags(it.readings, det) for it in samples}
@@ -128,20 +132,26 @@ def alert_layer() -> None:
                     cells.append("missed" if first is None else
                                  f"{(ts[first] - ts[lo]) / 3600:.1f} of {(ts[hi] - ts[lo]) / 3600:.0f} h")
                 print(f"      {it.name:22s} first alert in window: {'; '.join(cells)}")
-        for label, rs in (("dev runs (tuned on)", dev), (f"fresh runs ({len(runs)})", runs)):
+        for label, rs in (("dev runs (tuned on)", dev), (f"fresh runs ({len(runs)})", runs),
+                          ("rig dev runs (tuned on)", rig_dev), (f"rig held-out runs ({len(rig_held)})", rig_held)):
             rep = alert_report([(alert_flags(r.readings, det), [r.fault] if r.fault else [],
                                  [x.timestamp for x in r.readings]) for r in rs])
             report_line(f"{label}: {det}{tag}", rep)
+    for label, rs in (("fresh", runs), ("rig held-out", rig_held)):
+        per_shape(label, rs)
+
+
+def per_shape(label: str, runs) -> None:
     flags = {r.name: alert_flags(r.readings, DEFAULT_DETECTOR) for r in runs}
     flagged = [r.name for r in runs if r.fault is None and any(flags[r.name])]
-    print(f"   fault-free fresh runs with an alert ({DEFAULT_DETECTOR}): {', '.join(flagged) or 'none'}")
+    print(f"   fault-free {label} runs with an alert ({DEFAULT_DETECTOR}): {', '.join(flagged) or 'none'}")
     cells = []
     for shape in sorted({r.shape for r in runs if r.shape}):
         mine = [r for r in runs if r.shape == shape]
         hit = [r for r in mine if any(flags[r.name][r.fault[0]:r.fault[1] + 1])]
         delays = [next(i for i in range(r.fault[0], r.fault[1] + 1) if flags[r.name][i]) - r.fault[0] for r in hit]
         cells.append(f"{shape} {len(hit)}/{len(mine)}" + (f" ({sum(delays) / len(delays):.0f} s)" if delays else ""))
-    print(f"   fresh faulty runs alerted per fault shape (mean delay): {'; '.join(cells)}")
+    print(f"   {label} faulty runs alerted per fault shape (mean delay): {'; '.join(cells)}")
 
 
 def rate(det, rs) -> float:

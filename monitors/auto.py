@@ -7,10 +7,11 @@ its daily range (on the sample compressor an overheating never leaves the
 range of the daily cycle). :class:`~monitors.mahalanobis.Mahalanobis` scores
 exactly that, both as a short-term surprise and as a slow drift away from a
 reference model (bearing wear over days). A stream with a single signal has no relationships; there the
-tail-probability ensemble (:class:`~monitors.ensemble.TailEnsemble`) is used:
-its scores are improbabilities under each stream's own model, so one
-threshold serves streams of any scale (the robust z-score used before scored
-1.0 on the whole NAB corpus, where one threshold must serve 58 series).
+contextual detector (:class:`~monitors.context.ContextDetector`, after CAD OSE)
+beside the tail-probability ensemble (:class:`~monitors.single.SingleSignal`):
+the contextual score is the share of unpredicted facts, the same unit on
+every stream, so one threshold serves a whole corpus; the ensemble keeps a
+lasting fault alerting after the contextual memory has learned it.
 
 Which one is decided by the first reading's signals and kept in the state.
 Their parameters are passed through as ``multi`` and ``single`` dicts.
@@ -21,11 +22,11 @@ from __future__ import annotations
 from .base import BaseDetector
 from .mahalanobis import Mahalanobis
 from .types import Reading
-from .ensemble import TailEnsemble
+from .single import SingleSignal
 
 
 class AutoDetector(BaseDetector):
-    """Mahalanobis for two or more signals, the tail ensemble for one.
+    """Mahalanobis for two or more signals, the contextual detector for one.
 
     >>> from monitors.types import Reading
     >>> a, b = AutoDetector(), AutoDetector()
@@ -43,7 +44,12 @@ class AutoDetector(BaseDetector):
         self._s = {"kind": None}
 
     def _make(self, kind: str) -> BaseDetector:
-        return Mahalanobis(**self.multi) if kind == "multi" else TailEnsemble(**self.single)
+        return Mahalanobis(**self.multi) if kind == "multi" else SingleSignal(**self.single)
+
+    def nab_hint(self, lo: float, hi: float, probation: float) -> None:
+        """Pass NAB's hints (value range, probation) to the single-signal detector."""
+        ctx = dict(self.single.get("context", {}), value_range=[lo, hi], rest=max(1, int(probation / 5.0)))
+        self.single = dict(self.single, context=ctx)
 
     def score_one(self, reading: Reading) -> float:
         return 0.0 if self._inner is None else self._inner.score_one(reading)

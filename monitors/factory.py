@@ -3,7 +3,7 @@
 >>> make_detector("zscore", alpha=0.01).alpha
 0.01
 >>> sorted(DETECTORS)
-['auto', 'ensemble', 'gaussian', 'mahalanobis', 'zscore']
+['auto', 'context', 'ensemble', 'gaussian', 'mahalanobis', 'zscore']
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from knowledge_base.errors import ConfigError
 
 from .base import BaseDetector
+from .context import ContextDetector
 from .auto import AutoDetector
 from .ensemble import TailEnsemble
 from .gaussian import WindowedGaussian
@@ -23,6 +24,7 @@ DETECTORS: dict[str, type[BaseDetector]] = {
     "mahalanobis": Mahalanobis,
     "gaussian": WindowedGaussian,
     "ensemble": TailEnsemble,
+    "context": ContextDetector,
 }
 # The contextual CUSUM that was here was removed: on every trace its sums sat
 # at their cap on normal data (score 0.962 everywhere, NAB 0), because CUSUM

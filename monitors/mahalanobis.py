@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewcov
+from . import drift, ewcov, flatline
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -85,7 +85,8 @@ class Mahalanobis(BaseDetector):
                  ref_alpha: float = 0.0001, ref_fast: float = 1.0, ref_clip: float = 1.0,
                  ref_warmup: int = 125, ref_every: int = 4, refresh: int = 256,
                  drift_block: int = 30, drift_alpha: float = 0.02, drift_k: float = 1.0,
-                 drift_leak: float = 0.8, drift_half: float = 8.0, drift_warmup: int = 20) -> None:
+                 drift_leak: float = 0.8, drift_half: float = 8.0, drift_warmup: int = 20,
+                 stuck_half: float = 3.0, follow_z: float = 3.0) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -93,6 +94,7 @@ class Mahalanobis(BaseDetector):
         self.ref_warmup, self.ref_every, self.refresh = ref_warmup, ref_every, refresh
         self.drift_block, self.drift_alpha, self.drift_k = drift_block, drift_alpha, drift_k
         self.drift_leak, self.drift_half, self.drift_warmup = drift_leak, drift_half, drift_warmup
+        self.stuck_half, self.follow_z = stuck_half, follow_z
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
@@ -150,6 +152,9 @@ class Mahalanobis(BaseDetector):
         dr = self._s.get("drift")
         if dr and self.drift_block > 0:
             out = max(out, squash(max(drift.evidence(dr)), self.drift_half))
+        stuck = self._s.get("stuck")
+        if stuck and self.stuck_half > 0 and idx and len(idx) == len(stuck) and short is not None:
+            out = max(out, squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half))
         return out
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
@@ -171,13 +176,30 @@ class Mahalanobis(BaseDetector):
         return {n: (ref["mean"][i], math.sqrt(max(cov[i][i], 0.0))) for i, n in enumerate(self._s["names"])}
 
     def observe_one(self, reading: Reading) -> None:
-        """Move the smoothed readings only (means and covariances stay)."""
+        """A reading kept out of the model (the alert layer protects it): move
+        the smoothed readings, and let the *means* of the signals this reading
+        does not implicate (conditional z below ``follow_z`` in each model)
+        keep following them at the usual rate -- a fluid that goes on warming
+        during an alert on the flow is not anomalous once the flow is back.
+        Covariances, and the implicated signals' means, stay."""
         s = self._s
+        if s["short"] is not None and self.follow_z > 0:
+            idx, xs, short, ref = self._distances(reading)
+            for m, dist, a in ((s["short"], short, self.alpha), (s["ref"], ref, self.ref_alpha)):
+                if dist is None or len(idx) != len(m["mean"]) or m["prec"] is None:
+                    continue
+                prec, mean = m["prec"], m["mean"]
+                a = max(a, 1.0 / (m["n"] + 1))
+                for i, x in zip(idx, xs):
+                    if prec[i][i] > 0 and abs(dist[2][i]) / math.sqrt(prec[i][i]) < self.follow_z:
+                        mean[i] += a * (x - mean[i])
         self._memo = (None, -1, None)
         if s["short"] is not None:
             idx, xs = self._vector(reading)
             ewcov.observe(s["short"], idx, xs, self.fast)
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
+            if "stuck" in s and len(idx) == len(s["stuck"]):
+                flatline.observe(s["stuck"], xs)
 
     def learn_one(self, reading: Reading) -> None:
         s = self._s
@@ -188,6 +210,11 @@ class Mahalanobis(BaseDetector):
         idx, xs, short, ref = self._distances(reading)
         if not idx:
             return
+        if len(idx) == len(s["names"]):
+            if "stuck" not in s:
+                s["stuck"] = flatline.new(xs)
+            else:
+                flatline.learn(s["stuck"], xs, self.alpha)
         self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others

@@ -26,7 +26,7 @@ from pathlib import Path
 from knowledge_base.errors import MonitorError
 
 from .factory import make_detector
-from .nab import PROFILES, NabResult, NabSeries, nab_score
+from .nab import PROFILES, NabResult, NabSeries, nab_score, probation_length
 from .types import Reading
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,8 +89,17 @@ def load_corpus(root: str | Path | None = None, only: str | None = None) -> list
 
 
 def run_series(f: NabFile, detector: str, **params) -> list[float]:
-    """Scores of one series, each computed before the reading is learned."""
+    """Scores of one series, each computed before the reading is learned.
+
+    A detector with a ``nab_hint(min, max, probation)`` method is handed the
+    file's value range and probation length first, as NAB's own harness
+    hands ``inputMin`` / ``inputMax`` and the probationary period to every
+    detector on its scoreboard (a look at the whole file's range, part of
+    NAB's protocol; :class:`~monitors.context.ContextDetector` uses it)."""
     det = make_detector(detector, **params)
+    hint = getattr(det, "nab_hint", None)
+    if hint is not None and f.values:  # what NAB's harness gives every detector
+        hint(min(f.values), max(f.values), probation_length(len(f.values)))
     out = []
     for t, v in zip(f.timestamps, f.values):
         r = Reading("nab", t, {"value": v})

@@ -45,7 +45,9 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
   the detector that it is normal. After ``max_protect`` protected readings
   in a row the filter *adopts*: it learns every reading until the alert
   closes, so a lasting change of operating point becomes the new normal
-  instead of an alert that never closes.
+  instead of an alert that never closes. A detector with
+  ``learns_anomalies`` true (a novelty detector such as the contextual one,
+  which goes quiet only by learning what it has seen) is never protected.
 """
 
 from __future__ import annotations
@@ -177,7 +179,8 @@ class ThresholdFilter:
     def _guard(self, high: bool) -> bool:
         """Protect this reading from learning? (see the module docstring)."""
         s = self._s
-        if not self.protect or not (high or s["state"]) or s["adopt"]:
+        if (not self.protect or not (high or s["state"]) or s["adopt"]
+                or getattr(self.detector, "learns_anomalies", False)):
             return False
         if s["guarded"] >= self.max_protect:
             s["adopt"] = True

@@ -109,7 +109,7 @@ def test_mqtt_round_trip(mosquitto, tmp_path):
     src = MqttSource(host, port, "plant/#")
     pub = MqttPublisher(host, port)
     store = AlertStore(tmp_path)
-    mon = Monitor(filter_params={"warmup": 100, "min_on": 2}, params={"single": {"warmup": 10}}, store=store, sinks=[pub])
+    mon = Monitor(filter_params={"warmup": 100, "min_on": 2}, params={"single": {"context": {"warmup": 10}, "ensemble": {"warmup": 10}}}, store=store, sinks=[pub])
     worker = threading.Thread(target=mon.run, args=(src,), daemon=True)
     worker.start()
 

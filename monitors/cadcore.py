@@ -1,0 +1,192 @@
+"""The contextual anomaly detector's memory for one signal (see :mod:`monitors.context`).
+
+Written from the published description of CAD OSE (Smirnov, NAB 2016).
+Vocabulary:
+
+- a **fact** is an integer: bit ``s`` of the quantised level set or clear
+  gives fact ``2s + bit`` (so ``bits`` facts per reading); an active context
+  ``c`` gives the fact ``NEURON + c``;
+- a **semi-context** is a sorted tuple of facts; a **context** joins a left
+  semi-context (facts of the previous step: its level and its active
+  contexts) with a right one (the sensor facts that followed) and keeps a
+  use count and whether it was made whole from a step (*zero level*) or
+  generalised from a partial match;
+- **crossing** a fact set with the semi-contexts finds, for each
+  semi-context sharing a fact, which of its facts are present (all: fully
+  matched).
+
+One :meth:`CadMemory.step` does, in order: make the zero-level context
+(previous left facts, current facts); cross the current facts with the
+right semi-contexts; for each left semi-context matched at the previous
+step, a fully matched left side *selects* its contexts, and a selected
+context whose right side is fully matched now is *active* (its count goes
+up); partial matches of zero-level contexts give *potential new contexts*
+(the matched parts, left side at most ``maxlen`` facts); the new left facts
+are the current facts and the ``neurons`` most used active contexts; the
+potential contexts are added; the new left facts are crossed with the left
+semi-contexts. The raw anomaly is ``(1 - active / selected + new /
+potential) / 2``.
+"""
+
+from __future__ import annotations
+
+NEURON = 1_000_000
+
+
+class CadMemory:
+    """Semi-contexts, contexts and the crossing state of one signal."""
+
+    def __init__(self, bits: int = 3, neurons: int = 15, maxlen: int = 7) -> None:
+        self.bits, self.neurons, self.maxlen = bits, neurons, maxlen
+        self.lfacts: list[tuple] = []
+        self.lctx: list[dict[int, int]] = []  # left id -> {right id: context id}
+        self.rfacts: list[tuple] = []
+        self.ctx: list[list[int]] = []  # [uses, zero level, left id, right id]
+        self.left: tuple = ()  # left facts of the previous step
+        self.lmatch: dict[int, list[int]] = {}  # left id -> its facts present in self.left
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self.lkey = {f: i for i, f in enumerate(self.lfacts)}
+        self.rkey = {f: i for i, f in enumerate(self.rfacts)}
+        self.lindex: dict[int, list[int]] = {}
+        self.rindex: dict[int, list[int]] = {}
+        for i, fs in enumerate(self.lfacts):
+            for f in fs:
+                self.lindex.setdefault(f, []).append(i)
+        for i, fs in enumerate(self.rfacts):
+            for f in fs:
+                self.rindex.setdefault(f, []).append(i)
+
+    def facts(self, level: int) -> tuple:
+        """Sensor facts of a quantised level."""
+        return tuple(s * 2 + ((level >> s) & 1) for s in range(self.bits))
+
+    def _find(self, left: tuple, right: tuple) -> int | None:
+        lid, rid = self.lkey.get(left), self.rkey.get(right)
+        return None if lid is None or rid is None else self.lctx[lid].get(rid)
+
+    def _add(self, left: tuple, right: tuple, zero: int) -> tuple[int, bool]:
+        lid = self.lkey.get(left)
+        if lid is None:
+            lid = self.lkey[left] = len(self.lfacts)
+            self.lfacts.append(left)
+            self.lctx.append({})
+            for f in left:
+                self.lindex.setdefault(f, []).append(lid)
+        rid = self.rkey.get(right)
+        if rid is None:
+            rid = self.rkey[right] = len(self.rfacts)
+            self.rfacts.append(right)
+            for f in right:
+                self.rindex.setdefault(f, []).append(rid)
+        cid = self.lctx[lid].get(rid)
+        if cid is None:
+            cid = self.lctx[lid][rid] = len(self.ctx)
+            self.ctx.append([0, zero, lid, rid])
+            return cid, True
+        if zero:
+            self.ctx[cid][1] = 1
+        return cid, False
+
+    def _evaluate(self, sens: tuple, skip: int | None):
+        """Active contexts (uses+1, left, right, id), selected count, potential contexts."""
+        rmatch: dict[int, list[int]] = {}
+        for f in sens:
+            for rid in self.rindex.get(f, ()):
+                rmatch.setdefault(rid, []).append(f)
+        active, selected, potential = [], 0, []
+        for lid, lm in self.lmatch.items():
+            full_left = len(lm) == len(self.lfacts[lid])
+            for rid, cid in self.lctx[lid].items():
+                if cid == skip:
+                    continue
+                c = self.ctx[cid]
+                rm = rmatch.get(rid)
+                if full_left:
+                    selected += 1
+                    if rm:
+                        if len(rm) == len(self.rfacts[rid]):
+                            active.append((c[0] + 1, c[2], c[3], cid))
+                        elif c[1]:
+                            potential.append((tuple(lm), tuple(rm)))
+                elif c[1] and rm and len(rm) == len(self.rfacts[rid]) and len(lm) <= self.maxlen:
+                    potential.append((tuple(lm), tuple(rm)))
+        return active, selected, potential
+
+    def raw(self, level: int) -> float:
+        """The raw anomaly of ``level`` now, without learning it."""
+        sens = self.facts(level)
+        zero = (self.left, sens) if self.left else None
+        skip = self._find(*zero) if zero else None  # an existing zero-level context is not skipped
+        active, selected, potential = self._evaluate(sens, None if skip is not None else -1)
+        uniq = set(potential)
+        new = sum(1 for p in uniq if p != zero and self._find(*p) is None)
+        if zero:
+            new += skip is None
+            uniq.add(zero)
+        return self._combine(len(active), selected, new, len(uniq))
+
+    @staticmethod
+    def _combine(active: int, selected: int, new: int, uniq: int) -> float:
+        share_active = active / selected if selected else 0.0
+        share_new = new / uniq if uniq else 0.0
+        return (1.0 - share_active + share_new) / 2.0
+
+    def step(self, level: int) -> float:
+        """Learn ``level``; returns its raw anomaly (as :meth:`raw` gave)."""
+        sens = self.facts(level)
+        zero = (self.left, sens) if self.left else None
+        new_flag, skip = False, -1
+        if zero:
+            cid, new_flag = self._add(*zero, 1)
+            skip = cid if new_flag else -1
+        active, selected, potential = self._evaluate(sens, skip)
+        for uses, _, _, cid in active:
+            self.ctx[cid][0] = uses
+        uniq = set(potential)
+        if zero:
+            uniq.add(zero)
+        active.sort()
+        fired = [NEURON + a[3] for a in active[-self.neurons:]]
+        left = tuple(sorted(set(sens) | set(fired)))
+        new = sum(self._add(lf, rf, 0)[1] for lf, rf in set(potential)) + (1 if new_flag else 0)
+        lmatch: dict[int, list[int]] = {}
+        for f in left:
+            for lid in self.lindex.get(f, ()):
+                lmatch.setdefault(lid, []).append(f)
+        self.left, self.lmatch = left, lmatch
+        return self._combine(len(active), selected, new, len(uniq))
+
+    def observe(self, level: int) -> None:
+        """Move on to ``level`` without learning: the left facts become this
+        level and the contexts that predicted it (no context is added and no
+        count changes), so a stream kept out of the memory still advances."""
+        sens = self.facts(level)
+        active = sorted(self._evaluate(sens, -1)[0])
+        left = tuple(sorted(set(sens) | {NEURON + a[3] for a in active[-self.neurons:]}))
+        lmatch: dict[int, list[int]] = {}
+        for f in left:
+            for lid in self.lindex.get(f, ()):
+                lmatch.setdefault(lid, []).append(f)
+        self.left, self.lmatch = left, lmatch
+
+    def size(self) -> int:
+        return len(self.ctx)
+
+    def to_json(self) -> dict:
+        return {"lfacts": [list(f) for f in self.lfacts], "rfacts": [list(f) for f in self.rfacts],
+                "lctx": [[[r, c] for r, c in d.items()] for d in self.lctx], "ctx": self.ctx,
+                "left": list(self.left), "lmatch": [[k, v] for k, v in self.lmatch.items()]}
+
+    @classmethod
+    def from_json(cls, d: dict, bits: int, neurons: int, maxlen: int) -> "CadMemory":
+        m = cls(bits, neurons, maxlen)
+        m.lfacts = [tuple(f) for f in d["lfacts"]]
+        m.rfacts = [tuple(f) for f in d["rfacts"]]
+        m.lctx = [{r: c for r, c in pairs} for pairs in d["lctx"]]
+        m.ctx = [list(c) for c in d["ctx"]]
+        m.left = tuple(d["left"])
+        m.lmatch = {k: list(v) for k, v in d["lmatch"]}
+        m._reindex()
+        return m
