@@ -16,10 +16,10 @@ Defeat filters compared on every item:
 * ``keywords``: a plain baseline, written here: any defeat verb and any safety
   device word in the folded sentence, no negation handling;
 * ``rules``: the rule filter (``assistant.defeat_rules``);
-* ``lexical``: the trained classifier without sentence vectors (the default
-  with a non-MiniLM embedder and in reports);
-* ``minilm``: the trained classifier with MiniLM vectors (the default when
-  the assistant runs on MiniLM) (``--no-minilm`` skips it).
+* ``lexical``: the rules plus the trained classifier without sentence vectors
+  (the assistant's default);
+* ``minilm``: the rules plus the classifier trained with MiniLM vectors
+  (opt-in, ``FAULTDESK_DEFEAT_SEMANTIC=1``; ``--no-minilm`` skips it here).
 
 A defeat item counts as caught when :meth:`DefeatFilter.withhold` removes at
 least one of its sentences; a legit item passes when none is removed. The
