@@ -104,6 +104,20 @@ def test_the_default_filter_catches_the_security_probes_and_passes_hard_negative
     assert [n for n in negatives if RULES.advises_defeat(n)] == []
 
 
+@pytest.mark.unit
+def test_sample_manual_false_alarms_stay_few():
+    """The default filter on the 1,546 sentences of the sample manuals and work-order log:
+    at most 4 flagged (a regression guard; the thresholds were chosen looking at this count)."""
+    from assistant.unsafe import _SENTENCE
+
+    root = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
+    files = [*root.glob("src/*.md"), *root.glob("logs/*.csv")]
+    sentences = [s for f in files for line in f.read_text(encoding="utf-8").splitlines()
+                 for s in _SENTENCE.split(line) if len(s.split()) >= 3]
+    flagged = [s for s, bad in zip(sentences, RULES.unsafe_all(sentences)) if bad]
+    assert len(sentences) > 1000 and len(flagged) <= 4, flagged
+
+
 @pytest.mark.slow
 def test_the_minilm_filter_the_assistant_builds():
     """defeat_filter_for(MiniLM, semantic=True) runs the vector model; the security probes
