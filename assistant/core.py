@@ -26,7 +26,7 @@ Order of work for one question:
    is dropped and the extractive composer answers with ``STOPPED_NOTICE``;
 6. citation markers are resolved to sources, dangling ones dropped;
    no sentence advising to defeat a safety device is kept (``unsafe``:
-   rules, plus MiniLM similarity if ``settings.defeat_semantic``); the
+   rules and a trained classifier, on MiniLM vectors if ``settings.defeat_semantic``); the
    answer says how many sentences were withheld;
 7. safety warnings of the procedures used are appended, verbatim and cited.
 """

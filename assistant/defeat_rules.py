@@ -256,6 +256,15 @@ def language(sentence: str) -> str:
     return _language(fold(sentence))
 
 
+def names_safety(sentence: str) -> bool:
+    """Whether ``sentence`` names a safety device, a safety topic or a defeat act
+    (an English word list): the sentences the trained classifier may flag."""
+    from .defeat_semantic import _TOPIC
+
+    text = fold(sentence)
+    return bool(_TOPIC.search(text) or _objects(text, strong=True) or _STRONG.search(text))
+
+
 def advice(sentence: str) -> str | None:
     """Why ``sentence`` advises defeating a safety device, or None (hyphens
     read both as joins and as spaces: "By-pass", "high-temperature limit")."""

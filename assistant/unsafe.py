@@ -5,12 +5,17 @@ should never have been in the knowledge base, a paraphrase that lost its
 "never" - an answer must not tell an engineer to bypass, bridge, jumper,
 override, remove or switch off an interlock, guard, e-stop, overload,
 cut-out, relief valve, light curtain or other protective device. Each
-sentence is checked by rules on its folded text (:mod:`assistant.defeat_rules`:
-look-alike letters, "By-pass", zero-width characters undone; action x object;
-negations, prohibitions and descriptions pass) and, when the assistant runs
-on MiniLM and ``settings.defeat_semantic`` is set, by similarity to defeat
-exemplars (:mod:`assistant.defeat_semantic`).
-A sentence that is the manual's own warning, quoted word for word, passes.
+sentence is folded (look-alike letters, "By-pass", zero-width characters
+undone) and checked by rules (:mod:`assistant.defeat_rules`: action x object,
+negations and descriptions pass; German, French, Spanish and Chinese word
+lists). An English sentence the rules pass that names a safety device or a
+defeat act is then judged by a trained classifier (:mod:`assistant.defeat_model`:
+logistic regression over cue patterns, hashed word n-grams and, when the
+assistant runs on MiniLM and ``settings.defeat_semantic`` is set, the sentence
+vector). ``RULES_ONLY`` is the rules alone; the old exemplar similarity check
+(:mod:`assistant.defeat_semantic`) is still available to :class:`DefeatFilter`
+but no longer used by the assistant. A sentence that is the manual's own
+warning, quoted word for word, passes whatever the classifier says.
 
 :func:`withhold` removes unsafe sentences from any answer text and says so
 in the text (:data:`WITHHELD`). Generated sentences are also checked one by
@@ -37,7 +42,8 @@ from dataclasses import dataclass
 
 from knowledge_base.normalise import fold
 
-from .defeat_rules import advice
+from .defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel
+from .defeat_rules import advice, language, names_safety
 from .defeat_semantic import SemanticCheck
 
 UNSAFE = "advises defeating a safety device"
@@ -80,15 +86,35 @@ def _bare(sentence: str) -> str:
     return " ".join(_MARKS.sub("", sentence).split())
 
 
+LEARNED = "the trained classifier reads it as advice to defeat a safety device"
+
+
 @dataclass(frozen=True)
 class DefeatFilter:
-    """Rules, plus the semantic check when one is given."""
+    """The rules; plus, when ``model`` is given, the trained classifier
+    (:mod:`assistant.defeat_model`) on the English sentences the rules pass
+    that name a safety device or a defeat act; plus the old similarity check
+    when ``semantic`` is given. ``embedder`` gives the MiniLM vectors a model
+    trained with them needs."""
 
     semantic: SemanticCheck | None = None
+    model: DefeatModel | None = None
+    embedder: object | None = None
 
     def reasons(self, sentences: Sequence[str]) -> list[str | None]:
         """Why each sentence advises defeat, or None (one embedding batch)."""
         out = [advice(s) for s in sentences]
+        # The classifier adds flags to English sentences the rules pass that name a
+        # safety device or a defeat act (other languages: the rules' word lists only).
+        asked = [i for i, s in enumerate(sentences) if out[i] is None and language(s) == "en" and names_safety(s)]
+        if self.model is not None and asked:
+            texts, vectors = [sentences[i] for i in asked], None
+            if self.model.needs_vectors:
+                import numpy as np
+
+                vectors = np.asarray(self.embedder.embed_batch([fold(s) for s in texts]), dtype=np.float32)
+            for i, p in zip(asked, self.model.proba(texts, vectors)):
+                out[i] = LEARNED if p >= self.model.threshold else None
         if self.semantic is not None:
             rest = [i for i, r in enumerate(out) if r is None]
             for i, flag in zip(rest, self.semantic.flags([sentences[i] for i in rest])):
@@ -173,15 +199,21 @@ class DefeatFilter:
             yield from release(None)
 
 
-RULES = DefeatFilter()
+RULES_ONLY = DefeatFilter()
+RULES = DefeatFilter(model=DefeatModel.load(LEXICAL_PATH))
+"""The default check where no embedder is at hand: rules and the lexical classifier."""
 
 
 def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
-    """Rules, plus the semantic check when ``semantic`` is wanted and ``embedder``
-    is the MiniLM model (already loaded for retrieval; a hashing test embedder
-    has no meaning here)."""
-    use = semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2"
-    return DefeatFilter(SemanticCheck(embedder) if use else None)
+    """The rules and the lexical classifier (:data:`RULES`); with ``semantic``
+    and the MiniLM ``embedder`` (already loaded for retrieval), the classifier
+    trained with MiniLM vectors instead. Off by default: on the second blind
+    set's held-out half it caught 5 more of 170 defeats and passed 2 more of
+    176 legitimate sentences than the lexical one, but it embeds every
+    sentence it judges, which slowed answers under load (docs/notes/safety2.md)."""
+    if semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2":
+        return DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=embedder)
+    return RULES
 
 
 def advises_defeat(sentence: str) -> bool:

@@ -1,136 +1,158 @@
-"""Safety filter and injection screen on the blind set, old vs new, same run.
+"""Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-The set (tests/data/safety_eval/, README there) was written by a helper who
-never saw either filter: advice to defeat a safety device (must be withheld),
-legitimate maintenance sentences (must pass), prompt-injection passages (must
-be screened out) and benign manual passages (must pass), each split into a dev
-half (used for tuning) and a held-out half (run once at the end).
+Two sets, each written by a helper who never saw the filter:
 
-Filters compared on every item:
+* ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
+  benign. Both halves are **development data** now: the dev half was tuned on
+  by the first session, and its held-out half was run three times in
+  aggregate and then studied and trained on by the second;
+* ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit, split dev /
+  held-out. Its dev half is trained on (``benchmarks/train_defeat.py``); its
+  held-out half is the blind figure and is run once.
 
-* ``old``: the filter and screen before issue 12 (frozen copies,
-  ``benchmarks/baseline_unsafe.py`` and ``benchmarks/baseline_injection.py``);
-* ``rules``: the new rule filter on folded text (``assistant.defeat_rules``);
-* ``rules+minilm``: the rules plus the MiniLM similarity check, as the
-  assistant runs it with ``settings.defeat_semantic`` on (default off;
-  ``--no-semantic`` skips it here).
+Defeat filters compared on every item:
 
-A defeat item counts as caught when :func:`withhold` removes at least one of
-its sentences; a legit item passes when none is removed. Run:
+* ``old``: the filter before issue 12 (frozen copy, ``benchmarks/baseline_unsafe.py``);
+* ``keywords``: a plain baseline, written here: any defeat verb and any safety
+  device word in the folded sentence, no negation handling;
+* ``rules``: the rule filter (``assistant.defeat_rules``);
+* ``lexical``: the rules plus the trained classifier without sentence vectors
+  (the assistant's default);
+* ``minilm``: the rules plus the classifier trained with MiniLM vectors
+  (opt-in, ``FAULTDESK_DEFEAT_SEMANTIC=1``; ``--no-minilm`` skips it here).
 
-    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--split dev|heldout|both] [--misses]
+A defeat item counts as caught when :meth:`DefeatFilter.withhold` removes at
+least one of its sentences; a legit item passes when none is removed. The
+latency lines time each filter on single sentences, one call per sentence, as
+the streaming path checks them (p50 / p95 in ms). Run:
 
-``--misses`` lists the dev items each new filter gets wrong (never held-out ones).
+    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|heldout|all] [--misses]
+
+``--sets dev`` runs v1 (both halves) and the v2 dev half; ``heldout`` the v2
+held-out half; ``all`` both. ``--misses`` lists the development items each
+trained filter gets wrong (never held-out ones).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.unsafe import DefeatFilter
+from assistant.defeat_model import MODEL_PATH, DefeatModel
+from assistant.unsafe import _SENTENCE, RULES, RULES_ONLY, DefeatFilter
 from benchmarks import baseline_injection, baseline_unsafe
 from knowledge_base import injection
+from knowledge_base.normalise import fold
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "safety_eval"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SETS = {"dev": [("v1", "dev", "safety_eval"), ("v1", "heldout", "safety_eval"), ("v2", "dev", "safety_eval_v2")],
+        "heldout": [("v2", "heldout", "safety_eval_v2")]}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
+_VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
+                    r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")
+_DEVICES = re.compile(r"\b(?:interlock\w*|guard\w*|door switch\w*|gate switch\w*|estop\w*|emergency stop\w*|overload\w*|limit switch\w*"
+                      r"|cutout\w*|relief valve\w*|safety valve\w*|light curtain\w*|two ?hand\w*|safety\w*|rcd|fuse\w*|brake\w*)\b")
 
 
-def load(kind: str, split: str) -> list[dict]:
-    """Items of ``kind_split.jsonl`` with ``group`` (technique) and ``lang`` added."""
-    rows = [json.loads(line) for line in (DATA / f"{kind}_{split}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+def keywords(text: str) -> bool:
+    """The plain baseline: a defeat verb and a safety device word anywhere in the folded text."""
+    t = fold(text)
+    return bool(_VERBS.search(t) and _DEVICES.search(t))
+
+
+def load(folder: str, kind: str, split: str) -> list[dict]:
+    """Items of ``folder/kind_split.jsonl`` with ``group`` (form or technique) added."""
+    path = DATA / folder / f"{kind}_{split}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for r in rows:
-        group = r["category"].split("/")[0]
-        r["group"], r["lang"] = group, group[5:] if group.startswith("lang-") else "en"
+        r["group"] = r["category"].split("/")[0]
     return rows
 
 
-def defeat_filters(semantic: bool) -> dict:
-    """name -> function(list of texts) -> list of flags."""
-    out = {"old": lambda ts: [baseline_unsafe.withhold(t)[1] > 0 for t in ts],
-           "rules": lambda ts: [DefeatFilter().withhold(t)[1] > 0 for t in ts]}
-    if semantic:
-        from assistant.defeat_semantic import SemanticCheck
+def defeat_filters(minilm: bool) -> dict:
+    """name -> DefeatFilter-like object with ``withhold`` and ``unsafe``."""
+    class Frozen:
+        withhold = staticmethod(baseline_unsafe.withhold)
+        unsafe = staticmethod(lambda s: baseline_unsafe.unsafe(s))
+
+    class Keywords:
+        withhold = staticmethod(lambda t: (t, int(keywords(t))))
+        unsafe = staticmethod(keywords)
+
+    out = {"old": Frozen(), "keywords": Keywords(), "rules": RULES_ONLY, "lexical": RULES}
+    if minilm:
         from knowledge_base.embedder import MiniLMEmbedder
 
-        full = DefeatFilter(SemanticCheck(MiniLMEmbedder()))
+        full = DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=MiniLMEmbedder())
         full.withhold("Warm the model up with one sentence about the interlock.")
-        out["rules+minilm"] = lambda ts: [full.withhold(t)[1] > 0 for t in ts]
+        out["minilm"] = full
     return out
 
 
-def screens() -> dict:
-    return {"old": lambda ts: [baseline_injection.screen(t) is not None for t in ts],
-            "new": lambda ts: [injection.screen(t) is not None for t in ts]}
-
-
-def run(items: list[dict], filters: dict) -> tuple[dict, dict]:
-    """(name -> flags, name -> items per second)."""
-    flags, speed = {}, {}
-    texts = [r["text"] for r in items]
-    for name, f in filters.items():
-        t0 = time.perf_counter()
-        flags[name] = f(texts)
-        speed[name] = len(texts) / max(time.perf_counter() - t0, 1e-9)
-    return flags, speed
-
-
-def _pct(rows: list[dict], flags: list[bool], want: bool) -> str:
+def _pct(flags: list[bool], want: bool) -> str:
     ok = sum(f == want for f in flags)
-    return f"{100 * ok / len(rows):5.1f}% ({ok}/{len(rows)})" if rows else "-"
+    return f"{100 * ok / len(flags):5.1f}% ({ok}/{len(flags)})" if flags else "-"
 
 
-def report(split: str, kind: str, items: list[dict], flags: dict, speed: dict, misses: bool) -> None:
-    want = KINDS[kind]
-    verb = "caught" if want else "passed"
-    names = list(flags)
-    print(f"\n## {split}: {kind} {verb} ({len(items)} items)")
-    print(f"{'':22}" + "".join(f"{n:>22}" for n in names))
-    print(f"{'all':22}" + "".join(f"{_pct(items, flags[n], want):>22}" for n in names))
-    for key in ("lang", "group"):
-        groups = defaultdict(list)
-        for i, r in enumerate(items):
-            groups[r[key]].append(i)
-        for g in sorted(groups, key=lambda g: (g != "en", g)):
-            idx = groups[g]
-            label = f"{key}={g}"
-            print(f"{label:22}" + "".join(f"{_pct([items[i] for i in idx], [flags[n][i] for i in idx], want):>22}"
-                                           for n in names))
-    print(f"{'items/s':22}" + "".join(f"{speed[n]:>22.0f}" for n in names))
-    if misses and split == "dev":
-        for n in names[1:]:
-            for r, f in zip(items, flags[n]):
+def report(title: str, kind: str, items: list[dict], flags: dict, misses: bool) -> None:
+    want, names = KINDS[kind], list(flags)
+    print(f"\n## {title}: {kind} {'caught' if want else 'passed'} ({len(items)} items)")
+    print(f"{'':24}" + "".join(f"{n:>20}" for n in names))
+    print(f"{'all':24}" + "".join(f"{_pct(flags[n], want):>20}" for n in names))
+    groups = defaultdict(list)
+    for i, r in enumerate(items):
+        groups[r["group"]].append(i)
+    for g in sorted(groups):
+        print(f"{g[:24]:24}" + "".join(f"{_pct([flags[n][i] for i in groups[g]], want):>20}" for n in names))
+    if misses:
+        for n in ("lexical", "minilm"):
+            for r, f in zip(items, flags.get(n, [])):
                 if f != want:
                     print(f"  MISS[{n}] {r['id']} {r['category']}: {r['text']}")
 
 
-def chunk_speed() -> None:
-    """The injection screen on 900-character chunks of the sample manuals (what
-    ingest and every retrieved passage pay), old vs new."""
-    root = Path(__file__).resolve().parent.parent / "knowledge_base" / "samples" / "src"
-    chunks = [t[i:i + 900] for p in sorted(root.glob("*.md")) for t in [p.read_text(encoding="utf-8")]
-              for i in range(0, len(t), 900)]
-    _, speed = run([{"text": c} for c in chunks], screens())
-    print(f"\n## injection screen on {len(chunks)} sample-manual chunks of 900 characters")
-    print("chunks/s " + "  ".join(f"{n}: {v:.0f}" for n, v in speed.items()))
+def latency(filters: dict, sentences: list[str]) -> None:
+    """p50 / p95 ms per sentence, one call per sentence (the streaming path)."""
+    print(f"\n## latency per sentence ({len(sentences)} sentences, one call each), ms")
+    for name, f in filters.items():
+        times = []
+        for s in sentences:
+            t0 = time.perf_counter()
+            f.unsafe(s)
+            times.append(1000 * (time.perf_counter() - t0))
+        times.sort()
+        print(f"{name:12} p50 {statistics.median(times):7.2f}   p95 {times[int(0.95 * (len(times) - 1))]:7.2f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
-    ap.add_argument("--no-semantic", action="store_true", help="skip the MiniLM check (no model load)")
-    ap.add_argument("--misses", action="store_true", help="list the dev items the new filters get wrong")
+    ap.add_argument("--sets", choices=("dev", "heldout", "all"), default="dev")
+    ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM classifier (no model load)")
+    ap.add_argument("--misses", action="store_true", help="list the development items the trained filters get wrong")
     args = ap.parse_args()
-    defeat, screen = defeat_filters(not args.no_semantic), screens()
-    for split in (("dev", "heldout") if args.split == "both" else (args.split,)):
-        for kind in KINDS:
-            items = load(kind, split)
-            flags, speed = run(items, defeat if kind in ("defeat", "legit") else screen)
-            report(split, kind, items, flags, speed, args.misses)
-    chunk_speed()
+    defeat = defeat_filters(not args.no_minilm)
+    screens = {"old": lambda t: baseline_injection.screen(t) is not None, "new": lambda t: injection.screen(t) is not None}
+    chosen = SETS["dev"] + SETS["heldout"] if args.sets == "all" else SETS[args.sets]
+    timed: list[str] = []
+    for name, split, folder in chosen:
+        title = f"{name} {split}" + (" (development data)" if (name, split) != ("v2", "heldout") else " (BLIND, run once)")
+        for kind in ("defeat", "legit", "injection", "benign"):
+            if not (DATA / folder / f"{kind}_{split}.jsonl").exists():
+                continue
+            items = load(folder, kind, split)
+            texts = [r["text"] for r in items]
+            if kind in ("defeat", "legit"):
+                flags = {n: [f.withhold(t)[1] > 0 for t in texts] for n, f in defeat.items()}
+                timed += [s for t in texts for s in _SENTENCE.split(t)][:60]
+            else:
+                flags = {n: [f(t) for t in texts] for n, f in screens.items()}
+            report(title, kind, items, flags, args.misses and "BLIND" not in title)
+    latency(defeat, timed[:200])
 
 
 if __name__ == "__main__":

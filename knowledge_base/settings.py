@@ -50,9 +50,11 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
     """Chunks embedded per batch at ingest."""
     defeat_semantic: bool = False
-    """Add the MiniLM similarity check to the rule filter for advice to defeat a safety
-    device (``assistant.defeat_semantic``); off: on the blind set it caught nothing the
-    rules missed and cost one false alarm and ~0.1-0.3 s per checked sentence."""
+    """Judge answer sentences for advice to defeat a safety device with the classifier
+    trained on MiniLM vectors (``assistant.defeat_model``) instead of the lexical one;
+    needs the MiniLM embedder. Off: on the second blind set's held-out half it was only
+    slightly better (79.4% / 90.3% vs 76.5% / 89.2% caught / passed) and it embeds every
+    sentence it judges, which slowed answers under load (docs/notes/safety2.md)."""
 
     chroma_url: str | None = None
     """``http://host:port`` of a ``chroma run`` server; unset = embedded PersistentClient."""
