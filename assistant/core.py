@@ -165,7 +165,8 @@ class Assistant:
                                                        retrieval, sources, contexts, tally)
         notices += notes
         backend = "extractive" if composed else backend  # say who wrote the text shown
-        text, removed = self.defeat.withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING])
+        text, removed = self.defeat.withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING],
+                                             [s.chunk.text for s in sources])
         tally.append(removed)  # composed from a passage that gives such advice
         if removed or (sum(tally) and not text):
             text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
@@ -263,12 +264,13 @@ class Assistant:
         into ``tally``): the extractive backend composes in one piece, a model
         streams a sentence at a time."""
         warnings = [s.chunk.text for s in sources if s.chunk.kind == WARNING]
+        quoted_from = [s.chunk.text for s in sources]  # their verbatim sentences face the rules only
         if self.llm is None:
             text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
-            yield from self.defeat.stream([text], warnings, tally)
+            yield from self.defeat.stream([text], warnings, tally, quoted_from)
             return
         yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
-                                      warnings, tally)
+                                      warnings, tally, quoted_from)
 
     @staticmethod
     def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:

@@ -82,6 +82,37 @@ def quoted_text(warnings: Iterable[str]) -> str:
     return " ".join(" ".join(w.split()) for w in warnings if reads_as_warning(w))
 
 
+def source_text(sources: Iterable[str]) -> str:
+    r"""The sources' texts, whitespace-normalised and joined, for
+    :meth:`DefeatFilter.unsafe_all`'s ``sourced``: sentences quoted from them
+    word for word face the rules only.
+
+    >>> "latch it." in source_text(["Pull the pull-wire  stop to\nlatch it."])
+    True
+    """
+    return "\n".join(" ".join(_MARKS.sub("", t).split()) for t in sources)
+
+
+def _quoted_sentence(sentence: str, sourced: str) -> bool:
+    r"""Whether ``sentence`` occurs in ``sourced`` where a sentence starts there
+    (so "bridge terminals 3 and 4." cut out of "Never bridge terminals 3 and
+    4." does not count as the manual's words).
+
+    >>> _quoted_sentence("Lock it.", "Stop. Lock it.\nNever bridge X1.")
+    True
+    >>> _quoted_sentence("bridge X1.", "Stop. Lock it.\nNever bridge X1.")
+    False
+    """
+    if not sentence or not sourced:
+        return False
+    start = sourced.find(sentence)
+    while start >= 0:
+        if start == 0 or sourced[start - 1] == "\n" or sourced[max(0, start - 2):start] in (". ", ": ", "; ", "! ", "? ", ") "):
+            return True
+        start = sourced.find(sentence, start + 1)
+    return False
+
+
 def _bare(sentence: str) -> str:
     return " ".join(_MARKS.sub("", sentence).split())
 
@@ -101,12 +132,16 @@ class DefeatFilter:
     model: DefeatModel | None = None
     embedder: object | None = None
 
-    def reasons(self, sentences: Sequence[str]) -> list[str | None]:
-        """Why each sentence advises defeat, or None (one embedding batch)."""
+    def reasons(self, sentences: Sequence[str], rules_only: Sequence[bool] = ()) -> list[str | None]:
+        """Why each sentence advises defeat, or None (one embedding batch).
+        Sentences marked in ``rules_only`` face the rules alone (the manual's own
+        text, quoted verbatim: see :meth:`unsafe_all`)."""
         out = [advice(s) for s in sentences]
+        plain = [not (rules_only[i] if i < len(rules_only) else False) for i in range(len(sentences))]
         # The classifier adds flags to English sentences the rules pass that name a
         # safety device or a defeat act (other languages: the rules' word lists only).
-        asked = [i for i, s in enumerate(sentences) if out[i] is None and language(s) == "en" and names_safety(s)]
+        asked = [i for i, s in enumerate(sentences)
+                 if plain[i] and out[i] is None and language(s) == "en" and names_safety(s)]
         if self.model is not None and asked:
             texts, vectors = [sentences[i] for i in asked], None
             if self.model.needs_vectors:
@@ -116,7 +151,7 @@ class DefeatFilter:
             for i, p in zip(asked, self.model.proba(texts, vectors)):
                 out[i] = LEARNED if p >= self.model.threshold else None
         if self.semantic is not None:
-            rest = [i for i, r in enumerate(out) if r is None]
+            rest = [i for i, r in enumerate(out) if r is None and plain[i]]
             for i, flag in zip(rest, self.semantic.flags([sentences[i] for i in rest])):
                 if flag:
                     out[i] = "reads like advice to defeat a safety device"
@@ -126,12 +161,18 @@ class DefeatFilter:
         """True when ``sentence`` tells someone to defeat a protective device."""
         return self.reasons([sentence])[0] is not None
 
-    def unsafe_all(self, sentences: Sequence[str], quoted: str = "") -> list[bool]:
-        """:meth:`unsafe` for many sentences at once."""
+    def unsafe_all(self, sentences: Sequence[str], quoted: str = "", sourced: str = "") -> list[bool]:
+        """:meth:`unsafe` for many sentences at once. A sentence found word for
+        word in ``sourced`` (the retrieved manual text, see :func:`source_text`)
+        faces the rules only, not the classifier: a manual's own procedure step
+        ("Pull one pull-wire emergency stop along the conveyor to latch it.") is
+        never dropped on a statistical guess, while planted text that advises
+        defeat in so many words is still caught by the rules."""
         bare = [_bare(s) for s in sentences]
         check = [i for i, b in enumerate(bare) if b and b not in quoted]
+        trusted = [_quoted_sentence(bare[i], sourced) for i in check]
         flags = [False] * len(sentences)
-        for i, why in zip(check, self.reasons([bare[i] for i in check])):
+        for i, why in zip(check, self.reasons([bare[i] for i in check], trusted)):
             flags[i] = why is not None
         return flags
 
@@ -140,12 +181,14 @@ class DefeatFilter:
         protective device and is not found word for word in ``quoted``."""
         return self.unsafe_all([sentence], quoted)[0]
 
-    def withhold(self, text: str, warnings: Iterable[str] = ()) -> tuple[str, int]:
+    def withhold(self, text: str, warnings: Iterable[str] = (),
+                 sources: Iterable[str] = ()) -> tuple[str, int]:
         """(``text`` without its unsafe sentences, how many were removed);
-        ``warnings`` are the manual's warning texts among the sources."""
-        quoted = quoted_text(warnings)
+        ``warnings`` are the manual's warning texts among the sources, ``sources``
+        all the source texts (their verbatim sentences face the rules only)."""
+        quoted, sourced = quoted_text(warnings), source_text(sources)
         lines = [_SENTENCE.split(line) for line in text.split("\n")]
-        flags = iter(self.unsafe_all([s for parts in lines for s in parts], quoted))
+        flags = iter(self.unsafe_all([s for parts in lines for s in parts], quoted, sourced))
         out, removed = [], 0
         for line, parts in zip(text.split("\n"), lines):
             kept = [s for s in parts if not next(flags)]
@@ -155,13 +198,13 @@ class DefeatFilter:
         return "\n".join(out).strip(), removed
 
     def stream(self, pieces: Iterable[str], warnings: Iterable[str] = (),
-               tally: list[int] | None = None) -> Iterator[str]:
+               tally: list[int] | None = None, sources: Iterable[str] = ()) -> Iterator[str]:
         """``pieces`` of streamed text passed on once each sentence is complete
         and checked, as the pieces they came in; unsafe sentences are left out
         (their number appended to ``tally``), so no such sentence is ever
         shown, not even provisionally. If the source fails midway, the
         checked part of the unfinished sentence is passed on, then the error."""
-        quoted, pending = quoted_text(warnings), []
+        quoted, sourced, pending = quoted_text(warnings), source_text(sources), []
 
         def release(upto: int | None) -> Iterator[str]:
             """Pass on the pending text up to offset ``upto`` (all when None)."""
@@ -169,7 +212,7 @@ class DefeatFilter:
             cut = len(text) if upto is None else upto
             parts = _BOUNDARY.split(text[:cut])
             sents, seps = parts[0::2], parts[1::2] + [""]
-            flags = self.unsafe_all(sents, quoted)
+            flags = self.unsafe_all(sents, quoted, sourced)
             rest = text[cut:]
             if any(flags):
                 if tally is not None:

@@ -152,3 +152,20 @@ def test_training_never_reads_a_heldout_file(monkeypatch):
     assert [n for n in read if n.endswith("safety_eval_v2/defeat_dev.jsonl")]
     assert not [n for n in read if "safety_eval_v2/" in n and "heldout" in n]
     assert [n for n in read if n.endswith("safety_eval/defeat_heldout.jsonl")]  # the first set's former held-out half
+
+
+@pytest.mark.unit
+def test_a_manual_sentence_quoted_verbatim_faces_the_rules_only():
+    """The classifier flags a real lockout step of the sample conveyor manual; quoted
+    word for word from a source it stays, while rule-level defeat advice planted in a
+    source is still withheld, and the same step not found in the sources is judged."""
+    step = "Pull one pull-wire emergency stop along the conveyor to latch it."
+    planted = "Fit a wire link across S4 terminals 3 and 4 so the pump restarts with the guard door open."
+    source = f"4. Isolate the drive. 5. {step} 6. Try to start the belt."
+    assert RULES.withhold(step)[1] == 1
+    assert RULES.withhold(f"{step} {planted}", sources=[source, planted]) == (step, 1)
+    assert list(RULES.stream([step + " ", "Then test."], sources=[source])) != []
+    assert "".join(RULES.stream([step + " ", "Then test."], sources=[source])).startswith(step)
+    # cut out of a prohibition, the words are not the manual's sentence
+    assert RULES.withhold("bridge the guard switch contacts.",
+                          sources=["Never bridge the guard switch contacts."])[1] == 1
