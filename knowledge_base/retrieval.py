@@ -2,7 +2,8 @@
 
 Each lane ranks up to ``lane_k`` chunks; the lanes are fused by the weighted
 sum of their own normalised scores (``fusion.convex``, the default) or by
-reciprocal-rank fusion (``fusion="rrf"``: ``weight / (rrf_k + rank)`` per lane). The code lane only speaks when the
+reciprocal-rank fusion (``fusion="rrf"``: ``weight / (rrf_k + rank)`` per
+lane; a ``Query`` may ask for either). The code lane only speaks when the
 question names a fault code; it ranks the fault-table row that defines the
 code first, then procedures and warnings that carry it, then work orders.
 When the question names a known asset (``P-3``) or an equipment model, the
@@ -48,6 +49,7 @@ class Query:
     asset: str | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] | None = None
+    fusion: str | None = None  # "convex" / "rrf"; None: the retriever's own
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,10 @@ class HybridRetriever:
         if dense is not None:
             lanes["dense"] = dense.result()
         if query.mode == "hybrid":
-            fused = (convex(lanes, self.weights) if self.fusion == "convex"
-                     else rrf(lanes, self.weights, self.rrf_k))
+            fusion = query.fusion or self.fusion
+            fused = (convex(lanes, self.weights if self.fusion == fusion else None) if fusion == "convex"
+                     else rrf(lanes, self.weights if self.fusion == fusion else {"code": 2.0, "bm25": 1.0, "dense": 1.0},
+                              self.rrf_k))
         else:
             fused = list(lanes.get(query.mode, []))
         if model and self.model_boost != 1.0:
