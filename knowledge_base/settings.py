@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     abstain_coverage_weight: float = 0.2
     abstain_asset_weight: float = 0.2
     """Calibrated on the development gold set; see assistant/abstain.py."""
+    abstain_lexical_threshold: float = 0.4
+    """Answer when a top passage holds this IDF-weighted share of the question's words
+    (chosen on the real-docs development questions; see assistant/abstain.py)."""
 
     fmea: Path | None = None
     """FMEA tables (a CSV file or a folder of them) that turn alerts into
