@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from knowledge_base.text import STOPWORDS
 from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER
+
+from knowledge_base.vocabulary import split_term, term_codes
 
 from .types import NOT_FOUND, Source
 
@@ -103,9 +106,38 @@ def _passage(src: Source, question: str = "", limit: int = 700) -> str:
     return " ".join(parts[i] for i in sorted(keep)) + f" [{src.label}]"
 
 
+def _shares(src: Source, question: str, least: int = 2) -> bool:
+    """Whether the passage holds at least ``least`` of the question's longer words."""
+    asked = {w for w in _WORDS.findall(question.lower()) if len(w) > 3 and w not in STOPWORDS}
+    return len(asked & set(_WORDS.findall(src.chunk.text.lower()))) >= min(least, len(asked))
+
+
 def code_rows(codes: Sequence[str], sources: Sequence[Source], limit: int = 2) -> list[Source]:
     """Fault-table rows among ``sources`` that carry one of ``codes``."""
     return [s for s in sources if s.chunk.kind in DEFINING_KINDS and set(codes) & set(s.chunk.fault_codes)][:limit]
+
+
+def code_lines(codes: Sequence[str], src: Source) -> str:
+    r"""The lines of a passage that define one of ``codes`` ("load.on - Turn on
+    the load", "NG: self test failed"), each with the lines that continue it,
+    or "" when none does (running text learns codes from such lines).
+
+    >>> from knowledge_base.types import Chunk
+    >>> c = Chunk("c", "Commands:\nload.off - Turn off the load\n  at once\nload.on - Turn on the load", "m.pdf")
+    >>> code_lines(["LOAD.OFF"], Source("1", c, ""))
+    'load.off - Turn off the load at once [1]'
+    """
+    out: list[str] = []
+    keep = False
+    for line in src.chunk.text.splitlines():
+        term = split_term(line)
+        if term is not None:
+            keep = bool(set(codes) & set(term_codes(term[0])))
+            if keep:
+                out.append(" ".join(line.split()))
+        elif keep and line.strip():
+            out[-1] += " " + " ".join(line.split())
+    return (" ".join(out) + f" [{src.label}]") if out else ""
 
 
 def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
@@ -138,6 +170,11 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
 
     for s in code_rows(codes, sources):
         add(s, _code_sentence(s))
+    if codes and not out:  # no table row or definition item: a defining line of running text
+        for s in sources[:3]:
+            if set(codes) & set(s.chunk.fault_codes) and (line := code_lines(codes, s)):
+                add(s, line)
+                break
     top = sources[0]
     if top.chunk.kind == WARNING:
         add(top, f"{' '.join(top.chunk.text.split())} [{top.label}]")
@@ -150,6 +187,9 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
         add(proc, _procedure(proc))
     if not codes and len(sources) > 1 and sources[1].chunk.kind in (TEXT, DEFINITION) and proc is not sources[1]:
         add(sources[1], _passage(sources[1], question, 400))  # the runner-up passage, shorter
+    for s in sources[1:4]:  # the next passages' sentences closest to the question, when they share its words
+        if s.chunk.kind in (TEXT, DEFINITION, TABLE_ROW) and s.label not in done and _shares(s, question):
+            add(s, _passage(s, question, 300))
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
         add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])

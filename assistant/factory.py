@@ -74,7 +74,7 @@ def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Sto
         kind = llm or settings.llm
         model, notice = build_llm(settings, kind)
     abstainer = Abstainer(retriever.store.index, settings.abstain_threshold, settings.abstain_coverage_weight,
-                          settings.abstain_asset_weight, retriever.matcher)
+                          settings.abstain_asset_weight, retriever.matcher, settings.abstain_lexical_threshold)
     from monitors.store import AlertStore
 
     feed = AlertFeed(AlertStore(settings.kb), settings.alert_recent_h)

@@ -1,7 +1,9 @@
 """Hybrid retrieval: an exact fault-code lane, BM25 and dense search, fused.
 
-Each lane ranks up to ``lane_k`` chunks; reciprocal-rank fusion adds
-``weight / (rrf_k + rank)`` per lane. The code lane only speaks when the
+Each lane ranks up to ``lane_k`` chunks; the lanes are fused by the weighted
+sum of their own normalised scores (``fusion.convex``, the default) or by
+reciprocal-rank fusion (``fusion="rrf"``: ``weight / (rrf_k + rank)`` per
+lane; a ``Query`` may ask for either). The code lane only speaks when the
 question names a fault code; it ranks the fault-table row that defines the
 code first, then procedures and warnings that carry it, then work orders.
 When the question names a known asset (``P-3``) or an equipment model, the
@@ -26,6 +28,7 @@ from .assets import AssetResolver
 from .codelane import CodeLane, pin_definitions
 from .codes import CodeMatcher
 from .embedder import Embedder
+from .fusion import DEFAULT_WEIGHTS, convex
 from .store import Store
 from .types import FAULT_LOG, Hit
 
@@ -46,6 +49,7 @@ class Query:
     asset: str | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] | None = None
+    fusion: str | None = None  # "convex" / "rrf"; None: the retriever's own
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,21 @@ def rrf(lanes: Mapping[str, Sequence[Hit]], weights: Mapping[str, float], rrf_k:
 
 
 class HybridRetriever:
-    """Code lane + BM25 + dense, fused by weighted RRF, model-aware."""
+    """Code lane + BM25 + dense, fused (``fusion``: "convex" or "rrf"), model-aware."""
 
     def __init__(self, store: Store, embedder: Embedder, matcher: CodeMatcher | None = None,
                  assets: AssetResolver | None = None, lane_k: int = 50, rrf_k: int = 60,
-                 weights: Mapping[str, float] | None = None, model_boost: float = 1.5) -> None:
+                 weights: Mapping[str, float] | None = None, model_boost: float = 1.5,
+                 fusion: str = "convex") -> None:
         self.store, self.embedder = store, embedder
         self.matcher = matcher or CodeMatcher()
         self.assets = assets if assets is not None else AssetResolver.from_store(store.index)
         self.lane_k, self.rrf_k, self.model_boost = lane_k, rrf_k, model_boost
-        self.weights = dict(weights or {"code": 2.0, "bm25": 1.0, "dense": 1.0})
+        if fusion not in ("convex", "rrf"):
+            raise ValueError(f"unknown fusion {fusion!r}; use convex or rrf")
+        self.fusion = fusion
+        self.weights = dict(weights or (DEFAULT_WEIGHTS if fusion == "convex" else
+                                        {"code": 2.0, "bm25": 1.0, "dense": 1.0}))
         self.codes = CodeLane(store.index, self.matcher)
         self._executor: ThreadPoolExecutor | None = None
         self._models = {m for m in self.assets.assets().values() if m}
@@ -135,7 +144,10 @@ class HybridRetriever:
         if dense is not None:
             lanes["dense"] = dense.result()
         if query.mode == "hybrid":
-            fused = rrf(lanes, self.weights, self.rrf_k)
+            fusion = query.fusion or self.fusion
+            fused = (convex(lanes, self.weights if self.fusion == fusion else None) if fusion == "convex"
+                     else rrf(lanes, self.weights if self.fusion == fusion else {"code": 2.0, "bm25": 1.0, "dense": 1.0},
+                              self.rrf_k))
         else:
             fused = list(lanes.get(query.mode, []))
         if model and self.model_boost != 1.0:

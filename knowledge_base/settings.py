@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     """Weight of the question's term coverage in that score."""
     abstain_asset_weight: float = 0.2
     """Weight of a matching asset or model in that score."""
+    abstain_lexical_threshold: float = 0.4
+    """Answer when a top passage holds this IDF-weighted share of the question's words
+    (chosen on the real-docs development questions; see assistant/abstain.py)."""
 
     fmea: Path | None = None
     """FMEA tables (a CSV file or a folder of them) that turn alerts into
