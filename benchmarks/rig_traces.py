@@ -23,8 +23,13 @@ are only ever reported. Nothing here was fitted to any real benchmark's data.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 import random
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from benchmarks.fresh_traces import Run
 from monitors.types import Reading

@@ -35,6 +35,8 @@ trained filter gets wrong (never held-out ones).
 
 from __future__ import annotations
 
+import sys
+
 import argparse
 import json
 import re
@@ -42,6 +44,8 @@ import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from assistant.defeat_model import MODEL_PATH, DefeatModel
 from assistant.unsafe import _SENTENCE, RULES, RULES_ONLY, DefeatFilter
