@@ -209,18 +209,6 @@ class SqliteIndex:
             out.update(self._db.execute(q, part).fetchall())
         return out
 
-    def keyword_columns(self, rowids: Sequence[int]) -> dict[int, tuple[str, str, str, str, str]]:
-        """{rowid: (chunk id, text, section, title, codes)}: the columns of
-        ``chunks_fts`` as stored, for the stored chunks among ``rowids``."""
-        out: dict[int, tuple[str, str, str, str, str]] = {}
-        for s in range(0, len(rowids), 500):
-            part = list(rowids[s:s + 500])
-            q = ("SELECT rowid, id, text, section, title, fault_codes FROM chunks"
-                 f" WHERE rowid IN ({','.join('?' * len(part))})")
-            for r, cid, text, section, title, codes in self._db.execute(q, part):
-                out[r] = (cid, text, " ".join(json.loads(section)), title, codes)
-        return out
-
     def chunk_rowids(self) -> set[int]:
         return {r[0] for r in self._db.execute("SELECT rowid FROM chunks")}
 
