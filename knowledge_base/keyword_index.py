@@ -56,6 +56,7 @@ FORMAT = "2"  # bump when the schema or the tokens change: the index is then reb
 SEP = "|"  # between columns in ``all``; never a token (tokens are letters and digits)
 _HEAP = 50_000_000
 
+
 def columns(c: Chunk) -> tuple[str, str, str, str]:
     """The four columns the keyword lanes index of a chunk (as FTS5's ``chunks_fts``)."""
     return c.text, " ".join(c.section), c.title, " ".join(c.fault_codes)
@@ -196,8 +197,7 @@ class KeywordIndex:
                extra_terms: Sequence[str] = ()) -> list[tuple[int, float]]:
         """(rowid, FTS5 bm25 score) of the best ``k`` chunks for the FTS5
         lane's OR of the query's phrases (and ``extra_terms``), best first;
-        ``where`` keys are
-        :data:`FILTER_FIELDS`, values must match exactly."""
+        ``where`` keys are :data:`FILTER_FIELDS`, values must match exactly."""
         phrases = query_phrases(query, extra_terms)
         for key in where or {}:
             if key not in FILTER_FIELDS:
@@ -220,7 +220,8 @@ class KeywordIndex:
                 dfs = [searcher.doc_freq(col, t) for t in p]
                 if all(dfs):
                     tv_idf = sum(math.log(1 + (n_rows - df + 0.5) / (df + 0.5)) for df in dfs)
-                    should.append((Occur.Should, Query.boost_query(self._phrase_query(col, p), weight * w_idf / tv_idf)))
+                    boosted = Query.boost_query(self._phrase_query(col, p), weight * w_idf / tv_idf)
+                    should.append((Occur.Should, boosted))
         if not should:
             return []
         q = Query.boolean_query(should)
