@@ -26,7 +26,7 @@ WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
 LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
 LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf clean lock llama-portable llama-rebuild
+.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -114,6 +114,20 @@ bench-perf: install       ## throughput, latency and memory benchmarks, and the 
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
 	$(BIN)/python benchmarks/real_docs.py --split both
+
+KW_KB := .faultdesk/bench/keyword-samples-kb
+KW_GOLD := knowledge_base/samples/gold
+bench-keyword: install    ## keyword lane, tantivy vs the FTS5 baseline: same lists on every gold query; each lane at 10k/100k/1M, embedded and chroma run
+	@echo "keyword lane benchmark, $$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short=10 HEAD)$$(git status --porcelain --untracked-files=no | grep -q . && echo ' + uncommitted changes'); $$(uptime)"
+	FAULTDESK_EMBEDDER=minilm $(BIN)/faultdesk ingest knowledge_base/samples --kb $(KW_KB) --json > /dev/null
+	for g in questions heldout; do $(BIN)/python -m benchmarks.keyword_shadow -- eval retrieval --gold $(KW_GOLD)/$$g.jsonl --kb $(KW_KB) --json > /dev/null || exit 1; done
+	$(BIN)/python -m benchmarks.keyword_shadow -- eval alerts --json --kb $(KW_KB) --scenarios $(KW_GOLD)/alert_scenarios.jsonl --scenarios $(KW_GOLD)/alert_scenarios_heldout.jsonl --scenarios $(KW_GOLD)/alert_scenarios_final.jsonl > /dev/null
+	$(BIN)/python -m benchmarks.keyword_shadow --script benchmarks/real_docs.py -- --split both --no-answers
+	@uptime
+	$(BIN)/python benchmarks/query.py --sizes 10000 100000 1000000 --vectors-up-to 100000 --skip-answers
+	@uptime
+	$(BIN)/python benchmarks/scale.py --sizes 10000 100000 1000000 --vectors-up-to 100000 --bulk
+	@uptime
 
 clean:
 	rm -rf $(VENV) .faultdesk

@@ -30,7 +30,8 @@ def lane_times(store, embedder, qs: list[str], warm: int = 5, baseline: int | No
     """{lane: milliseconds per query}; the first ``warm`` queries once, untimed.
     The FTS5 baseline runs for the first ``baseline`` queries only (all when
     None): at 1M chunks one FTS5 query takes seconds."""
-    from knowledge_base.retrieval import HybridRetriever, Query, _pin_definitions, rrf
+    from knowledge_base.codelane import pin_definitions
+    from knowledge_base.retrieval import HybridRetriever, Query, rrf
 
     r = HybridRetriever(store, embedder)
     times: dict[str, list[float]] = {k: [] for k in LANES}
@@ -47,14 +48,14 @@ def lane_times(store, embedder, qs: list[str], warm: int = 5, baseline: int | No
             _, t_hyb_fts = _ms(r.retrieve, Query(q))
         store.keyword_backend = "tantivy"
         bm25, t_bm25 = _ms(store.keyword_search, q, r.lane_k, None, codes)
-        code, t_code = (_ms(r._code_lane, codes, None, None) if codes else ([], 0.0))
+        code, t_code = (_ms(r.codes.search, codes, r.lane_k, None, None) if codes else ([], 0.0))
         if code:
             lanes["code"] = code
         lanes.update(bm25=bm25, dense=dense)
         t0 = time.perf_counter()
         fused = rrf(lanes, r.weights, r.rrf_k)
         if code:
-            fused = _pin_definitions(fused, code, codes)
+            fused = pin_definitions(fused, code, codes, None)
         t_fusion = (time.perf_counter() - t0) * 1000
         _, t_hyb = _ms(r.retrieve, Query(q))
         if keep:

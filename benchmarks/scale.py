@@ -70,7 +70,7 @@ def grow_text_only(store, rng: random.Random, start: int, files: int, bulk: bool
     """Chunks without vectors (past --vectors-up-to): SQLite + keyword index only.
     ``bulk``: the files' keyword-journal entries are synced at the end in one
     commit (as a recovery would), and that sync's rate is printed."""
-    from knowledge_base import keyword_index
+    from knowledge_base import keyword_sync
     from knowledge_base.store import text_hash
 
     t0 = time.perf_counter()
@@ -78,10 +78,10 @@ def grow_text_only(store, rng: random.Random, start: int, files: int, bulk: bool
         content, _ = synthetic_file(rng, n)
         store.index.replace_file(content.record, content.chunks, [text_hash(c) for c in content.chunks])
         if not bulk:
-            keyword_index.sync(store.index, store.keywords, [content.record.path])
+            keyword_sync.sync(store.index, store.keywords, [content.record.path])
     if bulk and files:
         t1 = time.perf_counter()
-        keyword_index.sync(store.index, store.keywords)
+        keyword_sync.sync(store.index, store.keywords)
         secs = time.perf_counter() - t1
         print(f"  keyword index: {files * STAGE_FILE:,} chunks synced from SQLite in one commit in {secs:.0f} s "
               f"({files * STAGE_FILE / secs:.0f} chunks/s); {store.keywords.count():,} documents", flush=True)
@@ -90,7 +90,7 @@ def grow_text_only(store, rng: random.Random, start: int, files: int, bulk: bool
 
 def keyword_ingest(store) -> list[tuple[str, dict]]:
     """Keyword-index ingest rates: a full rebuild from SQLite, and per-file syncs."""
-    from knowledge_base import keyword_index
+    from knowledge_base import keyword_sync
 
     n = store.stats()["chunks"]
     rows = []
@@ -101,7 +101,7 @@ def keyword_ingest(store) -> list[tuple[str, dict]]:
     paths = sorted(store.catalog())[:20]
     t0 = time.perf_counter()
     for p in paths:
-        keyword_index.sync(store.index, store.keywords, [p])
+        keyword_sync.sync(store.index, store.keywords, [p])
     per_file = len(paths) * STAGE_FILE / (time.perf_counter() - t0)
     return rows + [(f"keyword index per-file sync at {n:,} (chunks/s)", per_file)]
 

@@ -1,96 +1,133 @@
-"""The keyword lane's index: BM25 with top-k retrieval, on tantivy.
+"""The keyword lane's index: FTS5's BM25 ranking with top-k retrieval, on tantivy.
 
 SQLite stays the source of truth; this index is derived from its ``chunks``
-table and can always be rebuilt from it (:meth:`KeywordIndex.rebuild`, run
-by ``faultdesk kb check --repair``). How it is kept consistent is the
-store's business (``knowledge_base.store``: a ``keyword_journal`` of files
-whose entries are owed a sync, written in the same SQLite transaction as the
-file's chunks, finished after every write and on every open). Here:
+table and can always be rebuilt from it (``knowledge_base.keyword_sync``,
+run on open when the index is missing or of another :data:`FORMAT`, and by
+``faultdesk kb check --repair``).
 
-* one document per chunk: the fields of :func:`keyword_fields` (text,
-  section, title, codes), each scored by BM25 and weighted by
-  :data:`FIELD_WEIGHTS` (the weights the FTS5 lane used), plus the filter
-  fields (equipment model, asset, doc type, source, kind: exact, unscored)
-  and the chunk's SQLite rowid (a fast field, to join hits);
-* one analyzer (:data:`ANALYZER`) for indexing and for queries: split on
-  non-alphanumerics, lowercase, fold accents, English (Snowball) stemming;
-  stopwords stay in, as in the FTS5 lane;
-* edits are incremental: :meth:`replace` deletes a file's documents (a
-  tombstone per segment) and adds its new ones in one commit (a new small
-  segment); tantivy's merge policy merges segments when a commit leaves more
-  than :data:`MAX_SEGMENTS`, and a commit is atomic (a crash leaves the
-  previous commit);
-* queries are an OR of (term, field) scorers; tantivy's top-k collector
-  skips documents that cannot enter the top k, so a query costs far less
-  than scoring every matching row.
+The lane ranks as the FTS5 baseline (``SqliteIndex.keyword``) does, so
+switching between them changes speed, not answers:
 
->>> idx = KeywordIndex(None)
->>> from knowledge_base.types import Chunk
->>> idx.replace(["/m.pdf"], [(1, Chunk("a", "Replace the bearings", "/m.pdf", title="P-3 manual")),
-...                           (2, Chunk("b", "Check the seal", "/m.pdf", fault_codes=("E104",)))])
->>> [r for r, _ in idx.search("bearing replaced", 5)], [r for r, _ in idx.search("what is e104", 5)]
-([1], [2])
->>> idx.search("seal", 5, where={"source": "/other.pdf"})
-[]
+* one document per chunk, made of the terms of the four columns FTS5
+  indexes (text, section path, title, codes: :func:`columns`) as
+  ``knowledge_base.keyword_text`` makes them (FTS5's porter unicode61
+  tokenizer, in Python; tantivy only splits them on spaces): ``any`` (every
+  term, for phrase row counts), ``all`` and ``title`` (scored candidates, see
+  :data:`CANDIDATE_FIELDS`; :data:`SEP` between columns so a phrase never
+  spans two), ``cols`` (stored: the columns' terms, to rescore); plus the
+  filter fields (equipment model, asset, doc type, source, kind: exact), the
+  chunk's SQLite rowid and its length in terms (``dl``);
+* a query is the FTS5 lane's OR of phrases (``keyword_text.query_phrases``);
+  tantivy's top-k search (it skips documents that cannot enter the top k)
+  brings :func:`pool_size` candidates, each phrase weighted by its FTS5 IDF
+  over tantivy's; then each candidate gets FTS5's own score
+  (``knowledge_base.keyword_bm25``: column weights, IDF, lengths as FTS5
+  has them) and the best ``k`` are returned, equal scores in rowid order.
+  On the gold and alert-scenario queries the list equals FTS5's, scores to
+  the bit (``benchmarks/keyword_shadow.py``); a chunk FTS5 ranks in its top
+  k but tantivy not in its top :func:`pool_size` would be missed;
+* edits are incremental: :meth:`KeywordIndex.replace` deletes a file's
+  documents and adds its new ones in one commit (atomic: a crash leaves the
+  previous commit); the merge policy merges small segments.
+
+A phrase's row count (FTS5's ``n_i``) is the term's document frequency when
+no segment holds a deleted document, else a count of the live documents.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import tantivy
-from tantivy import Document, Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
+from tantivy import Document, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
+from . import keyword_bm25
 from .errors import StoreError
+from .keyword_text import query_phrases, terms
 from .types import Chunk
 
-FIELD_WEIGHTS = {"text": 1.0, "section": 0.6, "title": 0.2, "codes": 2.0}
 FILTER_FIELDS = ("equipment_model", "asset_id", "doc_type", "source", "kind")
 MAX_SEGMENTS = 8
-FORMAT = "1"  # bump when the schema or the analyzer changes: the index is then rebuilt
-ANALYZER = (TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
-            .filter(Filter.ascii_fold()).filter(Filter.stemmer("english")).build())
+FORMAT = "2"  # bump when the schema or the tokens change: the index is then rebuilt
+SEP = "|"  # between columns in ``all``; never a token (tokens are letters and digits)
 _HEAP = 50_000_000
 
 
-def keyword_fields(c: Chunk) -> dict[str, str]:
-    """What the keyword lane indexes of a chunk, by field: the contextual
-    header (``Chunk.index_text``'s title and section path) in fields of its own,
-    weighted below the body."""
-    return {"text": c.text, "section": " ".join(c.section), "title": c.title, "codes": " ".join(c.fault_codes)}
+def columns(c: Chunk) -> tuple[str, str, str, str]:
+    """The four columns the keyword lanes index of a chunk (as FTS5's ``chunks_fts``)."""
+    return c.text, " ".join(c.section), c.title, " ".join(c.fault_codes)
 
 
-def analyze(text: str) -> list[str]:
-    """The index's tokens of ``text``: the same for documents and queries."""
-    return ANALYZER.analyze(text)
+def pool_size(k: int) -> int:
+    """Candidates rescored for a top ``k``. For k = 50: on the samples' 517
+    gold and alert-scenario keyword queries, 100 candidates gave FTS5's top 50
+    on all, 75 on 513; on the real-documentation sets' 250 questions, 100 on
+    247 (the other three: the same top 5), 150 on all."""
+    return 2 * k + 50
+
+
+# Where candidates are scored, with weights: ``all`` (text, section, codes
+# twice: FTS5 weighs codes 2.0) and the title apart (FTS5 weighs it 0.2; in
+# ``all`` a manual's title term lifted every chunk of that manual).
+CANDIDATE_FIELDS = (("all", 1.0), ("title", 0.2))
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    for name in FIELD_WEIGHTS:
-        sb.add_text_field(name, tokenizer_name="fd", index_option="freq")
+    sb.add_text_field("all", tokenizer_name="fd_ws", index_option="position")
+    sb.add_text_field("title", tokenizer_name="fd_ws", index_option="position")
+    sb.add_text_field("any", tokenizer_name="fd_ws", index_option="basic")
+    sb.add_bytes_field("cols", stored=True)
     for name in FILTER_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw")
     sb.add_integer_field("rowid", indexed=True, fast=True)
+    sb.add_integer_field("dl", fast=True)
     return sb.build()
 
 
 class KeywordIndex:
-    """BM25 over a chunk's fields with filters, top-k; on disk in ``path``
-    (a folder), or in memory when ``path`` is None."""
+    """FTS5-ranked BM25 over a chunk's columns with filters, top-k; on disk
+    in ``path`` (a folder), or in memory when ``path`` is None."""
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = None if path is None else Path(path)
         self.schema = _schema()
         try:
-            if self.path is not None:
-                self.path.mkdir(parents=True, exist_ok=True)
-            self._index = tantivy.Index(self.schema, path=None if self.path is None else str(self.path))
+            self._index = self._open()
         except (ValueError, OSError) as exc:
             raise StoreError(f"cannot open keyword index {self.path}: {exc}") from exc
-        self._index.register_tokenizer("fd", ANALYZER)
+        self._index.register_tokenizer("fd_ws", TextAnalyzerBuilder(Tokenizer.whitespace()).build())
+        self._commits = 0
+        self._stats_key: object = None
+        self._stats = (1.0, False)
+
+    def _open(self) -> tantivy.Index:
+        """The index in ``path``; one of another FORMAT or schema (an older
+        faultdesk's) is emptied first: the store's sync then rebuilds it from SQLite."""
+        if self.path is None:
+            return tantivy.Index(self.schema)
+        mark = self.path / "FORMAT"
+        stale = self.path.exists() and (not mark.exists() or mark.read_text().strip() != FORMAT)
+        for attempt in range(2):
+            if stale:
+                for f in self.path.iterdir():
+                    if f.is_file():
+                        f.unlink()
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                index = tantivy.Index(self.schema, path=str(self.path))
+            except ValueError as exc:
+                if attempt or "schema does not match" not in str(exc):
+                    raise
+                stale = True
+                continue
+            mark.write_text(FORMAT + "\n")
+            return index
+        raise AssertionError("unreachable")
 
     # -- writes ---------------------------------------------------------------
     def replace(self, sources: Iterable[str], rows: Iterable[tuple[int, Chunk]]) -> None:
@@ -109,7 +146,7 @@ class KeywordIndex:
             raise StoreError(f"cannot write keyword index {self.path}: {exc}") from exc
         finally:
             del writer  # releases the writer lock; unfinished merges are dropped
-        self._index.reload()
+        self._committed()
 
     def rebuild(self, batches: Iterable[Sequence[tuple[int, Chunk]]]) -> int:
         """Replace everything with ``batches`` of (rowid, chunk) in one commit
@@ -125,8 +162,12 @@ class KeywordIndex:
             writer.wait_merging_threads()
         except ValueError as exc:
             raise StoreError(f"cannot rebuild keyword index {self.path}: {exc}") from exc
-        self._index.reload()
+        self._committed()
         return n
+
+    def _committed(self) -> None:
+        self._commits += 1
+        self._index.reload()
 
     def _writer(self, wait_s: float = 30.0):
         """The index writer (one process at a time: another one's writer lock
@@ -141,7 +182,11 @@ class KeywordIndex:
                 time.sleep(0.05)
 
     def _doc(self, rowid: int, c: Chunk) -> Document:
-        doc = Document(rowid=rowid, **keyword_fields(c))
+        cols = [" ".join(terms(x)) for x in columns(c)]
+        text, section, title, codes = cols
+        doc = Document(rowid=rowid, dl=sum(len(x.split()) for x in cols), any=" ".join(cols) + f" {SEP}",
+                       all=f" {SEP} ".join((text, section, codes, codes)), title=title)
+        doc.add_bytes("cols", f" {SEP} ".join(cols).encode())
         for name, value in zip(FILTER_FIELDS, (c.equipment_model, c.asset_id, c.doc_type, c.source, c.kind)):
             if value is not None:
                 doc.add_text(name, value)
@@ -150,29 +195,84 @@ class KeywordIndex:
     # -- reads ------------------------------------------------------------------
     def search(self, query: str, k: int, where: Mapping[str, str] | None = None,
                extra_terms: Sequence[str] = ()) -> list[tuple[int, float]]:
-        """(rowid, score) of the best ``k`` chunks for the OR of the query's
-        terms (and ``extra_terms``), best first; ``where`` keys are
-        :data:`FILTER_FIELDS`, values must match exactly."""
-        terms = list(dict.fromkeys(analyze(" ".join([query, *extra_terms]))))
-        if not terms or k <= 0:
+        """(rowid, FTS5 bm25 score) of the best ``k`` chunks for the FTS5
+        lane's OR of the query's phrases (and ``extra_terms``), best first;
+        ``where`` keys are :data:`FILTER_FIELDS`, values must match exactly."""
+        phrases = query_phrases(query, extra_terms)
+        for key in where or {}:
+            if key not in FILTER_FIELDS:
+                raise StoreError(f"unknown filter {key!r}; use one of {', '.join(FILTER_FIELDS)}")
+        if not phrases or k <= 0:
             return []
-        should = [(Occur.Should, Query.boost_query(Query.term_query(self.schema, f, t, "freq"), w))
-                  for t in terms for f, w in FIELD_WEIGHTS.items()]
+        searcher = self._searcher()
+        n_rows = searcher.num_docs
+        if n_rows == 0:
+            return []
+        avgdl, deletes = self._stats
+        n_hits = {p: self._rows_with(searcher, p, deletes) for p in set(phrases)}
+        idfs = [keyword_bm25.idf(n_rows, n_hits[p]) for p in phrases]
+        should = []
+        for p, times in Counter(phrases).items():
+            if not n_hits[p]:
+                continue
+            w_idf = times * keyword_bm25.idf(n_rows, n_hits[p])
+            for col, weight in CANDIDATE_FIELDS:
+                dfs = [searcher.doc_freq(col, t) for t in p]
+                if all(dfs):
+                    tv_idf = sum(math.log(1 + (n_rows - df + 0.5) / (df + 0.5)) for df in dfs)
+                    boosted = Query.boost_query(self._phrase_query(col, p), weight * w_idf / tv_idf)
+                    should.append((Occur.Should, boosted))
+        if not should:
+            return []
         q = Query.boolean_query(should)
         if where:
-            for key in where:
-                if key not in FILTER_FIELDS:
-                    raise StoreError(f"unknown filter {key!r}; use one of {', '.join(FILTER_FIELDS)}")
             q = Query.boolean_query([(Occur.Must, q)] + [
                 (Occur.Must, Query.const_score_query(Query.term_query(self.schema, key, val), 0.0))
                 for key, val in where.items()])
-        searcher = self._index.searcher()
-        hits = searcher.search(q, max(2 * k, k + 50), count=False).hits
-        rowids = searcher.fast_field_values("rowid", [a for _, a in hits])
-        # Equal scores are ordered by rowid (as FTS5 does), not by where the
-        # documents happen to lie in the segments: the same KB gives the same list.
-        ranked = sorted(((int(r), float(s)) for (s, _), r in zip(hits, rowids)), key=lambda x: (-x[1], x[0]))
-        return ranked[:k]
+        hits = searcher.search(q, pool_size(k), count=False).hits
+        addrs = [a for _, a in hits]
+        rowids = searcher.fast_field_values("rowid", addrs)
+        scored = []
+        for r, a in zip(rowids, addrs):
+            cols = [c.split() for c in searcher.doc(a).get_first("cols").decode().split(f" {SEP} ")]
+            scored.append((int(r), keyword_bm25.score(phrases, cols, idfs, avgdl)))
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:k]
+
+    def _phrase_query(self, field: str, p: tuple[str, ...]) -> Query:
+        if len(p) == 1:
+            return Query.term_query(self.schema, field, p[0], "freq")
+        return Query.phrase_query(self.schema, field, list(p))
+
+    def _rows_with(self, searcher, p: tuple[str, ...], deletes: bool) -> int:
+        """How many live documents hold phrase ``p`` in any column."""
+        if len(p) == 1 and not deletes:
+            return searcher.doc_freq("any", p[0])
+        if len(p) == 1:
+            q = Query.term_query(self.schema, "any", p[0])
+        else:
+            q = Query.boolean_query([(Occur.Should, self._phrase_query(c, p)) for c, _ in CANDIDATE_FIELDS])
+        return searcher.search(q, 1, count=True).count
+
+    def _searcher(self):
+        """The current searcher, with the index statistics (mean length,
+        whether any document is deleted) of its commit up to date."""
+        key = self._commits
+        if self.path is not None:
+            try:
+                st = (self.path / "meta.json").stat()
+                key = (self._commits, st.st_mtime_ns, st.st_size, st.st_ino)
+            except OSError:
+                pass
+        if key != self._stats_key:
+            self._index.reload()
+            searcher = self._index.searcher()
+            n = searcher.num_docs
+            total = searcher.aggregate(Query.all_query(), {"t": {"sum": {"field": "dl"}}})["t"]["value"] if n else 0
+            self._stats = ((total or 0) / n if n else 1.0, searcher.doc_freq("any", SEP) != n)
+            self._stats_key = key
+            return searcher
+        return self._index.searcher()
 
     def rowids(self) -> set[int]:
         """The rowid of every document (for consistency checks)."""
@@ -197,48 +297,3 @@ class KeywordIndex:
     def reload(self) -> None:
         """See the commits of other processes now (they are also seen within ~0.5 s)."""
         self._index.reload()
-
-
-# -- keeping the index consistent with SQLite (the store calls these) --------------
-FORMAT_KEY = "keyword_index_format"  # SQLite meta: FORMAT of the index last rebuilt from it
-
-
-def sync(db, kw: KeywordIndex, paths: Sequence[str] | None = None) -> int:
-    """Bring the documents of ``paths`` (default: every file the SQLite
-    ``keyword_journal`` of ``db``, a SqliteIndex, holds) in line with SQLite,
-    then clear their journal entries; idempotent, so a crash anywhere is
-    finished by running it again. Rebuilds the whole index instead when it
-    was built by another FORMAT, or is missing while SQLite has chunks."""
-    if db.meta(FORMAT_KEY) != FORMAT or (kw.count() == 0 and db.counts()["chunks"] > 0):
-        return rebuild(db, kw)
-    owed = db.keyword_owed() if paths is None else list(paths)
-    if owed:
-        kw.replace(owed, [r for batch in db.chunk_rows(owed) for r in batch])
-        db.clear_keyword_owed(owed)
-    return len(owed)
-
-
-def rebuild(db, kw: KeywordIndex) -> int:
-    """Rebuild the whole index from SQLite; returns the number of chunks."""
-    owed = db.keyword_owed()
-    n = kw.rebuild(db.chunk_rows())
-    db.update_meta({FORMAT_KEY: FORMAT})
-    db.clear_keyword_owed(owed)
-    return n
-
-
-def problems(db, kw: KeywordIndex) -> list[str]:
-    """How the index differs from SQLite (empty = consistent)."""
-    out = [f"keyword index owes file {p} a sync" for p in db.keyword_owed()]
-    if db.meta(FORMAT_KEY) != FORMAT:
-        out.append(f"keyword index format {db.meta(FORMAT_KEY)} is not {FORMAT}")
-    kw.reload()
-    have, want = kw.rowids(), db.chunk_rowids()
-    if kw.count() != len(have):
-        out.append(f"keyword index holds {kw.count()} documents for {len(have)} chunks (duplicates)")
-    for what, rows in (("chunk rowid {} is not in the keyword index", want - have),
-                       ("keyword index document {} has no chunk", have - want)):
-        out += [what.format(r) for r in sorted(rows)[:20]]
-        if len(rows) > 20:
-            out.append(f"... and {len(rows) - 20} more like that (faultdesk kb check --repair rebuilds the index)")
-    return out

@@ -61,12 +61,11 @@ class Settings(BaseSettings):
     vector_backend: str = "chroma"
     """``chroma`` or ``memory`` (in-process, not persisted; for tests)."""
 
-    keyword_backend: str = "fts5"
-    """Keyword lane: ``fts5`` (SQLite FTS5 ``bm25()``: ranks every matching row,
-    slow past ~100k chunks) or ``tantivy`` (BM25 index with top-k in
-    ``kb/keywords``, kept in step either way). FTS5 stays the default until
-    tantivy's ranking holds the gold and alert-scenario gates (it lost one
-    question on each)."""
+    keyword_backend: str = "tantivy"
+    """Keyword lane: ``tantivy`` (a BM25 index with top-k retrieval in
+    ``kb/keywords``, ranked as FTS5 ranks: ``knowledge_base.keyword_index``)
+    or ``fts5`` (the baseline: SQLite FTS5 ``bm25()``, which scores every
+    matching row, slow past ~100k chunks). Both are kept in step on every ingest."""
 
     max_file_mb: float = 100.0
     """Files larger than this are refused with FileTooLarge."""

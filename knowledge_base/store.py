@@ -49,7 +49,7 @@ from pathlib import Path
 
 from .diskspace import SpaceGuard, disk_full
 from .errors import DiskFull, EmbeddingMismatch, NotFound
-from . import keyword_index
+from . import keyword_sync
 from .index import SqliteIndex
 from .keyword_index import KeywordIndex
 from .settings import Settings
@@ -159,14 +159,14 @@ class Store:
             dropped = self.index.replace_file(content.record, chunks, [text_hash(c) for c in chunks],
                                               content.work_orders)
             self._delete_vectors(dropped)
-            keyword_index.sync(self.index, self.keywords, [content.record.path])
+            keyword_sync.sync(self.index, self.keywords, [content.record.path])
 
     def remove_file(self, path: str) -> int:
         """Remove a file and its chunks; returns how many chunks went."""
         with self._writing():
             dropped = self.index.remove_file(path)
             self._delete_vectors(dropped)
-            keyword_index.sync(self.index, self.keywords, [path])
+            keyword_sync.sync(self.index, self.keywords, [path])
         return len(dropped)
 
     @contextmanager
@@ -200,7 +200,7 @@ class Store:
         a model switch left behind, and sync the keyword index); returns
         vector journal entries fixed."""
         self._drop_pending_collection()
-        keyword_index.sync(self.index, self.keywords)  # keyword_journal entries, or a rebuild
+        keyword_sync.sync(self.index, self.keywords)  # keyword_journal entries, or a rebuild
         entries = self.index.journal_entries()
         if not entries:
             return 0
@@ -218,11 +218,11 @@ class Store:
         problems = [f"chunk {i} has no vector" for i in sorted(chunk_ids - vec_ids)]
         problems += [f"vector {i} has no chunk" for i in sorted(vec_ids - chunk_ids)]
         problems += [f"journal entry {i} ({op}) pending" for i, op in self.index.journal_entries().items()]
-        return problems + keyword_index.problems(self.index, self.keywords)
+        return problems + keyword_sync.problems(self.index, self.keywords)
 
     def repair_keywords(self) -> int:
         """Rebuild the keyword index from SQLite; returns the chunks indexed."""
-        return keyword_index.rebuild(self.index, self.keywords)
+        return keyword_sync.rebuild(self.index, self.keywords)
 
     # -- reads ------------------------------------------------------------------
     def catalog(self) -> dict[str, FileRecord]:
@@ -234,8 +234,19 @@ class Store:
 
     def keyword_search(self, query: str, k: int = 10, where: Mapping[str, str] | None = None,
                        extra_terms: Sequence[str] = ()) -> list[Hit]:
+        """The keyword lane (``keyword_backend``): BM25 as FTS5 ranks it, best first."""
         if self.keyword_backend == "fts5":
-            return self._hits(self.index.keyword(query, k, where, extra_terms), "bm25")
+            return self.keyword_search_fts5(query, k, where, extra_terms)
+        return self.keyword_search_tantivy(query, k, where, extra_terms)
+
+    def keyword_search_fts5(self, query: str, k: int = 10, where: Mapping[str, str] | None = None,
+                            extra_terms: Sequence[str] = ()) -> list[Hit]:
+        """The baseline: SQLite FTS5's ``bm25()`` over every matching row."""
+        return self._hits(self.index.keyword(query, k, where, extra_terms), "bm25")
+
+    def keyword_search_tantivy(self, query: str, k: int = 10, where: Mapping[str, str] | None = None,
+                               extra_terms: Sequence[str] = ()) -> list[Hit]:
+        """The tantivy index's top-k candidates, scored as FTS5 scores them."""
         scored = self.keywords.search(query, k, where, extra_terms)
         ids = self.index.rowid_ids([r for r, _ in scored])
         return self._hits([(ids[r], s) for r, s in scored if r in ids], "bm25")

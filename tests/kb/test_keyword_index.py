@@ -4,10 +4,11 @@ commits, rebuild, kb check)."""
 
 import pytest
 
-from knowledge_base import keyword_index
+from knowledge_base import keyword_index, keyword_sync
 from knowledge_base.errors import StoreError
 from knowledge_base.index import SqliteIndex
-from knowledge_base.keyword_index import KeywordIndex, analyze
+from knowledge_base.keyword_index import KeywordIndex
+from knowledge_base.keyword_text import terms
 from knowledge_base.store import FileContent, Store
 from knowledge_base.types import Chunk, FileRecord
 from knowledge_base.vectors import MemoryVectorStore
@@ -36,7 +37,7 @@ def ids(store, q, k=10, **where):
 
 
 def test_same_tokens_for_index_and_query():
-    assert analyze("Replacing the BEARINGS, café") == ["replac", "the", "bear", "cafe"]
+    assert terms("Replacing the BEARINGS, café") == ["replac", "the", "bear", "cafe"]
     idx = KeywordIndex(None)
     idx.replace(["/a"], [(7, Chunk("x", "bearings replaced", "/a"))])
     assert [r for r, _ in idx.search("Bearing REPLACING", 5)] == [7]
@@ -111,7 +112,7 @@ def test_sync_is_idempotent(tmp_path):
     s.replace_file(a, vectors(a))
     before = s.keyword_search("motor fan", 10)
     for _ in range(3):
-        keyword_index.sync(s.index, s.keywords, ["/m/a.pdf"])
+        keyword_sync.sync(s.index, s.keywords, ["/m/a.pdf"])
     assert s.keywords.count() == 2 and s.check() == []
     assert [(h.chunk.id, h.score) for h in s.keyword_search("motor fan", 10)] == \
         [(h.chunk.id, pytest.approx(h.score)) for h in before]
@@ -139,8 +140,8 @@ def test_a_missing_or_outdated_index_is_rebuilt_on_open(tmp_path, monkeypatch):
     assert ids(open_kb(tmp_path), "thermostat") == ["/m/a.pdf#0"]
     monkeypatch.setattr(keyword_index, "FORMAT", "next")
     again = open_kb(tmp_path)
-    assert again.index.meta(keyword_index.FORMAT_KEY) == "next"
-    assert keyword_index.problems(again.index, again.keywords) == []
+    assert again.index.meta(keyword_sync.FORMAT_KEY) == "next"
+    assert keyword_sync.problems(again.index, again.keywords) == []
 
 
 def test_fts5_baseline_finds_the_same_chunks(tmp_path):
