@@ -12,7 +12,8 @@ Order of work for one question:
 
 1. a follow-up is rewritten with the previous turn (``conversation``);
 2. hybrid retrieval, scoped to the asset when one is named or selected;
-3. if that asset has active or recent monitor alerts (``alerts``), they
+3. if the question asks about the asset's present state (``intent``) and
+   that asset has active or recent monitor alerts (``alerts``), they
    lead the evidence as [A1].., with the manual procedure found from the
    alert alone and similar past work orders [W1]; otherwise the abstention
    rule (``abstain``) may answer "not found" and list the closest documents
@@ -49,6 +50,11 @@ from .citations import resolve
 from .conversation import rewrite
 from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
+from .focus import (diagnosis_section, explanation, is_diagnosis, moves_on, prefer_model, procedure_group,
+                    section_key)
+from .intent import asks_about_state, is_symptom
+from .numbering import renumber
+from .references import complete
 from .llm.base import LLM
 from .llm.supervisor import STOPPED_NOTICE
 from .prompt import build_messages, compact
@@ -97,11 +103,11 @@ class Assistant:
         query = rewrite(question, history)
         retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
         retrieval, left_out = screen_hits(retrieval)
-        contexts = self._alert_contexts(retrieval.assets)
+        contexts = self._alert_contexts(retrieval.assets) if asks_about_state(question) else []
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
         if contexts:
             extra = [h.chunk for h in retrieval.hits[:1]] if retrieval.codes else []
-            sources = alert_sources(contexts, self.index, extra)
+            sources = complete(self.index, alert_sources(contexts, self.index, extra))
             yield from self._answer(question, query, retrieval, sources, timings, t0, contexts, left_out)
             return
         ev = self.abstainer.evidence(query, retrieval)
@@ -111,8 +117,10 @@ class Assistant:
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
                               (*self.notices, *left_out), query))
             return
-        chunks = self._select([h.chunk for h in retrieval.hits])
-        sources = number_sources(chunks)
+        skip = self._done_before(question, history, asset) if query != question else frozenset()
+        ranked = prefer_model([h.chunk for h in retrieval.hits], retrieval.model, question, asset is not None)
+        chunks = self._select(ranked, question, skip)
+        sources = complete(self.index, number_sources(chunks))
         yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
 
     def stream_alert(self, alert, question: str | None = None,
@@ -125,7 +133,7 @@ class Assistant:
         retrieval = self.retriever.retrieve(Query(question, k=max(8, self.n_sources), asset=alert.asset))
         contexts = [context or self.analyse(alert)]
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
-        sources = alert_sources(contexts, self.index, [])
+        sources = complete(self.index, alert_sources(contexts, self.index, []))
         yield from self._answer(question, question, retrieval, sources, timings, t0, contexts)
 
     def analyse(self, alert, k_past: int = 3) -> AlertContext:
@@ -180,7 +188,7 @@ class Assistant:
             used = [u for u in by_label if u in used or f"[{u}]" in tail]
         timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
                     "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
-        cites = tuple(Citation.of(by_label[u]) for u in used)
+        text, cites = renumber(text, tuple(Citation.of(by_label[u]) for u in used))
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
@@ -225,37 +233,62 @@ class Assistant:
         notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
         return text, used, notes, False
 
-    def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
+    def _select(self, hits: Sequence[Chunk], question: str = "",
+                skip: frozenset = frozenset()) -> list[Chunk]:
         """The chunks to number as sources, best first.
 
         The best hit leads. If it is a fault-table row whose remedy points at
         a procedure ("check alignment (5.2)"), or a passage in a section
         that has a numbered procedure, that procedure comes second: the
-        steps are what an engineer needs. Work orders are capped at two
-        unless the best hit is one (a history question), so similar past
-        faults do not crowd out the manual.
+        steps are what an engineer needs, every chunk of it (``focus``). A
+        symptom leads with its explanation and the manual's diagnosis
+        section. Sections in ``skip`` (done in the previous turn) are left
+        out and a fault row's next referenced procedure is taken. Work orders
+        are capped at two unless the best hit is one (a history question), so
+        similar past faults do not crowd out the manual.
         """
+        hits = [c for c in hits if section_key(c) not in skip] or list(hits)
         if not hits:
             return []
-        top, chosen = hits[0], [hits[0]]
-        for proc in self._procedures_for(top)[:1]:
-            chosen.append(proc)
+        chosen: list[Chunk] = []
+        if is_symptom(question) and (diag := diagnosis_section(self.index, hits)):
+            chosen = [c for c in (explanation(hits, diag),) if c] + diag
+        else:
+            top = hits[0]
+            chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
+            for proc in self._procedures_for(top, skip)[:1]:
+                chosen += [p for p in procedure_group(self.index, proc) if p not in chosen]
+        top = chosen[0]
+        limit = max(self.n_sources, len(chosen) + 1)
         cap = self.n_sources if top.kind == WORK_ORDER else 2
         for c in hits[1:]:
-            if len(chosen) >= self.n_sources:
+            if len(chosen) >= limit:
                 break
             if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):
                 continue
             chosen.append(c)
         return chosen
 
-    def _procedures_for(self, top: Chunk) -> list[Chunk]:
+    def _procedures_for(self, top: Chunk, skip: frozenset = frozenset()) -> list[Chunk]:
         if top.kind == TABLE_ROW:
-            return [p for n in safety.referenced_sections(top.text)
-                    for p in self.index.numbered_section_chunks(top.source, n, PROCEDURE)][:1]
+            for n in safety.referenced_sections(top.text):
+                found = self.index.numbered_section_chunks(top.source, n, PROCEDURE)
+                if found and section_key(found[0]) not in skip:
+                    return found[:1]
+            return []
         if top.kind in (TEXT, WARNING) and top.section:
             return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
         return []
+
+    def _done_before(self, question: str, history: Sequence[str], asset: str | None) -> frozenset:
+        """The procedures the previous turn gave, when ``question`` says they
+        were done or did not help (diagnosis sections stay: their next check
+        is the answer)."""
+        if not history or not moves_on(question):
+            return frozenset()
+        prev = self.retriever.retrieve(Query(history[-1], k=max(8, self.n_sources), asset=asset))
+        chosen = self._select([h.chunk for h in prev.hits], history[-1])
+        return frozenset(section_key(c) for c in chosen if c.kind == PROCEDURE and not is_diagnosis(c))
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
                   contexts: Sequence = (), tally: list[int] | None = None) -> Iterator[str]:
