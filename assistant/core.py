@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 
 from knowledge_base.errors import ConfigError, ModelError, ModelStopped
 from knowledge_base.index import SqliteIndex
@@ -50,11 +51,12 @@ from .citations import resolve
 from .conversation import rewrite
 from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
-from .focus import (diagnosis_section, explanation, is_diagnosis, moves_on, prefer_model, procedure_group,
-                    section_key)
+from .focus import (diagnosis_section, explanation, is_diagnosis, is_safety_chapter, lead, moves_on,
+                    procedure_group, scoped_hits, section_key)
 from .intent import asks_about_state, is_symptom
 from .numbering import renumber
 from .references import complete
+from .signals import units_of_index
 from .llm.base import LLM
 from .llm.supervisor import STOPPED_NOTICE
 from .prompt import build_messages, compact
@@ -88,6 +90,11 @@ class Assistant:
     def index(self) -> SqliteIndex:
         return self.retriever.store.index
 
+    @cached_property
+    def units(self) -> dict[str, str]:
+        """{signal tag: unit} from the manuals' signal tables (``signals``)."""
+        return units_of_index(self.index)
+
     def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
         """The complete answer (consumes :meth:`stream`)."""
         for event in self.stream(question, asset, history):
@@ -118,7 +125,7 @@ class Assistant:
                               (*self.notices, *left_out), query))
             return
         skip = self._done_before(question, history, asset) if query != question else frozenset()
-        ranked = prefer_model([h.chunk for h in retrieval.hits], retrieval.model, question, asset is not None)
+        ranked = scoped_hits(self.retriever, query, retrieval, question, asset, max(8, self.n_sources))
         chunks = self._select(ranked, question, skip)
         sources = complete(self.index, number_sources(chunks))
         yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
@@ -223,7 +230,7 @@ class Assistant:
                     [("The generated answer could not be verified against the sources; "
                       "the most relevant passages are quoted instead.")], True)
         text = g.text
-        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
+        facts = alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
         if contexts and (more := pointers(text, sources)):
@@ -251,10 +258,10 @@ class Assistant:
         if not hits:
             return []
         chosen: list[Chunk] = []
-        if is_symptom(question) and (diag := diagnosis_section(self.index, hits)):
+        if is_symptom(question) and hits[0].kind != TABLE_ROW and (diag := diagnosis_section(self.index, hits)):
             chosen = [c for c in (explanation(hits, diag),) if c] + diag
         else:
-            top = hits[0]
+            top = lead(hits, question)
             chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
             for proc in self._procedures_for(top, skip)[:1]:
                 chosen += [p for p in procedure_group(self.index, proc) if p not in chosen]
@@ -273,7 +280,7 @@ class Assistant:
         if top.kind == TABLE_ROW:
             for n in safety.referenced_sections(top.text):
                 found = self.index.numbered_section_chunks(top.source, n, PROCEDURE)
-                if found and section_key(found[0]) not in skip:
+                if found and section_key(found[0]) not in skip and not is_safety_chapter(found[0]):
                     return found[:1]
             return []
         if top.kind in (TEXT, WARNING) and top.section:
@@ -303,12 +310,11 @@ class Assistant:
         yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
                                       warnings, tally)
 
-    @staticmethod
-    def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
+    def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
         """The extractive answer: about the alerts when there are any, else
         about the question's codes and passages."""
         if contexts:
-            return compose_alert(alert_facts(contexts, sources), sources)
+            return compose_alert(alert_facts(contexts, sources, self.units), sources)
         return compose(question, retrieval.codes, sources)
 
     def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],

@@ -33,6 +33,8 @@ _MOVES_ON = re.compile(
     r"\b(next|what else|else|didn'?t help|doesn'?t help|did not help|does not help|still|"
     r"(is|are|was|were|looks?) (ok|okay|fine|good|clean|normal|within)|within tolerance|no (jam|leak)\w*|"
     r"spins? freely|between the marks|plenty of)\b", re.I)
+_HOW = re.compile(r"\b(how (do|to|should|can|is|are) \w+|procedure|steps|sequence|walk me through|"
+                  r"swap|replace|exchange[ds]?|re-?lag|change the)\b", re.I)
 _NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\s")
 
 
@@ -57,6 +59,21 @@ def prefer_model(hits: Sequence[Chunk], model: str | None, question: str, scoped
     return mine + [c for c in hits if c.equipment_model != model] if mine else list(hits)
 
 
+def scoped_hits(retriever, query: str, retrieval, question: str, asset: str | None, k: int = 8) -> list[Chunk]:
+    """The hits to answer from: :func:`prefer_model` of ``retrieval``; when
+    none of the first three is of the asset's model, that model's own best
+    passages (retrieved again, restricted to it) lead."""
+    from knowledge_base.retrieval import Query
+
+    hits = prefer_model([h.chunk for h in retrieval.hits], retrieval.model, question, asset is not None)
+    model = retrieval.model
+    if asset is None or not model or equipment_words(question) or any(c.equipment_model == model for c in hits[:3]):
+        return hits
+    own = [h.chunk for h in retriever.retrieve(Query(query, k=k, asset=asset,
+                                                     filters={"equipment_model": model})).hits]
+    return own + [c for c in hits if c not in own]
+
+
 def is_diagnosis(chunk: Chunk) -> bool:
     return chunk.doc_type == MANUAL and any(_DIAGNOSIS.search(h) for h in chunk.section[-1:])
 
@@ -78,6 +95,26 @@ def procedure_group(index, chunk: Chunk) -> list[Chunk]:
         return [chunk] if chunk.kind == PROCEDURE else []
     group = index.section_chunks(chunk.source, chunk.section, PROCEDURE)
     return group or ([chunk] if chunk.kind == PROCEDURE else [])
+
+
+def lead(hits: Sequence[Chunk], question: str, depth: int = 5) -> Chunk:
+    """The hit an answer leads with: the best one, except that a question
+    asking how to do something leads with the best-ranked procedure of the
+    first ``depth`` hits (a past work order or an introduction does not
+    answer "how do I ...")."""
+    if asks_how(question) and hits[0].kind != PROCEDURE:
+        return next((c for c in hits[:depth] if c.kind == PROCEDURE), hits[0])
+    return hits[0]
+
+
+def asks_how(question: str) -> bool:
+    return bool(_HOW.search(question))
+
+
+def is_safety_chapter(chunk: Chunk) -> bool:
+    """A lockout or PPE section: a remedy's prerequisite, linked from the
+    repair's own steps, not the repair."""
+    return bool(chunk.section) and "safety" in chunk.section[0].lower()
 
 
 def moves_on(question: str) -> bool:

@@ -27,7 +27,7 @@ import re
 _STATE = re.compile(
     r"\b(right now|now|at the moment|currently|current(ly)? status|status|state|going on|"
     r"(what'?s|what is|anything|something'?s?|is anything|is something) (wrong|off|up)|wrong with|"
-    r"active (alarms?|alerts?|faults?)|any (alarms?|alerts?|faults?)|alerts?|red flag|flagged|"
+    r"active (alarms?|alerts?|faults?)|any (alarms?|alerts?|faults?|problems?|issues?)|alerts?|red flag|flagged|"
     r"keep (it )?running|ok to (keep )?run|safe to run|how bad|how serious|healthy|health|"
     r"check first|look at first|today|trend(ing)?)\b", re.I)
 _HOW_TO = re.compile(r"\b(how (do|to|should|can) (i|we|you)|procedure|steps?|replace|change|swap|fit|"

@@ -47,8 +47,6 @@ def signal_label(tag: str, units: Mapping[str, str] | None = None) -> str:
         if w and w not in words:
             words.append(w)
         unit = unit or u
-    if words and words[-1] == "vibration" and "drive-end" in words:  # "drive-end bearing vibration"
-        pass
     unit = (units or {}).get(tag, unit)
     name = " ".join(_order(words))
     return f"{name} ({tag}, {unit})" if unit else f"{name} ({tag})"
@@ -94,3 +92,9 @@ def spell(code: str, spellings: Mapping[str, str]) -> str:
     from knowledge_base.codes import normalize_code
 
     return spellings.get(normalize_code(code), code) if code else code
+
+
+def units_of_index(index) -> dict[str, str]:
+    """{tag: unit} from the knowledge base's "Monitored signals" table rows."""
+    ids = [cid for cid, _ in index.keyword("Signal Unit Normal range Warning", 60)]
+    return units_from_rows(c.text for c in index.chunks(ids).values())
