@@ -62,9 +62,12 @@ def prefer_model(hits: Sequence[Chunk], model: str | None, question: str, scoped
 def scoped_hits(retriever, query: str, retrieval, question: str, asset: str | None, k: int = 8) -> list[Chunk]:
     """The hits to answer from: :func:`prefer_model` of ``retrieval``; when
     none of the first three is of the asset's model, that model's own best
-    passages (retrieved again, restricted to it) lead."""
+    passages (retrieved again, restricted to it) lead. A question naming a
+    code keeps the retriever's order (the code's definitions lead)."""
     from knowledge_base.retrieval import Query
 
+    if retrieval.codes:  # a named code's definitions are pinned first, whichever manual has them
+        return [h.chunk for h in retrieval.hits]
     hits = prefer_model([h.chunk for h in retrieval.hits], retrieval.model, question, asset is not None)
     model = retrieval.model
     if asset is None or not model or equipment_words(question) or any(c.equipment_model == model for c in hits[:3]):
@@ -97,13 +100,22 @@ def procedure_group(index, chunk: Chunk) -> list[Chunk]:
     return group or ([chunk] if chunk.kind == PROCEDURE else [])
 
 
-def lead(hits: Sequence[Chunk], question: str, depth: int = 5) -> Chunk:
+def lead(hits: Sequence[Chunk], question: str, depth: int = 8) -> Chunk:
     """The hit an answer leads with: the best one, except that a question
     asking how to do something leads with the best-ranked procedure of the
-    first ``depth`` hits (a past work order or an introduction does not
-    answer "how do I ...")."""
+    first ``depth`` hits, else with the best manual passage (whose section's
+    procedure then follows): a past work order or a spare-parts row does not
+    answer "how do I ...".
+
+    >>> wo = Chunk("w", "Work order 1", "log.csv", kind="work_order", doc_type="fault_log")
+    >>> text = Chunk("t", "The seal is a cartridge.", "m.pdf", section=("5.5 Seal",), kind="text")
+    >>> lead([wo, text], "How do I replace the seal?").id, lead([wo, text], "seal leak history").id
+    ('t', 'w')
+    """
     if asks_how(question) and hits[0].kind != PROCEDURE:
-        return next((c for c in hits[:depth] if c.kind == PROCEDURE), hits[0])
+        top = hits[:depth]
+        return (next((c for c in top if c.kind == PROCEDURE), None)
+                or next((c for c in top if c.kind == TEXT and c.doc_type == MANUAL and c.section), hits[0]))
     return hits[0]
 
 

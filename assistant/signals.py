@@ -70,21 +70,30 @@ def units_from_rows(texts: Iterable[str]) -> dict[str, str]:
 
 def code_spellings(rows: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     """{normalised code: the spelling the manual uses} from (text, codes) of
-    fault-table rows and definitions (the first spelling seen wins)."""
+    fault-table rows and definitions: the row's own code cell ("Code: E-104")
+    wins, else the spelling written most often.
+
+    >>> code_spellings([("Code: ALARM:9 | Remedy: see alarm 9 and ALARM 9", ["ALARM9"])])
+    {'ALARM9': 'ALARM:9'}
+    """
+    from collections import Counter
+
     from knowledge_base.codes import normalize_code
 
-    out: dict[str, str] = {}
-    token = re.compile(r"[A-Za-z]{1,8}[\s:#\-]?\d{1,5}")
+    cells: dict[str, str] = {}
+    seen: dict[str, Counter] = {}
+    token = re.compile(r"[A-Za-z]{1,8}[ :#\-]?\d{1,5}")
     for text, codes in rows:
-        wanted = set(codes) - set(out)
-        if not wanted:
-            continue
+        wanted = set(codes)
+        for cell in text.split(" | "):
+            key, sep, val = cell.partition(": ")
+            if sep and key.strip().lower() in ("code", "fault code", "alarm", "error", "message") \
+                    and normalize_code(val.strip()) in wanted:
+                cells.setdefault(normalize_code(val.strip()), val.strip())
         for m in token.finditer(text):
-            key = normalize_code(m.group(0))
-            if key in wanted:
-                out[key] = m.group(0)
-                wanted.discard(key)
-    return out
+            if (k := normalize_code(m.group(0))) in wanted:
+                seen.setdefault(k, Counter())[m.group(0)] += 1
+    return {**{k: c.most_common(1)[0][0] for k, c in seen.items()}, **cells}
 
 
 def spell(code: str, spellings: Mapping[str, str]) -> str:

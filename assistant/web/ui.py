@@ -56,7 +56,10 @@ JS = """
     if (!card) return;
     const btn = card.querySelector('button.label-wrap');
     if (btn && !btn.classList.contains('open')) btn.click();
-    card.scrollIntoView({block: 'start'});
+    const show = () => card.scrollIntoView({block: 'start'});
+    show();
+    setTimeout(show, 120);  // again once the opened card has its height
+    setTimeout(show, 400);
     card.classList.add('flash');
     setTimeout(() => card.classList.remove('flash'), 1600);
   }, true);
@@ -129,7 +132,7 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Troubleshoot", id="chat"):
                 chat = _chat_tab(h, asset, turns, ratings, fix_target, cited)
-            with gr.Tab("Fault history & statistics", id="history"):
+            with gr.Tab("Fault history", id="history"):
                 _history_tab(h, asset)
             with gr.Tab("Add documents", id="ingest"):
                 _ingest_tab(h, asset)
@@ -137,7 +140,8 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
             gr.Markdown("## faultdesk\nEquipment fault assistant")
             asset.render()
             gr.Markdown("### Active alerts")
-            report_format = gr.Radio(list(REPORT_FORMATS), value="pdf", label="Report format", render=False)
+            report_format = gr.Radio(list(REPORT_FORMATS), value="pdf", label="Report format", render=False,
+                                     interactive=True)  # its events are in gr.render: say so
             report_file = gr.File(label="Analysis report", visible=False, elem_id="report-file", render=False)
 
             @gr.render(inputs=alerts)
@@ -243,7 +247,7 @@ def _history_tab(h: Handlers, asset) -> None:
     gr.Markdown("### Statistics")
     with gr.Row():
         since = gr.Textbox(label="Since (a date such as 2024-03-01, or 'last week', 'last 30 days', "
-                           "'this year'; empty = all)", scale=4)
+                           "'this year'; empty = all)", scale=4, elem_id="since")
         compute = gr.Button("Compute statistics", variant="primary", scale=1)
     summary = gr.Markdown()
     with gr.Row():

@@ -198,4 +198,23 @@ def ingest_markdown(report) -> str:
     head = (f"**{report.added}** added, **{report.updated}** updated, **{report.unchanged}** unchanged"
             f"{f', **{failed}** failed' if failed else ''} · {report.chunks} chunks written in "
             f"{report.seconds:.1f} s")
-    return "\n\n".join([head, *(f"*{as_text(n)}*" for n in report.notes)])
+    notes = [without_paths(n) for n in report.notes]
+    notes = [_DUPLICATE.sub(r"\1 is already in the knowledge base (same content as \2): stored once", n)
+             for n in notes]
+    if report.unchanged and not (report.added or report.updated):
+        notes.insert(0, f"{'This file is' if report.unchanged == 1 else 'These files are'} already in the "
+                        "knowledge base with the same content: nothing was changed.")
+    return "\n\n".join([head, *(f"*{as_text(n)}*" for n in notes)])
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.\- ]+){2,}[\\/]([\w.\-]+)")
+_DUPLICATE = re.compile(r"^([\w.\- ]+): same content as ([^ ]+)(?: \([^)]*\))?: stored once, not twice")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with server paths shown as their file names.
+
+    >>> without_paths("/srv/kb/uploads/pump.pdf: same content as manuals/p.pdf (/srv/docs/manuals/p.pdf)")
+    'pump.pdf: same content as manuals/p.pdf (p.pdf)'
+    """
+    return _PATH.sub(lambda m: m.group(1), text)
