@@ -47,6 +47,9 @@ def conversation_eval(settings, gold_path: str, llm: str | None, limit: int | No
     items = [i for i in items if split == "all" or ae.split_of(i.id) == split][:limit]
     try:
         assistant = build_assistant(settings, llm)
+        if hasattr(assistant.llm, "wait_ready") and not assistant.llm.wait_ready(settings.llm_load_s):
+            click.echo(f"note: the model worker is not ready ({assistant.llm.status().state}); "
+                       "answers come from the manuals meanwhile", err=True)
         runs = {"faultdesk": ae.run(assistant.ask, items, None if as_json else _line)}
         if baseline == "top-chunk":
             runs["baseline top-chunk"] = ae.run(ae.top_chunk_answer(assistant.retriever), items,
