@@ -49,7 +49,7 @@ from .alert_answer import alert_facts, alert_sources, pointers
 from .alerts import AlertAnalyst, AlertContext, AlertFeed
 from .citations import resolve
 from .conversation import rewrite
-from .extractive import code_facts, compose, compose_alert
+from .extractive import code_facts, compose, compose_alert, procedure_block
 from .grounding import verify
 from .focus import (diagnosis_section, explanation, is_diagnosis, is_safety_chapter, lead, moves_on,
                     procedure_group, scoped_hits, section_key)
@@ -233,6 +233,8 @@ class Assistant:
         facts = alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
+        if steps := procedure_block(text, sources):
+            text = f"{text}\n{steps}"  # every step, verbatim, whatever the model summarised
         if contexts and (more := pointers(text, sources)):
             text = f"{text}\n{more}"
         text, used = resolve(text, labels)
@@ -307,7 +309,8 @@ class Assistant:
             text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
             yield from self.defeat.stream([text], warnings, tally)
             return
-        yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
+        shown = prompt_sources(sources, self.n_sources)
+        yield from self.defeat.stream(self.llm.stream(build_messages(question, shown), max_tokens=self.max_tokens),
                                       warnings, tally)
 
     def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
@@ -329,6 +332,15 @@ class Assistant:
                 by_label[label] = Source(label, w, w.text)
                 known[w.id] = label
         return safety.quote_block(warnings, known, text)
+
+
+def prompt_sources(sources: Sequence[Source], n: int) -> list[Source]:
+    """What the model reads: the alerts, past work orders and the first ``n``
+    manual sources (a long prompt stalls a small model on a busy CPU; the
+    procedure's other chunks and referenced steps are added to its answer
+    verbatim instead)."""
+    manual = [s for s in sources if s.label.isdigit()][:n]
+    return [s for s in sources if not s.label.isdigit() or s in manual]
 
 
 def number_sources(chunks: Sequence[Chunk]) -> list[Source]:

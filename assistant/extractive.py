@@ -96,6 +96,20 @@ def _procedure(src: Source | Sequence[Source], sources: Sequence[Source] = ()) -
     return f"Procedure {title} {labels}:\n{body}{pointer_line(steps, group[0].chunk.source, sources)}"
 
 
+def procedure_block(text: str, sources: Sequence[Source]) -> str:
+    """The first procedure's steps, whole, for a model's answer that does
+    not already give them all (a model summarises; an engineer needs every
+    step); "" when there is no procedure or the text has every step."""
+    group = procedure_sources(sources)
+    if not group:
+        return ""
+    steps = [st for s in group for st in procedure_steps(s.chunk.text)]
+    norm = " ".join(text.lower().split())
+    if steps and all(" ".join(st.split(" ", 1)[-1].lower().split()) in norm for st in steps):
+        return ""
+    return _procedure(group, sources)
+
+
 _WORDS = re.compile(r"[a-z0-9]{3,}")
 
 
