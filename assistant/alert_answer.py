@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from knowledge_base.index import SqliteIndex
 from knowledge_base.types import PROCEDURE, TABLE_ROW, Chunk
 
-from .alerts import AlertContext, describe, when
+from .alerts import AlertContext, when
 from .extractive import row_fields
 from .signals import signal_label
 from .types import Source
@@ -37,7 +37,7 @@ def alert_chunk(ctx: AlertContext) -> Chunk:
     numbered, cited and checked like any other evidence."""
     a = ctx.alert
     modes = failure_modes(ctx)
-    text = f"Alert {a.id}: {describe(a, ctx.pattern)}"
+    text = f"Alert {a.id}: {plain_alert(ctx)}"
     if modes:
         text += f" Likely failure modes (FMEA): {modes}."
     return Chunk(id=f"alert:{a.id}", text=text, source=f"alerts/{a.id}", section=("Monitor alert",),

@@ -223,7 +223,7 @@ def _alert_card(h: Handlers, alert: dict, report_format, report_file, tabs, asse
     shown = Alert.from_dict(alert)
     with gr.Group(elem_classes=["alert-card", shown.severity]):
         gr.Markdown(render.alert_markdown(shown, h.units()))
-        gr.Plot(render.alert_figure(shown), show_label=False)
+        gr.Plot(render.alert_figure(shown, h.units()), show_label=False)
         with gr.Row():
             ask = gr.Button("Ask about this alert", size="sm", variant="primary")
             report = gr.Button("Generate analysis report", size="sm")

@@ -117,41 +117,50 @@ def alert_markdown(alert, units=None) -> str:
             f"<sub>anomaly score {alert.score:.2f}{level}</sub>")
 
 
-def alert_figure(alert):
+def alert_figure(alert, units=None):
     """Small multiples of the alert's top signals over the readings before and
     during the alert; the alert's span is shaded. A matplotlib Figure (not
     pyplot's global state, so concurrent sessions do not share figures)."""
     from matplotlib.figure import Figure
+
+    from assistant.signals import signal_label
 
     # lead, the thinned trail since the alert opened, and the recent window
     # (they may overlap): without the trail the plot had a gap of hours
     readings = sorted({**dict(alert.lead), **dict(alert.trail), **dict(alert.window)}.items())
     names = [s for s in (alert.top_signals or alert.signals)
              if any(s in v for _, v in readings)][:PLOT_SIGNALS]
+    trail = sorted(t for t, _ in alert.trail)  # thinned: its spacing is the step that is not a gap
+    spacing = (sorted(b - a for a, b in zip(trail, trail[1:]))[len(trail) // 2 - 1] / 3600
+               if len(trail) > 2 else None)
     fig = Figure(figsize=(3.0, 0.2 + 0.7 * max(1, len(names))), dpi=100)
     axes = fig.subplots(max(1, len(names)), 1, sharex=True, squeeze=False)[:, 0]
     for ax, name in zip(axes, names):
         points = [((t - alert.started) / 3600, v[name]) for t, v in readings if name in v]
-        hours, values = _broken_at_gaps(points)
+        hours, values = _broken_at_gaps(points, spacing)
         ax.plot(hours, values, lw=1, color="#1f5f99")
         ax.axvspan(0, (alert.updated - alert.started) / 3600, color="#e8590c", alpha=0.15, lw=0)
-        ax.set_title(name, fontsize=7, loc="left", pad=2)
+        ax.set_title(signal_label(name, units), fontsize=7, loc="left", pad=2)
         ax.tick_params(labelsize=6, length=2)
     axes[-1].set_xlabel("hours from alert start", fontsize=6, labelpad=1)
     fig.tight_layout(pad=0.3, h_pad=0.2)
     return fig
 
 
-def _broken_at_gaps(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+def _broken_at_gaps(points: list[tuple[float, float]],
+                    spacing: float | None = None) -> tuple[list[float], list[float]]:
     """x and y lists with a NaN where readings are missing (a step over
-    :data:`GAP_STEPS` times the typical one), so the line is not drawn across
-    the gap between the lead readings and the alert's recent window.
+    :data:`GAP_STEPS` times the typical one, or than ``spacing``, the step of
+    the alert's thinned trail, when given), so the line is not drawn across a
+    real gap but is drawn through the thinned readings of the alert's span.
 
     >>> _broken_at_gaps([(0, 1.0), (1, 2.0), (2, 3.0), (9, 4.0)])
     ([0, 1, 2, nan, 9], [1.0, 2.0, 3.0, nan, 4.0])
+    >>> _broken_at_gaps([(0, 1.0), (1, 2.0), (2, 3.0), (9, 4.0)], spacing=7)
+    ([0, 1, 2, 9], [1.0, 2.0, 3.0, 4.0])
     """
     steps = sorted(b[0] - a[0] for a, b in zip(points, points[1:]))
-    typical = steps[len(steps) // 2] if steps else 0.0
+    typical = spacing if spacing else (steps[len(steps) // 2] if steps else 0.0)
     xs, ys = [], []
     for i, (x, y) in enumerate(points):
         if i and typical and x - points[i - 1][0] > GAP_STEPS * typical:

@@ -54,6 +54,13 @@ def select_asset(page, width: int, label: str = "P-3 (CP-80S)") -> None:
     hide_sidebar_if_narrow(page, width)
 
 
+def show_last_question(page) -> None:
+    """Scroll the chat so that the last question and the start of its answer show."""
+    page.locator(USER).last.evaluate("""e => {
+        const log = e.closest('[role=log]');
+        log.scrollTop += e.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }""")
+
+
 def open_tab(page, name: str) -> None:
     """Click a tab; on a phone the tabs that do not fit are under "More tabs"."""
     tab = page.get_by_role("tab", name=name)
@@ -108,7 +115,8 @@ def test_a_scoped_question_gets_its_own_whole_answer_and_the_state_question_the_
     expect(bot).to_contain_text("UTC")
     text = bot.inner_text()
     assert "[A1]" in text and sorted(set(markers(text))) == list(range(1, max(markers(text)) + 1))
-    page.locator(USER).last.scroll_into_view_if_needed()
+    expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
+    show_last_question(page)
     shop.screenshot(f"{SHOTS[name]}_alert.png")
     assert shop.blocked == []
 
