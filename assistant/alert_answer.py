@@ -14,13 +14,14 @@ not cite them: an engineer asking about an alert always gets where to look.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from knowledge_base.index import SqliteIndex
 from knowledge_base.types import PROCEDURE, TABLE_ROW, Chunk
 
-from .alerts import AlertContext, describe
+from .alerts import AlertContext, when
 from .extractive import row_fields
+from .signals import signal_label
 from .types import Source
 
 ALERT_KIND = "alert"
@@ -36,7 +37,7 @@ def alert_chunk(ctx: AlertContext) -> Chunk:
     numbered, cited and checked like any other evidence."""
     a = ctx.alert
     modes = failure_modes(ctx)
-    text = f"Alert {a.id}: {describe(a, ctx.pattern)}"
+    text = f"Alert {a.id}: {plain_alert(ctx)}"
     if modes:
         text += f" Likely failure modes (FMEA): {modes}."
     return Chunk(id=f"alert:{a.id}", text=text, source=f"alerts/{a.id}", section=("Monitor alert",),
@@ -65,25 +66,46 @@ def alert_sources(contexts: Sequence[AlertContext], index: SqliteIndex, extra: S
     return out
 
 
-def alert_facts(contexts: Sequence[AlertContext], sources: Sequence[Source]) -> str:
-    """The lines every alert answer opens with: what the monitor saw [A1],
-    the likely failure modes, and the first check from the fault table [n]."""
+def plain_alert(ctx: AlertContext, units: Mapping[str, str] | None = None) -> str:
+    """The alert in an engineer's words: severity, since when (UTC), the
+    signals that moved with readable names, units and latest values, and the
+    anomaly score against its alarm level."""
+    a = ctx.alert
+    state = "active" if a.closed is None else f"closed {when(a.closed)}"
+    latest = a.window[-1][1] if a.window else {}
+    trends = ctx.pattern.trends if ctx.pattern is not None else {}
+    moved = []
+    for tag in a.top_signals or a.signals:
+        value = f" now {latest[tag]:.3g}" if tag in latest else ""
+        way = {"up": "rising", "down": "falling"}.get(trends.get(tag, ""), "unusual")
+        moved.append(f"{signal_label(tag, units)} {way}{value}")
+    level = f" (alert level {a.threshold:.2f})" if a.threshold is not None else ""
+    return (f"{a.severity.upper()} on {a.asset} since {when(a.started)}, {state}: " + "; ".join(moved)
+            + f". Anomaly score {a.score:.2f}{level}.")
+
+
+def alert_facts(contexts: Sequence[AlertContext], sources: Sequence[Source],
+                units: Mapping[str, str] | None = None) -> str:
+    """The lines every alert answer opens with: what the monitor saw [A1]
+    in plain words (:func:`plain_alert`), the likely failure modes, and the
+    fault table's meaning and first check of the likely code [n]."""
     by_chunk = {s.chunk.id: s.label for s in sources}
     lines = []
     for ctx in contexts:
         label = by_chunk.get(f"alert:{ctx.alert.id}")
         if label is None:
             continue
-        a = ctx.alert
-        lines.append(f"Monitor alert on {a.asset}: {describe(a, ctx.pattern)} [{label}]")
+        lines.append(f"Monitor alert: {plain_alert(ctx, units)} [{label}]")
         if ctx.candidates:
             lines.append(f"Likely failure modes: {failure_modes(ctx)}. [{label}]")
     for s in sources:
         if s.chunk.kind == TABLE_ROW:
             f = row_fields(s.chunk.text)
             code, remedy = f.get("code", ""), f.get("remedy", "")
+            meaning = f.get("description", "")
             if code and remedy:
-                lines.append(f"First check for {code}: {remedy.rstrip('.')}. [{s.label}]")
+                said = f" ({meaning.rstrip('.')})" if meaning else ""
+                lines.append(f"{code}{said}. First check: {remedy.rstrip('.')}. [{s.label}]")
             break
     return "\n".join(lines)
 

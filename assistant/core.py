@@ -12,7 +12,8 @@ Order of work for one question:
 
 1. a follow-up is rewritten with the previous turn (``conversation``);
 2. hybrid retrieval, scoped to the asset when one is named or selected;
-3. if that asset has active or recent monitor alerts (``alerts``), they
+3. if the question asks about the asset's present state (``intent``) and
+   that asset has active or recent monitor alerts (``alerts``), they
    lead the evidence as [A1].., with the manual procedure found from the
    alert alone and similar past work orders [W1]; otherwise the abstention
    rule (``abstain``) may answer "not found" and list the closest documents
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 
 from knowledge_base.errors import ConfigError, ModelError, ModelStopped
 from knowledge_base.index import SqliteIndex
@@ -47,8 +49,14 @@ from .alert_answer import alert_facts, alert_sources, pointers
 from .alerts import AlertAnalyst, AlertContext, AlertFeed
 from .citations import resolve
 from .conversation import rewrite
-from .extractive import code_facts, compose, compose_alert
+from .extractive import code_facts, compose, compose_alert, procedure_block
 from .grounding import verify
+from .focus import (diagnosis_section, explanation, is_diagnosis, is_safety_chapter, lead, moves_on,
+                    procedure_group, scoped_hits, section_key)
+from .intent import asks_about_state, is_symptom
+from .numbering import renumber
+from .references import complete
+from .signals import units_of_index
 from .llm.base import LLM
 from .llm.supervisor import STOPPED_NOTICE
 from .prompt import build_messages, compact
@@ -82,6 +90,11 @@ class Assistant:
     def index(self) -> SqliteIndex:
         return self.retriever.store.index
 
+    @cached_property
+    def units(self) -> dict[str, str]:
+        """{signal tag: unit} from the manuals' signal tables (``signals``)."""
+        return units_of_index(self.index)
+
     def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
         """The complete answer (consumes :meth:`stream`)."""
         for event in self.stream(question, asset, history):
@@ -97,11 +110,11 @@ class Assistant:
         query = rewrite(question, history)
         retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
         retrieval, left_out = screen_hits(retrieval)
-        contexts = self._alert_contexts(retrieval.assets)
+        contexts = self._alert_contexts(retrieval.assets) if asks_about_state(question) else []
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
         if contexts:
             extra = [h.chunk for h in retrieval.hits[:1]] if retrieval.codes else []
-            sources = alert_sources(contexts, self.index, extra)
+            sources = complete(self.index, alert_sources(contexts, self.index, extra))
             yield from self._answer(question, query, retrieval, sources, timings, t0, contexts, left_out)
             return
         ev = self.abstainer.evidence(query, retrieval)
@@ -111,8 +124,10 @@ class Assistant:
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
                               (*self.notices, *left_out), query))
             return
-        chunks = self._select([h.chunk for h in retrieval.hits])
-        sources = number_sources(chunks)
+        skip = self._done_before(question, history, asset) if query != question else frozenset()
+        ranked = scoped_hits(self.retriever, query, retrieval, question, asset, max(8, self.n_sources))
+        chunks = self._select(ranked, question, skip)
+        sources = complete(self.index, number_sources(chunks))
         yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
 
     def stream_alert(self, alert, question: str | None = None,
@@ -125,7 +140,7 @@ class Assistant:
         retrieval = self.retriever.retrieve(Query(question, k=max(8, self.n_sources), asset=alert.asset))
         contexts = [context or self.analyse(alert)]
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
-        sources = alert_sources(contexts, self.index, [])
+        sources = complete(self.index, alert_sources(contexts, self.index, []))
         yield from self._answer(question, question, retrieval, sources, timings, t0, contexts)
 
     def analyse(self, alert, k_past: int = 3) -> AlertContext:
@@ -181,7 +196,7 @@ class Assistant:
             used = [u for u in by_label if u in used or f"[{u}]" in tail]
         timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
                     "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
-        cites = tuple(Citation.of(by_label[u]) for u in used)
+        text, cites = renumber(text, tuple(Citation.of(by_label[u]) for u in used))
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
     def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
@@ -216,9 +231,11 @@ class Assistant:
                     [("The generated answer could not be verified against the sources; "
                       "the most relevant passages are quoted instead.")], True)
         text = g.text
-        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
+        facts = alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
+        if steps := procedure_block(text, sources):
+            text = f"{text}\n{steps}"  # every step, verbatim, whatever the model summarised
         if contexts and (more := pointers(text, sources)):
             text = f"{text}\n{more}"
         text, used = resolve(text, labels)
@@ -226,37 +243,62 @@ class Assistant:
         notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
         return text, used, notes, False
 
-    def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
+    def _select(self, hits: Sequence[Chunk], question: str = "",
+                skip: frozenset = frozenset()) -> list[Chunk]:
         """The chunks to number as sources, best first.
 
         The best hit leads. If it is a fault-table row whose remedy points at
         a procedure ("check alignment (5.2)"), or a passage in a section
         that has a numbered procedure, that procedure comes second: the
-        steps are what an engineer needs. Work orders are capped at two
-        unless the best hit is one (a history question), so similar past
-        faults do not crowd out the manual.
+        steps are what an engineer needs, every chunk of it (``focus``). A
+        symptom leads with its explanation and the manual's diagnosis
+        section. Sections in ``skip`` (done in the previous turn) are left
+        out and a fault row's next referenced procedure is taken. Work orders
+        are capped at two unless the best hit is one (a history question), so
+        similar past faults do not crowd out the manual.
         """
+        hits = [c for c in hits if section_key(c) not in skip] or list(hits)
         if not hits:
             return []
-        top, chosen = hits[0], [hits[0]]
-        for proc in self._procedures_for(top)[:1]:
-            chosen.append(proc)
+        chosen: list[Chunk] = []
+        if is_symptom(question) and hits[0].kind != TABLE_ROW and (diag := diagnosis_section(self.index, hits)):
+            chosen = [c for c in (explanation(hits, diag),) if c] + diag
+        else:
+            top = lead(hits, question)
+            chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
+            for proc in self._procedures_for(top, skip)[:1]:
+                chosen += [p for p in procedure_group(self.index, proc) if p not in chosen]
+        top = chosen[0]
+        limit = max(self.n_sources, len(chosen) + 1)
         cap = self.n_sources if top.kind == WORK_ORDER else 2
         for c in hits[1:]:
-            if len(chosen) >= self.n_sources:
+            if len(chosen) >= limit:
                 break
             if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):
                 continue
             chosen.append(c)
         return chosen
 
-    def _procedures_for(self, top: Chunk) -> list[Chunk]:
+    def _procedures_for(self, top: Chunk, skip: frozenset = frozenset()) -> list[Chunk]:
         if top.kind == TABLE_ROW:
-            return [p for n in safety.referenced_sections(top.text)
-                    for p in self.index.numbered_section_chunks(top.source, n, PROCEDURE)][:1]
+            for n in safety.referenced_sections(top.text):
+                found = self.index.numbered_section_chunks(top.source, n, PROCEDURE)
+                if found and section_key(found[0]) not in skip and not is_safety_chapter(found[0]):
+                    return found[:1]
+            return []
         if top.kind in (TEXT, WARNING) and top.section:
             return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
         return []
+
+    def _done_before(self, question: str, history: Sequence[str], asset: str | None) -> frozenset:
+        """The procedures the previous turn gave, when ``question`` says they
+        were done or did not help (diagnosis sections stay: their next check
+        is the answer)."""
+        if not history or not moves_on(question):
+            return frozenset()
+        prev = self.retriever.retrieve(Query(history[-1], k=max(8, self.n_sources), asset=asset))
+        chosen = self._select([h.chunk for h in prev.hits], history[-1])
+        return frozenset(section_key(c) for c in chosen if c.kind == PROCEDURE and not is_diagnosis(c))
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
                   contexts: Sequence = (), tally: list[int] | None = None) -> Iterator[str]:
@@ -269,15 +311,15 @@ class Assistant:
             text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
             yield from self.defeat.stream([text], warnings, tally, quoted_from)
             return
-        yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
+        shown = prompt_sources(sources, self.n_sources)
+        yield from self.defeat.stream(self.llm.stream(build_messages(question, shown), max_tokens=self.max_tokens),
                                       warnings, tally, quoted_from)
 
-    @staticmethod
-    def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
+    def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
         """The extractive answer: about the alerts when there are any, else
         about the question's codes and passages."""
         if contexts:
-            return compose_alert(alert_facts(contexts, sources), sources)
+            return compose_alert(alert_facts(contexts, sources, self.units), sources)
         return compose(question, retrieval.codes, sources)
 
     def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],
@@ -292,6 +334,15 @@ class Assistant:
                 by_label[label] = Source(label, w, w.text)
                 known[w.id] = label
         return safety.quote_block(warnings, known, text)
+
+
+def prompt_sources(sources: Sequence[Source], n: int) -> list[Source]:
+    """What the model reads: the alerts, past work orders and the first ``n``
+    manual sources (a long prompt stalls a small model on a busy CPU; the
+    procedure's other chunks and referenced steps are added to its answer
+    verbatim instead)."""
+    manual = [s for s in sources if s.label.isdigit()][:n]
+    return [s for s in sources if not s.label.isdigit() or s in manual]
 
 
 def number_sources(chunks: Sequence[Chunk]) -> list[Source]:

@@ -15,6 +15,7 @@ from knowledge_base.settings import get_settings
 
 from . import evaluate as ev
 from .factory import LLM_KINDS, build_assistant, build_retriever
+from .answer_eval import is_conversation_set
 from .gold import load_gold
 
 _GOLD = click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
@@ -88,9 +89,20 @@ def _print_row(r: ev.AnswerRow) -> None:
 @click.option("--llm", type=click.Choice(LLM_KINDS), help="Answer backend (default $FAULTDESK_LLM or local).")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @click.option("--json", "as_json", is_flag=True)
-def eval_answers(gold_path, kb, doc_set, llm, limit, as_json) -> None:
-    """Citation precision, answer-contains rate, abstention rates, latency."""
+@click.option("--baseline", type=click.Choice(["top-chunk", "none"]), default="top-chunk", show_default=True,
+              help="Conversation sets: also score this plain baseline in the same run.")
+@click.option("--split", type=click.Choice(["all", "dev", "test"]), default="all", show_default=True,
+              help="Conversation sets: only the dev (odd ids) or test (even ids) half.")
+def eval_answers(gold_path, kb, doc_set, llm, limit, as_json, baseline, split) -> None:
+    """Citation precision, answer-contains rate, abstention rates, latency.
+    A conversation set (entries with must_include, e.g. answers18.jsonl) is
+    scored for complete procedures, no hijacked or stale answer (answer_eval)."""
     settings = get_settings().with_kb(kb)
+    if is_conversation_set(gold_path):
+        from .answer_eval_cli import conversation_eval
+
+        conversation_eval(settings, gold_path, llm, limit, as_json, baseline, split)
+        return
     try:
         gold = _load(gold_path, doc_set)[:limit]
         assistant = build_assistant(settings, llm)

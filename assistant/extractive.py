@@ -77,11 +77,40 @@ def procedure_steps(text: str) -> list[str]:
     return steps
 
 
-def _procedure(src: Source) -> str:
-    steps = procedure_steps(src.chunk.text)
-    title = src.chunk.section[-1] if src.chunk.section else "Procedure"
-    body = "\n".join(steps) if steps else " ".join(src.chunk.text.split())
-    return f"Procedure {title} [{src.label}]:\n{body}"
+def procedure_sources(sources: Sequence[Source]) -> list[Source]:
+    """The first procedure among ``sources`` with its other chunks (the same
+    file and section: a procedure that runs over two pages), in order."""
+    first = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
+    if first is None:
+        return []
+    key = (first.chunk.source, first.chunk.section)
+    return [s for s in sources if s.chunk.kind == PROCEDURE and (s.chunk.source, s.chunk.section) == key]
+
+
+def _procedure(src: Source | Sequence[Source], sources: Sequence[Source] = ()) -> str:
+    """A procedure's title, every step of its chunks, and the steps it refers to."""
+    from .references import pointer_line
+
+    group = [src] if isinstance(src, Source) else list(src)
+    steps = [st for s in group for st in procedure_steps(s.chunk.text)]
+    title = group[0].chunk.section[-1] if group[0].chunk.section else "Procedure"
+    body = "\n".join(steps) if steps else " ".join(" ".join(s.chunk.text.split()) for s in group)
+    labels = "".join(f"[{s.label}]" for s in group)
+    return f"Procedure {title} {labels}:\n{body}{pointer_line(steps, group[0].chunk.source, sources)}"
+
+
+def procedure_block(text: str, sources: Sequence[Source]) -> str:
+    """The first procedure's steps, whole, for a model's answer that does
+    not already give them all (a model summarises; an engineer needs every
+    step); "" when there is no procedure or the text has every step."""
+    group = procedure_sources(sources)
+    if not group:
+        return ""
+    steps = [st for s in group for st in procedure_steps(s.chunk.text)]
+    norm = " ".join(text.lower().split())
+    if steps and all(" ".join(st.split(" ", 1)[-1].lower().split()) in norm for st in steps):
+        return ""
+    return _procedure(group, sources)
 
 
 _WORDS = re.compile(r"[a-z0-9]{3,}")
@@ -181,10 +210,14 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     elif top.chunk.kind == WORK_ORDER:
         add(top, _work_order(top))
     elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
-        add(top, _passage(top, question) if top.chunk.kind != PROCEDURE else _procedure(top))
-    proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
-    if proc is not None:
-        add(proc, _procedure(proc))
+        if top.chunk.kind != PROCEDURE:
+            add(top, _passage(top, question))
+    group = procedure_sources(sources)
+    if group:
+        for s in group[1:]:
+            done.add(s.label)
+        add(group[0], _procedure(group, sources))
+    proc = group[0] if group else None
     if not codes and len(sources) > 1 and sources[1].chunk.kind in (TEXT, DEFINITION) and proc is not sources[1]:
         add(sources[1], _passage(sources[1], question, 400))  # the runner-up passage, shorter
     for s in sources[1:4]:  # the next passages' sentences closest to the question, when they share its words
@@ -200,9 +233,9 @@ def compose_alert(facts: str, sources: Sequence[Source]) -> str:
     """The extractive answer about an alert: the alert facts, the steps of
     the first procedure, and the most similar past work order."""
     out = [facts] if facts else []
-    proc = next((s for s in sources if s.chunk.kind == PROCEDURE), None)
-    if proc is not None:
-        out.append(_procedure(proc))
+    group = procedure_sources(sources)
+    if group:
+        out.append(_procedure(group, sources))
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
         out.append("Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])

@@ -37,6 +37,44 @@ CSS = """
 .alert-card .alert-card { border-left: none !important; }  /* gr.Group repeats its classes inside */
 .llm-banner { background: #fff3bf; border-left: 5px solid #f08c00; padding: 6px 12px; }
 .source-text { border-left: 3px solid #ced4da; padding-left: 8px; font-size: 0.92em; }
+.source-card.flash { outline: 3px solid #f0a500; }
+.answer-status { color: #6c757d; }
+#chat { height: min(560px, calc(100vh - 230px)) !important; min-height: 260px; }
+@media (max-width: 1279px) { #chat { height: min(560px, calc(100vh - 190px)) !important; } }
+@media (max-width: 700px) { #sources { min-width: 0 !important; } .gradio-container { padding: 0 4px !important; } }
+"""
+# Runs once when the page loads (Gradio's ``js``): [n] links open and show
+# their source card; below 1280 px the sidebar starts closed; the page
+# starts at the top (nothing scrolls the tabs away).
+JS = """
+() => {
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href^="#src-"]');
+    if (!a) return;
+    e.preventDefault(); e.stopPropagation();
+    const card = document.getElementById(a.getAttribute('href').slice(1));
+    if (!card) return;
+    const btn = card.querySelector('button.label-wrap');
+    if (btn && !btn.classList.contains('open')) btn.click();
+    const show = () => card.scrollIntoView({block: 'start'});
+    show();
+    setTimeout(show, 120);  // again once the opened card has its height
+    setTimeout(show, 400);
+    card.classList.add('flash');
+    setTimeout(() => card.classList.remove('flash'), 1600);
+  }, true);
+  const narrow = () => window.innerWidth < """ + "1280" + """;
+  let tries = 0;
+  const close = () => {
+    const toggle = document.querySelector('button[aria-label="Toggle Sidebar"]');
+    const bar = document.querySelector('.sidebar');
+    if (!toggle || !bar) { if (tries++ < 50) setTimeout(close, 100); return; }
+    if (narrow() && bar.classList.contains('open')) toggle.click();
+    document.body.dataset.sidebarReady = '1';
+  };
+  close();
+  window.scrollTo(0, 0);
+}
 """
 
 
@@ -58,7 +96,7 @@ def mount_ui(app, service, sessions):
     cache.mkdir(parents=True, exist_ok=True)
     blocks = build_ui(service, lambda request: _session(sessions, request))
     mounted = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False,
-                                  allowed_paths=[str(cache)], theme=THEME, css=CSS, ssr_mode=False,
+                                  allowed_paths=[str(cache)], theme=THEME, css=CSS, js=JS, ssr_mode=False,
                                   max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False,
                                   show_error=False,  # only gr.Error texts reach the browser, no internals
                                   auth_dependency=lambda request: _user(sessions, request))
@@ -94,7 +132,7 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Troubleshoot", id="chat"):
                 chat = _chat_tab(h, asset, turns, ratings, fix_target, cited)
-            with gr.Tab("Fault history & statistics", id="history"):
+            with gr.Tab("Fault history", id="history"):
                 _history_tab(h, asset)
             with gr.Tab("Add documents", id="ingest"):
                 _ingest_tab(h, asset)
@@ -102,7 +140,8 @@ def build_ui(service, session_of=lambda request: None) -> gr.Blocks:
             gr.Markdown("## faultdesk\nEquipment fault assistant")
             asset.render()
             gr.Markdown("### Active alerts")
-            report_format = gr.Radio(list(REPORT_FORMATS), value="pdf", label="Report format", render=False)
+            report_format = gr.Radio(list(REPORT_FORMATS), value="pdf", label="Report format", render=False,
+                                     interactive=True)  # its events are in gr.render: say so
             report_file = gr.File(label="Analysis report", visible=False, elem_id="report-file", render=False)
 
             @gr.render(inputs=alerts)
@@ -144,9 +183,10 @@ def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:
                                  elem_id="chat", placeholder="Ask about a fault code, a symptom or an alert.")
             with gr.Row():
                 question = gr.Textbox(
-                    show_label=False, scale=5, elem_id="question", autofocus=True,
+                    show_label=False, scale=5, elem_id="question",
                     placeholder="e.g. Pump P-3 shows E-104 and rattles, what do I check first?")
                 send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            fresh = gr.Button("New conversation", size="sm", elem_id="new-conversation")
             with gr.Accordion("Correct an answer", open=False, elem_id="correction-box") as fix_box:
                 fix_label = gr.Markdown(h.correction_target([], None))
                 correction = gr.Textbox(show_label=False, lines=2, elem_id="correction",
@@ -160,7 +200,8 @@ def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:
                 if not citations:
                     gr.Markdown("The passages an answer cites appear here, with the manual page.")
                 for i, c in enumerate(citations):
-                    with gr.Accordion(render.citation_heading(c), open=i < OPEN_SOURCES):
+                    with gr.Accordion(render.citation_heading(c), open=i < OPEN_SOURCES,
+                                      elem_id=render.source_anchor(c.n), elem_classes="source-card"):
                         gr.Markdown(render.citation_markdown(c), elem_classes="source-text", line_breaks=True)
                         image, problem = h.page_image(c)
                         if image:
@@ -174,14 +215,15 @@ def _chat_tab(h: Handlers, asset, turns, ratings, fix_target, cited) -> dict:
         trigger(h.respond, inputs=[question, chatbot, asset, turns], outputs=outputs).then(**label_io)
     chatbot.like(h.rate, inputs=[turns, ratings], outputs=[ratings, fix_target, fix_box]).then(**label_io)
     send_fix.click(h.correct, inputs=[correction, turns, fix_target, ratings], outputs=correction)
+    fresh.click(h.new_conversation, outputs=[chatbot, question, turns, cited, ratings, fix_target]).then(**label_io)
     return {"history": [chatbot, turns], "outputs": outputs, "label_io": label_io}
 
 
 def _alert_card(h: Handlers, alert: dict, report_format, report_file, tabs, asset, chat: dict) -> None:
     shown = Alert.from_dict(alert)
     with gr.Group(elem_classes=["alert-card", shown.severity]):
-        gr.Markdown(render.alert_markdown(shown))
-        gr.Plot(render.alert_figure(shown), show_label=False)
+        gr.Markdown(render.alert_markdown(shown, h.units()))
+        gr.Plot(render.alert_figure(shown, h.units()), show_label=False)
         with gr.Row():
             ask = gr.Button("Ask about this alert", size="sm", variant="primary")
             report = gr.Button("Generate analysis report", size="sm")
@@ -204,7 +246,8 @@ def _history_tab(h: Handlers, asset) -> None:
 
     gr.Markdown("### Statistics")
     with gr.Row():
-        since = gr.Textbox(label="Since (YYYY-MM-DD, empty = all)", scale=4)
+        since = gr.Textbox(label="Since (a date such as 2024-03-01, or 'last week', 'last 30 days', "
+                           "'this year'; empty = all)", scale=4, elem_id="since")
         compute = gr.Button("Compute statistics", variant="primary", scale=1)
     summary = gr.Markdown()
     with gr.Row():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
@@ -25,6 +26,7 @@ from assistant.types import Done
 from knowledge_base.errors import FaultdeskError
 
 from . import ui_render as render
+from .dates import parse_since
 from .schemas import MAX_QUESTION
 from .tokens import allows
 
@@ -70,6 +72,27 @@ class Handlers:
 
     def __init__(self, service, session_of=None) -> None:
         self.service, self.session_of = service, session_of
+        self._spellings: dict[str, str] | None = None
+
+    # -- how things are written -------------------------------------------------
+    def units(self) -> dict[str, str]:
+        """{signal tag: unit} from the manuals (empty if the KB cannot be read)."""
+        try:
+            return self.service.assistant.units
+        except FaultdeskError:
+            return {}
+
+    def spellings(self) -> dict[str, str]:
+        """{normalised code: the manuals' spelling}, read once (``E104`` -> ``E-104``)."""
+        if self._spellings is None:
+            from assistant.signals import code_spellings
+            from knowledge_base.types import DEFINING_KINDS
+
+            index = self.service.store.index
+            rows = [r for r in index.code_matches(sorted(index.known_codes()), 100_000) if r[3] in DEFINING_KINDS]
+            chunks = index.chunks([r[0] for r in rows])
+            self._spellings = code_spellings((c.text, c.fault_codes) for c in chunks.values())
+        return self._spellings
 
     # -- assets ---------------------------------------------------------------
     def asset_choices(self):
@@ -91,6 +114,11 @@ class Handlers:
         history = [answer.retrieval_query for answer, _ in turns]
         events = self.service.stream(question, asset or None, history)
         yield from _stream_reply(events, render.as_text(question), messages, turns, asset or None, question)
+
+    @staticmethod
+    def new_conversation():
+        """Clear the chat: (messages, question box, turns, sources, ratings, correction target)."""
+        return [], "", [], (), {}, None
 
     def ask_alert(self, alert_id: str, messages: list, turns: list):
         """Stream the assistant's answer about one alert (the "ask about this
@@ -177,14 +205,17 @@ class Handlers:
         if not (query or "").strip():
             raise gr.Error("Describe the symptom, or give a fault code.")
         _check_length(query, "search text")
-        return render.past_fault_rows(self.service.history(query, asset or None, int(k)))
+        return render.past_fault_rows(self.service.history(query, asset or None, int(k)), self.spellings())
 
     def stats(self, asset: str, since: str):
         """(summary, by-code rows, by-asset rows, recurring rows, plot images)."""
         try:
-            stats = self.service.stats(asset or None, (since or "").strip() or None)
+            stats = self.service.stats(asset or None, parse_since(since))
         except (FaultdeskError, ValueError) as err:
             raise gr.Error(str(err)) from err
+        spell = self.spellings()
+        stats = replace(stats, by_code={spell.get(c, c): n for c, n in stats.by_code.items()},
+                        recurring=[(a, spell.get(c, c), n) for a, c, n in stats.recurring])
         folder = tempfile.mkdtemp(prefix="faultdesk-stats-")
         try:
             plots = [_load_png(p) for p in write_plots(stats, folder)]
@@ -212,7 +243,7 @@ class Handlers:
         finally:
             for _, fh in uploads:
                 fh.close()
-        rows = [[Path(f.path).name, f.error] for f in report.failed]
+        rows = [[Path(f.path).name, render.without_paths(f.error)] for f in report.failed]
         return render.ingest_markdown(report), rows, self.asset_choices()
 
 
@@ -224,7 +255,7 @@ def _stream_reply(events, shown_question: str, messages: list, turns: list, asse
     the question from the box, which is emptied, or given back when the
     answer fails; None leaves the box alone."""
     asked = [*messages, {"role": "user", "content": shown_question}]
-    box = gr.skip() if typed is None else ""
+    box = gr.skip() if typed is None else ""  # emptied once the answer is complete
     streamed = ""
     try:
         for event in events:
@@ -234,7 +265,7 @@ def _stream_reply(events, shown_question: str, messages: list, turns: list, asse
                        [*turns, (answer, asset)], answer.citations)
                 return
             streamed += event.text
-            yield _with_reply(asked, render.as_text(streamed)), box, gr.skip(), gr.skip()
+            yield _with_reply(asked, render.as_text(streamed)), gr.skip(), gr.skip(), gr.skip()
     except FaultdeskError as err:
         yield (_with_reply(asked, f"*Error: {render.as_text(str(err))}*"),
                gr.skip() if typed is None else typed, gr.skip(), gr.skip())

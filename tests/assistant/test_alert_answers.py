@@ -65,8 +65,9 @@ def test_question_without_a_code_is_answered_from_the_live_alert(assistant, aler
     assert not ans.abstained
     labels = [c.n for c in ans.citations]
     assert labels[0] == "A1" and any(c.source.startswith("alerts/") for c in ans.citations)
-    assert ans.answer.startswith("Monitor alert on P-3: alarm on P-3 since")
-    assert "bearing_de_rms up" in ans.answer and "E-104" in ans.answer
+    assert ans.answer.startswith("Monitor alert: ALARM on P-3 since")
+    assert "drive-end bearing vibration (bearing_de_rms" in ans.answer and "rising" in ans.answer
+    assert "E-104" in ans.answer
     procedure = [c for c in ans.citations if c.kind == "procedure"]
     assert procedure and procedure[0].section.endswith("5.2 Checking shaft alignment")
     assert any(c.n == "W1" and "WO-1001" in c.text for c in ans.citations)  # similar past fault

@@ -178,3 +178,74 @@ def open_browser(chromium, base: str, shots: Path, viewport=(1440, 900), token: 
 def browser(chromium, server, tmp_path) -> Browser:
     """A page logged in to the UI with the server's ask token (a token exists, so the UI needs a login)."""
     yield from open_browser(chromium, server.base, tmp_path, token=server.token)
+
+
+SAMPLES = ROOT / "knowledge_base" / "samples"
+VIEWPORTS = {"desktop": (1440, 900), "panel": (1024, 600), "phone": (390, 844)}
+
+
+@dataclass
+class SampleServer:
+    """The app over the real sample knowledge base (MiniLM, the extractive backend,
+    P-3's bearing alert open as after ``make demo``): ``base`` URL, ``service``,
+    an ``ask`` token and an ``ingest`` token."""
+
+    base: str
+    service: Service
+    token: str
+    ingest_token: str
+
+
+def _sample_kb(root: Path) -> Path:
+    """A copy of $FAULTDESK_TEST_SAMPLE_KB (a KB built as ``make kb alerts`` does), or
+    the samples ingested with MiniLM and P-3's trace replayed into its fault, as
+    ``make demo`` does (a few minutes on two cores)."""
+    import shutil
+
+    kb = root / "kb"
+    prebuilt = os.environ.get("FAULTDESK_TEST_SAMPLE_KB")
+    if prebuilt:
+        shutil.copytree(prebuilt, kb)
+        return kb
+    service = Service(Settings(kb=kb, embedder="minilm"), "extractive")
+    assert service.ingest([SAMPLES]).failed == ()
+    from datetime import datetime, timezone
+
+    until = datetime(2024, 3, 15, tzinfo=timezone.utc).timestamp()
+    monitor = Monitor(store=AlertStore(kb))
+    for reading in CsvSource(PUMP_TRACE):
+        if reading.timestamp > until:
+            break
+        monitor.process(reading)
+    return kb
+
+
+@pytest.fixture(scope="session")
+def sample_server(tmp_path_factory) -> SampleServer:
+    root = tmp_path_factory.mktemp("samples")
+    settings = Settings(kb=_sample_kb(root), embedder="minilm")
+    service = Service(settings, "extractive")
+    _, token = TokenStore(settings.kb).create("ask", "browser-samples")
+    _, ingest_token = TokenStore(settings.kb).create("ingest", "browser-samples-ingest")
+    app = uvicorn.Server(uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=free_port(),
+                                        log_level="warning"))
+    thread = threading.Thread(target=app.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{app.config.port}"
+    try:
+        wait_healthy(base, timeout=300)
+        yield SampleServer(base, service, token, ingest_token)
+    finally:
+        app.should_exit = True
+        thread.join(WAIT)
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> tuple[str, tuple[int, int]]:
+    return request.param, VIEWPORTS[request.param]
+
+
+@pytest.fixture
+def shop(chromium, sample_server, tmp_path, viewport):
+    """A page on the sample server at one of the three viewports, logged in (ask scope)."""
+    yield from open_browser(chromium, sample_server.base, tmp_path, viewport=viewport[1], token=sample_server.token)

@@ -16,6 +16,13 @@
  *
  * Keyboard: the toggle is a button (aria-expanded); Enter in the question
  * field asks; Escape closes the panel and returns focus to the toggle.
+ *
+ * Operator screens: the panel stays compact (at most 360 px wide and 55% of
+ * the screen high, less on phones) so it leaves the HMI values visible; a new
+ * answer is scrolled to its start, not to its end; a slow answer shows what
+ * is going on and for how long; when the connection drops the question stays
+ * on screen (and back in the field) with what happened. Times carry their
+ * time zone.
  */
 (function () {
   "use strict";
@@ -28,6 +35,10 @@
   var pollMs = 1000 * (Number(script.dataset.poll) || 15);
   var asked = [];  // earlier questions: follow-ups are read with them
   var busy = false;
+  var NO_TOKEN = "This assistant is not set up on this screen yet. Ask your faultdesk administrator " +
+                 "to connect it (it needs an access token).";
+  var NO_ACCESS = "faultdesk did not accept this screen's access: its token is missing, expired or withdrawn. " +
+                  "Ask your faultdesk administrator.";
 
   var CSS = [
     ":host { all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;",
@@ -38,14 +49,18 @@
     "  border: 0; border-radius: 22px; background: #0b5cad; color: #fff; box-shadow: 0 2px 8px #0005; }",
     ".badge { min-width: 20px; padding: 0 6px; border-radius: 10px; background: #c62828; font-weight: 700; }",
     ".badge[hidden] { display: none; }",
-    ".panel { width: 360px; max-height: 70vh; display: flex; flex-direction: column; margin-bottom: 8px;",
+    ".panel { box-sizing: border-box; width: min(360px, calc(100vw - 32px)); max-height: min(55vh, 520px);",
+    "  min-height: 0;",
+    "  display: flex;",
+    "  flex-direction: column; margin-bottom: 8px;",
     "  background: #fff; border: 1px solid #c5ccd6; border-radius: 10px; box-shadow: 0 4px 18px #0004; }",
     ".panel[hidden] { display: none; }",
     "header { display: flex; justify-content: space-between; align-items: center; padding: 8px 12px;",
     "  background: #0b5cad; color: #fff; border-radius: 10px 10px 0 0; }",
     "h2 { font-size: 15px; margin: 0; } h3 { font-size: 13px; margin: 0 0 4px; }",
     ".close { background: none; border: 0; color: #fff; font-size: 18px; }",
-    ".alerts { padding: 8px 12px; border-bottom: 1px solid #e3e7ed; }",
+    ".alerts { padding: 8px 12px; border-bottom: 1px solid #e3e7ed; flex-shrink: 0; }",
+    "header, form { flex-shrink: 0; }",
     ".alerts ul { list-style: none; margin: 0; padding: 0; }",
     ".alerts li { display: flex; justify-content: space-between; gap: 6px; padding: 3px 0; }",
     ".sev-alarm { color: #b71c1c; font-weight: 700; } .sev-warning { color: #a15c00; font-weight: 700; }",
@@ -58,7 +73,13 @@
     "input { flex: 1; padding: 6px 8px; font: inherit; border: 1px solid #8a94a3; border-radius: 4px; }",
     "form button { border: 0; border-radius: 4px; background: #0b5cad; color: #fff; padding: 6px 12px; }",
     "form button:disabled { background: #8a94a3; }",
-    ".sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }"
+    ".sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }",
+    ".progress { color: #5a6470; font-style: italic; }",
+    ".status-line { color: #5a6470; font-size: 11px; margin: 2px 0 0; }",
+    ".retry { border: 1px solid #0b5cad; background: #fff; color: #0b5cad; border-radius: 4px; margin-top: 4px; }",
+    "@media (max-width: 480px) { :host { right: 8px; bottom: 8px; left: 8px; }",
+    "  .panel { width: calc(100vw - 16px); max-height: 60vh; } .toggle { padding: 8px 12px; } }",
+    "@media (max-height: 640px) { .panel { max-height: calc(100vh - 90px); } .alerts { max-height: 72px; overflow-y: auto; } }"
   ].join("\n");
 
   function el(tag, attrs, text) {
@@ -132,7 +153,8 @@
     } catch (e) {
       return showAlertStatus("alerts unavailable (server unreachable)", true);
     }
-    if (!res.ok) return showAlertStatus(await errorOf(res), res.status !== 401 && res.status !== 403);
+    if (res.status === 401 || res.status === 403) return showAlertStatus(NO_ACCESS, false);
+    if (!res.ok) return showAlertStatus(await errorOf(res), true);
     renderAlerts(await res.json());
     setTimeout(refreshAlerts, pollMs);
   }
@@ -151,7 +173,7 @@
       var text = el("span");
       text.appendChild(el("span", { "class": "sev-" + a.severity }, String(a.severity).toUpperCase()));
       var signals = (a.top_signals && a.top_signals.length ? a.top_signals : a.signals).join(", ");
-      var since = new Date(a.started * 1000).toLocaleString();
+      var since = when(a.started);
       text.appendChild(document.createTextNode(" " + signals + " since " + since));
       var btn = el("button", { type: "button" }, "Ask");
       btn.setAttribute("aria-label", "Ask about the " + a.severity + " alert on " + signals);
@@ -163,6 +185,16 @@
       return li;
     }));
   }
+
+  function when(seconds) {
+    // e.g. "14/03/2024, 10:38 UTC" (the browser's own zone, named)
+    return new Date(seconds * 1000).toLocaleString(undefined, {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    });
+  }
+
+  var BACKENDS = { extractive: "quoted from the manuals", local: "written by the local model from the manuals",
+                   openai: "written by the model server from the manuals" };
 
   // -- questions -------------------------------------------------------------------
   form.addEventListener("submit", function (e) {
@@ -184,6 +216,17 @@
       box.appendChild(list);
     }
     answer.notices.forEach(function (n) { box.appendChild(el("p", { "class": "notice" }, n)); });
+    box.appendChild(el("p", { "class": "status-line" }, BACKENDS[answer.backend] || ("answered by " + answer.backend)));
+  }
+
+  function showStart(node) {
+    // the start of a new answer (its question) at the top of the log, not its end
+    log.scrollTop = Math.max(0, node.offsetTop - log.offsetTop - 4);
+  }
+
+  function lost(box, question, what) {
+    box.appendChild(el("p", { "class": "error" }, what + " Your question is kept above; press Ask to send it again."));
+    if (!input.value) input.value = question;
   }
 
   async function ask(question) {
@@ -192,22 +235,31 @@
     busy = true;
     send.disabled = true;
     log.setAttribute("aria-busy", "true");
-    log.appendChild(el("p", { "class": "msg user" }, question));
+    var mine = el("p", { "class": "msg user" }, question);
+    log.appendChild(mine);
     var box = el("div", { "class": "msg bot" });
-    var text = el("p", { "class": "text" }, "\u2026");
+    var text = el("p", { "class": "text progress" }, "Looking in the manuals\u2026");
     box.appendChild(text);
     log.appendChild(box);
-    log.scrollTop = log.scrollHeight;
+    showStart(mine);
+    var started = Date.now();
+    var ticker = setInterval(function () {  // a sign of life until the first words arrive
+      if (!text.classList.contains("progress")) return clearInterval(ticker);
+      var s = Math.round((Date.now() - started) / 1000);
+      text.textContent = (s < 15 ? "Looking in the manuals\u2026 " : "Still working (the first answer after a start takes longer)\u2026 ") + s + " s";
+    }, 1000);
     try {
       await stream(question, box, text);
     } catch (e) {
       text.textContent = "";
-      box.appendChild(el("p", { "class": "error" }, "The assistant is unreachable (" + e.message + ")."));
+      lost(box, question, "The connection to faultdesk was lost before the answer arrived (" + e.message + ").");
     } finally {
+      clearInterval(ticker);
+      text.classList.remove("progress");
       busy = false;
       send.disabled = false;
       log.removeAttribute("aria-busy");
-      log.scrollTop = log.scrollHeight;
+      showStart(mine);
     }
   }
 
@@ -218,7 +270,9 @@
     });
     if (!res.ok) {
       text.textContent = "";
-      return box.appendChild(el("p", { "class": "error" }, await errorOf(res)));
+      text.classList.remove("progress");
+      var why = res.status === 401 || res.status === 403 ? NO_ACCESS : await errorOf(res);
+      return box.appendChild(el("p", { "class": "error" }, why));
     }
     var reader = res.body.getReader();
     var decoder = new TextDecoder();
@@ -233,6 +287,7 @@
         buffer = buffer.slice(end + 2);
         if (ev.event === "token") {
           streamed += ev.data.text;
+          text.classList.remove("progress");
           text.textContent = streamed;
         } else if (ev.event === "done") {
           asked.push(question);
@@ -244,9 +299,8 @@
           finished = true;
         }
       }
-      log.scrollTop = log.scrollHeight;
     }
-    if (!finished) box.appendChild(el("p", { "class": "error" }, "The answer was interrupted."));
+    if (!finished) lost(box, question, "The connection to faultdesk dropped while the answer was coming in.");
   }
 
   function parseEvent(frame) {
@@ -258,6 +312,11 @@
     return { event: event, data: data.length ? JSON.parse(data.join("\n")) : null };
   }
 
-  if (!token) showAlertStatus("no API token: set data-token on the widget's script tag", false);
+  if (!token) {
+    showAlertStatus(NO_TOKEN, false);
+    input.disabled = true;
+    send.disabled = true;
+    input.placeholder = "Not set up yet";
+  }
   else refreshAlerts();
 })();
