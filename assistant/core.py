@@ -51,7 +51,7 @@ from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
 from .llm.base import LLM
 from .llm.supervisor import STOPPED_NOTICE
-from .prompt import build_messages, compact
+from .prompt import build_messages, compact, prompt_sources
 from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
 from .unsafe import UNSAFE_ONLY, DefeatFilter, defeat_filter_for, withheld_note
@@ -146,9 +146,15 @@ class Assistant:
         sources, more = screen_sources(sources)
         notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
         backend, parts, first, tally = self.backend, [], None, []  # tally: sentences withheld
-        g0 = time.perf_counter()
+        g0, marks = time.perf_counter(), {}
+        if self.llm is not None and (lead := self._lead(retrieval, sources, contexts)):
+            # The verified facts the answer opens with (_final_text) are shown while the
+            # model reads its prompt; they are not part of the model's text.
+            for piece in self.defeat.stream([lead + "\n"], [s.chunk.text for s in sources if s.chunk.kind == WARNING]):
+                first = first or time.perf_counter()
+                yield Token(piece)
         try:
-            for piece in self._generate(question, retrieval, sources, contexts, tally):
+            for piece in self._generate(question, retrieval, sources, contexts, tally, marks):
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
@@ -180,6 +186,10 @@ class Assistant:
             used = [u for u in by_label if u in used or f"[{u}]" in tail]
         timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
                     "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
+        if "model_first" in marks:  # the model's own first piece, before the sentence check held it
+            timings["model_first_ms"] = round((marks["model_first"] - t0) * 1000, 1)
+        if backend != "extractive" and self.llm is not None:
+            timings |= {f"llm_{k}": v for k, v in (self.llm.last_perf or {}).items()}
         cites = tuple(Citation.of(by_label[u]) for u in used)
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
@@ -215,7 +225,7 @@ class Assistant:
                     [("The generated answer could not be verified against the sources; "
                       "the most relevant passages are quoted instead.")], True)
         text = g.text
-        facts = alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
+        facts = self._lead(retrieval, sources, contexts)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
         if contexts and (more := pointers(text, sources)):
@@ -224,6 +234,11 @@ class Assistant:
         unsupported = g.dropped - g.unsafe
         notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
         return text, used, notes, False
+
+    @staticmethod
+    def _lead(retrieval: Retrieval, sources: Sequence[Source], contexts: Sequence) -> str:
+        """The exact alert / fault-table facts a generated answer opens with."""
+        return alert_facts(contexts, sources) if contexts else code_facts(retrieval.codes, sources)
 
     def _select(self, hits: Sequence[Chunk]) -> list[Chunk]:
         """The chunks to number as sources, best first.
@@ -258,17 +273,25 @@ class Assistant:
         return []
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
-                  contexts: Sequence = (), tally: list[int] | None = None) -> Iterator[str]:
+                  contexts: Sequence = (), tally: list[int] | None = None,
+                  marks: dict | None = None) -> Iterator[str]:
         """Provisional text pieces, unsafe sentences already left out (counted
         into ``tally``): the extractive backend composes in one piece, a model
-        streams a sentence at a time."""
+        streams a sentence at a time (``marks["model_first"]``: when the model's
+        first piece arrived)."""
         warnings = [s.chunk.text for s in sources if s.chunk.kind == WARNING]
         if self.llm is None:
             text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
             yield from self.defeat.stream([text], warnings, tally)
             return
-        yield from self.defeat.stream(self.llm.stream(build_messages(question, sources), max_tokens=self.max_tokens),
-                                      warnings, tally)
+        def model() -> Iterator[str]:
+            prompt = build_messages(question, prompt_sources(sources, retrieval.codes))
+            for piece in self.llm.stream(prompt, max_tokens=self.max_tokens):
+                if marks is not None:
+                    marks.setdefault("model_first", time.perf_counter())
+                yield piece
+
+        yield from self.defeat.stream(model(), warnings, tally)
 
     @staticmethod
     def _compose(question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:

@@ -101,6 +101,8 @@ class LocalLLM(LLM):
         # cannot serve two generations at once. Closing the iterator releases it.
         with self._lock:
             llama = self.load()
+            self.last_perf = {}
+            _perf_reset(llama)
             try:
                 chunks = llama.create_chat_completion(
                     messages=[{"role": m.role, "content": m.content} for m in messages],
@@ -114,9 +116,42 @@ class LocalLLM(LLM):
                     piece = chunk["choices"][0]["delta"].get("content")
                     if piece:
                         yield piece
+                self.last_perf = _perf(llama)
             except ValueError as exc:  # e.g. prompt longer than the context window
                 raise ModelError(f"{self.name}: {' '.join(str(exc).split())}") from exc
+
+    def set_threads(self, n: int) -> None:
+        """Use ``n`` threads from the next reply on (prompt and generation)."""
+        with self._lock:
+            self.n_threads = n
+            if self._llama is not None:
+                import llama_cpp
+
+                llama_cpp.llama_set_n_threads(self._llama.ctx, n, n)
 
     def count_tokens(self, text: str) -> int:
         """Number of model tokens in ``text`` (loads the model)."""
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+def _perf_reset(llama) -> None:
+    try:
+        import llama_cpp
+
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+    except Exception:  # noqa: BLE001 - counters are informative only
+        pass
+
+
+def _perf(llama) -> dict:
+    """llama.cpp's counters since :func:`_perf_reset` (see ``LLM.last_perf``).
+    Tokens of the prompt that matched the KV cache are not evaluated again."""
+    try:
+        import llama_cpp
+
+        p = llama_cpp.llama_perf_context(llama.ctx)
+    except Exception:  # noqa: BLE001
+        return {}
+    gen = int(p.n_eval)
+    return {"prompt_tokens": max(int(llama.n_tokens) - gen, int(p.n_p_eval)), "prompt_eval": int(p.n_p_eval),
+            "prompt_ms": round(float(p.t_p_eval_ms), 1), "gen_tokens": gen, "gen_ms": round(float(p.t_eval_ms), 1)}

@@ -173,6 +173,7 @@ class SupervisedLLM(LLM):
     def stream(self, messages: Sequence[Message], *, max_tokens: int = 384, temperature: float = 0.0,
                stop: Sequence[str] | None = None) -> Iterator[str]:
         with self._generate:
+            self.last_perf = {}
             worker = self._ready_worker()
             self._next_id += 1
             rid = self._next_id
@@ -203,6 +204,7 @@ class SupervisedLLM(LLM):
                 elif "error" in msg:
                     raise ModelError(f"{self.name}: {msg['error']}")
                 else:
+                    self.last_perf = msg.get("perf") or {}
                     with self._cond:
                         self._failures = 0
                     return

@@ -78,7 +78,8 @@ def serve(llm: LLM, inp: TextIO, out: TextIO, system_info: str = "",
         except (ModelError, ValueError, KeyError, TypeError) as exc:
             send({"id": rid, "error": " ".join(str(exc).split()) or type(exc).__name__})
             continue
-        send({"id": rid, "end": True})
+        perf = getattr(llm, "last_perf", None)
+        send({"id": rid, "end": True, **({"perf": perf} if perf else {})})
 
 
 def worker_command(model_path: str | Path, threads: int | None = None, n_ctx: int = 4096,

@@ -6,6 +6,7 @@ import pytest
 from assistant.abstain import Abstainer
 from assistant.citations import resolve
 from assistant.core import Assistant
+from assistant.prompt import build_messages
 from assistant.factory import build_llm
 from assistant.llm.base import LLM
 from assistant.types import NOT_FOUND, Done, Token
@@ -125,7 +126,8 @@ def test_stream_yields_tokens_then_one_done(retriever):
     assert isinstance(events[-1], Done) and all(isinstance(e, Token) for e in events[:-1])
     assert len(events) > 3
     t = events[-1].answer.timings
-    assert set(t) == {"retrieve_ms", "generate_ms", "first_token_ms"} and t["first_token_ms"] >= t["retrieve_ms"]
+    assert set(t) == {"retrieve_ms", "generate_ms", "first_token_ms", "model_first_ms"}
+    assert t["model_first_ms"] >= t["first_token_ms"] >= t["retrieve_ms"]
 
 
 def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
@@ -134,6 +136,43 @@ def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
     first_line = ans.answer.splitlines()[0]
     assert first_line.startswith("E-104: High bearing vibration") and "Check alignment (5.2)" in first_line
     assert "drive-end bearing is worn" in ans.answer
+
+
+def test_code_facts_are_shown_before_the_model_answers_and_not_repeated(retriever):
+    """The table facts the answer opens with stream first (while the model reads its
+    prompt); the streamed text is the final answer's opening, each part once."""
+    events = list(make(retriever, ScriptedLLM("The drive-end bearing is worn.")).stream("E-104 on P-3, what now?"))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert events[0].text.startswith("E-104: High bearing vibration") and streamed.count("E-104: High") == 1
+    final = events[-1].answer
+    assert final.answer.startswith(streamed.split("\n")[0]) and final.answer.count("E-104: High") == 1
+    assert final.timings["model_first_ms"] >= final.timings["first_token_ms"]
+
+
+def test_a_pinned_code_row_leaves_work_orders_and_plain_passages_out_of_the_prompt(retriever):
+    """Context budget: the model reads the row, procedures and warnings; the past work
+    orders stay sources (citable, in the extractive answer) but cost no prompt time."""
+    llm = ScriptedLLM("The drive-end bearing is worn.")
+    a = make(retriever, llm)
+    coded = a.ask("E-104 on P-3, what now?")
+    prompt = llm.seen[-1][1].content
+    assert "Code: E-104" in prompt or "E-104 |" in prompt
+    assert "Document W" not in prompt and "Work order" not in prompt
+    full = build_messages("E-104 on P-3, what now?", a_sources(a, "E-104 on P-3, what now?"))[1].content
+    assert "Document W" in full  # the sources themselves still hold the work orders
+    assert coded.backend == "local"
+    a.ask("How do I check the shaft alignment on P-3?")  # no code named: every source is read
+    assert llm.seen[-1][1].content == build_messages(
+        "How do I check the shaft alignment on P-3?",
+        a_sources(a, "How do I check the shaft alignment on P-3?"))[1].content
+
+
+def a_sources(a, question):
+    from assistant.core import number_sources
+    from knowledge_base.retrieval import Query
+
+    hits = a.retriever.retrieve(Query(question, k=8)).hits
+    return number_sources(a._select([h.chunk for h in hits]))
 
 
 @pytest.mark.unit
