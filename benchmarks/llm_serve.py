@@ -93,7 +93,8 @@ def describe(q: dict) -> str:
     if "llm_prompt_tokens" in t:
         reused = t["llm_prompt_tokens"] - t["llm_prompt_eval"]
         line += (f", prompt {t['llm_prompt_tokens']} tok ({reused} reused) in {t['llm_prompt_ms'] / 1e3:.2f} s"
-                 f", generated {t['llm_gen_tokens']} tok in {t['llm_gen_ms'] / 1e3:.2f} s")
+                 f", generated {t['llm_gen_tokens']} tok in {t['llm_gen_ms'] / 1e3:.2f} s"
+                 f", {t.get('llm_threads', '?')} threads")
     return line + ")"
 
 
