@@ -51,7 +51,7 @@ from .extractive import code_facts, compose, compose_alert
 from .grounding import verify
 from .llm.base import LLM
 from .llm.supervisor import STOPPED_NOTICE
-from .prompt import build_messages, compact, prompt_sources
+from .prompt import build_messages, compact
 from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
 from .unsafe import UNSAFE_ONLY, DefeatFilter, defeat_filter_for, withheld_note
@@ -285,7 +285,7 @@ class Assistant:
             yield from self.defeat.stream([text], warnings, tally)
             return
         def model() -> Iterator[str]:
-            prompt = build_messages(question, prompt_sources(sources, retrieval.codes))
+            prompt = build_messages(question, sources)
             for piece in self.llm.stream(prompt, max_tokens=self.max_tokens):
                 if marks is not None:
                     marks.setdefault("model_first", time.perf_counter())

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WORK_ORDER, Chunk
+from knowledge_base.types import PROCEDURE, TABLE_ROW, Chunk
 
-from .extractive import code_rows
 from .llm.base import Message
 from .types import NOT_FOUND, Source
 
@@ -58,17 +57,3 @@ def build_messages(question: str, sources: Sequence[Source]) -> list[Message]:
     hint = ALERT_HINT.format(labels=", ".join(alerts)) + "\n" if alerts else ""
     return [Message("system", SYSTEM_PROMPT),
             Message("user", f"{render_sources(sources)}\n\n{hint}Question: {question}")]
-
-
-def prompt_sources(sources: Sequence[Source], codes: Sequence[str]) -> list[Source]:
-    """The sources the model reads (its context budget): all of them, except
-    when every code the question names has its fault-table row among them;
-    then the answer opens with those rows' facts anyway, and the model does
-    not read the past work orders and plain passages (they stay sources for
-    the citations and the extractive answer); rows, procedures, warnings and
-    alerts it reads always.
-    Every prompt token costs about 10 ms on two cores before the first word."""
-    rows = code_rows(codes, sources, limit=len(sources))
-    if not codes or not rows or set(codes) - {c for s in rows for c in s.chunk.fault_codes}:
-        return list(sources)
-    return [s for s in sources if s.chunk.kind not in (WORK_ORDER, TEXT)]

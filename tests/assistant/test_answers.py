@@ -6,7 +6,6 @@ import pytest
 from assistant.abstain import Abstainer
 from assistant.citations import resolve
 from assistant.core import Assistant
-from assistant.prompt import build_messages
 from assistant.factory import build_llm
 from assistant.llm.base import LLM
 from assistant.types import NOT_FOUND, Done, Token
@@ -147,32 +146,6 @@ def test_code_facts_are_shown_before_the_model_answers_and_not_repeated(retrieve
     final = events[-1].answer
     assert final.answer.startswith(streamed.split("\n")[0]) and final.answer.count("E-104: High") == 1
     assert final.timings["model_first_ms"] >= final.timings["first_token_ms"]
-
-
-def test_a_pinned_code_row_leaves_work_orders_and_plain_passages_out_of_the_prompt(retriever):
-    """Context budget: the model reads the row, procedures and warnings; the past work
-    orders stay sources (citable, in the extractive answer) but cost no prompt time."""
-    llm = ScriptedLLM("The drive-end bearing is worn.")
-    a = make(retriever, llm)
-    coded = a.ask("E-104 on P-3, what now?")
-    prompt = llm.seen[-1][1].content
-    assert "Code: E-104" in prompt or "E-104 |" in prompt
-    assert "Document W" not in prompt and "Work order" not in prompt
-    full = build_messages("E-104 on P-3, what now?", a_sources(a, "E-104 on P-3, what now?"))[1].content
-    assert "Document W" in full  # the sources themselves still hold the work orders
-    assert coded.backend == "local"
-    a.ask("How do I check the shaft alignment on P-3?")  # no code named: every source is read
-    assert llm.seen[-1][1].content == build_messages(
-        "How do I check the shaft alignment on P-3?",
-        a_sources(a, "How do I check the shaft alignment on P-3?"))[1].content
-
-
-def a_sources(a, question):
-    from assistant.core import number_sources
-    from knowledge_base.retrieval import Query
-
-    hits = a.retriever.retrieve(Query(question, k=8)).hits
-    return number_sources(a._select([h.chunk for h in hits]))
 
 
 @pytest.mark.unit
