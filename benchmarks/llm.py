@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from assistant.llm import LocalLLM, Message  # noqa: E402
+from assistant.llm.local import threads_for_load  # noqa: E402
 from assistant.llm.models import default_model_path  # noqa: E402
 from assistant.llm.supervisor import describe_exit  # noqa: E402
 
@@ -114,7 +115,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, help="GGUF file (default: the embedded Qwen 0.5B)")
     ap.add_argument("--data-dir", type=Path, default=Path("~/.cache/faultdesk").expanduser())
-    ap.add_argument("--threads", type=int, default=None, help="default: all usable cores")
+    ap.add_argument("--threads", type=int, default=None, help="default: chosen by the load average at start (all cores when free, else 1)")
     ap.add_argument("--repeats", type=int, default=3, help="cold/cached pairs per build (0: none)")
     ap.add_argument("--gen-tokens", type=int, default=64)
     ap.add_argument("--native", default=NATIVE_PYTHON, metavar="PYTHON",
@@ -175,6 +176,8 @@ def compare_builds(args) -> None:
     """This interpreter's build (portable) and ``--native``'s, each in its own
     process, one after the other with the same settings; side by side."""
     builds = [("portable", sys.executable)] + ([("native", args.native)] if args.native else [])
+    # Both builds get the same thread count: chosen once here by the load (as the server would).
+    threads = args.threads or threads_for_load(len(os.sched_getaffinity(0)), os.getloadavg()[0])
     results = {}
     for name, python in builds:
         if not Path(python).exists():
@@ -186,7 +189,7 @@ def compare_builds(args) -> None:
         argv = [python, __file__, "--json", "--repeats", str(args.repeats),
                 "--gen-tokens", str(args.gen_tokens), "--data-dir", str(args.data_dir)]
         argv += ["--model", str(args.model)] if args.model else []
-        argv += ["--threads", str(args.threads)] if args.threads else []
+        argv += ["--threads", str(threads)]
         proc = subprocess.run(argv, env=env, capture_output=True, text=True)
         line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
         if proc.returncode or line is None:
