@@ -16,12 +16,13 @@ under load accordingly.
 
 Two further comparisons, each measured in the same run as its baseline:
 
-  * portable vs native build: the measurement above runs in a child process
+  * portable vs native build: the measurement above runs in child processes
     of this interpreter (the portable wheel of ``make install``) and of
     ``--native PYTHON`` (default ``/tmp/native-venv/bin/python``, made by
     ``make llama-native``: a clean venv with only numpy and a plain
-    ``-march=native`` build of the same llama-cpp-python), one after the
-    other with the same settings, and prints them side by side with each
+    ``-march=native`` build of the same llama-cpp-python), taking turns (one
+    cold/cached pair per process) with the same settings and thread count,
+    and prints them side by side (medians over the turns) with each
     build's ``llama_print_system_info()``. A build that crashes on this CPU is
     reported ("native crashed (killed by SIGSEGV, exit 139)") instead of
     ending the benchmark. ``--native ''`` skips it.
@@ -174,42 +175,62 @@ def run_one(args) -> dict:
 
 def compare_builds(args) -> None:
     """This interpreter's build (portable) and ``--native``'s, each in its own
-    process, one after the other with the same settings; side by side."""
+    process with the same settings, taking turns (one cold/cached pair per
+    process, portable, native, portable, ...) so that a change of the machine's
+    load falls on both; side by side."""
     builds = [("portable", sys.executable)] + ([("native", args.native)] if args.native else [])
     # Both builds get the same thread count: chosen once here by the load (as the server would).
     threads = args.threads or threads_for_load(len(os.sched_getaffinity(0)), os.getloadavg()[0])
-    results = {}
-    for name, python in builds:
-        if not Path(python).exists():
-            print(f"{name:9s} not measured: {python} does not exist (make llama-native builds it)")
-            continue
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        argv = [python, __file__, "--json", "--repeats", str(args.repeats),
-                "--gen-tokens", str(args.gen_tokens), "--data-dir", str(args.data_dir)]
-        argv += ["--model", str(args.model)] if args.model else []
-        argv += ["--threads", str(threads)]
-        proc = subprocess.run(argv, env=env, capture_output=True, text=True)
-        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
-        if proc.returncode or line is None:
-            code = 128 - proc.returncode if proc.returncode < 0 else proc.returncode
-            print(f"{name:9s} crashed ({describe_exit(proc.returncode)}, exit {code}): "
-                  f"{proc.stderr.strip()[-300:]}", flush=True)
-            continue
-        r = results[name] = json.loads(line[7:])
-        print(f"{name:9s} {python}: llama-cpp-python {r['version']}, {r['threads']} threads, model {r['model']}, "
-              f"loaded in {r['load_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB\n"
-              f"{name:9s} llama_print_system_info: {r['system_info']}", flush=True)
+    results: dict[str, dict] = {}
+    failed: set[str] = set()
+    for turn in range(args.repeats):
+        for name, python in builds:
+            if name in failed:
+                continue
+            if not Path(python).exists():
+                print(f"{name:9s} not measured: {python} does not exist (make llama-native builds it)")
+                failed.add(name)
+                continue
+            r = _child(args, python, threads, name)
+            if r is None:
+                failed.add(name)
+                continue
+            if name not in results:
+                results[name] = r
+                print(f"{name:9s} {python}: llama-cpp-python {r['version']}, {r['threads']} threads, model "
+                      f"{r['model']}, loaded in {r['load_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB\n"
+                      f"{name:9s} llama_print_system_info: {r['system_info']}", flush=True)
+            else:
+                results[name]["cold"] += r["cold"]
+                results[name]["cached"] += r["cached"]
     if not results:
         return
-    print(f"median of {args.repeats} | " + " | ".join(f"{n:>9s}" for n in results))
+    print(f"median of {args.repeats} turns | " + " | ".join(f"{n:>9s}" for n in results))
     rows = [("cold prompt tok/s", "cold", "prompt_tps", "{:9.1f}"), ("cold first token s", "cold", "first", "{:9.2f}"),
             ("cached first token s", "cached", "first", "{:9.2f}"), ("generation tok/s", "cold", "gen_tps", "{:9.1f}"),
             ("cold prompt tokens", "cold", "prompt_n", "{:9.0f}"), ("cached prompt tokens", "cached", "prompt_n", "{:9.0f}")]
     for label, kind, key, fmt in rows:
         print(f"{label:20s} | " + " | ".join(fmt.format(statistics.median(x[key] for x in r[kind]))
                                             for r in results.values()), flush=True)
+
+
+def _child(args, python: str, threads: int, name: str) -> dict | None:
+    """One cold/cached pair in a fresh process of ``python``; None (and a line
+    saying how) when it crashed."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    argv = [python, __file__, "--json", "--repeats", "1", "--gen-tokens", str(args.gen_tokens),
+            "--data-dir", str(args.data_dir), "--threads", str(threads)]
+    argv += ["--model", str(args.model)] if args.model else []
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if proc.returncode or line is None:
+        code = 128 - proc.returncode if proc.returncode < 0 else proc.returncode
+        print(f"{name:9s} crashed ({describe_exit(proc.returncode)}, exit {code}): "
+              f"{proc.stderr.strip()[-300:]}", flush=True)
+        return None
+    return json.loads(line[7:])
 
 
 if __name__ == "__main__":
