@@ -26,7 +26,7 @@ WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
 LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
 LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild
+.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild llama-native
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -74,6 +74,18 @@ llama-rebuild:            ## build the portable wheel again and reinstall it (th
 	rm -rf $(LLAMA_DIR)
 	$(MAKE) llama-portable
 	$(PIP) install --quiet --force-reinstall --no-deps --no-index --find-links $(LLAMA_DIR) llama-cpp-python==$(LLAMA_VERSION)
+
+# For benchmarks/llm.py only (portable vs native tok/s): pip's plain -march=native build of the
+# same version, in a wheel folder of its own and a scratch venv with numpy only; never installed
+# into $(VENV). The bundled tools and the multimodal library are not built (not benchmarked).
+NATIVE_VENV ?= /tmp/native-venv
+NATIVE_DIR  := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-native
+NATIVE_CMAKE_ARGS := -DGGML_NATIVE=ON -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF
+llama-native:             ## build the -march=native wheel into its own folder and a scratch venv (benchmark only)
+	test -x $(NATIVE_VENV)/bin/python || { $(PYTHON) -m venv $(NATIVE_VENV) && $(NATIVE_VENV)/bin/pip install --quiet numpy; }
+	test -n "$$(ls $(NATIVE_DIR)/*.whl 2>/dev/null)" || { CMAKE_ARGS="$(NATIVE_CMAKE_ARGS)" $(NATIVE_VENV)/bin/pip wheel --no-deps --no-cache-dir -w $(NATIVE_DIR) llama-cpp-python==$(LLAMA_VERSION) && echo "$(NATIVE_CMAKE_ARGS)" > $(NATIVE_DIR)/CMAKE_ARGS; }
+	$(NATIVE_VENV)/bin/pip install --quiet --force-reinstall --no-deps --no-index --find-links $(NATIVE_DIR) llama-cpp-python==$(LLAMA_VERSION)
+	$(NATIVE_VENV)/bin/pip install --quiet typing-extensions diskcache jinja2
 
 lock:                     ## regenerate requirements.lock from pyproject.toml (pip-tools, hashes, all extras)
 	test -x $(LOCKENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCKENV) && $(LOCKENV)/bin/pip install --quiet $(PIP_TOOLS); }

@@ -161,9 +161,16 @@ class Assistant:
         sources, more = screen_sources(sources)
         notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
         backend, parts, first, tally = self.backend, [], None, []  # tally: sentences withheld
-        g0 = time.perf_counter()
+        g0, marks = time.perf_counter(), {}
+        if self.llm is not None and (lead := self._lead(retrieval, sources, contexts)):
+            # The verified facts the answer opens with (_final_text) are shown while the
+            # model reads its prompt; they are not part of the model's text.
+            for piece in self.defeat.stream([lead + "\n"], [s.chunk.text for s in sources if s.chunk.kind == WARNING],
+                                            None, [s.chunk.text for s in sources]):
+                first = first or time.perf_counter()
+                yield Token(piece)
         try:
-            for piece in self._generate(question, retrieval, sources, contexts, tally):
+            for piece in self._generate(question, retrieval, sources, contexts, tally, marks):
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
@@ -196,6 +203,10 @@ class Assistant:
             used = [u for u in by_label if u in used or f"[{u}]" in tail]
         timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
                     "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
+        if "model_first" in marks:  # the model's own first piece, before the sentence check held it
+            timings["model_first_ms"] = round((marks["model_first"] - t0) * 1000, 1)
+        if backend != "extractive" and self.llm is not None:
+            timings |= {f"llm_{k}": v for k, v in (self.llm.last_perf or {}).items()}
         text, cites = renumber(text, tuple(Citation.of(by_label[u]) for u in used))
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
 
@@ -231,7 +242,7 @@ class Assistant:
                     [("The generated answer could not be verified against the sources; "
                       "the most relevant passages are quoted instead.")], True)
         text = g.text
-        facts = alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
+        facts = self._lead(retrieval, sources, contexts)
         if facts:
             text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
         if steps := procedure_block(text, sources):
@@ -242,6 +253,10 @@ class Assistant:
         unsupported = g.dropped - g.unsafe
         notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
         return text, used, notes, False
+
+    def _lead(self, retrieval: Retrieval, sources: Sequence[Source], contexts: Sequence) -> str:
+        """The exact alert / fault-table facts a generated answer opens with."""
+        return alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
 
     def _select(self, hits: Sequence[Chunk], question: str = "",
                 skip: frozenset = frozenset()) -> list[Chunk]:
@@ -301,10 +316,12 @@ class Assistant:
         return frozenset(section_key(c) for c in chosen if c.kind == PROCEDURE and not is_diagnosis(c))
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
-                  contexts: Sequence = (), tally: list[int] | None = None) -> Iterator[str]:
+                  contexts: Sequence = (), tally: list[int] | None = None,
+                  marks: dict | None = None) -> Iterator[str]:
         """Provisional text pieces, unsafe sentences already left out (counted
         into ``tally``): the extractive backend composes in one piece, a model
-        streams a sentence at a time."""
+        streams a sentence at a time (``marks["model_first"]``: when the model's
+        first piece arrived)."""
         warnings = [s.chunk.text for s in sources if s.chunk.kind == WARNING]
         quoted_from = [s.chunk.text for s in sources]  # their verbatim sentences face the rules only
         if self.llm is None:
@@ -312,8 +329,15 @@ class Assistant:
             yield from self.defeat.stream([text], warnings, tally, quoted_from)
             return
         shown = prompt_sources(sources, self.n_sources)
-        yield from self.defeat.stream(self.llm.stream(build_messages(question, shown), max_tokens=self.max_tokens),
-                                      warnings, tally, quoted_from)
+
+        def model() -> Iterator[str]:
+            prompt = build_messages(question, shown)
+            for piece in self.llm.stream(prompt, max_tokens=self.max_tokens):
+                if marks is not None:
+                    marks.setdefault("model_first", time.perf_counter())
+                yield piece
+
+        yield from self.defeat.stream(model(), warnings, tally, quoted_from)
 
     def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
         """The extractive answer: about the alerts when there are any, else

@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None
     """GGUF for ``local``; unset = the embedded Qwen2.5-Coder-0.5B-Instruct from PyPI."""
     llm_threads: int | None = None
-    """llama.cpp threads; unset = llama.cpp's own choice."""
+    """llama.cpp threads; unset = chosen per answer: all cores while the load average leaves them free, else one."""
     llm_load_s: float = 120.0
     """Seconds the model worker may take to load the model before it counts as failed."""
     llm_stall_s: float = 60.0

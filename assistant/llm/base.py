@@ -44,6 +44,11 @@ class LLM(ABC):
     """
 
     name: str
+    #: Counters of the last finished reply, where the backend reports them
+    #: (llama.cpp: ``prompt_tokens`` in the prompt, ``prompt_eval`` of them
+    #: evaluated, the rest reused from the KV cache, ``prompt_ms``,
+    #: ``gen_tokens``, ``gen_ms``); empty otherwise.
+    last_perf: dict = {}
 
     @abstractmethod
     def stream(

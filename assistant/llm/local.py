@@ -31,6 +31,18 @@ def _default_threads() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+def threads_for_load(cores: int, load: float) -> int:
+    """Threads for the next reply when none were set: all ``cores`` while the
+    1-minute load average leaves them free, else one. llama.cpp's threads wait
+    for each other after every operation, so two threads on two cores that
+    other processes keep busy run several times slower than one.
+
+    >>> threads_for_load(2, 0.3), threads_for_load(2, 1.6), threads_for_load(1, 0.0)
+    (2, 1, 1)
+    """
+    return cores if load <= cores - 0.5 else 1
+
+
 class LocalLLM(LLM):
     """A GGUF chat model run in this process through llama.cpp.
 
@@ -58,6 +70,7 @@ class LocalLLM(LLM):
         self.model_path = Path(model_path).expanduser()
         self.name = self.model_path.name
         self.n_ctx = n_ctx
+        self.auto_threads = not n_threads  # chosen per reply by threads_for_load
         self.n_threads = n_threads or _default_threads()
         self.seed = seed
         self._llama = None
@@ -82,7 +95,7 @@ class LocalLLM(LLM):
             ) from exc
         try:
             return llama_cpp.Llama(
-                model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
+                model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads, n_threads_batch=self.n_threads,
                 seed=self.seed, verbose=False,
             )
         except Exception as exc:  # llama.cpp reports a bad file as ValueError
@@ -101,6 +114,10 @@ class LocalLLM(LLM):
         # cannot serve two generations at once. Closing the iterator releases it.
         with self._lock:
             llama = self.load()
+            if self.auto_threads:
+                self.set_threads(threads_for_load(_default_threads(), os.getloadavg()[0]), auto=True)
+            self.last_perf = {}
+            _perf_reset(llama)
             try:
                 chunks = llama.create_chat_completion(
                     messages=[{"role": m.role, "content": m.content} for m in messages],
@@ -114,9 +131,44 @@ class LocalLLM(LLM):
                     piece = chunk["choices"][0]["delta"].get("content")
                     if piece:
                         yield piece
+                self.last_perf = _perf(llama) | {"threads": self.n_threads}
             except ValueError as exc:  # e.g. prompt longer than the context window
                 raise ModelError(f"{self.name}: {' '.join(str(exc).split())}") from exc
+
+    def set_threads(self, n: int, auto: bool = False) -> None:
+        """Use ``n`` threads from the next reply on (prompt and generation);
+        ``auto`` keeps choosing them by the load average afterwards."""
+        with self._lock:
+            self.auto_threads = auto
+            if n != self.n_threads and self._llama is not None:
+                import llama_cpp
+
+                llama_cpp.llama_set_n_threads(self._llama.ctx, n, n)
+            self.n_threads = n
 
     def count_tokens(self, text: str) -> int:
         """Number of model tokens in ``text`` (loads the model)."""
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+def _perf_reset(llama) -> None:
+    try:
+        import llama_cpp
+
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+    except Exception:  # noqa: BLE001 - counters are informative only
+        pass
+
+
+def _perf(llama) -> dict:
+    """llama.cpp's counters since :func:`_perf_reset` (see ``LLM.last_perf``).
+    Tokens of the prompt that matched the KV cache are not evaluated again."""
+    try:
+        import llama_cpp
+
+        p = llama_cpp.llama_perf_context(llama.ctx)
+    except Exception:  # noqa: BLE001
+        return {}
+    gen = int(p.n_eval)
+    return {"prompt_tokens": max(int(llama.n_tokens) - gen, int(p.n_p_eval)), "prompt_eval": int(p.n_p_eval),
+            "prompt_ms": round(float(p.t_p_eval_ms), 1), "gen_tokens": gen, "gen_ms": round(float(p.t_eval_ms), 1)}

@@ -2,8 +2,9 @@
 
 :class:`SupervisedLLM` starts the worker, streams answers from it, and
 watches it: when the worker dies (a segfault in native code, an
-out-of-memory kill, an exit at load) or stops sending text for
-``stall_timeout`` seconds or overruns ``deadline`` for one answer, the
+out-of-memory kill, an exit at load) or makes no progress for
+``stall_timeout`` seconds (no text, and no growth of the CPU time its
+heartbeat reports) or overruns ``deadline`` for one answer, the
 worker is killed, :class:`~knowledge_base.errors.ModelStopped` is raised to
 the caller (the assistant then answers from the manuals, with
 :data:`STOPPED_NOTICE`), and a new worker is started in the background after
@@ -48,6 +49,7 @@ from .worker import LOAD_FAILED, worker_command  # noqa: F401 - worker_command r
 
 STOPPED_NOTICE = "The language model stopped; answered from the manuals."
 STATES = ("starting", "ok", "restarting", "down")
+BUSY_SHARE = 0.01  # a heartbeat counts as progress when the worker used >= 1% of a core since the last
 _EOF = None
 _ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -173,6 +175,7 @@ class SupervisedLLM(LLM):
     def stream(self, messages: Sequence[Message], *, max_tokens: int = 384, temperature: float = 0.0,
                stop: Sequence[str] | None = None) -> Iterator[str]:
         with self._generate:
+            self.last_perf = {}
             worker = self._ready_worker()
             self._next_id += 1
             rid = self._next_id
@@ -183,14 +186,16 @@ class SupervisedLLM(LLM):
                 worker.proc.stdin.flush()
             except (OSError, ValueError):
                 self._stopped(worker, worker.exit_reason())
-            end = time.monotonic() + self.deadline
+            end = progress = beat_at = time.monotonic()
+            end, cpu = end + self.deadline, -1.0  # cpu: the worker's CPU seconds at its last heartbeat
             while True:
-                left = end - time.monotonic()
+                now = time.monotonic()
+                left, quiet = end - now, progress + self.stall_timeout - now
                 try:
-                    msg = worker.next(min(self.stall_timeout, left))
+                    msg = worker.next(min(quiet, left))
                 except queue.Empty:
-                    why = (f"no answer within {self.deadline:g} s" if left <= self.stall_timeout
-                           else f"sent nothing for {self.stall_timeout:g} s")
+                    why = (f"no answer within {self.deadline:g} s" if left <= quiet
+                           else f"made no progress for {self.stall_timeout:g} s")
                     self._stopped(worker, f"hung: {why}")
                 if msg is None:
                     self._stopped(worker, worker.exit_reason())
@@ -198,11 +203,19 @@ class SupervisedLLM(LLM):
                     if "garbled" in msg:
                         self._stopped(worker, f"garbled output {msg['garbled']!r}")
                     continue  # the tail of an answer whose reader went away
+                if "busy" in msg:  # still evaluating: progress while its CPU time grows
+                    now = time.monotonic()
+                    if cpu >= 0 and msg["busy"] - cpu >= BUSY_SHARE * (now - beat_at):
+                        progress = now
+                    cpu, beat_at = msg["busy"], now
+                    continue
+                progress = time.monotonic()
                 if "piece" in msg:
                     yield msg["piece"]
                 elif "error" in msg:
                     raise ModelError(f"{self.name}: {msg['error']}")
                 else:
+                    self.last_perf = msg.get("perf") or {}
                     with self._cond:
                         self._failures = 0
                     return

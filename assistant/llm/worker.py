@@ -15,7 +15,11 @@ Protocol: one JSON object per line, each way.
 - supervisor -> worker: ``{"id": n, "messages": [[role, content], ...],
   "max_tokens": ..., "temperature": ..., "stop": [...]}``.
 - worker -> supervisor, per request: ``{"id": n, "piece": text}`` lines,
-  then ``{"id": n, "end": true}`` or ``{"id": n, "error": message}``.
+  then ``{"id": n, "end": true}`` (with ``"perf"``: llama.cpp's counters)
+  or ``{"id": n, "error": message}``. While a request runs, every ``beat``
+  seconds ``{"id": n, "busy": cpu_seconds}`` (the process's CPU time): a
+  long prompt sends no piece for a while on a busy machine, and the
+  supervisor counts it as a hang only when the CPU time stops growing.
 
 The worker exits when its stdin closes (the supervisor went away). Before
 anything is loaded, file descriptor 1 is moved aside and pointed at stderr,
@@ -42,6 +46,8 @@ import argparse
 import json
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -54,12 +60,26 @@ LOAD_FAILED = 2  # exit status: the model cannot be loaded (restarting will not 
 
 
 def serve(llm: LLM, inp: TextIO, out: TextIO, system_info: str = "",
-          load: Callable[[], object] | None = None) -> None:
+          load: Callable[[], object] | None = None, beat: float = 5.0) -> None:
     """Load with ``load`` (if given), announce readiness on ``out``, then answer
-    each request line of ``inp`` until it closes."""
+    each request line of ``inp`` until it closes (``busy`` lines every
+    ``beat`` seconds while one runs; 0 = none)."""
+    lock, current = threading.Lock(), [None]
+
     def send(obj: dict) -> None:
-        out.write(json.dumps(obj) + "\n")
-        out.flush()
+        with lock:
+            out.write(json.dumps(obj) + "\n")
+            out.flush()
+
+    def heartbeat() -> None:
+        while True:
+            time.sleep(beat)
+            rid = current[0]
+            if rid is not None:
+                send({"id": rid, "busy": round(time.process_time(), 4)})
+
+    if beat > 0:
+        threading.Thread(target=heartbeat, daemon=True, name="worker-heartbeat").start()
 
     if load is not None:
         load()
@@ -68,7 +88,7 @@ def serve(llm: LLM, inp: TextIO, out: TextIO, system_info: str = "",
         if not line.strip():
             continue
         req = json.loads(line)
-        rid = req.get("id")
+        rid = current[0] = req.get("id")
         try:
             messages = [Message(role, content) for role, content in req["messages"]]
             for piece in llm.stream(messages, max_tokens=int(req.get("max_tokens", 384)),
@@ -76,9 +96,12 @@ def serve(llm: LLM, inp: TextIO, out: TextIO, system_info: str = "",
                                     stop=req.get("stop") or None):
                 send({"id": rid, "piece": piece})
         except (ModelError, ValueError, KeyError, TypeError) as exc:
+            current[0] = None
             send({"id": rid, "error": " ".join(str(exc).split()) or type(exc).__name__})
             continue
-        send({"id": rid, "end": True})
+        current[0] = None
+        perf = getattr(llm, "last_perf", None)
+        send({"id": rid, "end": True, **({"perf": perf} if perf else {})})
 
 
 def worker_command(model_path: str | Path, threads: int | None = None, n_ctx: int = 4096,

@@ -6,6 +6,7 @@ first TIMES times (counted in the file COUNTER across restarts), then answers
 "Check the alignment of the shaft [1]." MODE: ``segv`` / ``sigkill`` /
 ``abort`` (the process dies after the first piece: a segfault, an OOM kill,
 a C++ abort), ``hang`` (sends nothing more after the first piece),
+``busy`` (computes for 3 s without sending, like a long prompt on a busy machine),
 ``exit-at-load`` (exits with status 3 before it is ready).
 """
 
@@ -40,6 +41,10 @@ class Fake(LLM):
             os.kill(os.getpid(), DEATHS[MODE])
         if MODE == "hang" and misbehave():
             time.sleep(3600)
+        if MODE == "busy" and misbehave():
+            t = time.monotonic()
+            while time.monotonic() - t < 3.0:
+                sum(range(10_000))
         yield "shaft [1]."
 
 
@@ -47,4 +52,4 @@ if __name__ == "__main__":
     MODE, TIMES, COUNTER = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     if MODE == "exit-at-load" and misbehave():
         sys.exit(3)
-    serve(Fake(), sys.stdin, protocol_stdout())
+    serve(Fake(), sys.stdin, protocol_stdout(), beat=0.25)

@@ -125,7 +125,8 @@ def test_stream_yields_tokens_then_one_done(retriever):
     assert isinstance(events[-1], Done) and all(isinstance(e, Token) for e in events[:-1])
     assert len(events) > 3
     t = events[-1].answer.timings
-    assert set(t) == {"retrieve_ms", "generate_ms", "first_token_ms"} and t["first_token_ms"] >= t["retrieve_ms"]
+    assert set(t) == {"retrieve_ms", "generate_ms", "first_token_ms", "model_first_ms"}
+    assert t["model_first_ms"] >= t["first_token_ms"] >= t["retrieve_ms"]
 
 
 def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
@@ -134,6 +135,17 @@ def test_code_question_answer_leads_with_the_exact_table_facts(retriever):
     first_line = ans.answer.splitlines()[0]
     assert first_line.startswith("E-104: High bearing vibration") and "Check alignment (5.2)" in first_line
     assert "drive-end bearing is worn" in ans.answer
+
+
+def test_code_facts_are_shown_before_the_model_answers_and_not_repeated(retriever):
+    """The table facts the answer opens with stream first (while the model reads its
+    prompt); the streamed text is the final answer's opening, each part once."""
+    events = list(make(retriever, ScriptedLLM("The drive-end bearing is worn.")).stream("E-104 on P-3, what now?"))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert events[0].text.startswith("E-104: High bearing vibration") and streamed.count("E-104: High") == 1
+    final = events[-1].answer
+    assert final.answer.startswith(streamed.split("\n")[0]) and final.answer.count("E-104: High") == 1
+    assert final.timings["model_first_ms"] >= final.timings["first_token_ms"]
 
 
 @pytest.mark.unit

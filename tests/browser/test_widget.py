@@ -54,7 +54,9 @@ def test_the_widget_streams_a_cited_answer_and_shows_the_alert(operator, server)
     page.keyboard.type("P-3 shows E-104, what do I check first?")
     page.keyboard.press("Enter")
     answer = page.locator(f"{WIDGET} .msg.bot").last
-    expect(answer.locator(".text")).to_have_text("Check the alignment of the shaft [1].")  # streamed, still generating
+    # streamed, still generating: the alert's facts (shown at once), then the model's first checked sentence
+    expect(answer.locator(".text")).to_contain_text("Check the alignment of the shaft [1].")
+    expect(answer.locator(".text")).to_contain_text("P-3")
     assert server.llm.waiting.is_set() and sources(answer).count() == 0
     server.llm.gate.set()
     expect(sources(answer).first).to_contain_text("[A1] P-3-")

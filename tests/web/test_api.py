@@ -54,7 +54,11 @@ def test_stream_sends_tokens_then_done_equal_to_the_json_answer(make_api):
     got = events(r.text)
     names = [e for e, _ in got]
     assert names[-1] == "done" and names.count("done") == 1 and set(names[:-1]) == {"token"}
-    assert [d["text"] for _, d in got[:2]] == ["Check the alignment of the ", "shaft [1]."]
+    texts = [d["text"] for _, d in got[:-1]]
+    # The table facts the answer opens with come first (shown while the model reads), then the model's pieces.
+    assert texts[0].startswith("E-104: High bearing vibration") and texts[1] == "\n"
+    assert texts[2:4] == ["Check the alignment of the ", "shaft [1]."]
+    assert got[-1][1]["answer"].startswith("".join(texts[:2]))
     plain = api.client.post("/api/v1/ask", json=QUESTION, headers=api.headers["ask"]).json()
     assert without_timings(got[-1][1]) == without_timings(plain)
 
@@ -63,7 +67,7 @@ def test_stream_ends_with_an_error_event_when_the_model_fails_midway(make_api):
     api = make_api(llm=GatedLLM(fail_at=1))
     r = api.client.post("/api/v1/ask", json=QUESTION | {"stream": True}, headers=api.headers["ask"])
     got = events(r.text)
-    assert [e for e, _ in got] == ["token", "error"]
+    assert [e for e, _ in got] == ["token"] * 3 + ["error"]  # the table facts, their line end, the model's piece
     assert got[-1][1] == {"error": "fake model crashed"}
     assert api.client.get("/api/v1/health").json()["queue"]["depth"] == 0  # the slot was given back
 

@@ -47,8 +47,11 @@ def test_answer_streams_then_the_checked_answer_replaces_it(tmp_path):
     h = make_handlers(tmp_path, GatedLLM(("Check the alignment of the ", "shaft [1].")))
     steps = ask(h, "P-3 shows E-104, what do I check first?")
     streamed = [s[0][-1]["content"] for s in steps[:-1]]
-    assert streamed[:2] == ["Check the alignment of the ", "Check the alignment of the shaft [1]."]
-    assert streamed[2].startswith(streamed[1] + "\n\nSafety")  # the warnings of the cited procedure
+    lead = streamed[0]  # the table facts the answer opens with, shown while the model reads
+    assert lead.startswith("E-104: High bearing vibration") and all(s.startswith(lead) for s in streamed)
+    model = [m for m in (s[len(lead):].lstrip("\n") for s in streamed) if m]
+    assert model[:2] == ["Check the alignment of the ", "Check the alignment of the shaft [1]."]
+    assert model[2].startswith(model[1] + "\n\nSafety")  # the warnings of the cited procedure
     assert all(s[2] == SKIP and s[3] == SKIP for s in steps[:-1])  # turns and sources wait for Done
     messages, box, turns, cited = steps[-1]
     answer = turns[-1][0]
