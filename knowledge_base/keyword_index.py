@@ -43,6 +43,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Document, Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
+from .cjk_terms import segment
 from .errors import StoreError
 from .types import Chunk
 
@@ -59,12 +60,13 @@ def keyword_fields(c: Chunk) -> dict[str, str]:
     """What the keyword lane indexes of a chunk, by field: the contextual
     header (``Chunk.index_text``'s title and section path) in fields of its own,
     weighted below the body."""
-    return {"text": c.text, "section": " ".join(c.section), "title": c.title, "codes": " ".join(c.fault_codes)}
+    return {"text": segment(c.text), "section": segment(" ".join(c.section)), "title": segment(c.title),
+            "codes": " ".join(c.fault_codes)}
 
 
 def analyze(text: str) -> list[str]:
     """The index's tokens of ``text``: the same for documents and queries."""
-    return ANALYZER.analyze(text)
+    return ANALYZER.analyze(segment(text))  # Chinese runs as character bigrams (cjk_terms)
 
 
 def _schema() -> tantivy.Schema:
