@@ -31,6 +31,7 @@ SAMPLES = ROOT / "knowledge_base" / "samples"
 
 
 def scanned_samples(dst: Path) -> list[Path]:
+    shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(SAMPLES, dst, ignore=shutil.ignore_patterns("__pycache__"))
     out = []
     for pdf in sorted((SAMPLES / "manuals").glob("*.pdf")):
@@ -50,6 +51,7 @@ def main() -> None:
         scanned = scanned_samples(work / "samples_scanned")
         print(f"scanned copies: {', '.join(p.name for p in scanned)}")
         kbs = {"text": work / "kb_text", "scanned": work / "kb_scanned"}
+        shutil.rmtree(kbs["scanned"], ignore_errors=True)  # OCR may have changed; the files' bytes need not
         for name, src in (("text", SAMPLES), ("scanned", work / "samples_scanned")):
             summary = json.loads(run("ingest", str(src), "--kb", str(kbs[name]), "--json"))
             print(f"  {name}: failed files {len(summary.get('failed', []))}")

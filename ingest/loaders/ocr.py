@@ -30,9 +30,9 @@ from statistics import median
 
 from .pdftext import Line
 
-DPI = 200  # render resolution; tesseract reads 10 pt text reliably from ~200 dpi
+DPI = 300  # render resolution: tesseract reads best at ~300 dpi (a 150 dpi scan is upsampled)
 _TIMEOUT = 120  # seconds per page
-INK = 150  # grey level (0-255) below which a pixel is ink
+INK = 140  # grey level (0-255) below which a pixel is ink (300 dpi + median 3 + 140: word recall 0.966 vs 0.932 at 200 dpi on two scanned pump pages, tuned there)
 MIN_CONF = 20  # tesseract word confidence (0-100) below which a word is noise
 MIN_TEXT = 16  # a page with fewer characters in its text layer is a candidate for OCR
 

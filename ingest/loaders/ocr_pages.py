@@ -50,12 +50,15 @@ class ScannedPages:
         def pages(numbers: list[int]) -> str:
             return f"{'page' if len(numbers) == 1 else 'pages'} {ranges(numbers)}"
 
+        def have(numbers: list[int]) -> str:
+            return f"{pages(numbers)} {'has' if len(numbers) == 1 else 'have'}"
+
         out = []
         if self.read_by_ocr:
             out.append(f"{pages(self.read_by_ocr)} read by OCR (tesseract; no text layer)")
         if self.failed:
-            out.append(f"{pages(self.failed)} have no text layer and OCR failed on them: not searchable")
+            out.append(f"{have(self.failed)} no text layer and OCR failed on them: not searchable")
         if self.missed:
-            out.append(f"{pages(self.missed)} have no text layer and OCR is not installed "
+            out.append(f"{have(self.missed)} no text layer and OCR is not installed "
                        "(apt-get install tesseract-ocr): not searchable")
         return tuple(out)
