@@ -38,8 +38,9 @@ MT_LABEL = {"zh": "机器翻译摘要（machine translation）", "ja": "機械�
 NO_MODEL = ("The question is not in English and no language model was available to translate it: it was "
             "searched only by its fault codes, asset ids and English words; the language model is needed "
             "for the rest.")
-_TRANSLATE = ("Translate the maintenance engineer's question into English. Keep fault codes, asset ids, "
-              "model names and numbers exactly as written. Reply with the English question only.")
+_TRANSLATE = ("You are a translator. Translate the user's message from Chinese into English, word for word in "
+              "meaning; do not answer it and do not add anything. Keep fault codes, asset ids, model names and "
+              "numbers exactly as written. Reply with the English translation only.")
 _SUMMARY = ("Summarise the maintenance answer below in at most two short sentences in {lang}. Keep fault "
             "codes, asset ids, numbers and procedure numbers as written. Reply with the summary only.")
 
@@ -85,7 +86,7 @@ class CrossQuery:
     notice: str | None = None
 
 
-def translate(question: str, llm: LLM, max_tokens: int = 96) -> str:
+def translate(question: str, llm: LLM, max_tokens: int = 60) -> str:
     """The English translation of ``question`` by ``llm`` (first line of its reply)."""
     reply = llm.complete([Message("system", _TRANSLATE), Message("user", question)],
                          max_tokens=max_tokens, temperature=0.0)

@@ -70,6 +70,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", type=Path)
     ap.add_argument("--no-local", action="store_true")
+    ap.add_argument("--every", type=int, default=1,
+                    help="Only every N-th question (a shorter run on a loaded machine; all figures on that subset).")
     args = ap.parse_args()
     print(f"Chinese questions benchmark, {stamp()}", flush=True)
     from assistant import crosslingual as xl
@@ -82,7 +84,7 @@ def main() -> None:
         build_kb(kb)
         settings = get_settings().with_kb(kb)
         assistant = build_assistant(settings, "extractive")
-        items = load_gold(ZH)
+        items = load_gold(ZH)[::args.every]
         raw = {json.loads(x)["id"]: json.loads(x) for x in ZH.read_text(encoding="utf-8").splitlines() if x.strip()}
         llm = None if args.no_local else build_llm(settings, "local")[0]
         rows, ms = [], []
@@ -95,6 +97,7 @@ def main() -> None:
                 ms.append(xq.translate_ms)
                 row["zh_llm"] = outcome(assistant, it.question, xq)
                 row["translation"] = xq.translation
+                print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {xq.translation}", flush=True)
             rows.append(row)
         n_oos = sum(not it.in_scope for it in items)
         print(f"\n{len(items)} questions ({len(items) - n_oos} in scope, {n_oos} out of scope); KB {kb}")
