@@ -26,7 +26,7 @@ class Translator(LLM):
         self.prompts.append(system)
         if self.fail:
             raise ModelError("worker down")
-        if system.startswith("Translate"):
+        if "translator" in system.lower():
             yield self.translation
         elif system.startswith("Summarise"):
             yield self.summary
