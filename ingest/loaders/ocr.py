@@ -32,7 +32,7 @@ from .pdftext import Line
 
 DPI = 300  # render resolution: tesseract reads best at ~300 dpi (a 150 dpi scan is upsampled)
 _TIMEOUT = 120  # seconds per page
-INK = 140  # grey level (0-255) below which a pixel is ink (300 dpi + median 3 + 140: word recall 0.966 vs 0.932 at 200 dpi on two scanned pump pages, tuned there)
+INK = 140  # grey level below which a pixel is ink (with 300 dpi and a 3x3 median: see docs/notes/cjk.md)
 MIN_CONF = 20  # tesseract word confidence (0-100) below which a word is noise
 MIN_TEXT = 16  # a page with fewer characters in its text layer is a candidate for OCR
 
