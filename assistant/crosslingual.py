@@ -158,7 +158,11 @@ def localise(events, xq: CrossQuery, llm: LLM | None):
             if llm is not None and not answer.abstained:
                 t0 = time.perf_counter()
                 try:
-                    text = with_summary(text, xq.language, summarise(text, xq.language, llm))
+                    summary = summarise(text, xq.language, llm)
+                    if language(summary) == xq.language:
+                        text = with_summary(text, xq.language, summary)
+                    else:  # a small model may copy the English: not labelled as a translation
+                        notices.append("No summary in the question's language: the model did not write one.")
                 except ModelError as exc:
                     notices.append(f"No summary in the question's language: the model failed ({exc}).")
                 timings["summary_ms"] = round((time.perf_counter() - t0) * 1000, 1)

@@ -85,3 +85,11 @@ def test_extractive_without_a_model_searches_codes_and_says_so(retriever):
     ans = a.ask("泵P-3出现E-104报警怎么办")
     assert not ans.abstained and "E-104" in ans.answer and "【" not in ans.answer
     assert xl.NO_MODEL in ans.notices
+
+
+@pytest.mark.integration
+def test_a_summary_not_in_the_question_language_is_not_labelled(retriever):
+    llm = Translator("Pump P-3 shows E-104, what should I do?", summary="Check the drive-end bearing.")
+    ans = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local").ask("泵P-3出现E-104报警怎么办")
+    assert "【" not in ans.answer and "drive-end bearing" in ans.answer
+    assert "No summary in the question's language: the model did not write one." in ans.notices
