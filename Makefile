@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 KB     ?= .faultdesk/kb
-APT_PACKAGES := mosquitto chromium
+APT_PACKAGES := mosquitto chromium tesseract-ocr
 # Every third-party package, pinned with hashes; regenerate with `make lock` after editing
 # pyproject.toml's dependencies (docs: "Dependencies and the lock file" in the README).
 LOCK   := requirements.lock

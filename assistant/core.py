@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from knowledge_base.errors import ConfigError, ModelError, ModelStopped
@@ -43,7 +44,7 @@ from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
 from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
 
-from . import safety
+from . import crosslingual, safety
 from .abstain import Abstainer
 from .alert_answer import alert_facts, alert_sources, pointers
 from .alerts import AlertAnalyst, AlertContext, AlertFeed
@@ -105,10 +106,22 @@ class Assistant:
     def stream(self, question: str, asset: str | None = None,
                history: Sequence[str] = ()) -> Iterator[Event]:
         """Token events, then Done. ``history``: earlier turns' retrieval
-        queries (``Answer.retrieval_query``), oldest first."""
+        queries (``Answer.retrieval_query``), oldest first. A question in
+        another language than the manuals is translated (``crosslingual``)."""
         t0 = time.perf_counter()
         query = rewrite(question, history)
-        retrieval = self.retriever.retrieve(Query(query, k=max(8, self.n_sources), asset=asset))
+        xq = crosslingual.prepare(query, self.llm)
+        if xq is None:
+            yield from self._stream(question, query, asset, t0, history=history)
+        else:
+            yield from crosslingual.localise(self._stream(question, query, asset, t0, xq, history), xq, self.llm)
+
+    def _stream(self, question: str, query: str, asset: str | None, t0: float,
+                xq: crosslingual.CrossQuery | None = None, history: Sequence[str] = ()) -> Iterator[Event]:
+        search = Query(xq.search_text, dense_text=xq.dense_text) if xq else Query(query)
+        retrieval = self.retriever.retrieve(replace(search, k=max(8, self.n_sources), asset=asset))
+        if xq and xq.translation:
+            question = xq.translation  # the generator and composer work in the manuals' language
         retrieval, left_out = screen_hits(retrieval)
         contexts = self._alert_contexts(retrieval.assets) if asks_about_state(question) else []
         timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
@@ -117,7 +130,7 @@ class Assistant:
             sources = complete(self.index, alert_sources(contexts, self.index, extra))
             yield from self._answer(question, query, retrieval, sources, timings, t0, contexts, left_out)
             return
-        ev = self.abstainer.evidence(query, retrieval)
+        ev = self.abstainer.evidence(xq.evidence_text if xq else query, retrieval)
         if self.abstainer.should_abstain(ev):
             text = _abstain_text(ev, retrieval)
             yield Token(text)

@@ -89,8 +89,38 @@ def report_ingest(label: str, paths: list[str], kb: str, pages: int, raw: float)
     return {"run": run, "wall": wall, "rss": rss, "summary": summary}
 
 
+_PARSE = ("import sys, time; from pathlib import Path; from ingest.loaders.pdf import load_pdf; "
+          "from ingest.loaders.options import LoadOptions; t = time.perf_counter(); "
+          "docs = [load_pdf(Path(p), LoadOptions()) for p in sys.argv[1:]]; "
+          "print(sum(d.pages for d in docs), time.perf_counter() - t, "
+          "sum(any('OCR' in n for n in d.notes) for d in docs))")
+
+
+def report_ocr(tmp: Path) -> None:
+    """Parse the sample manuals, then their scanned copies, each in a fresh process."""
+    from benchmarks.scanned_copy import scan_pdf
+
+    texts = sorted((SAMPLES / "manuals").glob("*.pdf"))
+    scans = [tmp / "scanned" / p.name for p in texts]
+    for src, dst in zip(texts, scans):
+        scan_pdf(src, dst)
+    rows = {}
+    for label, pdfs in (("text PDFs (baseline)", texts), ("scanned copies, OCR", scans)):
+        wall, rss, out, code = run_measured([sys.executable, "-c", _PARSE, *map(str, pdfs)],
+                                            env={"PYTHONPATH": str(ROOT)})
+        if code != 0:
+            raise SystemExit(f"parsing {label} failed")
+        pages, secs, ocr_files = out.split()
+        rows[label] = (int(pages), float(secs), rss, int(ocr_files))
+    print("OCR (PDF loader only, no embedding; 4 sample manuals)")
+    for label, (pages, secs, rss, ocr_files) in rows.items():
+        print(f"  {label}: {pages} pages in {secs:.1f} s = {pages / secs:.2f} pages/s, "
+              f"peak RSS {rss:.0f} MB, files with an OCR note {ocr_files}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="faultdesk ingest benchmark")
+    ap.add_argument("--only-ocr", action="store_true", help="Run only the OCR part.")
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--raw-sample", type=int, default=512)
     ap.add_argument("--raw-child", help=argparse.SUPPRESS)
@@ -98,6 +128,8 @@ def main() -> None:
     if args.raw_child:
         return _raw_child(args.raw_child)
     tmp = Path(tempfile.mkdtemp(prefix="fd-bench-"))
+    if args.only_ocr:
+        return report_ocr(tmp)
 
     texts, pages = corpus_texts([SAMPLES])
     raw = raw_throughput(texts, args.raw_sample, tmp)
@@ -122,6 +154,7 @@ def main() -> None:
     print(f"  end-to-end {emb / big['run']:.1f} chunks/s = {100 * emb / big['run'] / raw_big:.0f}% of the mean raw "
           f"(target >= 85%); phases {big['summary'].get('phases')}")
     print(f"peak RSS over all ingest runs: {max(first['rss'], big['rss']):.0f} MB (target < 2500 MB)")
+    report_ocr(tmp)
 
 
 if __name__ == "__main__":

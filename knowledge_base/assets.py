@@ -35,7 +35,7 @@ class AssetResolver:
         self._by_key = {_key(a): a for a in self._models}
         alts = sorted(self._models, key=len, reverse=True)
         parts = [r"[\s\-_]?".join(map(re.escape, re.findall(r"[A-Za-z]+|\d+", a))) for a in alts]
-        self._rx = re.compile(r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])", re.I) if parts else None
+        self._rx = re.compile(r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])", re.I | re.ASCII) if parts else None
 
     @classmethod
     def from_store(cls, index, register: str | Path | None = None) -> "AssetResolver":

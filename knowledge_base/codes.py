@@ -47,8 +47,8 @@ class CodeMatcher:
                  ignore: str = DEFAULT_CODE_IGNORE) -> None:
         self.patterns = tuple(patterns)
         try:
-            self._strict = [re.compile(p) for p in self.patterns]
-            self._lenient = [re.compile(p.replace("-?", r"[\s\-]?"), re.IGNORECASE) for p in self.patterns]
+            self._strict = [re.compile(p, re.ASCII) for p in self.patterns]
+            self._lenient = [re.compile(p.replace("-?", r"[\s\-]?"), re.IGNORECASE | re.ASCII) for p in self.patterns]
             self._ignore = re.compile(ignore) if ignore else None
         except re.error as exc:
             raise ConfigError(f"bad fault-code pattern: {exc}") from exc

@@ -46,20 +46,22 @@ import tantivy
 from tantivy import Document, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from . import keyword_bm25
+from .cjk_terms import segment
 from .errors import StoreError
 from .keyword_text import query_phrases, terms
 from .types import Chunk
 
 FILTER_FIELDS = ("equipment_model", "asset_id", "doc_type", "source", "kind")
 MAX_SEGMENTS = 8
-FORMAT = "2"  # bump when the schema or the tokens change: the index is then rebuilt
+FORMAT = "3"  # bump when the schema or the tokens change: the index is then rebuilt
 SEP = "|"  # between columns in ``all``; never a token (tokens are letters and digits)
 _HEAP = 50_000_000
 
 
 def columns(c: Chunk) -> tuple[str, str, str, str]:
-    """The four columns the keyword lanes index of a chunk (as FTS5's ``chunks_fts``)."""
-    return c.text, " ".join(c.section), c.title, " ".join(c.fault_codes)
+    """The four columns the keyword lanes index of a chunk (as FTS5's ``chunks_fts``; Chinese
+    runs as character bigrams, ``cjk_terms``)."""
+    return segment(c.text), segment(" ".join(c.section)), segment(c.title), " ".join(c.fault_codes)
 
 
 def pool_size(k: int) -> int:
@@ -198,7 +200,7 @@ class KeywordIndex:
         """(rowid, FTS5 bm25 score) of the best ``k`` chunks for the FTS5
         lane's OR of the query's phrases (and ``extra_terms``), best first;
         ``where`` keys are :data:`FILTER_FIELDS`, values must match exactly."""
-        phrases = query_phrases(query, extra_terms)
+        phrases = query_phrases(segment(query), extra_terms)
         for key in where or {}:
             if key not in FILTER_FIELDS:
                 raise StoreError(f"unknown filter {key!r}; use one of {', '.join(FILTER_FIELDS)}")

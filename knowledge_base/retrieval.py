@@ -41,7 +41,9 @@ class Query:
     UI's asset selector does); ``filters`` keys: equipment_model, asset_id,
     doc_type, source, kind. ``codes``: the fault codes a machine-made query
     means (normalised); None reads them from the text, as for a person's
-    question (configured patterns and the learned vocabulary)."""
+    question (configured patterns and the learned vocabulary).
+    ``dense_text``: what the dense lane embeds instead of ``text`` (the English
+    translation of a question in another language, ``assistant.crosslingual``)."""
 
     text: str
     k: int = 10
@@ -50,6 +52,7 @@ class Query:
     filters: Mapping[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] | None = None
     fusion: str | None = None  # "convex" / "rrf"; None: the retriever's own
+    dense_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ class HybridRetriever:
         # vector search in one worker, the keyword lane (tantivy) in another,
         # the code lane (SQLite) here; their native code runs without the GIL.
         pool = self._pool()
-        dense = pool.submit(self._dense_lane, query.text, where) if query.mode in ("hybrid", "dense") else None
+        dense = pool.submit(self._dense_lane, query.dense_text or query.text, where) if query.mode in ("hybrid", "dense") else None
         bm25 = (pool.submit(self.store.keyword_search, query.text, self.lane_k, where, codes)
                 if query.mode in ("hybrid", "bm25") else None)
         if query.mode in ("hybrid", "code") and codes:

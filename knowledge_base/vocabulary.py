@@ -49,8 +49,8 @@ _ALNUM = r"[A-Za-z]{1,10}\d{1,6}[A-Za-z0-9]*"
 _HEX = r"0[xX][0-9A-Fa-f]+"
 _NUM = r"\d{1,6}"
 _TOKEN = re.compile(rf"(?<![\w.-])(?:(?P<snake>{_SNAKE})|(?P<dotted>{_DOTTED})|(?P<hex>{_HEX})|"
-                    rf"(?P<alnum>{_ALNUM})|(?P<camel>{_CAMEL})|(?P<caps>{_CAPS})|(?P<num>{_NUM}))(?![\w-])")
-_WORD_NUM = re.compile(rf"(?i)\b(?P<word>{_FAMILY})[\s:#=-]{{0,3}}(?P<num>\d{{1,6}})\b")
+                    rf"(?P<alnum>{_ALNUM})|(?P<camel>{_CAMEL})|(?P<caps>{_CAPS})|(?P<num>{_NUM}))(?![\w-])", re.ASCII)
+_WORD_NUM = re.compile(rf"(?i)\b(?P<word>{_FAMILY})[\s:#=-]{{0,3}}(?P<num>\d{{1,6}})\b", re.ASCII)
 _HEADING_FAMILY = re.compile(rf"(?i)\b({_FAMILY})\b")
 # "TERM: body", "TERM = body", "TERM == body", "TERM - body", "TERM  body" (two spaces)
 _TERM_SPLIT = re.compile(r"^\s*[-*+\u2022]?\s*(?P<term>[^\s].{0,40}?)(?:\s*(?::|==?|\u2013|\u2014)\s+|\s+-\s+|\s{2,})(?P<body>\S.*)$",

@@ -14,6 +14,8 @@ from pathlib import Path
 from knowledge_base.errors import CorruptInput, EmptyInput, EncryptedInput, FileTooLarge
 from knowledge_base.types import MANUAL, ParsedDocument
 
+from .ocr import MIN_TEXT
+from .ocr_pages import ScannedPages
 from .options import LoadOptions
 from .pdflayout import PageLayout
 from .pdftext import Line, looks_unspaced, merge_split_lines, pdfium_lines, pypdf_lines
@@ -28,11 +30,12 @@ MAX_PAGES = 20_000  # a tiny page object is ~50 bytes: a 100 MB file could decla
 
 def load_pdf(path: Path, options: LoadOptions) -> ParsedDocument:
     reader = _open(path)
-    pages, fallback = _read_pages(path, reader)
+    pages, fallback, scanned = _read_pages(path, reader)
     heights = [float(p.mediabox.height) for p in reader.pages]
     pages = [merge_split_lines(lines) for lines in strip_running_lines(pages, heights)]
     if not any(pages):
-        raise EmptyInput(path, "no extractable text; scanned PDF?")
+        raise EmptyInput(path, "no extractable text; scanned PDF?" if not scanned.missed else
+                         "no extractable text and OCR is not installed (apt-get install tesseract-ocr)")
     body_size = _body_size(pages)
     title = _metadata_title(reader)
     if pages[0] and _is_title_line(pages[0][0], title, body_size):
@@ -46,6 +49,7 @@ def load_pdf(path: Path, options: LoadOptions) -> ParsedDocument:
     if fallback:
         word = "page" if len(fallback) == 1 else "pages"
         notes = (f"{word} {_ranges(fallback)} read with the fallback extractor (pypdfium2)",)
+    notes += scanned.notes(_ranges)
     first_page = [line.text for line in (pages[0] if pages else [])]
     return ParsedDocument(
         source=str(path), title=title or builder.first_heading or path.stem, doc_type=MANUAL,
@@ -74,8 +78,9 @@ def _open(path: Path):
     return reader
 
 
-def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int]]:
-    """Lines of every page, and the 1-based numbers of pages read by pypdfium2.
+def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int], ScannedPages]:
+    """Lines of every page, the 1-based numbers of pages read by pypdfium2, and
+    the pages without a text layer (read by OCR, or missed without it).
 
     A stream that inflates past pypdf's output limit (75 MB) refuses the file: the
     fallback has no such limit, and a decompression bomb would exhaust memory there.
@@ -84,6 +89,7 @@ def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int]]:
 
     pages: list[list[Line]] = []
     fallback: list[int] = []
+    scanned = ScannedPages(path)
     pdfium_doc = None
     for index, page in enumerate(reader.pages):
         try:
@@ -103,8 +109,14 @@ def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int]]:
                 fallback.append(index + 1)
             except Exception:
                 lines = lines or []
+        if sum(len("".join(x.text.split())) for x in lines or ()) < MIN_TEXT:
+            if pdfium_doc is None:
+                import pypdfium2
+
+                pdfium_doc = pypdfium2.PdfDocument(str(path))
+            lines = scanned.read(pdfium_doc, index) or lines
         pages.append(lines)
-    return pages, fallback
+    return pages, fallback, scanned
 
 
 def strip_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from knowledge_base.errors import CorruptInput
 from knowledge_base.types import MANUAL, ParsedDocument
 
+from .images import html_images, skipped_note
 from .options import LoadOptions
 from .structure import BlockBuilder
 from .textio import find_model, read_text
@@ -33,6 +34,7 @@ def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
         page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
         for tag in soup.find_all(_DROP):
             tag.decompose()
+        images = html_images(soup)
         walker = _Walker(page_title)
         walker.walk(soup.body or soup)
         text_lines = soup.get_text("\n").splitlines()
@@ -42,6 +44,7 @@ def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
         source=str(path), title=page_title or walker.builder.first_heading or walker.title or path.stem,
         doc_type=MANUAL, blocks=walker.builder.blocks(),
         equipment_model=options.asset_model or find_model(line for line in text_lines if line.strip()),
+        notes=skipped_note(images),
     )
 
 

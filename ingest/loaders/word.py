@@ -14,6 +14,7 @@ from pathlib import Path
 from knowledge_base.errors import CorruptInput, EncryptedInput
 from knowledge_base.types import MANUAL, ParsedDocument
 
+from .images import docx_images, skipped_note
 from .options import LoadOptions
 from .structure import BlockBuilder, step_number
 from .textio import find_model
@@ -53,6 +54,7 @@ def load_docx(path: Path, options: LoadOptions) -> ParsedDocument:
     return ParsedDocument(
         source=str(path), title=title or path.stem, doc_type=MANUAL, blocks=reader.builder.blocks(),
         equipment_model=options.asset_model or find_model(reader.lines),
+        notes=skipped_note(docx_images(document)),
     )
 
 

@@ -1,0 +1,206 @@
+"""OCR for PDF pages without a usable text layer (scans, photographed pages).
+
+The engine is Debian's ``tesseract`` (``apt-get install tesseract-ocr``), run as a
+subprocess on a page rendered by pypdfium2: nothing is loaded into the ingest
+process, and only pages that need it are rendered, so a PDF with a text layer
+costs nothing extra. (rapidocr-onnxruntime 1.4.4 was measured too: its bundled
+PP-OCRv4 model ran 5-10x slower here and drops the spaces between English
+words, "samplewrittenfor thefaultdeskproject"; see docs/notes/cjk.md.)
+
+Tesseract's words come back with boxes. They are turned into the positioned
+:class:`~.pdftext.Line` objects the PDF layout reader expects:
+
+* the page's skew is measured from the words of each OCR line (a scan is rarely
+  straight) and every box is rotated back, so columns line up again;
+* words are grouped into visual rows by their (deskewed) centres; words of a row
+  further apart than about one line height are separate
+  cells (table columns), each a Line with its own x;
+* cells of one OCR line share one baseline, and sizes within 25 % of the page's
+  median are snapped to it, so paragraph and table detection see clean values.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from statistics import median
+
+from .pdftext import Line
+
+DPI = 300  # render resolution: tesseract reads best at ~300 dpi (a 150 dpi scan is upsampled)
+_TIMEOUT = 120  # seconds per page
+INK = 140  # grey level below which a pixel is ink (with 300 dpi and a 3x3 median: see docs/notes/cjk.md)
+MIN_CONF = 20  # tesseract word confidence (0-100) below which a word is noise
+MIN_TEXT = 16  # a page with fewer characters in its text layer is a candidate for OCR
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word: box in pixels (y downwards) and OCR line key."""
+
+    text: str
+    left: float
+    top: float
+    width: float
+    height: float
+    line: tuple[int, int, int]
+
+
+def engine() -> str | None:
+    """Path of the tesseract binary, or None when OCR is not installed."""
+    return shutil.which(os.environ.get("FAULTDESK_TESSERACT", "tesseract"))
+
+
+def languages() -> str:
+    """Tesseract languages to read: English, plus simplified Chinese when installed."""
+    wanted = os.environ.get("FAULTDESK_OCR_LANGS")
+    if wanted:
+        return wanted
+    try:
+        out = subprocess.run([engine() or "tesseract", "--list-langs"], capture_output=True, text=True,
+                             timeout=30).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return "eng"
+    return "eng+chi_sim" if "chi_sim" in out else "eng"
+
+
+def needs_ocr(text: str, page) -> bool:
+    """True when a pypdfium2 ``page`` has (almost) no text but draws an image."""
+    if len("".join(text.split())) >= MIN_TEXT:
+        return False
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+
+
+def ocr_page(page, dpi: int = DPI, langs: str | None = None) -> list[Line]:
+    """Positioned lines of a pypdfium2 ``page`` read by tesseract (PDF points, y upwards)."""
+    import io
+
+    from PIL import ImageFilter
+
+    image = page.render(scale=dpi / 72).to_pil().convert("L").filter(ImageFilter.MedianFilter(3))
+    image = image.point(lambda v: 255 if v > INK else 0)  # shaded cells and scanner grey turn white
+    angle = image_skew(image)
+    if abs(angle) >= 0.1:
+        image = image.rotate(angle, resample=3, fillcolor=255)  # 3: bicubic
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    cmd = [engine() or "tesseract", "stdin", "stdout", "--dpi", str(dpi), "--psm", "4",
+           "-l", langs or languages(), "tsv"]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    done = subprocess.run(cmd, input=buf.getvalue(), capture_output=True, timeout=_TIMEOUT, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.decode(errors="replace").strip().splitlines()[-1:] or "tesseract failed")
+    words = parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+    return words_to_lines(words, scale=72 / dpi, page_height=page.get_height())
+
+
+def image_skew(image, limit: float = 4.0) -> float:
+    """Degrees to rotate ``image`` (PIL, grey) counter-clockwise to straighten its lines.
+
+    Projection profile: text lines give the sharpest row histogram when level.
+    Searched coarse (0.25 degree) then fine (0.05 degree) on a reduced copy.
+    """
+    import numpy as np
+
+    small = image.reduce(max(1, image.width // 700))
+
+    def score(angle: float) -> float:
+        ink = np.asarray(small.rotate(angle, fillcolor=255)) < 128
+        rows = ink.sum(axis=1).astype(np.float64)
+        return float(((rows[1:] - rows[:-1]) ** 2).sum())
+
+    best = max((a / 4 for a in range(int(-limit * 4), int(limit * 4) + 1)), key=score)
+    return max((best + a / 20 for a in range(-5, 6)), key=score)
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """Words (level 5 rows) of tesseract's TSV output.
+
+    >>> row = "5\\t1\\t2\\t1\\t3\\t1\\t100\\t50\\t40\\t20\\t96\\tE-104"
+    >>> parse_tsv("level\\n" + row)[0]
+    Word(text='E-104', left=100.0, top=50.0, width=40.0, height=20.0, line=(2, 1, 3))
+    """
+    words = []
+    for row in tsv.splitlines()[1:]:
+        f = row.split("\t")
+        if len(f) < 12 or f[0] != "5" or not f[11].strip() or float(f[10]) < MIN_CONF:
+            continue
+        if not any(c.isalnum() for c in f[11]) and float(f[10]) < 80:
+            continue  # specks read as punctuation
+        words.append(Word(f[11].strip(), float(f[6]), float(f[7]), float(f[8]), float(f[9]),
+                          (int(f[2]), int(f[3]), int(f[4]))))
+    return words
+
+
+def skew(words: list[Word]) -> float:
+    """The page's skew in radians (positive: lines fall to the right, in pixels y down).
+
+    Median slope of the word centres over OCR lines of at least four words.
+    """
+    slopes = []
+    for line in _group(words).values():
+        if len(line) < 4:
+            continue
+        xs = [w.left + w.width / 2 for w in line]
+        ys = [w.top + w.height / 2 for w in line]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        den = sum((x - mx) ** 2 for x in xs)
+        if den > 0:
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den)
+    return math.atan(median(slopes)) if slopes else 0.0
+
+
+def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[Line]:
+    """Deskewed, cell-split Lines in reading order (top to bottom, left to right)."""
+    if not words:
+        return []
+    angle = skew(words)
+    cos, sin = math.cos(angle), math.sin(angle)
+
+    def straight(x: float, y: float) -> tuple[float, float]:  # rotate back by -angle
+        return x * cos + y * sin, -x * sin + y * cos
+
+    placed = []
+    for w in words:
+        x, _ = straight(w.left, w.top + w.height)
+        _, yc = straight(w.left + w.width / 2, w.top + w.height / 2)
+        placed.append((x, yc, w))
+    placed.sort(key=lambda p: p[1])
+    typical = median(w.height for w in words)
+    groups: list[list] = []
+    for item in placed:  # one visual row: centres within half a line height of the row's first word
+        if groups and item[1] - groups[-1][0][1] <= 0.5 * typical:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    rows = []
+    for group in groups:
+        group.sort(key=lambda p: p[0])
+        rows.append((median(y for _, y, _ in group), median(w.height for _, _, w in group), group))
+    rows.sort(key=lambda r: r[0])
+    body = median(h for _, h, _ in rows)
+    out: list[Line] = []
+    for y, height, placed in rows:
+        size = body if abs(height - body) < 0.25 * body else height
+        cells: list[list] = []
+        for x, _, w in placed:
+            if cells and x - cells[-1][-1] <= 1.0 * height:
+                cells[-1][1].append(w.text)
+                cells[-1][-1] = x + w.width
+            else:
+                cells.append([x, [w.text], x + w.width])
+        for x, texts, _ in cells:
+            out.append(Line(" ".join(texts), x * scale, page_height - y * scale, size * scale * 1.25, None))
+    return out
+
+
+def _group(words: list[Word]) -> dict[tuple[int, int, int], list[Word]]:
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    return lines

@@ -1,0 +1,95 @@
+"""Chinese questions on English manuals: boundaries, language, translation
+hook, extractive fallback without a model, the marked summary."""
+
+import pytest
+
+from assistant import crosslingual as xl
+from assistant.abstain import Abstainer
+from assistant.core import Assistant
+from assistant.llm.base import LLM
+from knowledge_base.assets import AssetResolver
+from knowledge_base.codes import CodeMatcher
+from knowledge_base.errors import ModelError
+
+
+class Translator(LLM):
+    """Deterministic stand-in for the local model: a fixed translation, a fixed
+    summary, and (for the answer backend) a reply quoting source [1]."""
+
+    name = "translator"
+
+    def __init__(self, translation, summary="检查驱动端轴承和对中。", fail=False):
+        self.translation, self.summary, self.fail, self.prompts = translation, summary, fail, []
+
+    def stream(self, messages, *, max_tokens=384, temperature=0.0, stop=None):
+        system = messages[0].content
+        self.prompts.append(system)
+        if self.fail:
+            raise ModelError("worker down")
+        if "translator" in system.lower():
+            yield self.translation
+        elif system.startswith("Summarise"):
+            yield self.summary
+        else:
+            yield "Check the alignment and replace the drive-end bearing [1]."
+
+
+@pytest.mark.unit
+def test_codes_and_assets_found_inside_chinese_text():
+    assert CodeMatcher().find("泵P-3出现E-104报警") == ("E104",)
+    assert CodeMatcher().find("报e-104了", lenient=True) == ("E104",)
+    assert AssetResolver({"P-3": "CP-80S"}).find("泵P-3出现E-104报警") == ("P-3",)
+    assert AssetResolver({"P-3": "CP-80S"}).find("泵P-3现在有什么问题？") == ("P-3",)
+    # ASCII letters still bound a code: no code inside a longer word
+    assert CodeMatcher().find("XE-1040A") == ()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text, lang", [
+    ("泵P-3现在有什么问题？", "zh"), ("P-3 报 E-104", "zh"), ("What does E-104 mean?", "en"),
+    ("E-104", "en"), ("ポンプの振動", "ja"), ("펌프 진동", "ko"),
+    ("How do I replace the 轴承 on the CP-80S drive end pump?", "en"),
+])
+def test_language(text, lang):
+    assert xl.language(text) == lang
+
+
+@pytest.mark.unit
+def test_prepare_with_and_without_a_model():
+    assert xl.prepare("What does E-104 mean?", None) is None
+    q = xl.prepare("泵P-3出现E-104报警怎么办", Translator("Pump P-3 shows alarm E-104, what to do?"))
+    assert q.translation == "Pump P-3 shows alarm E-104, what to do?"
+    assert q.dense_text == q.translation and "泵P-3" in q.search_text and q.translation in q.search_text
+    bare = xl.prepare("泵P-3出现E-104报警，bearing很烫", None)
+    assert bare.translation is None and bare.dense_text == "P-3 E-104 bearing" and bare.notice == xl.NO_MODEL
+    broken = xl.prepare("泵P-3出现E-104报警", Translator("", fail=True))
+    assert broken.translation is None and broken.notice == xl.NO_MODEL
+
+
+@pytest.mark.integration
+def test_chinese_question_through_the_assistant(retriever):
+    llm = Translator("Pump P-3 shows E-104, what should I do?")
+    a = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local")
+    ans = a.ask("泵P-3出现E-104报警怎么办")
+    assert not ans.abstained and ans.question == "泵P-3出现E-104报警怎么办"
+    assert ans.answer.startswith("【机器翻译摘要（machine translation）】检查驱动端轴承和对中。")
+    assert "drive-end bearing" in ans.answer  # the manual's English text stays
+    assert any(c.as_json()["source"].endswith("pump.md") for c in ans.citations)
+    assert any("machine-translated" in n for n in ans.notices)
+    assert "translate_ms" in ans.timings
+
+
+@pytest.mark.integration
+def test_extractive_without_a_model_searches_codes_and_says_so(retriever):
+    a = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), None, "extractive")
+    ans = a.ask("泵P-3出现E-104报警怎么办")
+    assert not ans.abstained and "E-104" in ans.answer and "【" not in ans.answer
+    assert xl.NO_MODEL in ans.notices
+
+
+@pytest.mark.integration
+def test_a_summary_not_in_the_question_language_is_not_labelled(retriever):
+    llm = Translator("Pump P-3 shows E-104, what should I do?", summary="Check the drive-end bearing.")
+    ans = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local").ask("泵P-3出现E-104报警怎么办")
+    assert "【" not in ans.answer and "drive-end bearing" in ans.answer
+    assert "No summary in the question's language: the model did not write one." in ans.notices
