@@ -61,11 +61,12 @@ def check_codes(text: str, lenient: bool) -> tuple[str, ...]:
     """Codes found are normalised, distinct, and each occurs in ``text``."""
     codes = _MATCHER.find(text, lenient=lenient)
     assert len(set(codes)) == len(codes), codes
-    flags = re.IGNORECASE if lenient else 0
+    flags = (re.IGNORECASE if lenient else 0) | re.ASCII
     for code in codes:
         assert normalize_code(code) == code, code
         prefix, num = re.fullmatch(r"(\D+)(\d+)", code).groups()
-        written = rf"(?<!\w){re.escape(prefix)}(?:OR)?[\s:#\-]*{num}(?!\d)"
+        # ASCII boundaries, as the patterns (a code right after Chinese text, "泵E-104", counts)
+        written = rf"(?<![A-Za-z0-9_]){re.escape(prefix)}(?:OR)?[\s:#\-]*{num}(?![0-9])"
         assert re.search(written, text, flags), f"{code} not in {text[:200]!r}"
     return codes
 
