@@ -33,10 +33,11 @@ from knowledge_base.vectors import MemoryVectorStore
 
 from .test_crash_resume import WORDS
 
-# A 32 MB disk that already holds 12 MB of other data, with faultdesk's default 8 MB
-# reserve: about 12 MB of room, less than the ~16 MB knowledge base of FILES notes,
+# A 40 MB disk that already holds 16 MB of other data, with faultdesk's default 8 MB
+# reserve: about 16 MB of room, less than the ~18 MB knowledge base of FILES notes (SQLite
+# with FTS5, Chroma and the tantivy keyword index; ~22 MB at its peak while being written),
 # which fits once the other data is deleted.
-DISK_MB, OTHER_MB = 32, 12
+DISK_MB, OTHER_MB = 40, 16
 FILES = 115
 
 
