@@ -47,9 +47,22 @@ _ASKS_PROCEDURE = re.compile(r"\b(how (do|to|should|can) (i|we)|procedure|steps|
 _CODE = re.compile(r"\b([A-Z]{1,5}[-: ]?\d{1,4})\b")
 
 
+# The same cues in Chinese (no word boundaries there): now / currently / status / what's
+# wrong / any alarms / can it keep running. A question the model did not translate is
+# still recognised ("泵P-3现在有什么问题？").
+_STATE_ZH = re.compile(r"现在|目前|当前|状态|怎么了|什么问题|出了?什么事|正常吗|还能.{0,4}(跑|运行|开)|"
+                       r"有没有.{0,4}(报警|告警|故障|问题)|(报警|告警)(吗|没有|情况)|的(报警|告警)")
+
+
 def asks_about_state(question: str) -> bool:
-    """True when ``question`` asks about an asset's present condition."""
+    """True when ``question`` asks about an asset's present condition.
+
+    >>> [asks_about_state(q) for q in ("泵P-3现在有什么问题？", "P-3目前有没有报警？", "泵P-3报E-104怎么办")]
+    [True, True, False]
+    """
     q = question.strip()
+    if _STATE_ZH.search(q):
+        return True
     if not _STATE.search(q):
         return False
     return not (_HOW_TO.search(q) and not re.search(r"\b(wrong|status|alarms?|alerts?|check first)\b", q, re.I))

@@ -59,6 +59,15 @@ def test_procedure_found_from_the_alert_alone(retriever):
 
 
 @pytest.mark.integration
+def test_a_chinese_state_question_without_a_model_gets_the_live_alert(assistant, alerts):
+    """No model to translate it: the asset id and the state words still bring the alert."""
+    alerts.upsert(bearing_alert())
+    ans = assistant.ask("泵P-3现在有什么问题？")
+    assert not ans.abstained
+    assert ans.citations and ans.citations[0].n == "A1"
+
+
+@pytest.mark.integration
 def test_question_without_a_code_is_answered_from_the_live_alert(assistant, alerts):
     alerts.upsert(bearing_alert())
     ans = assistant.ask("what's wrong with P-3 right now?")
