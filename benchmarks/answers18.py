@@ -76,6 +76,9 @@ def main() -> None:
     p.add_argument("--base-commit", default="87f3d15", help="the version to compare with (main before issue 18)")
     p.add_argument("--llm", default="extractive")
     args = p.parse_args()
+    args.kb = str(Path(args.kb).resolve())  # both trees run in their own folder
+    if not (Path(args.kb) / "index.sqlite").exists():
+        raise SystemExit(f"{args.kb}: no knowledge base there (build it: make kb alerts, see the docstring)")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with tempfile.TemporaryDirectory(prefix="faultdesk-base-") as base:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base_commit], capture_output=True,
