@@ -7,8 +7,9 @@ of this tree), plus the plain "top chunk only" baseline.
 
     PYTHONPATH=. .venv/bin/python benchmarks/answers18.py --kb KB [--base-commit 87f3d15] [--llm extractive]
 
-The KB must be the sample knowledge base with the stream faults replayed into
-their alerts (``make kb alerts`` replays P-3; the set also assumes AC-1 and
+The base version answers from a sample KB it builds itself, the same way (an
+older version cannot read a newer KB). The KB given must be the sample
+knowledge base with the stream faults replayed into their alerts (``make kb alerts`` replays P-3; the set also assumes AC-1 and
 CV-2: see its README). Prints pass / complete / clean per category and per
 split (dev = odd ids, tuned on; test = even ids, untouched), with date and
 commits.
@@ -49,10 +50,31 @@ def _commit(ref: str = "HEAD") -> str:
                           text=True, check=True).stdout.strip()
 
 
+# The streams the set assumes live alerts on (its README), replayed into their faults.
+REPLAYS = (("pump_P-3.csv", "2024-03-15T00:00"), ("compressor_AC-1.csv", "2024-03-12T23:00"),
+           ("conveyor_CV-2.csv", "2024-03-14T01:00"))
+
+
+def _env(tree: Path) -> dict:
+    return {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+
+
+def build_kb(tree: Path, kb: Path) -> None:
+    """The sample KB with the replayed alerts, built by ``tree``'s own code (an older
+    version cannot read a knowledge base written by a newer one)."""
+    cli = [sys.executable, "-m", "assistant.cli"]
+    samples = tree / "knowledge_base" / "samples"
+    steps = [[*cli, "ingest", str(samples), "--kb", str(kb)]]
+    steps += [[*cli, "monitor", "run", "--kb", str(kb), "--source", f"csv:{samples / 'streams' / name}",
+               "--until", until] for name, until in REPLAYS]
+    for step in steps:
+        subprocess.run(step, cwd=tree, env=_env(tree) | {"FAULTDESK_EMBEDDER": "minilm"},
+                       capture_output=True, text=True, check=True)
+
+
 def _run(tree: Path, kb: str, llm: str, baseline: bool) -> dict:
     out = subprocess.run([sys.executable, "-c", CHILD, str(EVAL), str(GOLD), kb, llm, "1" if baseline else "0"],
-                         cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
-                                        "HOME": str(Path.home())},
+                         cwd=tree, env=_env(tree),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -84,7 +106,8 @@ def main() -> None:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base_commit], capture_output=True,
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
-        before = _run(Path(base), args.kb, args.llm, baseline=False)
+        build_kb(Path(base), Path(base) / "kb")
+        before = _run(Path(base), str(Path(base) / "kb"), args.llm, baseline=False)
     now = _run(ROOT, args.kb, args.llm, baseline=True)
     print(f"answers18: {GOLD.name} (60 conversations, blind)  kb: {args.kb}  llm: {args.llm}\n"
           f"date: {stamp}  this tree: {_commit()} (uncommitted changes not shown)  base: {_commit(args.base_commit)}\n"
