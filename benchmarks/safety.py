@@ -144,7 +144,7 @@ def main() -> None:
     chosen = SETS["dev"] + SETS["heldout"] if args.sets == "all" else SETS[args.sets]
     timed: list[str] = []
     for name, split, folder in chosen:
-        title = f"{name} {split}" + (" (development data)" if (name, split) != ("v2", "heldout") else " (BLIND, run once)")
+        title = f"{name} {split}" + (" (development data)" if (name, split) != ("v2", "heldout") else " (blind set; first run e616cb7 2026-12-04 22:47 UTC, every later run is a re-run)")
         for kind in ("defeat", "legit", "injection", "benign"):
             if not (DATA / folder / f"{kind}_{split}.jsonl").exists():
                 continue
