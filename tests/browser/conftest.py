@@ -20,22 +20,19 @@ they are also written to DIR (``docs/screenshots`` for the README).
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from assistant.service import Service
-from assistant.web.app import create_app
 from assistant.web.tokens import TokenStore
 from knowledge_base.settings import Settings
 from monitors.monitor import Monitor
 from monitors.sources import CsvSource
 from monitors.store import AlertStore
-from tests.web.conftest import WAIT, GatedLLM, write_docs
-from tests.web.test_serve import free_port, wait_healthy
+from tests.web.conftest import GatedLLM, write_docs
+from tests.web.test_serve import serving
 
 CHROMIUM = Path(os.environ.get("FAULTDESK_TEST_CHROMIUM", "/usr/bin/chromium"))  # tests of the CI skip rule point it nowhere
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -102,18 +99,11 @@ def server(tmp_path_factory) -> Server:
     service = Service(settings, llm)
     assert service.ingest([docs]).failed == ()
     _, token = TokenStore(settings.kb).create("ask", "browser-tests")
-    app = uvicorn.Server(uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=free_port(),
-                                        log_level="warning"))
-    thread = threading.Thread(target=app.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{app.config.port}"
     try:
-        wait_healthy(base)
-        yield Server(base, service, llm, token)
+        with serving(service, settings) as base:
+            yield Server(base, service, llm, token)
     finally:
         llm.gate.set()
-        app.should_exit = True
-        thread.join(WAIT)
 
 
 @dataclass
@@ -227,17 +217,8 @@ def sample_server(tmp_path_factory) -> SampleServer:
     service = Service(settings, "extractive")
     _, token = TokenStore(settings.kb).create("ask", "browser-samples")
     _, ingest_token = TokenStore(settings.kb).create("ingest", "browser-samples-ingest")
-    app = uvicorn.Server(uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=free_port(),
-                                        log_level="warning"))
-    thread = threading.Thread(target=app.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{app.config.port}"
-    try:
-        wait_healthy(base, timeout=300)
+    with serving(service, settings, timeout=300) as base:
         yield SampleServer(base, service, token, ingest_token)
-    finally:
-        app.should_exit = True
-        thread.join(WAIT)
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))

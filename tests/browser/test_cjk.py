@@ -3,19 +3,15 @@ summary above the manuals' English text, with the usual citations."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 
 from assistant.service import Service
-from assistant.web.app import create_app
 from assistant.web.tokens import TokenStore
 from knowledge_base.settings import Settings
 from tests.assistant.test_crosslingual import Translator
-from tests.web.conftest import WAIT, write_docs
-from tests.web.test_serve import free_port, wait_healthy
+from tests.web.conftest import write_docs
+from tests.web.test_serve import serving
 
 from .conftest import open_browser
 
@@ -33,17 +29,8 @@ def zh_server(tmp_path_factory):
     service = Service(settings, Translator("Pump P-3 shows alarm E-104, what should I do?", SUMMARY))
     assert service.ingest([write_docs(root / "docs")]).failed == ()
     _, token = TokenStore(settings.kb).create("ask", "browser-tests")
-    app = uvicorn.Server(uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=free_port(),
-                                        log_level="warning"))
-    thread = threading.Thread(target=app.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{app.config.port}"
-    try:
-        wait_healthy(base)
+    with serving(service, settings) as base:
         yield base, token
-    finally:
-        app.should_exit = True
-        thread.join(WAIT)
 
 
 def test_the_ui_shows_the_marked_summary_and_the_manual_text(chromium, zh_server, tmp_path):

@@ -45,22 +45,30 @@ def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float
 
 
 @contextmanager
-def served_in_thread(api, llm: GatedLLM):
-    """``api``'s app on a uvicorn server in a thread, on a free loopback port;
-    yields the base URL once healthy. On exit the fake model's gate opens and
-    the server stops."""
-    server = uvicorn.Server(uvicorn.Config(create_app(api.service, api.settings), host="127.0.0.1",
+def serving(service, settings, timeout: float = 90):
+    """``service``'s app on a uvicorn server in a thread, on a free loopback
+    port; yields the base URL once healthy, stops the server on exit."""
+    server = uvicorn.Server(uvicorn.Config(create_app(service, settings), host="127.0.0.1",
                                            port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.config.port}"
     try:
-        wait_healthy(base)
+        wait_healthy(base, timeout=timeout)
         yield base
     finally:
-        llm.gate.set()
         server.should_exit = True
         thread.join(WAIT)
+
+
+@contextmanager
+def served_in_thread(api, llm: GatedLLM):
+    """:func:`serving` for ``api``; on exit the fake model's gate opens first."""
+    try:
+        with serving(api.service, api.settings) as base:
+            yield base
+    finally:
+        llm.gate.set()
 
 
 def test_faultdesk_serve_answers_over_http(tmp_path):
