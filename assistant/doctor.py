@@ -56,6 +56,8 @@ def run_checks(settings: Settings, llm: str | None = None) -> list[Check]:
         lambda: check_embedder(settings), lambda: check_model(settings, kind),
         lambda: check_program("mosquitto", "MQTT broker (monitor tests)", ("/usr/sbin/mosquitto",)),
         lambda: check_program("chromium", "browser (UI tests)", ()),
+        lambda: check_program("tesseract", "OCR (scanned PDF pages)", (),
+                              "scanned pages are skipped with a note, a fully scanned PDF is refused"),
     ]
     out = []
     for check in checks:
@@ -144,11 +146,20 @@ def check_model(settings: Settings, kind: str) -> list[Check]:
     return out
 
 
-def check_program(name: str, what: str, extra: tuple[str, ...]) -> Check:
+def check_program(name: str, what: str, extra: tuple[str, ...],
+                  without: str = "needed by the tests only") -> Check:
+    """ok when the Debian program ``name`` is on PATH (or at one of ``extra``);
+    else a warning saying what happens ``without`` it, fixed by ``make sysdeps``.
+
+    >>> check_program("sh", "shell", ()).status
+    'ok'
+    >>> check_program("no-such-program-xyz", "OCR", (), "pages skipped").detail
+    'OCR: not found (pages skipped)'
+    """
     path = shutil.which(name) or next((p for p in extra if Path(p).exists()), None)
     if path:
         return Check(name, "ok", f"{what}: {path}")
-    return Check(name, "warn", f"{what}: not found (needed by the tests only)", "make sysdeps")
+    return Check(name, "warn", f"{what}: not found ({without})", "make sysdeps")
 
 
 def build_features(system_info: str) -> tuple[str, ...]:

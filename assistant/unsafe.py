@@ -102,12 +102,15 @@ def _quoted_sentence(sentence: str, sourced: str) -> bool:
     True
     >>> _quoted_sentence("bridge X1.", "Stop. Lock it.\nNever bridge X1.")
     False
+    >>> _quoted_sentence("Lock it.", "Steps: - Stop. - Lock it.")
+    True
     """
     if not sentence or not sourced:
         return False
     start = sourced.find(sentence)
     while start >= 0:
-        if start == 0 or sourced[start - 1] == "\n" or sourced[max(0, start - 2):start] in (". ", ": ", "; ", "! ", "? ", ") "):
+        if start == 0 or sourced[start - 1] == "\n" or sourced[max(0, start - 2):start] in (
+                ". ", ": ", "; ", "! ", "? ", ") ", "- ", "* ", "• "):
             return True
         start = sourced.find(sentence, start + 1)
     return False
