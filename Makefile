@@ -136,6 +136,7 @@ bench-perf: install       ## throughput, latency and memory benchmarks (quiet ma
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/scale.py
+	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
 	$(BIN)/python benchmarks/llm.py --serve-kb $(BENCH_KB)
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
