@@ -42,6 +42,7 @@ def texts(folders, limit: int = 40_000) -> list[str]:
 
 
 def fts5(docs: list[str], tokenize: str) -> list[list[str]]:
+    """Each doc's token sequence as SQLite FTS5 with ``tokenize`` indexes it (the oracle)."""
     db = sqlite3.connect(":memory:")
     db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{tokenize}')")
     db.executemany("INSERT INTO t(rowid, x) VALUES(?, ?)", list(enumerate(docs)))

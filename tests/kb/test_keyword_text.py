@@ -4,12 +4,12 @@ oracle), FTS5's phrases, and the same bm25 scores to the bit."""
 
 import random
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 import tantivy
 
+from benchmarks.keyword_tokens import fts5  # SQLite FTS5 read back through fts5vocab: the oracle
 from knowledge_base.index import SqliteIndex
 from knowledge_base.keyword_index import KeywordIndex
 from knowledge_base.keyword_text import query_phrases, terms, tokens
@@ -24,17 +24,6 @@ ODD = ["Straße Ærø café naïve Ünïcödé µm ς ﬁlter İstanbul trần n
        "a" * 70 + " " + "b" * 65 + "ing logi bli ably sky skies dying"]
 
 
-def fts5_terms(texts: list[str], tokenize: str) -> list[list[str]]:
-    db = sqlite3.connect(":memory:")
-    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{tokenize}')")
-    db.executemany("INSERT INTO t(rowid, x) VALUES(?, ?)", list(enumerate(texts)))
-    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-    out: list[dict] = [{} for _ in texts]
-    for term, doc, off in db.execute("SELECT term, doc, offset FROM v"):
-        out[doc][off] = term
-    return [[d[i] for i in sorted(d)] for d in out]
-
-
 def sample_texts() -> list[str]:
     files = [p for p in sorted(SAMPLES.rglob("*")) if p.suffix in (".md", ".txt", ".csv", ".jsonl", ".py")]
     return [p.read_text(errors="replace") for p in files][:200] + ODD
@@ -42,8 +31,8 @@ def sample_texts() -> list[str]:
 
 def test_tokens_and_stems_are_sqlites():
     texts = sample_texts()
-    assert [terms(t) for t in texts] == fts5_terms(texts, "porter unicode61")
-    assert [tokens(t) for t in texts] == fts5_terms(texts, "unicode61")
+    assert [terms(t) for t in texts] == fts5(texts, "porter unicode61")
+    assert [tokens(t) for t in texts] == fts5(texts, "unicode61")
 
 
 def test_query_phrases_as_the_fts5_lane_builds_them():
