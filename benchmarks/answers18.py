@@ -1,16 +1,16 @@
 """The blind answer-quality set (``knowledge_base/samples/gold/answers18.jsonl``)
 through this tree and through another version of faultdesk (default: the
 commit before issue 18's answer work, "main's behaviour"), in the same run,
-on the same knowledge base, with the same conversation replay and grading
+on the same sample documents, with the same conversation replay and grading
 (``assistant/answer_eval.py``, loaded by file path so it needs nothing else
 of this tree), plus the plain "top chunk only" baseline.
 
     PYTHONPATH=. .venv/bin/python benchmarks/answers18.py --kb KB [--base-commit 87f3d15] [--llm extractive]
 
-The base version answers from a sample KB it builds itself, the same way (an
-older version cannot read a newer KB). The KB given must be the sample
-knowledge base with the stream faults replayed into their alerts (``make kb alerts`` replays P-3; the set also assumes AC-1 and
-CV-2: see its README). Prints pass / complete / clean per category and per
+Both versions answer from a sample KB that each builds with its own code (an
+older version cannot read a newer KB): ``--kb`` is built or brought up to date
+for this tree, with the P-3, AC-1 and CV-2 streams replayed into their faults
+(the set assumes their alerts: see its README). Prints pass / complete / clean per category and per
 split (dev = odd ids, tuned on; test = even ids, untouched), with date and
 commits.
 """
@@ -60,8 +60,9 @@ def _env(tree: Path) -> dict:
 
 
 def build_kb(tree: Path, kb: Path) -> None:
-    """The sample KB with the replayed alerts, built by ``tree``'s own code (an older
-    version cannot read a knowledge base written by a newer one)."""
+    """The sample KB with the replayed alerts, built (or brought up to date) by
+    ``tree``'s own code: an older version cannot read a knowledge base written
+    by a newer one. Ingest is idempotent and a replay skips readings it has seen."""
     cli = [sys.executable, "-m", "assistant.cli"]
     samples = tree / "knowledge_base" / "samples"
     steps = [[*cli, "ingest", str(samples), "--kb", str(kb)]]
@@ -99,8 +100,7 @@ def main() -> None:
     p.add_argument("--llm", default="extractive")
     args = p.parse_args()
     args.kb = str(Path(args.kb).resolve())  # both trees run in their own folder
-    if not (Path(args.kb) / "index.sqlite").exists():
-        raise SystemExit(f"{args.kb}: no knowledge base there (build it: make kb alerts, see the docstring)")
+    build_kb(ROOT, Path(args.kb))  # idempotent: unchanged files and replayed readings are skipped
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with tempfile.TemporaryDirectory(prefix="faultdesk-base-") as base:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base_commit], capture_output=True,
