@@ -178,8 +178,8 @@ class Assistant:
         if self.llm is not None and (lead := self._lead(retrieval, sources, contexts)):
             # The verified facts the answer opens with (_final_text) are shown while the
             # model reads its prompt; they are not part of the model's text.
-            for piece in self.defeat.stream([lead + "\n"], [s.chunk.text for s in sources if s.chunk.kind == WARNING],
-                                            None, [s.chunk.text for s in sources]):
+            warnings, quoted_from = _safety_texts(sources)
+            for piece in self.defeat.stream([lead + "\n"], warnings, None, quoted_from):
                 first = first or time.perf_counter()
                 yield Token(piece)
         try:
@@ -200,8 +200,7 @@ class Assistant:
                                                        retrieval, sources, contexts, tally)
         notices += notes
         backend = "extractive" if composed else backend  # say who wrote the text shown
-        text, removed = self.defeat.withhold(text, [s.chunk.text for s in sources if s.chunk.kind == WARNING],
-                                             [s.chunk.text for s in sources])
+        text, removed = self.defeat.withhold(text, *_safety_texts(sources))
         tally.append(removed)  # composed from a passage that gives such advice
         if removed or (sum(tally) and not text):
             text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
@@ -335,8 +334,7 @@ class Assistant:
         into ``tally``): the extractive backend composes in one piece, a model
         streams a sentence at a time (``marks["model_first"]``: when the model's
         first piece arrived)."""
-        warnings = [s.chunk.text for s in sources if s.chunk.kind == WARNING]
-        quoted_from = [s.chunk.text for s in sources]  # their verbatim sentences face the rules only
+        warnings, quoted_from = _safety_texts(sources)
         if self.llm is None:
             text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
             yield from self.defeat.stream([text], warnings, tally, quoted_from)
@@ -395,6 +393,13 @@ def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
 
 def _unsafe_notice(n: int) -> str:
     return f"{n} sentence(s) advising to bypass or defeat a safety device were removed."
+
+
+def _safety_texts(sources: Sequence[Source]) -> tuple[list[str], list[str]]:
+    """What the unsafe-advice filter needs of the sources: the manual's warnings
+    (quoted verbatim, they pass) and every source text (a sentence quoted from
+    one faces the rules only, not the classifier)."""
+    return [s.chunk.text for s in sources if s.chunk.kind == WARNING], [s.chunk.text for s in sources]
 
 
 def _zero() -> dict:
