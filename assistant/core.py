@@ -52,9 +52,10 @@ from .citations import resolve
 from .conversation import rewrite
 from .extractive import code_facts, compose, compose_alert, procedure_block
 from .grounding import verify
-from .focus import (diagnosis_section, explanation, is_diagnosis, is_safety_chapter, lead, moves_on,
+from .focus import (diagnosis_section, explanation, is_safety_chapter, lead, moves_on,
                     procedure_group, scoped_hits, section_key)
 from .intent import asks_about_state, is_symptom
+from .next_step import continue_after, given_before
 from .numbering import renumber
 from .references import complete
 from .signals import units_of_index
@@ -137,9 +138,14 @@ class Assistant:
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
                               (*self.notices, *left_out), query))
             return
-        skip = self._done_before(question, history, asset) if query != question else frozenset()
+        skip, codes = self._done_before(question, history, asset) if query != question else (frozenset(), ())
+        if codes and not retrieval.codes:  # every check given: the fault rows the diagnosis names come next
+            retrieval, _ = screen_hits(self.retriever.retrieve(replace(search, k=max(8, self.n_sources),
+                                                                       asset=asset, codes=codes)))
         ranked = scoped_hits(self.retriever, query, retrieval, question, asset, max(8, self.n_sources))
         chunks = self._select(ranked, question, skip)
+        if moves_on(question):
+            chunks = continue_after(chunks, question)  # a diagnosis resumes after the checks reported done
         sources = complete(self.index, number_sources(chunks))
         yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
 
@@ -317,15 +323,15 @@ class Assistant:
             return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
         return []
 
-    def _done_before(self, question: str, history: Sequence[str], asset: str | None) -> frozenset:
-        """The procedures the previous turn gave, when ``question`` says they
-        were done or did not help (diagnosis sections stay: their next check
-        is the answer)."""
+    def _done_before(self, question: str, history: Sequence[str],
+                     asset: str | None) -> tuple[frozenset, tuple[str, ...]]:
+        """What the previous turn gave and ``question`` moves on from (it says
+        it was done or did not help), and the codes of a diagnosis it gave
+        whole: ``next_step.given_before``."""
         if not history or not moves_on(question):
-            return frozenset()
+            return frozenset(), ()
         prev = self.retriever.retrieve(Query(history[-1], k=max(8, self.n_sources), asset=asset))
-        chosen = self._select([h.chunk for h in prev.hits], history[-1])
-        return frozenset(section_key(c) for c in chosen if c.kind == PROCEDURE and not is_diagnosis(c))
+        return given_before(self._select([h.chunk for h in prev.hits], history[-1]), question, self.index)
 
     def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
                   contexts: Sequence = (), tally: list[int] | None = None,

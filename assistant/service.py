@@ -172,6 +172,17 @@ class Service:
             return self.alert_store.active(asset=asset)[:limit]
         return self.alert_store.history(asset=asset, limit=limit)
 
+    def signal_labels(self, tags: Iterable[str]) -> dict[str, str]:
+        """{tag: readable name with its unit} (``signals.signal_label``); the
+        units come from the manuals when the knowledge base can be read."""
+        from .signals import signal_label
+
+        try:
+            units = self.assistant.units
+        except FaultdeskError:
+            units = {}
+        return {t: signal_label(t, units) for t in dict.fromkeys(tags)}
+
     def alert(self, alert_id: str):
         """One alert by id, or None."""
         return self.alert_store.get(alert_id)

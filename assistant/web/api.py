@@ -82,7 +82,13 @@ def search(request: Request, q: str = Query(min_length=1, max_length=2000), k: i
 def alerts(request: Request, asset: str | None = Query(None, max_length=64), active: bool = True,
            limit: int = Query(100, ge=1, le=1000)):
     """Open alerts (or all with ``active=false``), newest first, optionally of one asset."""
-    return [a.to_dict() for a in _service(request).alerts(asset, active, limit)]
+    service = _service(request)
+    return [_alert_json(service, a) for a in service.alerts(asset, active, limit)]
+
+
+def _alert_json(service: Service, alert) -> dict:
+    """The alert's dict with ``signal_labels`` for its signals (what the widget shows)."""
+    return alert.to_dict() | {"signal_labels": service.signal_labels([*alert.signals, *alert.top_signals])}
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[Depends(requires("ask"))],
@@ -92,7 +98,7 @@ def alert(alert_id: str, request: Request):
     found = _service(request).alert(alert_id)
     if found is None:
         raise HTTPException(404, f"no alert with id {alert_id!r}")
-    return found.to_dict()
+    return _alert_json(_service(request), found)
 
 
 @router.get("/alerts/{alert_id}/report", response_class=Response, dependencies=[Depends(requires("ask"))],

@@ -72,6 +72,9 @@ class AlertOut(BaseModel):
     closed: float | None
     top_signals: list[str]
     window: list[list]
+    signal_labels: dict[str, str] = Field(default_factory=dict, description=(
+        "{tag: readable name with its unit}, e.g. bearing_de_rms -> "
+        "'drive-end bearing vibration (bearing_de_rms, mm/s)' (units from the manuals' signal tables)."))
 
 
 class FailureOut(BaseModel):

@@ -18,7 +18,9 @@
  * field asks; Escape closes the panel and returns focus to the toggle.
  *
  * Operator screens: the panel stays compact (at most 360 px wide and 55% of
- * the screen high, less on phones) so it leaves the HMI values visible; a new
+ * the screen high, less on phones), and while it is open the page is narrowed
+ * beside it (or, on a phone, may scroll its end above it), so it covers none
+ * of the HMI values; a new
  * answer is scrolled to its start, not to its end; a slow answer shows what
  * is going on and for how long; when the connection drops the question stays
  * on screen (and back in the field) with what happened. Times carry their
@@ -126,8 +128,24 @@
   function setOpen(open) {
     panel.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
+    makeRoom();
     (open ? input : toggle).focus();
   }
+
+  // The open panel gets its own strip of the screen instead of covering the station's values:
+  // the page is narrowed beside it on a wide screen, and on a narrow one the page can scroll
+  // its last values above it. Closed, the page is as it was.
+  var page = document.documentElement, pageStyle = null;
+  function makeRoom() {
+    if (pageStyle === null) pageStyle = { right: page.style.marginRight, bottom: page.style.paddingBottom };
+    page.style.marginRight = pageStyle.right;
+    page.style.paddingBottom = pageStyle.bottom;
+    if (panel.hidden) return;
+    var box = panel.getBoundingClientRect();
+    if (window.innerWidth - box.width - 32 >= 480) page.style.marginRight = Math.ceil(box.width + 32) + "px";
+    else page.style.paddingBottom = Math.ceil(window.innerHeight - box.top + 8) + "px";
+  }
+  window.addEventListener("resize", makeRoom);
   toggle.addEventListener("click", function () { setOpen(panel.hidden); });
   close.addEventListener("click", function () { setOpen(false); });
   root.addEventListener("keydown", function (e) {
@@ -172,7 +190,9 @@
       var li = el("li");
       var text = el("span");
       text.appendChild(el("span", { "class": "sev-" + a.severity }, String(a.severity).toUpperCase()));
-      var signals = (a.top_signals && a.top_signals.length ? a.top_signals : a.signals).join(", ");
+      var tags = a.top_signals && a.top_signals.length ? a.top_signals : a.signals;
+      // readable names with units ("drive-end bearing vibration (bearing_de_rms, mm/s)"), not raw tags
+      var signals = tags.map(function (t) { return (a.signal_labels || {})[t] || t; }).join(", ");
       var since = when(a.started);
       text.appendChild(document.createTextNode(" " + signals + " since " + since));
       var btn = el("button", { type: "button" }, "Ask");
