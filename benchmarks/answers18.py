@@ -6,6 +6,7 @@ on the same sample documents, with the same conversation replay and grading
 of this tree), plus the plain "top chunk only" baseline.
 
     PYTHONPATH=. .venv/bin/python benchmarks/answers18.py --kb KB [--base-commit 87f3d15] [--llm extractive]
+        [--split all|dev|test] [--no-base]
 
 Both versions answer from a sample KB that each builds with its own code (an
 older version cannot read a newer KB): ``--kb`` is built or brought up to date
@@ -37,7 +38,7 @@ ae = importlib.util.module_from_spec(spec); sys.modules[spec.name] = ae; spec.lo
 from knowledge_base.settings import get_settings
 from assistant.factory import build_assistant
 assistant = build_assistant(get_settings().with_kb(sys.argv[3]), sys.argv[4])
-items = ae.load_items(sys.argv[2])
+items = [i for i in ae.load_items(sys.argv[2]) if sys.argv[6] in ("all", ae.split_of(i.id))]
 runs = {"faultdesk": ae.run(assistant.ask, items)}
 if sys.argv[5] == "1":
     runs["top-chunk"] = ae.run(ae.top_chunk_answer(assistant.retriever), items)
@@ -73,8 +74,9 @@ def build_kb(tree: Path, kb: Path) -> None:
                        capture_output=True, text=True, check=True)
 
 
-def _run(tree: Path, kb: str, llm: str, baseline: bool) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(EVAL), str(GOLD), kb, llm, "1" if baseline else "0"],
+def _run(tree: Path, kb: str, llm: str, baseline: bool, split: str = "all") -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(EVAL), str(GOLD), kb, llm, "1" if baseline else "0",
+                          split],
                          cwd=tree, env=_env(tree),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -98,23 +100,30 @@ def main() -> None:
     p.add_argument("--kb", required=True)
     p.add_argument("--base-commit", default="87f3d15", help="the version to compare with (main before issue 18)")
     p.add_argument("--llm", default="extractive")
+    p.add_argument("--split", choices=("all", "dev", "test"), default="all",
+                   help="only these conversations (a slow model: the untouched test half)")
+    p.add_argument("--no-base", action="store_true",
+                   help="skip the base version (this tree and the top-chunk baseline only)")
     args = p.parse_args()
     args.kb = str(Path(args.kb).resolve())  # both trees run in their own folder
     build_kb(ROOT, Path(args.kb))  # idempotent: unchanged files and replayed readings are skipped
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    with tempfile.TemporaryDirectory(prefix="faultdesk-base-") as base:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base_commit], capture_output=True,
-                                 check=True).stdout
-        subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
-        build_kb(Path(base), Path(base) / "kb")
-        before = _run(Path(base), str(Path(base) / "kb"), args.llm, baseline=False)
-    now = _run(ROOT, args.kb, args.llm, baseline=True)
-    print(f"answers18: {GOLD.name} (60 conversations, blind)  kb: {args.kb}  llm: {args.llm}\n"
+    before = None
+    if not args.no_base:
+        with tempfile.TemporaryDirectory(prefix="faultdesk-base-") as base:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base_commit], capture_output=True,
+                                     check=True).stdout
+            subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
+            build_kb(Path(base), Path(base) / "kb")
+            before = _run(Path(base), str(Path(base) / "kb"), args.llm, baseline=False, split=args.split)
+    now = _run(ROOT, args.kb, args.llm, baseline=True, split=args.split)
+    print(f"answers18: {GOLD.name} (60 conversations, blind; run: {args.split})  kb: {args.kb}  llm: {args.llm}\n"
           f"date: {stamp}  this tree: {_commit()} (uncommitted changes not shown)  base: {_commit(args.base_commit)}\n"
           "pass = every must_include phrase and no must_not_include phrase; dev = odd ids (tuned on), "
           "test = even ids (untouched)")
     _table(f"faultdesk at {_commit()}", now["faultdesk"])
-    _table(f"main's behaviour (faultdesk at {_commit(args.base_commit)})", before["faultdesk"])
+    if before is not None:
+        _table(f"main's behaviour (faultdesk at {_commit(args.base_commit)})", before["faultdesk"])
     _table("plain baseline: the top retrieved chunk only", now["top-chunk"])
 
 

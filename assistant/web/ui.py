@@ -27,12 +27,14 @@ from monitors.types import Alert  # noqa: E402
 
 from . import ui_render as render  # noqa: E402
 from .ui_handlers import ALL_ASSETS, Handlers  # noqa: E402
+from .ui_js import JS  # noqa: E402
 
 ALERT_REFRESH_S = 5
 OPEN_SOURCES = 2  # citations shown unfolded; the rest are one click away
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = """
 .alert-card { border-left: 5px solid #f08c00 !important; }
+#conn-lost { margin: 4px 0; padding: 6px 10px; border-left: 4px solid #c92a2a; background: #fff5f5; color: #7d1a1a; }
 .alert-card.alarm { border-left-color: #c92a2a !important; }
 .alert-card .alert-card { border-left: none !important; }  /* gr.Group repeats its classes inside */
 .llm-banner { background: #fff3bf; border-left: 5px solid #f08c00; padding: 6px 12px; }
@@ -42,39 +44,6 @@ CSS = """
 #chat { height: min(560px, calc(100vh - 230px)) !important; min-height: 260px; }
 @media (max-width: 1279px) { #chat { height: min(560px, calc(100vh - 190px)) !important; } }
 @media (max-width: 700px) { #sources { min-width: 0 !important; } .gradio-container { padding: 0 4px !important; } }
-"""
-# Runs once when the page loads (Gradio's ``js``): [n] links open and show
-# their source card; below 1280 px the sidebar starts closed; the page
-# starts at the top (nothing scrolls the tabs away).
-JS = """
-() => {
-  document.addEventListener('click', (e) => {
-    const a = e.target.closest && e.target.closest('a[href^="#src-"]');
-    if (!a) return;
-    e.preventDefault(); e.stopPropagation();
-    const card = document.getElementById(a.getAttribute('href').slice(1));
-    if (!card) return;
-    const btn = card.querySelector('button.label-wrap');
-    if (btn && !btn.classList.contains('open')) btn.click();
-    const show = () => card.scrollIntoView({block: 'start'});
-    show();
-    setTimeout(show, 120);  // again once the opened card has its height
-    setTimeout(show, 400);
-    card.classList.add('flash');
-    setTimeout(() => card.classList.remove('flash'), 1600);
-  }, true);
-  const narrow = () => window.innerWidth < """ + "1280" + """;
-  let tries = 0;
-  const close = () => {
-    const toggle = document.querySelector('button[aria-label="Toggle Sidebar"]');
-    const bar = document.querySelector('.sidebar');
-    if (!toggle || !bar) { if (tries++ < 50) setTimeout(close, 100); return; }
-    if (narrow() && bar.classList.contains('open')) toggle.click();
-    document.body.dataset.sidebarReady = '1';
-  };
-  close();
-  window.scrollTo(0, 0);
-}
 """
 
 
