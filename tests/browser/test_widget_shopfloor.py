@@ -44,13 +44,12 @@ def test_compact_panel_shows_each_new_answer_from_its_start(chromium, sample_ser
         panel = page.locator(f"{WIDGET} #fd-panel")
         alerts = page.locator(f"{WIDGET} .alerts li").first
         expect(alerts).to_contain_text("ALARM")
+        # the signal by its readable name with its unit (the tag kept, as the HMI shows it)
+        expect(alerts).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)")
         assert re.search(r"\b(UTC|GMT|[A-Z]{3,4})\b", alerts.inner_text())  # the time says its zone
         box = rect(panel)
         assert box["width"] <= (360 if width > 480 else width - 16)  # a phone: the width less a margin
         assert box["height"] <= 0.62 * height + 1
-        if width >= 1024:  # the HMI's first row of values stays visible beside the panel
-            tile = rect(page.locator("main .tile").first)
-            assert tile["right"] <= box["left"] or tile["bottom"] <= box["top"]
         ask(page, "How do I replace the drive-end bearing on the CP-80S?")
         answer = page.locator(f"{WIDGET} .msg.bot").last
         expect(answer.locator(".status-line")).to_contain_text("quoted from the manuals", timeout=60_000)
@@ -102,3 +101,41 @@ def test_a_dropped_connection_keeps_the_question_and_says_what_happened(chromium
         expect(b.page.locator(f"{WIDGET} .msg.user").last).to_have_text("How do I vent and re-prime the pump?")
         expect(b.page.locator(f"{WIDGET} .error").last).to_contain_text("connection to faultdesk was lost")
         expect(b.page.locator(f"{WIDGET} #fd-question")).to_have_value("How do I vent and re-prime the pump?")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_the_open_panel_covers_no_hmi_value(chromium, sample_server, tmp_path, viewport):
+    """Open, the panel takes its own strip: beside the page on a panel or desktop
+    (every tile of the first row in view, none under the panel), below it on a
+    phone (each tile can be scrolled into view above the panel). Closed, the
+    page is as it was."""
+    name, (width, height) = viewport
+    for b in open_browser(chromium, sample_server.base, tmp_path, viewport=(width, height)):
+        page = b.page
+        page.goto(f"{b.base}/operator?asset=P-3#token={sample_server.token}")
+        tiles = page.locator("main .tile")
+        expect(tiles.first).to_be_visible()
+        before = [rect(tiles.nth(i)) for i in range(tiles.count())]
+        page.locator(f"{WIDGET} button.toggle").click()
+        panel = page.locator(f"{WIDGET} #fd-panel")
+        expect(panel).to_be_visible()
+        expect(page.locator(f"{WIDGET} .alerts li").first).to_contain_text("ALARM")
+        ask(page, "How do I replace the drive-end bearing on the CP-80S?")  # the panel at its full height
+        expect(page.locator(f"{WIDGET} .msg.bot .status-line").last).to_be_visible(timeout=60_000)
+        for i in range(tiles.count()):
+            tile = tiles.nth(i)
+            tile.scroll_into_view_if_needed()
+            if width < 480:  # a phone: scroll the tile just above the panel
+                top = rect(panel)["top"]
+                page.evaluate(f"window.scrollBy(0, {rect(tile)['bottom'] - top + 4})")
+            assert not overlaps(rect(tile), rect(panel)), (name, i, rect(tile), rect(panel))
+        if width >= 1024:
+            first_row = [r for r in (rect(tiles.nth(i)) for i in range(tiles.count())) if r["top"] < 200]
+            assert len(first_row) >= 2 and all(r["bottom"] <= height for r in first_row)
+        b.screenshot(f"widget_hmi_{name}.png")
+        page.locator(f"{WIDGET} .close").click()
+        page.evaluate("window.scrollTo(0, 0)")
+        assert [rect(tiles.nth(i)) for i in range(tiles.count())] == before  # closed: as it was

@@ -146,6 +146,7 @@
     else page.style.paddingBottom = Math.ceil(window.innerHeight - box.top + 8) + "px";
   }
   window.addEventListener("resize", makeRoom);
+  if (window.ResizeObserver) new ResizeObserver(function () { makeRoom(); }).observe(panel);  // it grows with answers
   toggle.addEventListener("click", function () { setOpen(panel.hidden); });
   close.addEventListener("click", function () { setOpen(false); });
   root.addEventListener("keydown", function (e) {
