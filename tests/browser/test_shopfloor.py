@@ -151,7 +151,16 @@ def test_a_new_topic_starts_fresh_and_new_conversation_clears(shop, viewport):
     ask(page, "and what if that doesn't help?")
     nxt = page.locator(BOT).last
     expect(nxt).not_to_contain_text("mechanical seal")
-    assert nxt.inner_text().split("Safety")[0] != first.split("Safety")[0]  # the next check, not a repeat
+    # the next step, not the same checks again: the alarm rows' other causes and remedies
+    expect(nxt).not_to_contain_text("Diagnosing compressor overheating")
+    expect(nxt).not_to_contain_text("Read the alarm log")
+    expect(nxt).to_contain_text("ALARM:9")
+    assert nxt.inner_text().split("Safety")[0] != first.split("Safety")[0]
+    ask(page, "The oil level is between the marks and I can see light through the cooler core. What next?")
+    resumed = page.locator(BOT).last  # the diagnosis resumes after the checks reported done
+    expect(resumed).to_contain_text("continued from step 4 (you reported steps 2, 3 done)")
+    expect(resumed).to_contain_text("4. Check that the cooling fan runs")
+    expect(resumed).not_to_contain_text("2. Check the oil level in the sight glass")
     page.locator("#new-conversation").click()
     expect(page.locator(BOT)).to_have_count(0)
     expect(page.locator("#sources")).to_contain_text("The passages an answer cites appear here")

@@ -124,6 +124,16 @@ def test_alerts_by_asset_and_one_by_id(api):
     assert missing.status_code == 404 and missing.json() == {"error": "no alert with id 'nope'"}
 
 
+def test_alerts_carry_readable_signal_names_with_units(api):
+    AlertStore(api.settings.kb).upsert(Alert("P-3-200", "P-3", ("bearing_de_rms", "oil_temp_c"), "zscore", 0.9,
+                                              "alarm", 100.0, 160.0))
+    one = api.client.get("/api/v1/alerts/P-3-200", headers=api.headers["ask"]).json()
+    assert one["signal_labels"] == {"bearing_de_rms": "drive-end bearing vibration (bearing_de_rms, mm/s)",
+                                    "oil_temp_c": "oil temperature (oil_temp_c, °C)"}
+    listed = api.client.get("/api/v1/alerts", params={"asset": "P-3"}, headers=api.headers["ask"]).json()
+    assert listed[0]["signal_labels"] == one["signal_labels"]
+
+
 # -- uploads ----------------------------------------------------------------------
 GOOD = b"# Hydra HX-9 Press - Service Manual\n\nModel: HX-9\n\n## 3 Faults\n\n" \
        b"| Code | Description | Remedy |\n|---|---|---|\n| E-555 | Ram drift | Bleed the accumulator |\n"
