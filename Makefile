@@ -26,7 +26,7 @@ WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
 LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
 LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: demo test install sysdeps doctor kb alerts samples bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild llama-native
+.PHONY: demo test install sysdeps doctor kb alerts samples screenshots bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild llama-native
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -106,6 +106,11 @@ kb: install               ## (re)build the sample knowledge base, idempotently
 alerts: install           ## replay the P-3 sample stream into the middle of its bearing fault (once): an open alert
 	test -f $(KB)/monitor_state/auto.json || $(BIN)/faultdesk monitor run --kb $(KB) \
 	  --source csv:knowledge_base/samples/streams/pump_P-3.csv --until 2024-03-15T00:00
+
+screenshots: install sysdeps kb alerts  ## retake the README's screenshots (docs/screenshots) from the sample KB, extractive backend, 1440x900 / 1024x600 / 390 px
+	FAULTDESK_TEST_SAMPLE_KB=$(KB) FAULTDESK_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/browser/test_shopfloor.py tests/browser/test_widget_shopfloor.py \
+	  -k "scoped_question or citation_marker or alert_card or covers_no_hmi"
 
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build

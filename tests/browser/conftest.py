@@ -41,6 +41,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PDF = ROOT / "knowledge_base" / "samples" / "manuals" / "cp80s_pump.pdf"
 PUMP_TRACE = ROOT / "knowledge_base" / "samples" / "streams" / "pump_P-3.csv"
 TIMEOUT_MS = 30_000
+EXPECT_MS = 20_000  # Playwright's expect waits 5 s by default: too short with 8 sessions on 2 cores
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_MS)
 
 # Markup in a document: each payload would set window.pwned if it ever ran.
 XSS_MANUAL = """# Sealant SX-9 Dosing Unit <img src=x onerror="window.pwned='title'"> manual

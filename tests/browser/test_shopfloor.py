@@ -39,7 +39,7 @@ def sidebar_open(page) -> bool:
 def show_sidebar(page) -> None:
     if not sidebar_open(page):
         page.get_by_role("button", name="Toggle Sidebar").click()
-    expect(page.locator("#sidebar")).to_be_in_viewport()
+    expect(page.locator("#sidebar")).to_be_in_viewport(timeout=30_000)  # its slide-in, on a loaded machine
 
 
 def hide_sidebar_if_narrow(page, width: int) -> None:
@@ -115,7 +115,7 @@ def test_a_scoped_question_gets_its_own_whole_answer_and_the_state_question_the_
     expect(bot).to_contain_text("UTC")
     text = bot.inner_text()
     assert "[A1]" in text and sorted(set(markers(text))) == list(range(1, max(markers(text)) + 1))
-    expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
+    expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]", timeout=30_000)
     show_last_question(page)
     shop.screenshot(f"{SHOTS[name]}_alert.png")
     assert shop.blocked == []
@@ -133,6 +133,10 @@ def test_a_citation_marker_opens_its_source_card(shop, viewport):
     target = last.get_attribute("href")[1:]
     card = page.locator(f"#{target}")
     expect(card).to_be_attached()  # the source cards are drawn after the answer
+    if name == "desktop":
+        expect(page.locator("#sources img").first).to_be_visible(timeout=30_000)  # the cited page, highlighted
+        show_last_question(page)
+        shop.screenshot("ui_chat.png")
     last.click()  # one tap
     expect(card).to_be_in_viewport()
     expect(card.locator("button.label-wrap")).to_have_class(re.compile(r"\bopen\b"))
@@ -172,7 +176,7 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
     load(page, shop.base)
     show_sidebar(page)
     card = page.locator("#sidebar .alert-card").first
-    expect(card).to_contain_text("ALARM · P-3")
+    expect(card).to_contain_text("ALARM · P-3", timeout=30_000)  # the first refresh, on a loaded machine
     expect(card).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)")
     expect(card).to_contain_text("UTC")
     expect(card).not_to_contain_text("detector")
@@ -186,6 +190,13 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
         assert body.lower().startswith(head.lower()), body[:40]
     if name == "desktop":
         shop.screenshot("ui_sidebar_alert.png")
+        card.get_by_role("button", name="Ask about this alert").click()  # one click: the alert's answer
+        expect(page.locator(USER).last).to_have_text(re.compile(r"About the alarm on P-3 since"), timeout=60_000)
+        bot = page.locator(BOT).last
+        expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)", timeout=60_000)
+        expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
+        show_last_question(page)
+        shop.screenshot("ui_alerts.png")
 
 
 def test_dates_in_words_and_codes_written_one_way(shop, viewport):

@@ -57,7 +57,7 @@ def test_an_answer_streams_in_then_shows_its_sources_and_page(browser, server):
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth > 500")  # a rendered page, loaded
     show_last_question(page)
-    browser.screenshot("ui_chat.png")
+    browser.screenshot("scripted_model_ui_chat.png")  # the README's shots come from the sample KB (test_shopfloor)
     assert browser.blocked == []
 
 
@@ -103,7 +103,7 @@ def test_a_replayed_fault_appears_as_an_alert_and_can_be_asked_about(browser, se
     expect(link).to_have_attribute("href", re.compile(rf"alert-{alert.id}\.pdf$"))
     assert page.request.get(link.get_attribute("href")).body()[:5] == b"%PDF-"
     show_last_question(page)
-    browser.screenshot("ui_alerts.png")
+    browser.screenshot("scripted_model_ui_alerts.png")
     assert browser.blocked == []
 
 

@@ -62,7 +62,7 @@ def test_the_widget_streams_a_cited_answer_and_shows_the_alert(operator, server)
     expect(sources(answer).first).to_contain_text("[A1] P-3-")
     assert any("cp80s_pump.pdf p." in c for c in sources(answer).all_inner_texts())
     expect(answer.locator(".text")).to_contain_text("[A1]")  # the active alert is evidence too
-    operator.screenshot("widget_operator.png")
+    operator.screenshot("scripted_model_widget_operator.png")  # the README's shots: the sample KB
 
     page.keyboard.press("Escape")
     expect(page.locator(f"{WIDGET} button.toggle")).to_be_focused()

@@ -135,7 +135,10 @@ def test_the_open_panel_covers_no_hmi_value(chromium, sample_server, tmp_path, v
         if width >= 1024:
             first_row = [r for r in (rect(tiles.nth(i)) for i in range(tiles.count())) if r["top"] < 200]
             assert len(first_row) >= 2 and all(r["bottom"] <= height for r in first_row)
-        b.screenshot(f"widget_hmi_{name}.png")
+        if width >= 480:
+            page.evaluate("window.scrollTo(0, 0)")
+        b.screenshot({"desktop": "widget_operator.png", "panel": "widget_panel_1024x600.png",
+                      "phone": "widget_phone_390.png"}[name])
         page.locator(f"{WIDGET} .close").click()
         page.evaluate("window.scrollTo(0, 0)")
         assert [rect(tiles.nth(i)) for i in range(tiles.count())] == before  # closed: as it was
