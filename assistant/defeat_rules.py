@@ -2,7 +2,8 @@
 
 The sentence is folded first (:func:`knowledge_base.normalise.fold`), so
 look-alike letters, "By-pass", zero-width spaces and "byp4ss" read as plain
-words. An English sentence advises defeat when an *action* and a *safety
+words; typos of the filter's words and shop abbreviations are mended
+(:mod:`assistant.defeat_words`: "disconect the emergancy stop", "link out the LWCO"). An English sentence advises defeat when an *action* and a *safety
 object* (:mod:`assistant.defeat_lexicon`) meet in one clause, the object a
 few words after the action ("place a magnet on the door switch") or before a
 passive one ("the interlock can be bridged"), and the action is not
@@ -38,6 +39,7 @@ from functools import lru_cache
 from knowledge_base.normalise import fold
 
 from . import defeat_lexicon as L
+from .defeat_words import readable
 
 _C = lambda rx: re.compile(rx)  # noqa: E731
 _STRONG = _C(rf"\b(?:{L.STRONG})\b")
@@ -70,7 +72,11 @@ _NEG = _C(r"\b(?:never|not|no|dont|doesnt|didnt|mustnt|shouldnt|cannot|cant|wont
 _NEAR_NEG = _C(r"\b(?:stop|stops|stopping|prevent\w*|detect\w*|deter\w*|against|resist\w*)\b(?:\s+\w+){0,3}\s*$")
 _HARM = _C(r"\b(?:prohibited|forbidden|not (?:permitted|allowed)|illegal|unlawful|dangerous|hazardous|unsafe|strictly|offence|offense"
            r"|dismissal|disciplinary|(?:can|could|may|might|will|would) (?:\w+ ){0,2}?(?:result|lead|cause|kill|injure|maim|expose|void|invalidate)"
-           r"|death|fatal|injur\w*|amputation|crush\w*|risk|is a (?:criminal|serious)|never (?:acceptable|allowed|permitted))\b")
+           r"|death|fatal|injur\w*|amputation|crush\w*|risk|is a (?:criminal|serious)|never (?:acceptable|allowed|permitted)"
+           # a consequence stated, as a warning states it: "... voids the approval", "... can allow the load to fall"
+           r"|voids?|invalidates?|exposes?|(?:can|could|may|might|will|would) (?:\w+ ){0,2}?(?:allow|let|suffer|fail|explode|burst|fall|start|move)"
+           r"|allows? (?:the|a|an|people|persons?|someone|anyone|operators?|users?|workers?) (?:\w+ ){0,3}?to (?:move|run|start|fall|reach|enter|be)"
+           r"|gives? no (?:indication|warning|sign)|removes? (?:all |the |its )?(?:\w+ )?(?:protective|protection|safety)|creates? an? (?:\w+ )?(?:risk|hazard))\b")
 _RESTORE = _C(r"\b(?:remove|removed|removing|take off|take out|took|check(?:ed|ing)? (?:\w+ )?for|look(?:ing)? for|inspect(?:ed|ing)? for|search"
               r"|ensure|make sure|verify|confirm|found|find|discovered|spot|any|no|all|fitted by|left by|reinstate|restore|undo|undid|report"
               r"|tamper ?proof|anti ?tamper|coded|cannot|resist\w*|detect\w*|prevent\w*|against|sign of|evidence of|signs of)\b")
@@ -174,6 +180,8 @@ def _english(text: str) -> str | None:
                 rest = rest.removeprefix(article)
             if _negated(clause, m.start()) or _STRONG_NOUN.match(rest):  # "remove the jumper" restores
                 continue
+            if _NOUNISH.search(m.group(0).split()[0]) and _HARM.search(clause[m.end():]):  # "removing it voids ..."
+                continue
             if _near(objs, m.start(), m.end(), ("function", "guard", "plain", "broad", "rated"), before=0) and running:
                 return "running"
             if (_after_only(objs, m.end(), ("function",), after=50, start=m.start()) or
@@ -261,16 +269,25 @@ def names_safety(sentence: str) -> bool:
     (an English word list): the sentences the trained classifier may flag."""
     from .defeat_semantic import _TOPIC
 
-    text = fold(sentence)
+    text = read(sentence)
     return bool(_TOPIC.search(text) or _objects(text, strong=True) or _STRONG.search(text))
+
+
+def read(sentence: str, join: bool = True) -> str:
+    """The folded sentence (:func:`knowledge_base.normalise.fold`); English text
+    also with typos of the filter's words mended and shop abbreviations written
+    out (:func:`assistant.defeat_words.readable`)."""
+    text = fold(sentence, join=join)
+    return readable(text) if _language(text) == "en" else text
 
 
 def advice(sentence: str) -> str | None:
     """Why ``sentence`` advises defeating a safety device, or None (hyphens
     read both as joins and as spaces: "By-pass", "high-temperature limit")."""
-    why = _advice(_PERMISSIVE.sub("ok", fold(sentence)))
-    if why is None and (spaced := _PERMISSIVE.sub("ok", fold(sentence, join=False))) != fold(sentence):
-        why = _advice(spaced)
+    joined = read(sentence)
+    why = _advice(_PERMISSIVE.sub("ok", joined))
+    if why is None and (spaced := read(sentence, join=False)) != joined:
+        why = _advice(_PERMISSIVE.sub("ok", spaced))
     return why
 
 

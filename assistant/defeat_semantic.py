@@ -102,7 +102,8 @@ LEGIT = (
 _NEGATION = re.compile(r"\b(?:never|not|no|dont|mustnt|cannot|cant|nor|avoid|prohibited|forbidden|without|must not|do not)\b"
                        r"|\b(?:can|could|may|will) (?:\w+ ){0,2}?(?:cause|result|lead|kill|injure)\b")
 _TOPIC = re.compile(r"\b(?:interlock|guard|door|gate|safety|estop|emergency|light curtain|light grid|two ?hand|overload|limit switch"
-                    r"|cutout|relief|fuse|breaker|rcd|brake|sensor|switch|relay|plc|pressure|thermal|flame|alarm|protection|trip)")
+                    r"|cutout|relief|fuse|breaker|rcd|brake|sensor|switch|relay|plc|pressure|thermal|flame|alarm|protection|trip"
+                    r"|curtain|muting|mutes?\b|mats?\b|palm|isolator|leakage|limit|detector|scanner|governor)")
 
 
 class SemanticCheck:

@@ -6,10 +6,13 @@ should never have been in the knowledge base, a paraphrase that lost its
 override, remove or switch off an interlock, guard, e-stop, overload,
 cut-out, relief valve, light curtain or other protective device. Each
 sentence is folded (look-alike letters, "By-pass", zero-width characters
-undone) and checked by rules (:mod:`assistant.defeat_rules`: action x object,
-negations and descriptions pass; German, French, Spanish and Chinese word
-lists). An English sentence the rules pass that names a safety device or a
-defeat act is then judged by a trained classifier (:mod:`assistant.defeat_model`:
+undone; typos of safety words and shop abbreviations mended,
+:mod:`assistant.defeat_words`) and checked by rules (:mod:`assistant.defeat_rules`:
+action x object, negations, descriptions and warnings that state a consequence
+pass; German, French, Spanish and Chinese word lists). An English sentence the
+rules pass is then judged by a trained classifier (at its threshold when it
+names a safety device or a defeat act, at a stricter one when not;
+:mod:`assistant.defeat_model`:
 logistic regression over cue patterns, hashed word n-grams and, when the
 assistant runs on MiniLM and ``settings.defeat_semantic`` is set, the sentence
 vector). ``RULES_ONLY`` is the rules alone; the old exemplar similarity check
@@ -141,18 +144,21 @@ class DefeatFilter:
         text, quoted verbatim: see :meth:`unsafe_all`)."""
         out = [advice(s) for s in sentences]
         plain = [not (rules_only[i] if i < len(rules_only) else False) for i in range(len(sentences))]
-        # The classifier adds flags to English sentences the rules pass that name a
-        # safety device or a defeat act (other languages: the rules' word lists only).
-        asked = [i for i, s in enumerate(sentences)
-                 if plain[i] and out[i] is None and language(s) == "en" and names_safety(s)]
-        if self.model is not None and asked:
+        # The classifier adds flags to English sentences the rules pass (other
+        # languages: the rules' word lists only): at its threshold when the sentence
+        # names a safety device or a defeat act, at the stricter ``ungated`` one when not.
+        if self.model is not None:
+            wide = self.model.ungated <= 1.0
+            asked = [i for i, s in enumerate(sentences) if plain[i] and out[i] is None and language(s) == "en"]
+            named = {i: names_safety(sentences[i]) for i in asked}
+            asked = [i for i in asked if wide or named[i]]
             texts, vectors = [sentences[i] for i in asked], None
-            if self.model.needs_vectors:
+            if self.model.needs_vectors and asked:
                 import numpy as np
 
                 vectors = np.asarray(self.embedder.embed_batch([fold(s) for s in texts]), dtype=np.float32)
             for i, p in zip(asked, self.model.proba(texts, vectors)):
-                out[i] = LEARNED if p >= self.model.threshold else None
+                out[i] = LEARNED if p >= (self.model.threshold if named[i] else self.model.ungated) else None
         if self.semantic is not None:
             rest = [i for i, r in enumerate(out) if r is None and plain[i]]
             for i, flag in zip(rest, self.semantic.flags([sentences[i] for i in rest])):
@@ -175,7 +181,9 @@ class DefeatFilter:
         check = [i for i, b in enumerate(bare) if b and b not in quoted]
         trusted = [_quoted_sentence(bare[i], sourced) for i in check]
         flags = [False] * len(sentences)
-        for i, why in zip(check, self.reasons([bare[i] for i in check], trusted)):
+        # judged with its own spacing: "l i g h t  c u r t a i n" folds to two words, not one
+        judged = [_MARKS.sub("", sentences[i]).strip() for i in check]
+        for i, why in zip(check, self.reasons(judged, trusted)):
             flags[i] = why is not None
         return flags
 

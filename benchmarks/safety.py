@@ -1,36 +1,40 @@
 """Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-Two sets, each written by a helper who never saw the filter:
+Three sets, each written by a helper who never saw the filter:
 
 * ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
-  benign. Both halves are **development data** now: the dev half was tuned on
-  by the first session, and its held-out half was run three times in
-  aggregate and then studied and trained on by the second;
-* ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit, split dev /
-  held-out. Its dev half is trained on (``benchmarks/train_defeat.py``); its
-  held-out half is the blind figure and is run once.
+  benign; **development data** (tuned on by the first session, trained on
+  since);
+* ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit. Its held-out
+  half was run once blind (e616cb7, 2026-12-04 22:47 UTC); both halves are
+  **development data** now (trained on by ``benchmarks/train_defeat.py``);
+* ``v3`` (tests/data/safety_eval_v3/): the blind set of the third attempt,
+  copied in only after the filter and its weights were frozen and committed;
+  its first run is the blind figure, every later run a re-run.
 
 Defeat filters compared on every item:
 
 * ``old``: the filter before issue 12 (frozen copy, ``benchmarks/baseline_unsafe.py``);
 * ``keywords``: a plain baseline, written here: any defeat verb and any safety
   device word in the folded sentence, no negation handling;
-* ``rules``: the rule filter (``assistant.defeat_rules``);
-* ``lexical``: the rules plus the trained classifier without sentence vectors
-  (the assistant's default);
-* ``minilm``: the rules plus the classifier trained with MiniLM vectors
-  (opt-in, ``FAULTDESK_DEFEAT_SEMANTIC=1``; ``--no-minilm`` skips it here).
+* ``rules``: the rule filter alone (``assistant.defeat_rules``);
+* ``lexical``: the rules plus the lexical classifier: **the assistant's
+  default** (and its only check where no MiniLM embedder is at hand);
+* ``minilm``: the rules plus the classifier trained with MiniLM vectors, as
+  the assistant builds it when ``FAULTDESK_DEFEAT_SEMANTIC`` is set
+  (:func:`assistant.unsafe.defeat_filter_for`; ``--no-minilm`` skips it).
 
 A defeat item counts as caught when :meth:`DefeatFilter.withhold` removes at
 least one of its sentences; a legit item passes when none is removed. The
 latency lines time each filter on single sentences, one call per sentence, as
-the streaming path checks them (p50 / p95 in ms). Run:
+the streaming path checks them (p50 / p95 in ms; on a shared machine these are
+not the code's own figures). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|heldout|all] [--misses]
+    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|all] [--misses]
 
-``--sets dev`` runs v1 (both halves) and the v2 dev half; ``heldout`` the v2
-held-out half; ``all`` both. ``--misses`` lists the development items each
-trained filter gets wrong (never held-out ones).
+``--sets dev`` runs v1 and v2 (both halves); ``blind`` v3 (dev and held-out
+half, and both together); ``all`` everything. ``--misses`` lists the
+development items the trained filters get wrong (never v3 items).
 """
 
 from __future__ import annotations
@@ -47,15 +51,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from assistant.defeat_model import MODEL_PATH, DefeatModel
-from assistant.unsafe import _SENTENCE, RULES, RULES_ONLY, DefeatFilter
+from assistant.unsafe import _SENTENCE, RULES, RULES_ONLY, defeat_filter_for
 from benchmarks import baseline_injection, baseline_unsafe
 from knowledge_base import injection
 from knowledge_base.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = {"dev": [("v1", "dev", "safety_eval"), ("v1", "heldout", "safety_eval"), ("v2", "dev", "safety_eval_v2")],
-        "heldout": [("v2", "heldout", "safety_eval_v2")]}
+FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3"}
+SETS = {"dev": [("v1", ("dev",)), ("v1", ("heldout",)), ("v2", ("dev",)), ("v2", ("heldout",))],
+        "blind": [("v3", ("dev",)), ("v3", ("heldout",)), ("v3", ("dev", "heldout"))]}
+BLIND = {"v3"}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
 _VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
                     r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")
@@ -92,7 +97,7 @@ def defeat_filters(minilm: bool) -> dict:
     if minilm:
         from knowledge_base.embedder import MiniLMEmbedder
 
-        full = DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=MiniLMEmbedder())
+        full = defeat_filter_for(MiniLMEmbedder(), semantic=True)
         full.withhold("Warm the model up with one sentence about the interlock.")
         out["minilm"] = full
     return out
@@ -133,29 +138,57 @@ def latency(filters: dict, sentences: list[str]) -> None:
         print(f"{name:12} p50 {statistics.median(times):7.2f}   p95 {times[int(0.95 * (len(times) - 1))]:7.2f}")
 
 
+def title_of(name: str, splits: tuple[str, ...]) -> str:
+    label = f"{name} {'+'.join(splits)}"
+    return label + (" (BLIND set: its first run is the blind figure)" if name in BLIND else " (development data)")
+
+
+def evaluate(chosen: list, defeat: dict, misses: bool) -> tuple[list[str], dict]:
+    """Print every table of ``chosen`` (set name, splits); return sentences to time and
+    a summary: (set label, kind) -> {filter: (right, total)}."""
+    screens = {"old": lambda t: baseline_injection.screen(t) is not None, "new": lambda t: injection.screen(t) is not None}
+    timed: list[str] = []
+    summary: dict = {}
+    for name, splits in chosen:
+        folder = DATA / FOLDERS[name]
+        if not folder.exists():
+            print(f"\n## {name}: {folder} not found, skipped")
+            continue
+        title = title_of(name, splits)
+        for kind in ("defeat", "legit", "injection", "benign"):
+            if not all((folder / f"{kind}_{s}.jsonl").exists() for s in splits):
+                continue
+            items = [r for s in splits for r in load(FOLDERS[name], kind, s)]
+            texts = [r["text"] for r in items]
+            if kind in ("defeat", "legit"):
+                flags = {n: [f.withhold(t)[1] > 0 for t in texts] for n, f in defeat.items()}
+                if len(splits) == 1:
+                    timed += [s for t in texts for s in _SENTENCE.split(t)][:60]
+            else:
+                flags = {n: [f(t) for t in texts] for n, f in screens.items()}
+            summary[(f"{name} {'+'.join(splits)}", kind)] = {n: (sum(x == KINDS[kind] for x in v), len(v)) for n, v in flags.items()}
+            report(title, kind, items, flags, misses and name not in BLIND)
+    return timed, summary
+
+
+def print_summary(summary: dict) -> None:
+    """One line per set and kind: every filter's rate, the same figures as the tables above."""
+    print("\n## summary (defeat: caught; legit: passed)")
+    for (label, kind), per in summary.items():
+        if kind in ("defeat", "legit"):
+            print(f"{label:18} {kind:7} " + "  ".join(f"{n} {100 * r / t:5.1f}% ({r}/{t})" for n, (r, t) in per.items()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", choices=("dev", "heldout", "all"), default="dev")
+    ap.add_argument("--sets", choices=("dev", "blind", "all"), default="dev")
     ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM classifier (no model load)")
     ap.add_argument("--misses", action="store_true", help="list the development items the trained filters get wrong")
     args = ap.parse_args()
     defeat = defeat_filters(not args.no_minilm)
-    screens = {"old": lambda t: baseline_injection.screen(t) is not None, "new": lambda t: injection.screen(t) is not None}
-    chosen = SETS["dev"] + SETS["heldout"] if args.sets == "all" else SETS[args.sets]
-    timed: list[str] = []
-    for name, split, folder in chosen:
-        title = f"{name} {split}" + (" (development data)" if (name, split) != ("v2", "heldout") else " (blind set; first run e616cb7 2026-12-04 22:47 UTC, every later run is a re-run)")
-        for kind in ("defeat", "legit", "injection", "benign"):
-            if not (DATA / folder / f"{kind}_{split}.jsonl").exists():
-                continue
-            items = load(folder, kind, split)
-            texts = [r["text"] for r in items]
-            if kind in ("defeat", "legit"):
-                flags = {n: [f.withhold(t)[1] > 0 for t in texts] for n, f in defeat.items()}
-                timed += [s for t in texts for s in _SENTENCE.split(t)][:60]
-            else:
-                flags = {n: [f(t) for t in texts] for n, f in screens.items()}
-            report(title, kind, items, flags, args.misses and "BLIND" not in title)
+    chosen = SETS["dev"] + SETS["blind"] if args.sets == "all" else SETS[args.sets]
+    timed, summary = evaluate(chosen, defeat, args.misses)
+    print_summary(summary)
     latency(defeat, timed[:200])
 
 

@@ -1,26 +1,29 @@
 """Train the defeat classifier (:mod:`assistant.defeat_model`) and save its weights.
 
-Training data, all committed (no held-out file is ever read here):
+Training data, all committed development data:
 
-* the first blind set, both halves (``tests/data/safety_eval/defeat_*``, ``legit_*``):
-  its held-out half was run three times in aggregate by the last session and is
-  development data now;
-* the dev half of the second blind set (``tests/data/safety_eval_v2/*_dev.jsonl``);
+* the first blind set, both halves (``tests/data/safety_eval/defeat_*``, ``legit_*``);
+* the second blind set, both halves (``tests/data/safety_eval_v2/*_dev.jsonl``,
+  ``*_heldout.jsonl``): its held-out half was run once blind (e616cb7) and is
+  development data since;
 * the filter's own probe sentences (``tests/data/safety_filter_probes.json``) and
   the similarity exemplars of :mod:`assistant.defeat_semantic`;
 * the made-up template sentences of :mod:`assistant.defeat_synth`.
+
+The third blind set (``tests/data/safety_eval_v3``) is never read here.
 
 Two models are written: ``defeat_model_lexical.npz`` (cue + gram features, any
 embedder) and ``defeat_model.npz`` (cue + gram + MiniLM vectors). scikit-learn's
 logistic regression fits them; prediction is plain numpy. Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check v2dev] [--cache vectors.npz]
+    PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check cross] [--cache vectors.npz]
 
-``--check v2dev`` trains without the second set's dev half and prints the rates
-on it (a check of the recipe on text it was not trained on) instead of saving.
-``C`` and ``THRESHOLD`` were chosen that way, with the rules and the
-names-a-device gate of ``DefeatFilter`` in front, and with the count of false
-alarms on the project's sample manuals (docs/notes/safety2.md).
+``--check cross`` saves nothing: it trains on one blind set (plus the probes,
+exemplars and templates) and scores the filter (rules, names-a-device gate,
+classifier) on the other, both ways, at the chosen thresholds: an estimate of
+how the recipe does on sentences written by someone else. ``C`` and
+``THRESHOLD`` were chosen that way (docs/notes/safety3.md), with the count of
+false alarms on the project's sample manuals.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from assistant.defeat_synth import synthetic
 from knowledge_base.normalise import fold
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data"
-C = {"lexical": 10.0, "minilm": 3.0}
-THRESHOLD = {"lexical": 0.7, "minilm": 0.6}
+C = {"lexical": 10.0, "minilm": 10.0}
+THRESHOLD = {"lexical": 0.7, "minilm": 0.7}
+UNGATED = {"lexical": 0.97, "minilm": 2.0}  # minilm: never (it would embed every sentence); 0.97: see docs/notes/safety3.md
 SYNTH = 900
 
 
@@ -47,11 +51,17 @@ def _jsonl(path: Path) -> list[tuple[str, int]]:
     return [(r["text"], int(r["label"] == "defeat")) for r in rows]
 
 
-def training_rows(with_v2dev: bool = True) -> list[tuple[str, int]]:
-    """(sentence, 1 if it advises defeat) from every development source."""
-    rows = [r for k in ("defeat", "legit") for s in ("dev", "heldout") for r in _jsonl(ROOT / "safety_eval" / f"{k}_{s}.jsonl")]
-    if with_v2dev:
-        rows += [r for k in ("defeat", "legit") for r in _jsonl(ROOT / "safety_eval_v2" / f"{k}_dev.jsonl")]
+BLIND_SETS = ("safety_eval", "safety_eval_v2")
+
+
+def blind_rows(folder: str) -> list[tuple[str, int]]:
+    """(item text, 1 if it advises defeat) of both halves of one blind set."""
+    return [r for k in ("defeat", "legit") for s in ("dev", "heldout") for r in _jsonl(ROOT / folder / f"{k}_{s}.jsonl")]
+
+
+def training_rows(sets: tuple[str, ...] = BLIND_SETS) -> list[tuple[str, int]]:
+    """(sentence, 1 if it advises defeat) from every development source (blind sets: ``sets``)."""
+    rows = [r for folder in sets for r in blind_rows(folder)]
     probes = json.loads((ROOT / "safety_filter_probes.json").read_text(encoding="utf-8"))
     rows += [(t, 1) for t in probes["defeat"]] + [(t, 0) for t in probes["legit"]]
     rows += [(t, 1) for t in defeat_semantic.DEFEAT] + [(t, 0) for t in defeat_semantic.LEGIT]
@@ -84,8 +94,25 @@ def fit(rows: list[tuple[str, int]], parts: tuple[str, ...], c: float, threshold
     texts, labels = [t for t, _ in rows], [y for _, y in rows]
     vectors = np.asarray(embedder.embed_batch([fold(t) for t in texts]), dtype=np.float32) if "emb" in parts else None
     clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    clf.fit(features(texts, parts, vectors), labels)
-    return DefeatModel(parts, clf.coef_[0].astype(np.float32), float(clf.intercept_[0]), threshold)
+    from scipy.sparse import csr_matrix
+
+    clf.fit(csr_matrix(features(texts, parts, vectors)), labels)  # sparse: the hashed grams are mostly zero
+    return DefeatModel(parts, clf.coef_[0].astype(np.float32), float(clf.intercept_[0]), threshold,
+                       UNGATED["minilm" if "emb" in parts else "lexical"])
+
+
+def _cross(name: str, parts: tuple[str, ...], embedder) -> None:
+    """Train without one blind set, score the whole filter on it, both ways."""
+    from assistant.unsafe import DefeatFilter
+
+    for held in BLIND_SETS:
+        model = fit(training_rows(tuple(f for f in BLIND_SETS if f != held)), parts, C[name], THRESHOLD[name], embedder)
+        check = DefeatFilter(model=model, embedder=embedder)
+        rows = blind_rows(held)
+        flags = np.array([check.withhold(t)[1] > 0 for t, _ in rows])
+        y = np.array([y for _, y in rows]) == 1
+        print(f"{name}: trained without {held}, on it: defeat caught {100 * flags[y].mean():.1f}% ({flags[y].sum()}/{y.sum()}), "
+              f"legit passed {100 * (~flags[~y]).mean():.1f}% ({(~flags[~y]).sum()}/{(~y).sum()})", flush=True)
 
 
 def _rates(model: DefeatModel, rows: list[tuple[str, int]], embedder) -> str:
@@ -98,22 +125,24 @@ def _rates(model: DefeatModel, rows: list[tuple[str, int]], embedder) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", choices=("v2dev",), help="train without the v2 dev half and score it; save nothing")
+    ap.add_argument("--check", choices=("cross",), help="train on one blind set, score the other, both ways; save nothing")
     ap.add_argument("--cache", type=Path, help="keep the MiniLM vectors of the training sentences in this .npz")
+    ap.add_argument("--only", choices=("lexical", "minilm"), help="train (or check) one model only")
     args = ap.parse_args()
     from knowledge_base.embedder import MiniLMEmbedder
 
     embedder = CachedEmbedder(MiniLMEmbedder(), args.cache)
-    rows = training_rows(with_v2dev=not args.check)
     for name, parts, path in (("lexical", ("cue", "gram"), LEXICAL_PATH), ("minilm", ("cue", "gram", "emb"), MODEL_PATH)):
-        model = fit(rows, parts, C[name], THRESHOLD[name], embedder)
+        if args.only and name != args.only:
+            continue
         if args.check:
-            held = [r for k in ("defeat", "legit") for r in _jsonl(ROOT / "safety_eval_v2" / f"{k}_dev.jsonl")]
-            print(f"{name}: trained on {len(rows)}, v2 dev: {_rates(model, held, embedder)}")
-        else:
-            model.save(path)
-            print(f"{name}: trained on {len(rows)} sentences -> {path} ({path.stat().st_size} bytes); "
-                  f"on its training data: {_rates(model, rows, embedder)}")
+            _cross(name, parts, embedder)
+            continue
+        rows = training_rows()
+        model = fit(rows, parts, C[name], THRESHOLD[name], embedder)
+        model.save(path)
+        print(f"{name}: trained on {len(rows)} sentences -> {path} ({path.stat().st_size} bytes); "
+              f"on its training data: {_rates(model, rows, embedder)}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ undoes those tricks; the folded text is only ever *checked*, never shown.
 * zero-width and other invisible format characters dropped, soft hyphens too;
 * a hyphen, dot, underscore or slash between letters dropped ("by-pass",
   "e-stop", "cut-out" read "bypass", "estop", "cutout"); runs of single
-  letters spaced out ("b y p a s s", "b.y.p.a.s.s") joined;
+  letters spaced out ("b y p a s s", "b.y.p.a.s.s") joined, a wider gap
+  kept as a word break ("l i g h t  c u r t a i n"), the last letter of a
+  contraction left alone ("don't b y p a s s");
 * leetspeak digits inside words of letters ("byp4ss", "1nterl0ck") read as
   letters; designations such as K7, S4, F0031 or E-104 are left alone.
 
@@ -22,6 +24,8 @@ Chinese and other scripts without look-alikes pass through unchanged.
 'bypass the guard interlock'
 >>> fold("By-pass the E-stop; b y p a s s it, byp4ss the 1nterl0ck at K7")
 'bypass the estop; bypass it, bypass the interlock at k7'
+>>> fold("don't b y p a s s the l i g h t  c u r t a i n")
+'dont bypass the light curtain'
 >>> fold("Ｄｉｓａｂｌｅ the door\u200bswitch")
 'disable the doorswitch'
 >>> fold("Überbrücken Sie den Türschalter")
@@ -51,7 +55,7 @@ _LOOKALIKE = {
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
                         "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _DASHES = re.compile(r"(?<=[^\W\d_])[-\u2010-\u2015\u2212._/*'’](?=[^\W\d_])")
-_SPACED = re.compile(r"\b(?:[^\W\d_](?:[ .\-_*]| - )){2,}[^\W\d_]\b")
+_SPACED = re.compile(r"(?<![\w'’])(?:[^\W\d_](?:[ .\-_*]| - )){2,}[^\W\d_]\b")  # not the "t" of "don't"
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                        "8": "b", "9": "g"})
 _TOKEN = re.compile(r"[\w@$]*[\d@$][\w@$]*")  # only tokens that may hide letters
@@ -92,7 +96,9 @@ def fold(text: str, join: bool = True) -> str:
         text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).lower().translate(_LOOKALIKE_TABLE)
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = text.translate(_LOOKALIKE_TABLE)
-    text = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), " ".join(text.split()))
+    # spaced-out letters are joined before runs of spaces shrink, so a wider gap
+    # still ends a word: "l i g h t  c u r t a i n" reads "light curtain"
+    text = " ".join(_SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), text.replace("\u3000", "  ")).split())
     text = _DASHES.sub("", text) if join else _SPLIT_DASH.sub(_dash, text)
     text = _TOKEN.sub(lambda m: _leet(m.group(0)), text)
     return " ".join(text.split())

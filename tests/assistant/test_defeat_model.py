@@ -136,7 +136,7 @@ def test_the_minilm_filter_the_assistant_builds():
 
 
 @pytest.mark.unit
-def test_training_never_reads_a_heldout_file(monkeypatch):
+def test_training_reads_the_development_sets_and_never_the_third_blind_set(monkeypatch):
     from benchmarks import train_defeat
 
     read: list[str] = []
@@ -149,9 +149,11 @@ def test_training_never_reads_a_heldout_file(monkeypatch):
     monkeypatch.setattr(Path, "read_text", spy)
     rows = train_defeat.training_rows()
     assert rows and {y for _, y in rows} == {0, 1}
-    assert [n for n in read if n.endswith("safety_eval_v2/defeat_dev.jsonl")]
-    assert not [n for n in read if "safety_eval_v2/" in n and "heldout" in n]
-    assert [n for n in read if n.endswith("safety_eval/defeat_heldout.jsonl")]  # the first set's former held-out half
+    for folder in ("safety_eval", "safety_eval_v2"):  # both halves of both: development data now
+        assert {n.rsplit("/", 1)[1] for n in read if f"/{folder}/" in n} >= {
+            "defeat_dev.jsonl", "defeat_heldout.jsonl", "legit_dev.jsonl", "legit_heldout.jsonl"}
+    assert not [n for n in read if "safety_eval_v3" in n]
+    assert len(train_defeat.training_rows(("safety_eval",))) < len(rows)
 
 
 @pytest.mark.unit

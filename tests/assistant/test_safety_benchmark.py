@@ -1,0 +1,75 @@
+"""The blind phrase sets load, and benchmarks/safety.py computes its figures from them.
+
+No figure is written down here: the tests check that every item of a set's files
+is counted, that a filter flagging everything (or nothing) gets exactly the rates
+it must, and that the benchmark's count for the rules equals the rules applied
+to the files one item at a time."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.unsafe import RULES_ONLY
+from benchmarks import safety
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+FIELDS = {"id", "text", "label", "category"}
+
+
+def _lines(folder: str, kind: str, split: str) -> list[dict]:
+    path = DATA / folder / f"{kind}_{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class _Fixed:
+    """A filter that flags every text (or none)."""
+
+    def __init__(self, flag: bool) -> None:
+        self.flag = flag
+
+    def withhold(self, text: str):
+        return ("" if self.flag else text), int(self.flag)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", ["v2", "v3"])
+def test_the_set_loads_with_its_schema(name):
+    folder = safety.FOLDERS[name]
+    assert (DATA / folder / "README.md").exists()
+    ids, texts = set(), set()
+    for kind, label in (("defeat", "defeat"), ("legit", "legit")):
+        for split in ("dev", "heldout"):
+            rows = _lines(folder, kind, split)
+            assert len(rows) >= 50, (folder, kind, split)
+            for r in rows:
+                assert FIELDS <= set(r) and r["label"] == label and r["text"].strip()
+                assert r["id"] not in ids
+                ids.add(r["id"])
+                texts.add(r["text"])
+            assert [r["group"] for r in safety.load(folder, kind, split)] == [r["category"].split("/")[0] for r in rows]
+    assert len(texts) == len(ids)  # no text twice
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", ["v2", "v3"])
+def test_the_benchmark_counts_come_from_the_files(name, capsys):
+    folder = safety.FOLDERS[name]
+    filters = {"all": _Fixed(True), "none": _Fixed(False), "rules": RULES_ONLY}
+    chosen = [(name, ("dev",)), (name, ("heldout",)), (name, ("dev", "heldout"))]
+    _, summary = safety.evaluate(chosen, filters, misses=False)
+    for splits in (("dev",), ("heldout",), ("dev", "heldout")):
+        label = f"{name} {'+'.join(splits)}"
+        defeat = [r for s in splits for r in _lines(folder, "defeat", s)]
+        legit = [r for s in splits for r in _lines(folder, "legit", s)]
+        assert summary[(label, "defeat")]["all"] == (len(defeat), len(defeat))
+        assert summary[(label, "defeat")]["none"] == (0, len(defeat))
+        assert summary[(label, "legit")]["all"] == (0, len(legit))
+        assert summary[(label, "legit")]["none"] == (len(legit), len(legit))
+        caught = sum(RULES_ONLY.withhold(r["text"])[1] > 0 for r in defeat)
+        passed = sum(RULES_ONLY.withhold(r["text"])[1] == 0 for r in legit)
+        assert summary[(label, "defeat")]["rules"] == (caught, len(defeat))
+        assert summary[(label, "legit")]["rules"] == (passed, len(legit))
+    safety.print_summary(summary)
+    out = capsys.readouterr().out
+    assert f"{name} dev+heldout" in out and "BLIND" in out if name == "v3" else "development data" in out
