@@ -112,10 +112,10 @@ def make_run(rng: random.Random, name: str, shape: str | None, n: int = 1200,
     return Run(name, readings, None if onset is None else (onset, n - 1), shape)
 
 
-def fresh_runs(per_shape: int = 4, normal: int = 4) -> list[Run]:
+def fresh_runs(per_shape: int = 4, normal: int = 4, seed: int = SEED) -> list[Run]:
     """``per_shape`` faulty runs of every shape, ``normal`` fault-free runs
-    and one fault-free run with a planned stop, from :data:`SEED`."""
-    rng = random.Random(SEED)
+    and one fault-free run with a planned stop, from ``seed`` (:data:`SEED`)."""
+    rng = random.Random(seed)
     runs = [make_run(rng, f"{s}-{k}", s) for s in SHAPES for k in range(per_shape)]
     runs += [make_run(rng, f"normal-{k}", None) for k in range(normal)]
     runs.append(make_run(rng, "planned-stop", None, stop=(700, 820)))

@@ -44,6 +44,7 @@ class CadMemory:
         self.ctx: list[list[int]] = []  # [uses, zero level, left id, right id]
         self.left: tuple = ()  # left facts of the previous step
         self.lmatch: dict[int, list[int]] = {}  # left id -> its facts present in self.left
+        self._memo: tuple = (None, None)  # (level, evaluation) of the last raw() since the last step
         self._reindex()
 
     def _reindex(self) -> None:
@@ -51,6 +52,10 @@ class CadMemory:
         self.rkey = {f: i for i, f in enumerate(self.rfacts)}
         self.lindex: dict[int, list[int]] = {}
         self.rindex: dict[int, list[int]] = {}
+        self.lzero: list[list[tuple[int, int]]] = [[] for _ in self.lfacts]  # left id -> [(right id, context id)] of zero level
+        for cid, (_, zero, lid, rid) in enumerate(self.ctx):
+            if zero:
+                self.lzero[lid].append((rid, cid))
         for i, fs in enumerate(self.lfacts):
             for f in fs:
                 self.lindex.setdefault(f, []).append(i)
@@ -72,6 +77,7 @@ class CadMemory:
             lid = self.lkey[left] = len(self.lfacts)
             self.lfacts.append(left)
             self.lctx.append({})
+            self.lzero.append([])
             for f in left:
                 self.lindex.setdefault(f, []).append(lid)
         rid = self.rkey.get(right)
@@ -84,34 +90,63 @@ class CadMemory:
         if cid is None:
             cid = self.lctx[lid][rid] = len(self.ctx)
             self.ctx.append([0, zero, lid, rid])
+            if zero:
+                self.lzero[lid].append((rid, cid))
             return cid, True
-        if zero:
+        if zero and not self.ctx[cid][1]:
             self.ctx[cid][1] = 1
+            self.lzero[lid].append((rid, cid))
         return cid, False
 
     def _evaluate(self, sens: tuple, skip: int | None):
-        """Active contexts (uses+1, left, right, id), selected count, potential contexts."""
+        """Active contexts (uses+1, left, right, id), selected count, potential contexts.
+
+        Only right semi-contexts that share a fact with ``sens`` can be
+        matched, and there are few of them (at most ``3**bits - 1``), so each
+        matched left semi-context looks its contexts up by those right ids
+        instead of walking all its contexts; a fully matched left side
+        selects all of its contexts (less the one skipped). The result is
+        the same as the walk (the lists' order differs; callers sort or
+        de-duplicate them)."""
         rmatch: dict[int, list[int]] = {}
         for f in sens:
             for rid in self.rindex.get(f, ()):
                 rmatch.setdefault(rid, []).append(f)
+        rfacts, lfacts, lctx, ctx, maxlen = self.rfacts, self.lfacts, self.lctx, self.ctx, self.maxlen
+        full_r, part_r, full_set = [], [], {}
+        for rid, rm in rmatch.items():
+            if len(rm) == len(rfacts[rid]):
+                full_r.append((rid, tuple(rm)))
+                full_set[rid] = full_r[-1][1]
+            else:
+                part_r.append((rid, tuple(rm)))
+        lzero = self.lzero
+        skip_lid = ctx[skip][2] if skip is not None and 0 <= skip < len(ctx) else -1
         active, selected, potential = [], 0, []
         for lid, lm in self.lmatch.items():
-            full_left = len(lm) == len(self.lfacts[lid])
-            for rid, cid in self.lctx[lid].items():
-                if cid == skip:
-                    continue
-                c = self.ctx[cid]
-                rm = rmatch.get(rid)
-                if full_left:
-                    selected += 1
-                    if rm:
-                        if len(rm) == len(self.rfacts[rid]):
-                            active.append((c[0] + 1, c[2], c[3], cid))
-                        elif c[1]:
-                            potential.append((tuple(lm), tuple(rm)))
-                elif c[1] and rm and len(rm) == len(self.rfacts[rid]) and len(lm) <= self.maxlen:
-                    potential.append((tuple(lm), tuple(rm)))
+            conts = lctx[lid]
+            if not conts:
+                continue
+            if len(lm) == len(lfacts[lid]):
+                selected += len(conts) - (lid == skip_lid)
+                tl = None
+                for rid, rm in full_r:
+                    cid = conts.get(rid)
+                    if cid is not None and cid != skip:
+                        c = ctx[cid]
+                        active.append((c[0] + 1, c[2], c[3], cid))
+                for rid, rm in part_r:
+                    cid = conts.get(rid)
+                    if cid is not None and cid != skip and ctx[cid][1]:
+                        tl = tl or tuple(lm)
+                        potential.append((tl, rm))
+            elif len(lm) <= maxlen:
+                tl = None
+                for rid, cid in lzero[lid]:
+                    rm = full_set.get(rid)
+                    if rm is not None and cid != skip:
+                        tl = tl or tuple(lm)
+                        potential.append((tl, rm))
         return active, selected, potential
 
     def raw(self, level: int) -> float:
@@ -119,7 +154,9 @@ class CadMemory:
         sens = self.facts(level)
         zero = (self.left, sens) if self.left else None
         skip = self._find(*zero) if zero else None  # an existing zero-level context is not skipped
-        active, selected, potential = self._evaluate(sens, None if skip is not None else -1)
+        ev = self._evaluate(sens, None if skip is not None else -1)
+        self._memo = (level, ev)
+        active, selected, potential = ev
         uniq = set(potential)
         new = sum(1 for p in uniq if p != zero and self._find(*p) is None)
         if zero:
@@ -141,7 +178,13 @@ class CadMemory:
         if zero:
             cid, new_flag = self._add(*zero, 1)
             skip = cid if new_flag else -1
-        active, selected, potential = self._evaluate(sens, skip)
+        # The evaluation raw() made of the same level is the one needed here:
+        # the zero-level context just added is skipped, and no other context
+        # uses its (possibly new) semi-contexts.
+        memo_level, ev = self._memo
+        self._memo = (None, None)
+        active, selected, potential = ev if memo_level == level else self._evaluate(sens, skip)
+        active = list(active)
         for uses, _, _, cid in active:
             self.ctx[cid][0] = uses
         uniq = set(potential)
@@ -150,7 +193,8 @@ class CadMemory:
         active.sort()
         fired = [NEURON + a[3] for a in active[-self.neurons:]]
         left = tuple(sorted(set(sens) | set(fired)))
-        new = sum(self._add(lf, rf, 0)[1] for lf, rf in set(potential)) + (1 if new_flag else 0)
+        # sorted: new ids must not depend on the order the evaluation found them in
+        new = sum(self._add(lf, rf, 0)[1] for lf, rf in sorted(set(potential))) + (1 if new_flag else 0)
         lmatch: dict[int, list[int]] = {}
         for f in left:
             for lid in self.lindex.get(f, ()):
@@ -163,6 +207,7 @@ class CadMemory:
         level and the contexts that predicted it (no context is added and no
         count changes), so a stream kept out of the memory still advances."""
         sens = self.facts(level)
+        self._memo = (None, None)
         active = sorted(self._evaluate(sens, -1)[0])
         left = tuple(sorted(set(sens) | {NEURON + a[3] for a in active[-self.neurons:]}))
         lmatch: dict[int, list[int]] = {}

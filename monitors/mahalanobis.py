@@ -32,7 +32,23 @@ into its 53 h window without it, 3.9 h with it). ``drift_leak`` 0.8 and
 half 8 / 12 / 20 on the sample traces (not blind: see docs/notes/monitors.md);
 ``drift_block = 0`` turns it off.
 
-The score is the largest of the three, each ``squash``-ed from the per-signal
+**Shift evidence for short runs** (:mod:`monitors.ewchart`): the block
+CUSUM is not warm before ~1,100 readings, so in a 19-minute test-rig run a
+leak that develops from minute eight was never caught (rig drift faults
+0/7). An EWMA chart (``chart_lam``) of each signal's conditional z under the
+short-term model, standardised by the chart's own learned spread (after
+``chart_warmup`` learned readings, spread memory ``1 / chart_alpha``, not
+taught beyond ``chart_gate`` of it), squashed with ``chart_half``. While the
+alert layer protects readings the charts decay toward their means at
+``chart_release`` per reading (a frozen model's residuals grow with every
+ordinary trend and would hold the alert open after its fault ended).
+``chart_half`` 12 (of 4 / 6 / 8 / 10 / 12), warm-up 300 (of 150 / 300),
+spread memory 2,000 (of 200 / 500 / 2,000), gate 3 (of 3 / 4) and release
+0.003 (of chart-following / 0.05 / 0.01 / 0.003) were chosen on the rig
+development runs and the development runs of ``benchmarks/fresh_traces.py``
+only (``benchmarks/multivar_check.py``); ``chart_half = 0`` turns it off.
+
+The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
 RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
 larger one into per-signal shares.
 
@@ -48,7 +64,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewcov, flatline
+from . import drift, ewchart, ewcov, flatline
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -86,7 +102,9 @@ class Mahalanobis(BaseDetector):
                  ref_warmup: int = 125, ref_every: int = 4, refresh: int = 256,
                  drift_block: int = 30, drift_alpha: float = 0.02, drift_k: float = 1.0,
                  drift_leak: float = 0.8, drift_half: float = 8.0, drift_warmup: int = 20,
-                 stuck_half: float = 3.0, follow_z: float = 3.0) -> None:
+                 stuck_half: float = 3.0, follow_z: float = 3.0, chart_lam: float = 0.05,
+                 chart_alpha: float = 0.0005, chart_warmup: int = 300, chart_gate: float = 3.0,
+                 chart_half: float = 12.0, chart_release: float = 0.003) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -95,6 +113,8 @@ class Mahalanobis(BaseDetector):
         self.drift_block, self.drift_alpha, self.drift_k = drift_block, drift_alpha, drift_k
         self.drift_leak, self.drift_half, self.drift_warmup = drift_leak, drift_half, drift_warmup
         self.stuck_half, self.follow_z = stuck_half, follow_z
+        self.chart_lam, self.chart_alpha, self.chart_warmup = chart_lam, chart_alpha, chart_warmup
+        self.chart_gate, self.chart_half, self.chart_release = chart_gate, chart_half, chart_release
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
@@ -152,6 +172,9 @@ class Mahalanobis(BaseDetector):
         dr = self._s.get("drift")
         if dr and self.drift_block > 0:
             out = max(out, squash(max(drift.evidence(dr)), self.drift_half))
+        ch = self._s.get("chart")
+        if ch and self.chart_half > 0:
+            out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))
         stuck = self._s.get("stuck")
         if stuck and self.stuck_half > 0 and idx and len(idx) == len(stuck) and short is not None:
             out = max(out, squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half))
@@ -193,6 +216,8 @@ class Mahalanobis(BaseDetector):
                 for i, x in zip(idx, xs):
                     if prec[i][i] > 0 and abs(dist[2][i]) / math.sqrt(prec[i][i]) < self.follow_z:
                         mean[i] += a * (x - mean[i])
+        if s.get("chart") and self.chart_half > 0:
+            ewchart.observe(s["chart"], self.chart_release)
         self._memo = (None, -1, None)
         if s["short"] is not None:
             idx, xs = self._vector(reading)
@@ -215,6 +240,13 @@ class Mahalanobis(BaseDetector):
                 s["stuck"] = flatline.new(xs)
             else:
                 flatline.learn(s["stuck"], xs, self.alpha)
+        if self.chart_half > 0:
+            zs = self._cond_z(reading)
+            if zs is not None:
+                if "chart" not in s:
+                    s["chart"] = ewchart.new(len(zs))
+                ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
+                               self.chart_gate)
         self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others
@@ -229,6 +261,16 @@ class Mahalanobis(BaseDetector):
         elif self.ref_fast != 1.0:  # with fast == 1 the level is not used
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
         self._memo = (None, -1, None)
+
+    def _cond_z(self, reading: Reading) -> list[float] | None:
+        """Each signal's conditional z given the others under the short-term
+        model (``(S^-1 r)_i / sqrt(S^-1_ii)``), or None before its warm-up or
+        when a signal is missing."""
+        idx, _, short, _ = self._distances(reading)
+        prec = self._s["short"]["prec"] if self._s["short"] else None
+        if short is None or prec is None or len(idx) != len(self._s["names"]):
+            return None
+        return [short[2][i] / math.sqrt(prec[i][i]) if prec[i][i] > 0 else 0.0 for i in idx]
 
     def _step(self, m: dict, idx: list[int], xs: list[float], alpha: float, clip: float,
               dist: tuple | None, fast: float, warmup: int) -> None:
