@@ -28,7 +28,7 @@ import subprocess
 from dataclasses import dataclass
 from statistics import median
 
-from .ocr_layout import Cell, fix_code, reading_order, snap_sizes, word_em  # noqa: F401 (fix_code: API)
+from .ocr_layout import Cell, fix_code, reading_order, snap_sizes, word_em
 from .pdftext import Line
 
 DPI = 300  # render resolution: tesseract reads best at ~300 dpi (a 150 dpi scan is upsampled)
