@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._util import ROOT  # noqa: E402
 from benchmarks.quality import SETS, run, stamp  # noqa: E402
-from benchmarks.ocr_diff import diff_pdf, summary  # noqa: E402
+from benchmarks.ocr_diff import diff_pdf, summary as ocr_summary  # noqa: E402
 from benchmarks.scanned_copy import scan_pdf  # noqa: E402
 
 SAMPLES = ROOT / "knowledge_base" / "samples"
@@ -76,7 +76,7 @@ def main() -> None:
             print("\n| manual | CER | word recall | lost codes | lost step numbers | lost WARNING words | lost short lines |"
                   "\n|---|---|---|---|---|---|---|")
             for pdf in scanned:
-                s = summary(diff_pdf(SAMPLES / "manuals" / pdf.name, pdf))
+                s = ocr_summary(diff_pdf(SAMPLES / "manuals" / pdf.name, pdf))
                 print(f"| {pdf.name} | {s['cer']:.3f} | {s['word_recall']:.3f} | {s['lost codes']} | {s['lost steps']} | "
                       f"{s['lost alerts']} | {s['lost short lines']} |", flush=True)
     print(f"\ndone, {stamp()}")
