@@ -6,7 +6,8 @@ Qwen model reads Chinese) and retrieval runs on both texts: the code lane and
 BM25 on the question plus its translation, the dense lane on the translation
 (:class:`CrossQuery`). Without a model the question is searched by what it
 carries in Latin script - fault codes, asset ids, model names, English words
-(:func:`latin_residue`) - and a notice says the model was needed for the rest.
+(:func:`latin_residue`) and the English terms of the Chinese maintenance
+glossary (:mod:`.glossary`), and a notice says the model was needed for the rest.
 
 The answer keeps the manuals' English text verbatim (steps, warnings, codes)
 and gets a short summary in the question's language, marked as a machine
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from knowledge_base.errors import ModelError
 
+from .glossary import keywords
 from .llm.base import LLM, Message
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -36,8 +38,8 @@ NAMES = {"zh": "Simplified Chinese", "ja": "Japanese", "ko": "Korean"}
 MT_LABEL = {"zh": "机器翻译摘要（machine translation）", "ja": "機械翻訳の要約（machine translation）",
             "ko": "기계 번역 요약 (machine translation)"}
 NO_MODEL = ("The question is not in English and no language model was available to translate it: it was "
-            "searched only by its fault codes, asset ids and English words; the language model is needed "
-            "for the rest.")
+            "searched only by its fault codes, asset ids, English words and the English terms of the maintenance "
+            "glossary; the language model is needed for the rest.")
 _TRANSLATE = ("You are a translator. Translate the user's message from Chinese into English, word for word in "
               "meaning; do not answer it and do not add anything. Keep fault codes, asset ids, model names and "
               "numbers exactly as written. Reply with the English translation only.")
@@ -94,13 +96,19 @@ def translate(question: str, llm: LLM, max_tokens: int = 60) -> str:
     return re.sub(r"^(?:english|translation)\s*:\s*", "", line.strip().strip('"“”'), flags=re.I).strip()
 
 
-def prepare(question: str, llm: LLM | None) -> CrossQuery | None:
+def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery | None:
     """None for an English question; otherwise how to search it (translating
-    with ``llm`` when there is one and it answers)."""
+    with ``llm`` when there is one and it answers).
+
+    ``glossary``: add the English terms of the Chinese maintenance glossary
+    (:mod:`.glossary`) to the keyword search, and without a model to the dense
+    search and the abstention evidence too.
+    """
     lang = language(question)
     if lang == "en":
         return None
-    residue = latin_residue(question)
+    gloss = keywords(question) if glossary and lang == "zh" else ""
+    residue = " ".join(x for x in (latin_residue(question), gloss) if x)
     english, ms, notice = None, 0.0, None
     if llm is not None:
         t0 = time.perf_counter()
@@ -112,8 +120,10 @@ def prepare(question: str, llm: LLM | None) -> CrossQuery | None:
     if english is None or language(english) != "en":
         english, notice = None, NO_MODEL
     if english:
-        return CrossQuery(question, lang, english, f"{question}\n{english}", english, english, ms)
-    return CrossQuery(question, lang, None, question, residue or question, residue, ms, notice)
+        search = "\n".join(x for x in (question, english, gloss) if x)
+        return CrossQuery(question, lang, english, search, english, english, ms)
+    search = "\n".join(x for x in (question, gloss) if x)
+    return CrossQuery(question, lang, None, search, residue or question, residue, ms, notice)
 
 
 def summarise(answer_text: str, lang: str, llm: LLM, max_tokens: int = 120) -> str:

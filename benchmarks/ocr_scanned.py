@@ -8,8 +8,12 @@
 3. ``faultdesk eval retrieval`` on the development and held-out gold sets against both
    KBs; prints hybrid (and bm25) hit@5 side by side and the scanned/text ratio
    (the issue's bar: >= 0.90).
+4. Per manual, what OCR loses against the text layer of the same pages
+   (benchmarks/ocr_diff.py): character error rate in the loader's reading
+   order, word recall, and lost fault codes, step numbers, WARNING words and
+   short lines (headings, table cells).
 
-    .venv/bin/python benchmarks/ocr_scanned.py [--keep DIR]
+    .venv/bin/python benchmarks/ocr_scanned.py [--keep DIR] [--no-cer]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._util import ROOT  # noqa: E402
 from benchmarks.quality import SETS, run, stamp  # noqa: E402
+from benchmarks.ocr_diff import diff_pdf, summary as ocr_summary  # noqa: E402
 from benchmarks.scanned_copy import scan_pdf  # noqa: E402
 
 SAMPLES = ROOT / "knowledge_base" / "samples"
@@ -43,6 +48,7 @@ def scanned_samples(dst: Path) -> list[Path]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temporary one).")
+    ap.add_argument("--no-cer", action="store_true", help="Skip the per-manual CER part (it OCRs every page again).")
     args = ap.parse_args()
     print(f"scanned-manual OCR benchmark, {stamp()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="faultdesk-ocr-") as tmp:
@@ -66,6 +72,13 @@ def main() -> None:
                 a, b = res["text"]["modes"][mode]["recall5"], res["scanned"]["modes"][mode]["recall5"]
                 print(f"| {set_name} | {mode} | {a:.3f} | {b:.3f} | {b / a if a else float('nan'):.2f} |",
                       flush=True)
+        if not args.no_cer:
+            print("\n| manual | CER | word recall | lost codes | lost step numbers | lost WARNING words | lost short lines |"
+                  "\n|---|---|---|---|---|---|---|")
+            for pdf in scanned:
+                s = ocr_summary(diff_pdf(SAMPLES / "manuals" / pdf.name, pdf))
+                print(f"| {pdf.name} | {s['cer']:.3f} | {s['word_recall']:.3f} | {s['lost codes']} | {s['lost steps']} | "
+                      f"{s['lost alerts']} | {s['lost short lines']} |", flush=True)
     print(f"\ndone, {stamp()}")
 
 

@@ -13,7 +13,11 @@ alert as `make alerts` does), in one run:
 * translation latency p50 / p95 of the local model;
 * "泵P-3现在有什么问题？" through the assistant, with and without the model.
 
-    .venv/bin/python benchmarks/zh_questions.py [--kb DIR] [--no-local]
+* each Chinese variant with and without the Chinese maintenance glossary
+  (``assistant/glossary.py``): no model, glossary, model, model + glossary.
+
+    .venv/bin/python benchmarks/zh_questions.py [--kb DIR] [--no-local] [--every N] [--half a|b]
+    .venv/bin/python benchmarks/zh_questions.py --latency   # translation p50/p95 only (no KB)
 """
 
 from __future__ import annotations
@@ -32,6 +36,51 @@ from benchmarks.quality import run, stamp  # noqa: E402
 
 ZH = ROOT / "knowledge_base" / "samples" / "gold" / "zh" / "zh_questions.jsonl"
 P3 = "泵P-3现在有什么问题？"
+
+
+VARIANTS = (("zh_bare", "Chinese, no model (codes/ids/English words)"),
+            ("zh_gloss", "Chinese, no model + glossary"),
+            ("zh_llm", "Chinese, local model translates"),
+            ("zh_llm_gloss", "Chinese, local model + glossary"))
+
+
+class Once:
+    """The LLM's ``complete`` remembered per prompt: one translation serves both model variants."""
+
+    def __init__(self, llm) -> None:
+        self.llm, self.seen = llm, {}
+
+    def complete(self, messages, **kw):
+        key = tuple((m.role, m.content) for m in messages)
+        if key not in self.seen:
+            self.seen[key] = self.llm.complete(messages, **kw)
+        return self.seen[key]
+
+
+def latency(every: int) -> None:
+    """p50 / p95 of the translation call alone (local model, no KB, no retrieval)."""
+    import time
+
+    from assistant import crosslingual as xl
+    from assistant.factory import build_llm
+    from assistant.gold import load_gold
+    from knowledge_base.settings import get_settings
+
+    llm = build_llm(get_settings(), "local")[0]
+    items = load_gold(ZH)[::every]
+    xl.translate(items[0].question, llm)  # warm-up: model load is not a translation
+    ms = []
+    for it in items:
+        t0 = time.perf_counter()
+        english = xl.translate(it.question, llm)
+        ms.append((time.perf_counter() - t0) * 1000)
+        print(f"  {it.id} {ms[-1] / 1000:.2f} s  {it.question}  ->  {english}", flush=True)
+    q = statistics.quantiles(ms, n=20)
+    import os
+
+    print(f"\ntranslation latency, local model ({llm.name}), {len(ms)} questions after one warm-up: "
+          f"p50 {statistics.median(ms) / 1000:.2f} s, p95 {q[18] / 1000:.2f} s; "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 def build_kb(kb: Path) -> None:
@@ -72,8 +121,15 @@ def main() -> None:
     ap.add_argument("--no-local", action="store_true")
     ap.add_argument("--every", type=int, default=1,
                     help="Only every N-th question (a shorter run on a loaded machine; all figures on that subset).")
+    ap.add_argument("--half", choices=("a", "b"),
+                    help="Only half of the set: a = 1st, 3rd, 5th ... item, b = the others (an unseen check).")
+    ap.add_argument("--latency", action="store_true", help="Only time the translation call (local model).")
     args = ap.parse_args()
     print(f"Chinese questions benchmark, {stamp()}", flush=True)
+    if args.latency:
+        latency(args.every)
+        print(f"\ndone, {stamp()}")
+        return
     from assistant import crosslingual as xl
     from assistant.factory import build_assistant, build_llm
     from assistant.gold import load_gold
@@ -84,18 +140,22 @@ def main() -> None:
         build_kb(kb)
         settings = get_settings().with_kb(kb)
         assistant = build_assistant(settings, "extractive")
-        items = load_gold(ZH)[::args.every]
+        items = load_gold(ZH)
+        items = (items[{"a": 0, "b": 1}[args.half]::2] if args.half else items)[::args.every]
         raw = {json.loads(x)["id"]: json.loads(x) for x in ZH.read_text(encoding="utf-8").splitlines() if x.strip()}
         llm = None if args.no_local else build_llm(settings, "local")[0]
         rows, ms = [], []
         for it in items:
             en = raw[it.id].get("en_question") or ""
             row = {"item": it, "en": outcome(assistant, en, None),
-                   "zh_bare": outcome(assistant, it.question, xl.prepare(it.question, None))}
+                   "zh_bare": outcome(assistant, it.question, xl.prepare(it.question, None, glossary=False)),
+                   "zh_gloss": outcome(assistant, it.question, xl.prepare(it.question, None))}
             if llm is not None:
-                xq = xl.prepare(it.question, llm)
+                memo = Once(llm)
+                xq = xl.prepare(it.question, memo, glossary=False)
                 ms.append(xq.translate_ms)
                 row["zh_llm"] = outcome(assistant, it.question, xq)
+                row["zh_llm_gloss"] = outcome(assistant, it.question, xl.prepare(it.question, memo))
                 row["translation"] = xq.translation
                 print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {xq.translation}", flush=True)
             rows.append(row)
@@ -104,12 +164,11 @@ def main() -> None:
         print("| questions | hit@5 (in scope) | out-of-scope abstained | in-scope answered |\n|---|---|---|---|")
         text, base = score(rows, "en")
         print(f"| English originals (baseline) | {text} |")
-        for key, name in (("zh_bare", "Chinese, no model (codes/ids/English words)"),
-                          ("zh_llm", "Chinese, local model translates")):
+        for key, name in VARIANTS:
             if key in rows[0]:
                 text, got = score(rows, key)
                 print(f"| {name} | {text} | ratio to English {got / base:.2f} |")
-        for key in ("zh_bare", "zh_llm"):
+        for key, _ in VARIANTS:
             if key in rows[0]:
                 differ = [r["item"].id for r in rows if r[key][1] != r["en"][1]]
                 print(f"abstention differs from the English version ({key}): {len(differ)} {differ}")

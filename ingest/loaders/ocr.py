@@ -28,6 +28,7 @@ import subprocess
 from dataclasses import dataclass
 from statistics import median
 
+from .ocr_layout import Cell, fix_code, reading_order, snap_sizes, word_em
 from .pdftext import Line
 
 DPI = 300  # render resolution: tesseract reads best at ~300 dpi (a 150 dpi scan is upsampled)
@@ -132,7 +133,7 @@ def parse_tsv(tsv: str) -> list[Word]:
             continue
         if not any(c.isalnum() for c in f[11]) and float(f[10]) < 80:
             continue  # specks read as punctuation
-        words.append(Word(f[11].strip(), float(f[6]), float(f[7]), float(f[8]), float(f[9]),
+        words.append(Word(fix_code(f[11].strip()), float(f[6]), float(f[7]), float(f[8]), float(f[9]),
                           (int(f[2]), int(f[3]), int(f[4]))))
     return words
 
@@ -159,6 +160,11 @@ def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[
     """Deskewed, cell-split Lines in reading order (top to bottom, left to right)."""
     if not words:
         return []
+    typical = median(w.height for w in words)
+    # table rules and specks read as "_" or "-": flat marks without a letter or digit
+    words = [w for w in words if any(c.isalnum() for c in w.text) or w.height >= 0.5 * typical]
+    if not words:
+        return []
     angle = skew(words)
     cos, sin = math.cos(angle), math.sin(angle)
 
@@ -171,7 +177,6 @@ def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[
         _, yc = straight(w.left + w.width / 2, w.top + w.height / 2)
         placed.append((x, yc, w))
     placed.sort(key=lambda p: p[1])
-    typical = median(w.height for w in words)
     groups: list[list] = []
     for item in placed:  # one visual row: centres within half a line height of the row's first word
         if groups and item[1] - groups[-1][0][1] <= 0.5 * typical:
@@ -181,22 +186,22 @@ def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[
     rows = []
     for group in groups:
         group.sort(key=lambda p: p[0])
-        rows.append((median(y for _, y, _ in group), median(w.height for _, _, w in group), group))
+        rows.append((median(y for _, y, _ in group), median(w.height for _, _, w in group),
+                     median(word_em(w.text, w.height) for _, _, w in group), group))
     rows.sort(key=lambda r: r[0])
-    body = median(h for _, h, _ in rows)
-    out: list[Line] = []
-    for y, height, placed in rows:
-        size = body if abs(height - body) < 0.25 * body else height
+    sizes = snap_sizes([em for _, _, em, _ in rows])
+    visual: list[list[Cell]] = []
+    for (y, height, _, placed), size in zip(rows, sizes):
         cells: list[list] = []
-        for x, _, w in placed:
+        for x, _, w in placed:  # words further apart than a word's height: another cell (table column)
             if cells and x - cells[-1][-1] <= 1.0 * height:
                 cells[-1][1].append(w.text)
                 cells[-1][-1] = x + w.width
             else:
                 cells.append([x, [w.text], x + w.width])
-        for x, texts, _ in cells:
-            out.append(Line(" ".join(texts), x * scale, page_height - y * scale, size * scale * 1.25, None))
-    return out
+        visual.append([Cell(" ".join(texts), x, y, size) for x, texts, _ in cells])
+    return [Line(c.text, c.x * scale, page_height - c.y * scale, c.size * scale, None)
+            for c in reading_order(visual, tol=4 / scale)]
 
 
 def _group(words: list[Word]) -> dict[tuple[int, int, int], list[Word]]:

@@ -60,8 +60,11 @@ def test_prepare_with_and_without_a_model():
     q = xl.prepare("泵P-3出现E-104报警怎么办", Translator("Pump P-3 shows alarm E-104, what to do?"))
     assert q.translation == "Pump P-3 shows alarm E-104, what to do?"
     assert q.dense_text == q.translation and "泵P-3" in q.search_text and q.translation in q.search_text
-    bare = xl.prepare("泵P-3出现E-104报警，bearing很烫", None)
+    bare = xl.prepare("泵P-3出现E-104报警，bearing很烫", None, glossary=False)
     assert bare.translation is None and bare.dense_text == "P-3 E-104 bearing" and bare.notice == xl.NO_MODEL
+    gloss = xl.prepare("泵P-3出现E-104报警，bearing很烫", None)
+    assert gloss.dense_text == "P-3 E-104 bearing pump alarm fault hot" == gloss.evidence_text
+    assert gloss.search_text.startswith("泵P-3出现E-104报警") and gloss.notice == xl.NO_MODEL
     broken = xl.prepare("泵P-3出现E-104报警", Translator("", fail=True))
     assert broken.translation is None and broken.notice == xl.NO_MODEL
 
@@ -93,3 +96,27 @@ def test_a_summary_not_in_the_question_language_is_not_labelled(retriever):
     ans = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local").ask("泵P-3出现E-104报警怎么办")
     assert "【" not in ans.answer and "drive-end bearing" in ans.answer
     assert "No summary in the question's language: the model did not write one." in ans.notices
+
+
+@pytest.mark.unit
+def test_with_a_model_the_glossary_joins_the_keyword_search_only():
+    q = xl.prepare("联轴器对中偏了多少", Translator("How much is the axiser offset?"))
+    assert q.dense_text == q.translation == q.evidence_text
+    assert "coupling" in q.search_text and "alignment" in q.search_text and "axiser" in q.search_text
+    plain = xl.prepare("联轴器对中偏了多少", Translator("How much is the axiser offset?"), glossary=False)
+    assert "coupling" not in plain.search_text
+
+
+@pytest.mark.integration
+def test_without_a_model_a_glossary_word_finds_the_english_passage(retriever):
+    """No code, no asset, no Latin letter: only the glossary can find the passage."""
+    from knowledge_base.retrieval import Query
+
+    question = "联轴器对中怎么检查"  # how is the coupling alignment checked
+    xq = xl.prepare(question, None)
+    assert xq.notice == xl.NO_MODEL and "alignment" in xq.dense_text
+    hits = retriever.retrieve(Query(xq.search_text, k=5, dense_text=xq.dense_text)).hits
+    bare = xl.prepare(question, None, glossary=False)
+    bare_hits = retriever.retrieve(Query(bare.search_text, k=5, dense_text=bare.dense_text)).hits
+    assert "align" in hits[0].chunk.text.lower()
+    assert "align" not in (bare_hits[0].chunk.text.lower() if bare_hits else "")

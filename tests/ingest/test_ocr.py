@@ -103,3 +103,48 @@ def test_images_in_docx_and_html_are_noted_as_skipped(tmp_path):
     (tmp_path / "m.html").write_text("<h1>Pump</h1><p>Check alignment.</p><img src='a.png'><img src='b.png'>")
     assert load_html(tmp_path / "m.html", LoadOptions()).notes == (
         "2 images skipped: text inside images is not read in this file type",)
+
+
+def _row(y: float, cells, line: int, height: float = 20) -> list:
+    """Words of one visual row: ``cells`` is ((x, text), ...), one word per 60 px."""
+    words = []
+    for x, text in cells:
+        for k, word in enumerate(text.split()):
+            words.append(ocr.Word(word, x + 60 * k, y, 50, height, (1, line, 1)))
+    return words
+
+
+@pytest.mark.unit
+def test_a_table_row_with_wrapped_cells_is_read_cell_by_cell_as_a_text_pdf_draws_it():
+    """OCR sees pixel rows; the layout reader needs each cell's lines together, cell after cell."""
+    words = (_row(100, ((50, "Code"), (300, "Description"), (900, "Remedy")), 1)
+             + _row(150, ((50, "E-101"), (300, "Motor overload"), (900, "Check rotation")), 2)
+             + _row(180, ((300, "(current high)"), (900, "by hand")), 3)
+             + _row(210, ((900, "after lockout"),), 4)
+             + _row(260, ((50, "E-102"), (300, "Dry running"), (900, "Vent the pump")), 5)
+             + _row(340, ((50, "The pump restarts by itself"),), 6))
+    lines = ocr.words_to_lines(words, scale=72 / 300, page_height=842)
+    assert [x.text for x in lines] == [
+        "Code", "Description", "Remedy",
+        "E-101", "Motor overload", "(current high)", "Check rotation", "by hand", "after lockout",
+        "E-102", "Dry running", "Vent the pump", "The pump restarts by itself"]
+
+
+@pytest.mark.unit
+def test_body_text_and_a_smaller_table_keep_their_own_sizes():
+    """10 pt body text beside 8.5 pt table text: two sizes, so a paragraph is not cut at every line."""
+    body = [ocr.Word("the", 50, y, 40, 28.8, (1, i, 1)) for i, y in enumerate((100, 150))]
+    body += [ocr.Word("men", 100, y + 8, 40, 20.8, (1, i, 1)) for i, y in enumerate((100, 150))]
+    table = [ocr.Word("the", 50, y, 40, 24.5, (2, i, 1)) for i, y in enumerate((300, 340, 380))]
+    lines = ocr.words_to_lines(body + table, scale=72 / 300, page_height=842)
+    sizes = [round(x.size, 1) for x in lines]
+    assert sizes[0] == sizes[1] and sizes[2] == sizes[3] == sizes[4] and sizes[0] > sizes[2] + 1
+
+
+@pytest.mark.unit
+def test_table_rules_and_code_confusions_are_cleaned():
+    words = _row(100, ((50, "€-104 High"),), 1) + [ocr.Word("_", 40, 125, 700, 3, (1, 2, 1))] \
+        + _row(150, ((50, "FO023 Slip"),), 3)
+    words = [ocr.Word(ocr.fix_code(w.text), w.left, w.top, w.width, w.height, w.line) for w in words]
+    assert [x.text for x in ocr.words_to_lines(words, scale=72 / 300, page_height=842)] == [
+        "E-104 High", "F0023 Slip"]

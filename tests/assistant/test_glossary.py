@@ -1,0 +1,32 @@
+"""The Chinese maintenance glossary and the expansion of a Chinese question into English keywords."""
+
+import pytest
+
+from assistant import glossary
+
+
+@pytest.mark.unit
+def test_the_glossary_file_is_well_formed_and_large_enough():
+    table = glossary.load()
+    assert len(table) >= 300
+    assert all(terms and all(t.isascii() for t in terms) for terms in table.values())
+    for zh, en in (("泵", "pump"), ("轴承", "bearing"), ("密封", "seal"), ("振动", "vibration"),
+                   ("过热", "overheating"), ("泄漏", "leak"), ("压力", "pressure"), ("润滑", "lubrication"),
+                   ("报警", "alarm"), ("更换", "replace"), ("扭矩", "torque")):
+        assert en in table[zh], zh
+
+
+@pytest.mark.unit
+def test_longest_match_wins_and_terms_are_not_repeated():
+    table = {"密封": ("seal",), "机械密封": ("mechanical seal",), "漏": ("leak",), "泄漏": ("leak", "leakage")}
+    assert glossary.expand("机械密封泄漏", table) == ["mechanical seal", "leak", "leakage"]
+    assert glossary.expand("密封漏了，密封", table) == ["seal", "leak"]
+    assert glossary.expand("P-3 E-104", table) == [] and glossary.keywords("今天天气") == ""
+
+
+@pytest.mark.unit
+def test_a_malformed_line_is_named(tmp_path):
+    bad = tmp_path / "g.tsv"
+    bad.write_text("# comment\n泵\tpump\n轴承\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="g.tsv line 3"):
+        glossary.load(bad)
