@@ -165,12 +165,11 @@ def eval_alerts(paths, kb, k, baseline_path, as_json) -> None:
     """Share of alert scenarios whose right procedure is in the top k found from
     the alert alone, beside a baseline that ignores the alert: per manual, the k
     sections most often expected in the baseline file."""
-    from .alerts import AlertAnalyst
-    from .fmea import load_fmea
+    from .factory import build_analyst
 
     settings = get_settings().with_kb(kb)
     try:
-        analyst = AlertAnalyst(Service(settings).retriever, load_fmea(settings.fmea))
+        analyst = build_analyst(settings, Service(settings).retriever)
         report = alert_report(analyst, paths, k, baseline_path, str(settings.kb))
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -85,6 +85,11 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
 
 
+def build_analyst(settings: Settings, retriever: HybridRetriever) -> AlertAnalyst:
+    """The alert analyst over ``retriever`` with the FMEA tables of ``settings.fmea``."""
+    return AlertAnalyst(retriever, load_fmea(settings.fmea))
+
+
 def supervised_local(settings: Settings, model_path) -> SupervisedLLM:
     """The local GGUF model run in a supervised worker process (started on first use)."""
     argv = worker_command(model_path, settings.llm_threads, max_memory_mb=settings.llm_worker_max_mb)
@@ -107,7 +112,7 @@ def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Sto
     from monitors.store import AlertStore
 
     feed = AlertFeed(AlertStore(settings.kb), settings.alert_recent_h)
-    analyst = AlertAnalyst(retriever, load_fmea(settings.fmea))
+    analyst = build_analyst(settings, retriever)
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
                      settings.answer_max_tokens, notice, feed, analyst,
                      defeat_filter_for(retriever.embedder, settings.defeat_semantic))
