@@ -227,7 +227,7 @@ class Service:
     def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress=None,
                asset_model: str | None = None, column_mapping=None):
         """Run the ingestion pipeline into this knowledge base; returns the
-        :class:`ingest.pipeline.IngestReport`. New documents are searchable
+        :class:`ingest.report.IngestReport`. New documents are searchable
         by the next question. ``column_mapping``: a fault-log export's column
         mapping (:func:`ingest.loaders.load_mapping_file`)."""
         from .factory import build_ingestor
@@ -247,9 +247,9 @@ class Service:
     def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]], progress=None):
         """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
         replaces the earlier file and its chunks) and ingest them; returns the
-        :class:`ingest.pipeline.IngestReport`, whose failures name the uploads
+        :class:`ingest.report.IngestReport`, whose failures name the uploads
         (:mod:`assistant.uploads`: refused and failed files are not kept).
-        ``progress``: an :class:`ingest.pipeline.Progress`."""
+        ``progress``: an :class:`ingest.report.Progress`."""
         from ingest.loaders import SUPPORTED
 
         return ingest_uploads(self.settings.kb / UPLOADS, uploads, self.ingest, SUPPORTED, progress)
