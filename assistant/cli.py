@@ -65,7 +65,7 @@ def kb_check(kb, repair) -> None:
 @click.option("--llm", type=click.Choice(LLM_KINDS),
               help="Answer backend to check (default $FAULTDESK_LLM or local).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of checks instead of the table.")
-def doctor(kb, llm, as_json) -> None:
+def doctor_command(kb, llm, as_json) -> None:
     """Check Python, disk, the knowledge base, the embedder, the model (one token, in its
     worker process), the llama.cpp build's CPU flags, mosquitto and chromium; exit 1 on a
     failure, with the fix named."""
