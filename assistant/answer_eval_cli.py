@@ -12,7 +12,7 @@ import click
 from knowledge_base.errors import FaultdeskError
 
 from . import answer_eval as ae
-from .factory import build_assistant
+from .service import Service
 
 
 def _commit() -> str:
@@ -46,7 +46,7 @@ def conversation_eval(settings, gold_path: str, llm: str | None, limit: int | No
         raise click.ClickException(str(exc)) from exc
     items = [i for i in items if split == "all" or ae.split_of(i.id) == split][:limit]
     try:
-        assistant = build_assistant(settings, llm)
+        assistant = Service(settings, llm).assistant
         if hasattr(assistant.llm, "wait_ready") and not assistant.llm.wait_ready(settings.llm_load_s):
             click.echo(f"note: the model worker is not ready ({assistant.llm.status().state}); "
                        "answers come from the manuals meanwhile", err=True)

@@ -9,7 +9,9 @@ import click
 
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.settings import get_settings
-from knowledge_base.store import open_store
+
+from .factory import LLM_KINDS
+from .service import Service
 
 
 @click.group()
@@ -33,7 +35,7 @@ def kb_group() -> None:
 def kb_stats(kb, as_json) -> None:
     """Counts of files, chunks and work orders."""
     try:
-        stats = open_store(get_settings().with_kb(kb), create=False).stats()
+        stats = Service(get_settings().with_kb(kb), create=False).store.stats()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(stats) if as_json else "  ".join(f"{k}={v}" for k, v in stats.items()))
@@ -45,7 +47,7 @@ def kb_stats(kb, as_json) -> None:
 def kb_check(kb, repair) -> None:
     """Verify that SQLite, the keyword index and the vector store agree."""
     try:
-        store = open_store(get_settings().with_kb(kb), create=False)
+        store = Service(get_settings().with_kb(kb), create=False).store
         if repair:
             click.echo(f"keyword index rebuilt from SQLite: {store.repair_keywords()} chunks")
         problems = store.check()
@@ -60,10 +62,10 @@ def kb_check(kb, repair) -> None:
 
 @main.command("doctor")
 @click.option("--kb", type=click.Path(file_okay=False))
-@click.option("--llm", type=click.Choice(["local", "openai", "extractive"]),
+@click.option("--llm", type=click.Choice(LLM_KINDS),
               help="Answer backend to check (default $FAULTDESK_LLM or local).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of checks instead of the table.")
-def doctor(kb, llm, as_json) -> None:
+def doctor_command(kb, llm, as_json) -> None:
     """Check Python, disk, the knowledge base, the embedder, the model (one token, in its
     worker process), the llama.cpp build's CPU flags, mosquitto and chromium; exit 1 on a
     failure, with the fix named."""

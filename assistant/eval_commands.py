@@ -4,7 +4,6 @@ over ``assistant.evaluate``. Every report names the gold file it ran on."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -14,9 +13,11 @@ from knowledge_base.retrieval import MODES
 from knowledge_base.settings import get_settings
 
 from . import evaluate as ev
-from .factory import LLM_KINDS, build_assistant, build_retriever
 from .answer_eval import is_conversation_set
+from .eval_reports import alert_report, retrieval_report
+from .factory import LLM_KINDS
 from .gold import load_gold
+from .service import Service
 
 _GOLD = click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
                      help="Gold questions (JSONL), e.g. knowledge_base/samples/gold/questions.jsonl.")
@@ -50,19 +51,12 @@ def eval_retrieval(gold_path, kb, doc_set, as_json) -> None:
     settings = get_settings().with_kb(kb)
     try:
         gold = _load(gold_path, doc_set)
-        rows = ev.rank_questions(build_retriever(settings), gold)
+        report = retrieval_report(Service(settings).retriever, gold, gold_path, str(settings.kb))
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
-    by_mode = ev.group(rows, lambda r: r.mode)
-    table = {m: asdict(ev.summarise(by_mode.get(m, []))) for m in MODES}
-    cats = {c: {m: ev.recall_at([r.rank for r in rs if r.mode == m], 5) for m in MODES}
-            for c, rs in ev.group(rows, lambda r: r.category).items()}
-    counts = {c: len(rs) // len(MODES) for c, rs in ev.group(rows, lambda r: r.category).items()}
-    top3 = {m: [r.code_top3 for r in by_mode.get(m, []) if r.code_top3 is not None] for m in MODES}
+    table, cats, counts, top3 = report.modes, report.recall5_by_category, report.category_n, report.code_top3
     if as_json:
-        click.echo(json.dumps({"gold": gold_path, "kb": str(settings.kb), "modes": table,
-                               "recall5_by_category": cats, "category_n": counts,
-                               "code_lookup_top3": {m: ev.share(sum(v), len(v)) for m, v in top3.items()}}))
+        click.echo(json.dumps(report.as_json()))
         return
     click.echo(_header(gold_path, gold, settings) + "  (out-of-scope questions are not in these figures)")
     click.echo(f"\n{'mode':8} {'recall@1':>9} {'recall@5':>9} {'recall@10':>9} {'MRR':>7} {'nDCG@10':>8}")
@@ -105,7 +99,7 @@ def eval_answers(gold_path, kb, doc_set, llm, limit, as_json, baseline, split) -
         return
     try:
         gold = _load(gold_path, doc_set)[:limit]
-        assistant = build_assistant(settings, llm)
+        assistant = Service(settings, llm).assistant
         rows = ev.run_answers(assistant, gold, None if as_json else _print_row)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -142,7 +136,7 @@ def eval_calibrate(gold_path, kb, coverage_weight) -> None:
         click.echo("warning: calibrating on the held-out set spends it; use the development set", err=True)
     try:
         gold = load_gold(gold_path)
-        evidence = ev.collect_evidence(build_assistant(settings, "extractive"), gold)
+        evidence = ev.collect_evidence(Service(settings, "extractive").assistant, gold)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     best = ev.calibrate(evidence, weight)
@@ -171,27 +165,18 @@ def eval_alerts(paths, kb, k, baseline_path, as_json) -> None:
     """Share of alert scenarios whose right procedure is in the top k found from
     the alert alone, beside a baseline that ignores the alert: per manual, the k
     sections most often expected in the baseline file."""
-    from .alert_eval import fixed_guess, load_scenarios, run_scenarios, score_guess
-    from .alerts import AlertAnalyst
-    from .fmea import load_fmea
+    from .factory import build_analyst
 
     settings = get_settings().with_kb(kb)
     try:
-        analyst = AlertAnalyst(build_retriever(settings), load_fmea(settings.fmea))
-        baseline_path = baseline_path or paths[0]
-        guess = fixed_guess(load_scenarios(baseline_path), k)
-        report = {p: run_scenarios(analyst, load_scenarios(p), k) for p in paths}
+        analyst = build_analyst(settings, Service(settings).retriever)
+        report = alert_report(analyst, paths, k, baseline_path, str(settings.kb))
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
-    summary = {p: {"n": len(rs), "hits": sum(r.hit for r in rs), "hit": ev.share(sum(r.hit for r in rs), len(rs)),
-                   "baseline_hits": score_guess(guess, [r.scenario for r in rs]),
-                   "hit_or_acceptable": ev.share(sum(r.acceptable_hit for r in rs), len(rs)),
-                   "misses": [{"id": r.scenario.id, "expected": list(r.scenario.expected),
-                               "got": [n for _, n in r.got]} for r in rs if not r.hit]}
-               for p, rs in report.items()}
+    baseline_path, guess = report.baseline_from, report.guess
+    summary = {p: f.as_json() for p, f in report.files.items()}
     if as_json:
-        click.echo(json.dumps({"kb": str(settings.kb), "k": k, "baseline": {"from": baseline_path, "guess": guess},
-                               "files": summary}))
+        click.echo(json.dumps(report.as_json()))
         return
     click.echo(f"baseline: per manual the {k} sections most often expected in {baseline_path} "
                f"(ignores the alert): " + "; ".join(f"{src} {', '.join(g)}" for src, g in sorted(guess.items())))

@@ -1,4 +1,7 @@
-"""Build the assistant (and its retriever) from the settings object."""
+"""The one module that builds the parts from the settings object: the embedder, the
+retriever, the language model, the assistant and the ingestor. Front ends (CLI commands,
+web routes) get them through :class:`assistant.service.Service` or these functions and
+never construct stores, embedders, retrievers or ingestors themselves."""
 
 from __future__ import annotations
 
@@ -16,19 +19,44 @@ from .abstain import Abstainer
 from .alerts import AlertAnalyst, AlertFeed
 from .core import Assistant
 from .fmea import load_fmea
-from .llm import make_llm
+from .llm import BACKENDS, make_llm
 from .llm.base import LLM
 from .unsafe import defeat_filter_for
 from .llm.supervisor import SupervisedLLM, worker_command
 
-LLM_KINDS = ("local", "openai", "extractive")
+EXTRACTIVE = "extractive"
+# the answer backends: every generative backend of the one registry (assistant.llm.BACKENDS),
+# then the extractive composer (no model)
+LLM_KINDS = (*BACKENDS, EXTRACTIVE)
+
+
+def build_embedder(settings: Settings, name: str | None = None):
+    """The embedder ``name`` (default ``settings.embedder``); the only caller of
+    :func:`knowledge_base.embedder.make_embedder`."""
+    return make_embedder(name or settings.embedder, settings.embed_batch_size)
+
+
+def build_ingestor(settings: Settings, store: Store, embedder=None, *, asset_model: str | None = None,
+                   column_mapping=None, progress=None):
+    """The ingestion pipeline into ``store`` with the settings' chunking, file-size limit and
+    batch size; the only place an :class:`ingest.pipeline.Ingestor` is built."""
+    from ingest.chunker import Chunker
+    from ingest.loaders import LoadOptions
+    from ingest.pipeline import Ingestor
+
+    chunker = Chunker(CodeMatcher(settings.code_patterns, settings.code_ignore),
+                      settings.chunk_chars, settings.chunk_max_chars)
+    options = LoadOptions(max_file_mb=settings.max_file_mb, asset_model=asset_model,
+                          column_mapping=column_mapping)
+    return Ingestor(store, embedder or build_embedder(settings), chunker, options,
+                    settings.embed_batch_size, progress)
 
 
 def build_retriever(settings: Settings, store: Store | None = None) -> HybridRetriever:
     """The retriever over ``settings.kb``; EmbeddingMismatch when the query
     embedder is not the model the knowledge base was built with."""
     store = store or open_store(settings)
-    embedder = make_embedder(settings.embedder, settings.embed_batch_size)
+    embedder = build_embedder(settings)
     store.expect_embedder(embedder.name, embedder.dim)
     assets = AssetResolver.from_store(store.index, settings.asset_register)
     return HybridRetriever(store, embedder, CodeMatcher(settings.code_patterns, settings.code_ignore), assets)
@@ -38,7 +66,7 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
     """(the LLM or None for extractive, a notice when the wanted one is unavailable)."""
     if kind not in LLM_KINDS:
         raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(LLM_KINDS)}")
-    if kind == "extractive":
+    if kind == EXTRACTIVE:
         return None, None
     try:
         if kind == "local":
@@ -57,6 +85,11 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
 
 
+def build_analyst(settings: Settings, retriever: HybridRetriever) -> AlertAnalyst:
+    """The alert analyst over ``retriever`` with the FMEA tables of ``settings.fmea``."""
+    return AlertAnalyst(retriever, load_fmea(settings.fmea))
+
+
 def supervised_local(settings: Settings, model_path) -> SupervisedLLM:
     """The local GGUF model run in a supervised worker process (started on first use)."""
     argv = worker_command(model_path, settings.llm_threads, max_memory_mb=settings.llm_worker_max_mb)
@@ -64,10 +97,11 @@ def supervised_local(settings: Settings, model_path) -> SupervisedLLM:
                          stall_timeout=settings.llm_stall_s, deadline=settings.llm_deadline_s)
 
 
-def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Store | None = None) -> Assistant:
+def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Store | None = None,
+                    retriever: HybridRetriever | None = None) -> Assistant:
     """The assistant over ``settings.kb`` with backend ``llm``: a name (default
-    ``settings.llm``) or a ready LLM."""
-    retriever = build_retriever(settings, store)
+    ``settings.llm``) or a ready LLM; over ``retriever`` when one is already built."""
+    retriever = retriever or build_retriever(settings, store)
     if isinstance(llm, LLM):
         kind, (model, notice) = llm.name, (llm, None)
     else:
@@ -78,7 +112,7 @@ def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Sto
     from monitors.store import AlertStore
 
     feed = AlertFeed(AlertStore(settings.kb), settings.alert_recent_h)
-    analyst = AlertAnalyst(retriever, load_fmea(settings.fmea))
+    analyst = build_analyst(settings, retriever)
     return Assistant(retriever, abstainer, model, kind, settings.answer_sources,
                      settings.answer_max_tokens, notice, feed, analyst,
                      defeat_filter_for(retriever.embedder, settings.defeat_semantic))

@@ -204,7 +204,9 @@ def _match(row: FailureMode, pattern: AlertPattern) -> tuple[float, str]:
 
 def default_fmea_path() -> Path:
     """The FMEA tables of the sample machines, shipped with the package."""
-    return Path(__file__).resolve().parent.parent / "knowledge_base" / "samples" / "fmea"
+    import knowledge_base.samples as samples
+
+    return Path(samples.__file__).resolve().parent / "fmea"
 
 
 def load_fmea(path: str | Path | None) -> FmeaTable:

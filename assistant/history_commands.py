@@ -1,5 +1,5 @@
 """``faultdesk history`` and ``faultdesk stats``: thin click front ends over
-:mod:`assistant.history` and :mod:`assistant.stats`."""
+:meth:`assistant.service.Service.history` and :meth:`~assistant.service.Service.stats`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from datetime import date
 
 import click
 
-from knowledge_base.assets import AssetResolver
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.settings import get_settings
-from knowledge_base.store import open_store
 
-from .factory import build_retriever
-from .history import similar_work_orders
-from .stats import filter_orders, fleet_stats, write_plots
+from .service import Service
+from .stats import write_plots
 
 
 @click.command("history")
@@ -28,7 +25,7 @@ def history_command(query, asset, k, kb, as_json) -> None:
     """Past work orders most like QUERY (a question or alert text): same
     fault code first, then same asset, then same model, then text similarity."""
     try:
-        found = similar_work_orders(build_retriever(get_settings().with_kb(kb)), query, asset, k)
+        found = Service(get_settings().with_kb(kb)).history(query, asset, k)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -61,10 +58,7 @@ def _since(ctx, param, value):
 def stats_command(asset, since, kb, as_json, plots) -> None:
     """Failure counts by code and asset, MTTR, MTBF and recurring faults."""
     try:
-        index = open_store(get_settings().with_kb(kb)).index
-        if asset:
-            asset = AssetResolver.from_store(index).canonical(asset) or asset
-        stats = fleet_stats(filter_orders(index.work_orders(), since=since, asset=asset))
+        stats = Service(get_settings().with_kb(kb)).stats(asset, since)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     written = []

@@ -8,12 +8,14 @@ import sys
 
 import click
 
-from knowledge_base.embedder import EMBEDDERS, make_embedder
+from knowledge_base.embedder import EMBEDDERS
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.portable import export_kb, import_kb
 from knowledge_base.reembed import reembed
 from knowledge_base.settings import get_settings
-from knowledge_base.store import open_store
+
+from .factory import build_embedder
+from .service import Service
 
 KB_OPTION = click.option("--kb", type=click.Path(file_okay=False),
                          help="Knowledge-base folder (default $FAULTDESK_KB or ./.faultdesk/kb).")
@@ -32,7 +34,7 @@ def _interrupted(message: str) -> None:
 def export_command(out, kb, as_json) -> None:
     """Write the knowledge base (index, vectors, embedding model) to one archive."""
     try:
-        report = export_kb(open_store(get_settings().with_kb(kb)), out)
+        report = export_kb(Service(get_settings().with_kb(kb)).store, out)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.as_json()) if as_json else
@@ -48,7 +50,7 @@ def import_command(archive, kb, as_json) -> None:
     """Load an archive into the knowledge base (embedded, or the Chroma server
     of FAULTDESK_CHROMA_URL). Re-running resumes an interrupted import."""
     try:
-        report = import_kb(open_store(get_settings().with_kb(kb)), archive)
+        report = import_kb(Service(get_settings().with_kb(kb)).store, archive)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -70,12 +72,12 @@ def reembed_command(name, kb, as_json) -> None:
     name = name or settings.embedder
     bar = None
     try:
-        store = open_store(settings)
+        store = Service(settings).store
         if not as_json and sys.stderr.isatty():
             from tqdm import tqdm
 
             bar = tqdm(total=store.stats()["chunks"], unit="chunk", desc="re-embedding", file=sys.stderr)
-        report = reembed(store, make_embedder(name, settings.embed_batch_size), settings.embed_batch_size,
+        report = reembed(store, build_embedder(settings, name), settings.embed_batch_size,
                          bar.update if bar else None)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc

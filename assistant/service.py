@@ -47,10 +47,12 @@ class Service:
 
     ``llm`` overrides ``settings.llm``: a backend name (``local``, ``openai`` or
     ``extractive``) or a ready :class:`~assistant.llm.base.LLM` (a fake in tests).
+    ``create=False`` (commands that only read): a folder without a knowledge base
+    raises NotFound and nothing is made (:func:`knowledge_base.store.open_store`).
     """
 
-    def __init__(self, settings: Settings, llm: str | LLM | None = None) -> None:
-        self.settings, self.llm = settings, llm or settings.llm
+    def __init__(self, settings: Settings, llm: str | LLM | None = None, create: bool = True) -> None:
+        self.settings, self.llm, self.create = settings, llm or settings.llm, create
         self.llm_kind = self.llm if isinstance(self.llm, str) else self.llm.name
         self._build_lock = threading.Lock()
         self._generate_lock = threading.Lock()
@@ -61,19 +63,24 @@ class Service:
     @cached_property
     def store(self) -> Store:
         with self._build_lock:
-            return open_store(self.settings)
+            return open_store(self.settings, create=self.create)
+
+    @cached_property
+    def retriever(self):
+        """The hybrid retriever (built without the model: search, history and stats need no LLM)."""
+        from .factory import build_retriever
+
+        store = self.store
+        with self._build_lock:
+            return build_retriever(self.settings, store)
 
     @cached_property
     def assistant(self):
         from .factory import build_assistant
 
-        store = self.store
+        retriever = self.retriever
         with self._build_lock:
-            return build_assistant(self.settings, self.llm, store)
-
-    @property
-    def retriever(self):
-        return self.assistant.retriever
+            return build_assistant(self.settings, self.llm, retriever.store, retriever)
 
     @cached_property
     def alert_store(self):
@@ -229,36 +236,31 @@ class Service:
 
     # -- ingestion ----------------------------------------------------------
     def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress=None,
-               asset_model: str | None = None):
+               asset_model: str | None = None, column_mapping=None):
         """Run the ingestion pipeline into this knowledge base; returns the
-        :class:`ingest.pipeline.IngestReport`. New documents are searchable
-        by the next question."""
-        from ingest.chunker import Chunker
-        from ingest.loaders import LoadOptions
-        from ingest.pipeline import Ingestor
-        from knowledge_base.codes import CodeMatcher
-        from knowledge_base.embedder import make_embedder
+        :class:`ingest.report.IngestReport`. New documents are searchable
+        by the next question. ``column_mapping``: a fault-log export's column
+        mapping (:func:`ingest.loaders.load_mapping_file`)."""
+        from .factory import build_ingestor
 
         s = self.settings
-        built = "assistant" in self.__dict__
-        embedder = self.retriever.embedder if built else make_embedder(s.embedder, s.embed_batch_size)
-        chunker = Chunker(CodeMatcher(s.code_patterns, s.code_ignore), s.chunk_chars, s.chunk_max_chars)
-        ingestor = Ingestor(self.store, embedder, chunker,
-                            LoadOptions(max_file_mb=s.max_file_mb, asset_model=asset_model),
-                            s.embed_batch_size, progress)
+        built = "retriever" in self.__dict__
+        ingestor = build_ingestor(s, self.store, self.retriever.embedder if built else None,
+                                  asset_model=asset_model, column_mapping=column_mapping, progress=progress)
         with self._ingest_lock:
             report = ingestor.run(paths, prune=prune)
         if built:  # new assets and codes are known to the next question
             self.retriever.refresh(s.asset_register)
+        if "assistant" in self.__dict__:
             self.assistant.abstainer.refresh()
         return report
 
     def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]], progress=None):
         """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
         replaces the earlier file and its chunks) and ingest them; returns the
-        :class:`ingest.pipeline.IngestReport`, whose failures name the uploads
+        :class:`ingest.report.IngestReport`, whose failures name the uploads
         (:mod:`assistant.uploads`: refused and failed files are not kept).
-        ``progress``: an :class:`ingest.pipeline.Progress`."""
+        ``progress``: an :class:`ingest.report.Progress`."""
         from ingest.loaders import SUPPORTED
 
         return ingest_uploads(self.settings.kb / UPLOADS, uploads, self.ingest, SUPPORTED, progress)

@@ -54,7 +54,7 @@ def ingest_uploads(folder: Path, uploads: Iterable[tuple[str, BinaryIO]], ingest
     """Save ``uploads`` ((name, binary file) pairs) in ``folder`` and run
     ``ingest(paths, progress=progress)`` on them; returns its IngestReport with
     the refusals added and every failure naming the upload."""
-    from ingest.pipeline import Failure
+    from ingest.report import Failure
 
     folder.mkdir(parents=True, exist_ok=True)
     refused: list[Failure] = []

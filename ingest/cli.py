@@ -1,4 +1,4 @@
-"""``faultdesk ingest``: a thin click front end over ``ingest.pipeline``."""
+"""``faultdesk ingest``: a thin click front end over :meth:`assistant.service.Service.ingest`."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ from pathlib import Path
 
 import click
 
-from knowledge_base.codes import CodeMatcher
-from knowledge_base.embedder import make_embedder
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.settings import get_settings
-from knowledge_base.store import open_store
 
-from .chunker import Chunker
-from .loaders import LoadOptions, load_mapping_file, suggest_mapping
-from .pipeline import Ingestor
+from .loaders import load_mapping_file, suggest_mapping
 from .progress import TqdmProgress
 
 
@@ -45,16 +40,13 @@ def ingest_command(paths, kb, asset_model, mapping, prune, suggest, mapping_out,
     if not paths:
         raise click.UsageError("give the files or folders to ingest (or --suggest-mapping FILE)")
     settings = get_settings().with_kb(kb)
+    from assistant.service import Service
+
     try:
-        options = LoadOptions(max_file_mb=settings.max_file_mb, asset_model=asset_model,
-                              column_mapping=load_mapping_file(mapping) if mapping else None)
-        chunker = Chunker(CodeMatcher(settings.code_patterns, settings.code_ignore),
-                          settings.chunk_chars, settings.chunk_max_chars)
-        store = open_store(settings)
+        column_mapping = load_mapping_file(mapping) if mapping else None
         show = not as_json and sys.stderr.isatty()
-        ingestor = Ingestor(store, make_embedder(settings.embedder, settings.embed_batch_size), chunker,
-                            options, settings.embed_batch_size, TqdmProgress() if show else None)
-        report = ingestor.run(paths, prune=prune)
+        report = Service(settings).ingest(paths, prune=prune, progress=TqdmProgress() if show else None,
+                                          asset_model=asset_model, column_mapping=column_mapping)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge_base.embedder import Embedder
-from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError, one_line
+from knowledge_base.errors import FaultdeskError, FileTooLarge, IngestError, StoreError
 from knowledge_base.injection import screen
 from knowledge_base.store import FileContent, Store
 from knowledge_base.types import Chunk, FileRecord
@@ -41,54 +41,9 @@ from .chunker import Chunker
 from .discover import discover
 from .identity import Duplicate, Identities, file_hashes, relative_name
 from .loaders import SUPPORTED, LoadOptions, load_file
+from .report import Failure, IngestReport, Progress
 
 PIPELINE_VERSION = "4"  # bump when parsing/chunking changes what a file yields
-
-
-@dataclass(frozen=True)
-class Failure:
-    path: str
-    error: str
-
-    def __post_init__(self) -> None:  # the error is printed as one line: a file name may hold a line break
-        object.__setattr__(self, "error", one_line(self.error))
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """What one run did. ``chunks`` counts chunks written this run;
-    ``embedded`` how many of them needed the embedding model."""
-
-    files_seen: int
-    added: int
-    updated: int
-    unchanged: int
-    removed: int
-    failed: tuple[Failure, ...]
-    chunks: int
-    embedded: int
-    seconds: float
-    notes: tuple[str, ...] = ()
-    phases: dict = field(default_factory=dict, compare=False)
-    """Seconds spent parsing (background thread), embedding, and writing."""
-
-    def as_json(self) -> dict:
-        return {"files_seen": self.files_seen, "added": self.added, "updated": self.updated,
-                "unchanged": self.unchanged, "removed": self.removed,
-                "failed": [{"path": f.path, "error": f.error} for f in self.failed],
-                "chunks": self.chunks, "embedded": self.embedded,
-                "seconds": round(self.seconds, 3), "notes": list(self.notes),
-                "phases": {k: round(v, 3) for k, v in self.phases.items()}}
-
-
-class Progress:
-    """Callbacks for a progress display; the default shows nothing."""
-
-    def start(self, files: int) -> None: ...
-    def file_done(self, path: str) -> None: ...
-    def chunks_found(self, n: int) -> None: ...
-    def chunks_done(self, n: int) -> None: ...
-    def close(self) -> None: ...
 
 
 @dataclass

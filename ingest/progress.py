@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .pipeline import Progress
+from .report import Progress
 
 
 class TqdmProgress(Progress):

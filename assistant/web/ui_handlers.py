@@ -34,7 +34,7 @@ ALL_ASSETS = ""  # the asset selector's value for "no asset"
 
 
 class IngestProgress:
-    """:class:`ingest.pipeline.Progress` shown as a Gradio progress bar."""
+    """:class:`ingest.report.Progress` shown as a Gradio progress bar."""
 
     def __init__(self, bar: gr.Progress) -> None:
         self.bar, self.files, self.done, self.chunks, self.embedded = bar, 0, 0, 0, 0

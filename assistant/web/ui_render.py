@@ -202,7 +202,7 @@ def count_rows(counts: dict[str, int], spellings=None) -> list[list]:
 
 
 def ingest_markdown(report) -> str:
-    """One line per kind of outcome of an :class:`ingest.pipeline.IngestReport`."""
+    """One line per kind of outcome of an :class:`ingest.report.IngestReport`."""
     failed = len(report.failed)
     head = (f"**{report.added}** added, **{report.updated}** updated, **{report.unchanged}** unchanged"
             f"{f', **{failed}** failed' if failed else ''} · {report.chunks} chunks written in "

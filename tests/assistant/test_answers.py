@@ -7,27 +7,12 @@ from assistant.abstain import Abstainer
 from assistant.citations import resolve
 from assistant.core import Assistant
 from assistant.factory import build_llm
-from assistant.llm.base import LLM
 from assistant.types import NOT_FOUND, Done, Token
 from knowledge_base.errors import ModelError
 from knowledge_base.settings import Settings
+from tests.fakes import ScriptedLLM
 
 pytestmark = pytest.mark.integration
-
-
-class ScriptedLLM(LLM):
-    """A deterministic stand-in for the generator: replies with fixed text."""
-
-    name = "scripted"
-
-    def __init__(self, reply):
-        self.reply, self.seen = reply, []
-
-    def stream(self, messages, *, max_tokens=384, temperature=0.0, stop=None):
-        self.seen.append(messages)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        yield from (w + " " for w in self.reply.split(" "))
 
 
 def make(retriever, llm=None, backend="local"):

@@ -21,7 +21,7 @@ from knowledge_base.retrieval import HybridRetriever
 from knowledge_base.store import Store
 from knowledge_base.vectors import MemoryVectorStore
 
-from .test_answers import ScriptedLLM
+from tests.fakes import ScriptedLLM
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ import pytest
 from assistant.llm import LLM, LocalLLM, Message, OpenAICompatLLM, make_llm
 from assistant.llm import models
 from knowledge_base.errors import ConfigError, ModelError
+from tests.fakes import free_port
 
 unit = pytest.mark.unit
 slow = pytest.mark.slow
@@ -109,12 +109,6 @@ def serve():
     yield start
     for s in servers:
         s.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- protocol

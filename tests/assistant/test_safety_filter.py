@@ -22,7 +22,7 @@ from assistant.unsafe import DefeatFilter, withhold
 from knowledge_base.injection import screen
 from knowledge_base.normalise import fold
 
-from .test_answers import ScriptedLLM
+from tests.fakes import ScriptedLLM
 from .test_injection import WARNING_TEXT, build
 
 PROBES = [

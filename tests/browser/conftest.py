@@ -31,7 +31,8 @@ from knowledge_base.settings import Settings
 from monitors.monitor import Monitor
 from monitors.sources import CsvSource
 from monitors.store import AlertStore
-from tests.web.conftest import GatedLLM, write_docs
+from tests.fakes import GatedLLM
+from tests.web.conftest import write_docs
 from tests.web.test_serve import serving
 
 CHROMIUM = Path(os.environ.get("FAULTDESK_TEST_CHROMIUM", "/usr/bin/chromium"))  # tests of the CI skip rule point it nowhere

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from assistant.feedback import FeedbackStore
 from assistant.web.ui import ALERT_REFRESH_S
-from tests.web.test_serve import FAULTDESK, free_port, wait_healthy
+from tests.fakes import free_port
+from tests.web.test_serve import FAULTDESK, wait_healthy
 
 from .conftest import XSS_QUESTION, open_browser, replay_until_alert
 

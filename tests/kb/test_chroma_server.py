@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Ingestor
-from knowledge_base.chroma_server import ChromaServer, free_port
+from knowledge_base.chroma_server import ChromaServer
+from tests.fakes import free_port
 from knowledge_base.embedder import HashEmbedder
 from knowledge_base.errors import StoreError
 from knowledge_base.portable import export_kb, import_kb

@@ -22,13 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import free_port
+
 FAULTDESK = Path(sys.executable).with_name("faultdesk")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, every: float = 0.05) -> None:

@@ -1,11 +1,10 @@
 """Fixtures of the web tests: a Service over a small knowledge base (the pump
 and compressor manuals and work-order log of tests/assistant), ingested for real
 with the hash embedder, served by the FastAPI app through TestClient, with
-one token per scope; and deterministic fake LLMs at the model edge."""
+one token per scope (the fake LLMs at the model edge are in tests/fakes.py)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,33 +15,8 @@ from assistant.llm.base import LLM
 from assistant.service import Service
 from assistant.web.app import create_app
 from assistant.web.tokens import SCOPES, TokenStore
-from knowledge_base.errors import ModelError
 from knowledge_base.settings import Settings
 from tests.assistant.conftest import COMPRESSOR, LOG, PUMP
-
-WAIT = 10.0  # seconds a gated fake waits at most, so a broken test fails instead of hanging
-
-
-class GatedLLM(LLM):
-    """Streams ``pieces``; before the piece at ``gate_at`` it waits until ``gate`` is set.
-    ``fail_at`` raises ModelError at that piece instead (a model dying mid-answer)."""
-
-    name = "fake"
-
-    def __init__(self, pieces=("Check the alignment of the ", "shaft [1]."), gate_at: int | None = None,
-                 fail_at: int | None = None) -> None:
-        self.pieces, self.gate_at, self.fail_at = pieces, gate_at, fail_at
-        self.gate, self.waiting = threading.Event(), threading.Event()
-
-    def stream(self, messages, *, max_tokens=384, temperature=0.0, stop=None):
-        for i, piece in enumerate(self.pieces):
-            if i == self.gate_at:
-                self.waiting.set()
-                self.gate.wait(WAIT)
-            if i == self.fail_at:
-                raise ModelError("fake model crashed")
-            yield piece
-
 
 @dataclass
 class Api:

@@ -14,7 +14,7 @@ import pytest
 from monitors.store import AlertStore
 from monitors.types import Alert
 
-from .conftest import WAIT, GatedLLM
+from tests.fakes import WAIT, GatedLLM
 
 pytestmark = pytest.mark.integration
 

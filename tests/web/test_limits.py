@@ -10,7 +10,7 @@ import pytest
 from assistant.web.limits import GenerationQueue, RateLimiter
 from knowledge_base.errors import QueueFull, RateLimited
 
-from .conftest import WAIT, GatedLLM
+from tests.fakes import WAIT, GatedLLM
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,8 @@ import pytest
 
 from assistant.web.tokens import TokenStore
 
-from .conftest import WAIT, GatedLLM
-from .test_serve import FAULTDESK, free_port, served_in_thread, wait_healthy
+from tests.fakes import WAIT, GatedLLM, free_port
+from .test_serve import FAULTDESK, served_in_thread, wait_healthy
 
 pytestmark = pytest.mark.integration
 ENV = os.environ | {"FAULTDESK_EMBEDDER": "hash", "FAULTDESK_VECTOR_BACKEND": "memory",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,16 +20,12 @@ from click.testing import CliRunner
 from assistant.cli import main
 from assistant.web.app import create_app
 
-from .conftest import WAIT, GatedLLM, write_docs
+from tests.fakes import WAIT, GatedLLM, free_port
+
+from .conftest import write_docs
 
 pytestmark = pytest.mark.integration
 FAULTDESK = str(Path(sys.executable).with_name("faultdesk"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float = 90) -> dict:

@@ -31,8 +31,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import WAIT, write_docs
-from .test_serve import FAULTDESK, free_port, wait_healthy
+from tests.fakes import WAIT, free_port
+
+from .conftest import write_docs
+from .test_serve import FAULTDESK, wait_healthy
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,8 @@ from assistant.web.ui_handlers import Handlers
 from knowledge_base.settings import Settings
 from monitors.store import AlertStore
 from monitors.types import Alert
-from tests.web.conftest import GatedLLM, write_docs
+from tests.fakes import GatedLLM
+from tests.web.conftest import write_docs
 
 pytestmark = pytest.mark.integration
 
