@@ -28,6 +28,11 @@ freeipmi and mdadm man pages and FAQ as text, the avrdude manual as PDF; 184
 questions written by a helper that saw only the documents, all held out,
 ``--split heldout``). Its first run is the held-out figure; every later run
 is development data.
+
+``--suite realdocs3`` is the third blind set (``benchmarks/real_docs3/``: the
+LinuxCNC manual as PDF, the gammu and OpenOCD manuals as HTML; 252
+questions, all held out, ``--split heldout``), first run 2026-12-05 at commit
+25808cd; every later run is development data.
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ from benchmarks._util import ROOT  # noqa: E402
 from benchmarks.plain_bm25 import PlainBM25  # noqa: E402
 
 SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "smartmontools", "sg3utils", "cups")),
-          "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude"))}
+          "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude")),
+          "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd"))}
 HERE, SETS = SUITES["realdocs"]
 MODES = ("hybrid", "code", "bm25", "dense", "section")
 IN_SCOPE = ("code", "symptom", "procedure")
