@@ -54,7 +54,7 @@ from knowledge_base.codes import CodeMatcher
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import Retrieval
 from knowledge_base.text import STOPWORDS
-from knowledge_base.vocabulary import nearby
+from knowledge_base.vocabulary import known_form, nearby
 
 # Words a generator uses to talk about its sources rather than the machine.
 META_WORDS = frozenset("""according information provided document documents relevant states stated
@@ -126,7 +126,9 @@ class Abstainer:
         absent = absent_codes(question, self._known, self.index.term_count)
         known = tuple(k for k in known if not (k.isdigit() and any(
             a.endswith(k) and a[:-len(k)].isalpha() for a in absent)))  # "bit 8": 8 is another family's
-        unknown = tuple(c for c in dict.fromkeys(strict_codes + loose + learned + absent) if c not in self._known)
+        absent = tuple(c for c in absent if known_form(c, self._known) is None)
+        unknown = tuple(c for c in dict.fromkeys(strict_codes + loose + learned + absent)
+                        if known_form(c, self._known) is None)
         compact = {re.sub(r"[\s:#\-]+", "", t).upper() for t in question.split()}
         strong = tuple(c for c in learned if c in compact or c.strip("'\"") in compact) + absent
         near = tuple(dict.fromkeys(n for c in unknown for n in nearby(c, self._known)))[:6]

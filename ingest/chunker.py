@@ -8,6 +8,10 @@ Rules, in order of precedence:
 * consecutive text paragraphs of the same page and section are merged up to
   ``target_chars``; a longer paragraph is split with LangChain's recursive
   splitter;
+* a problem and the answer that follows it ("Problem: ..." / "Solution:
+  ...", a definition list's "Problem" / "Workaround" items) are one chunk,
+  whole like a procedure: split, the question matched the problem's chunk
+  and the answer sat in the next one (real manuals' troubleshooting FAQs);
 * chunks never cross a page or a section, so a citation's page is exact;
 * each work-order record is one chunk of its own.
 
@@ -94,9 +98,26 @@ class Chunker:
         """(text, the block whose page/section/kind it carries), in order."""
         buf: list[str] = []
         head: Block | None = None
-        for b in blocks:
+        blocks = [b for b in blocks if b.text.strip()]
+        skip = 0
+        for i, b in enumerate(blocks):
+            if skip:
+                skip -= 1
+                continue
             text = b.text.strip()
-            if not text:
+            if i + 1 < len(blocks) and is_problem_answer(b, blocks[i + 1]):
+                if buf:
+                    yield from self._emit("\n\n".join(buf), head)
+                buf, head = [], None
+                pair = [text, blocks[i + 1].text.strip()]
+                for more in blocks[i + 2:]:  # the answer's further paragraphs
+                    if (more.kind != TEXT or (more.page, more.section) != (b.page, b.section)
+                            or _PROBLEM.match(more.text.strip())
+                            or sum(map(len, pair)) + len(more.text) > self.target_chars):
+                        break
+                    pair.append(more.text.strip())
+                skip = len(pair) - 1
+                yield from self._emit("\n\n".join(pair), b, whole=True)
                 continue
             same = head is not None and (b.page, b.section) == (head.page, head.section)
             if b.kind == TEXT and same and sum(map(len, buf)) + len(text) + 2 <= self.target_chars:
@@ -111,8 +132,8 @@ class Chunker:
         if buf:
             yield from self._emit("\n\n".join(buf), head)
 
-    def _emit(self, text: str, block: Block) -> Iterator[tuple[str, Block]]:
-        if block.kind in WHOLE_KINDS:
+    def _emit(self, text: str, block: Block, whole: bool = False) -> Iterator[tuple[str, Block]]:
+        if whole or block.kind in WHOLE_KINDS:
             parts = [text] if len(text) <= self.max_chars else self._split(text, whole=True)
         else:
             parts = [text] if len(text) <= self.target_chars else self._split(text, whole=False)
@@ -152,6 +173,26 @@ class Chunker:
             chunks.append(chunk)
             pairs.append((wo, cid))
         return Chunked(tuple(chunks), tuple(pairs))
+
+
+_PROBLEM = re.compile(r"^\W{0,3}(problem|symptom|issue)\b\s*(:|\n|$)", re.I)
+_ANSWER = re.compile(r"^\W{0,3}(solution|workaround|fix|remedy|resolution|answer)\b\s*(:|\n|$)", re.I)
+
+
+def is_problem_answer(first: Block, second: Block) -> bool:
+    """Whether ``first`` states a problem and ``second`` (same page and
+    section) answers it: "Problem: ..." then "Solution: ..." (or a
+    definition list's "Problem" / "Workaround" items).
+
+    >>> is_problem_answer(Block("Problem: TPI writes fail"), Block("Solution: mind the supply voltage"))
+    True
+    >>> is_problem_answer(Block("Problem\\nudev makes no nodes", "definition"), Block("Workaround\\nEdit the rules", "definition"))
+    True
+    >>> is_problem_answer(Block("Problem: x", page=1), Block("Solution: y", page=2))
+    False
+    """
+    return ((first.page, first.section) == (second.page, second.section)
+            and bool(_PROBLEM.match(first.text.strip())) and bool(_ANSWER.match(second.text.strip())))
 
 
 _MODEL_IN_TITLE = re.compile(r"\b([A-Z]{1,4}-?\d{1,5}[A-Z]{0,3}(?:/[A-Z0-9]+)?)\b")

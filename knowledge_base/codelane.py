@@ -25,10 +25,21 @@ from dataclasses import replace
 from .codes import CodeMatcher
 from .index import SqliteIndex
 from .types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
-from .vocabulary import family, heading_codes, question_candidates
+from .vocabulary import family, heading_codes, known_form, question_candidates
 
 _KIND_ORDER = {TABLE_ROW: 0, DEFINITION: 0, PROCEDURE: 1, WARNING: 2, WORK_ORDER: 4}
 _QUALIFIED = re.compile(r"^[A-Z]+(\d+)$")
+_PATH = re.compile(r"(?<![\w/])/(?:[\w.-]+/)+[\w.-]*")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with its absolute file paths blanked: ``/dev/md0`` names a
+    device, not code MD0 (a path's parts are still keywords for BM25).
+
+    >>> without_paths("mdadm --detail /dev/md0 says Fail; see md/sync_action")
+    'mdadm --detail   says Fail; see md/sync_action'
+    """
+    return _PATH.sub(" ", text)
 
 
 class CodeLane:
@@ -44,19 +55,24 @@ class CodeLane:
         self.families = {family(c) for c in self.known}
 
     def question_codes(self, text: str) -> tuple[str, ...]:
+        text = without_paths(text)
         strict = set(self.matcher.find(text))
         seed = [c for c in self.matcher.find(text, lenient=True) if c in self.known or c in strict]
-        learned = [c for c in question_candidates(text) if c in self.known]
+        learned = []
+        for c in question_candidates(text):
+            form = known_form(c, self.known)
+            if form is not None and (form == c or not c.startswith(form)):
+                learned.append(form)  # REBUILD40 -> REBUILDNN; a model's revision (RX300S2) names no code
         return tuple(dict.fromkeys(seed + learned))
 
     def unknown_codes(self, text: str) -> tuple[str, ...]:
         """Code-shaped tokens of a family the knowledge base uses, that it does
         not define and (for plain capital words) never even mentions."""
         out = []
-        cands = question_candidates(text)
+        cands = question_candidates(without_paths(text))
         for c in cands:
             fam = family(c)
-            if c in self.known or fam not in self.families or fam == "#NUM":
+            if known_form(c, self.known) is not None or fam not in self.families or fam == "#NUM":
                 continue
             if fam in ("#CAPS",) or "_" in c or "." in c:
                 if self.index.term_count(c.lower()):

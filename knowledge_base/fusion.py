@@ -44,7 +44,7 @@ def normalised(lane: str, hits: Sequence[Hit]) -> dict[str, float]:
         n = len(hits)
         return {h.chunk.id: 1.0 - i / n for i, h in enumerate(hits)}
     hi = hits[0].score
-    lo = 0.0 if lane == "bm25" else hits[-1].score
+    lo = 0.0 if lane in ("bm25", "section") else hits[-1].score
     if hi - lo <= 1e-12:
         return {h.chunk.id: 1.0 for h in hits}
     return {h.chunk.id: max(0.0, (h.score - lo) / (hi - lo)) for h in hits}

@@ -29,10 +29,11 @@ from .codelane import CodeLane, pin_definitions
 from .codes import CodeMatcher
 from .embedder import Embedder
 from .fusion import DEFAULT_WEIGHTS, convex
+from .sections import SectionLane, boost
 from .store import Store
 from .types import FAULT_LOG, Hit
 
-MODES = ("hybrid", "bm25", "dense", "code")
+MODES = ("hybrid", "bm25", "dense", "code", "section")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class HybridRetriever:
         self.weights = dict(weights or (DEFAULT_WEIGHTS if fusion == "convex" else
                                         {"code": 2.0, "bm25": 1.0, "dense": 1.0}))
         self.codes = CodeLane(store.index, self.matcher)
+        self.sections = SectionLane(store.index)
         self._executor: ThreadPoolExecutor | None = None
         self._models = {m for m in self.assets.assets().values() if m}
 
@@ -108,6 +110,7 @@ class HybridRetriever:
         ingest while serving); ``register`` is the asset-register CSV, if any."""
         self.assets = AssetResolver.from_store(self.store.index, register)
         self.codes.refresh()
+        self.sections.refresh()
         self._models = {m for m in self.assets.assets().values() if m}
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -142,6 +145,11 @@ class HybridRetriever:
                 if query.mode in ("hybrid", "bm25") else None)
         if query.mode in ("hybrid", "code") and codes:
             lanes["code"] = self.codes.search(codes, self.lane_k, where, model)
+        if query.mode == "section":
+            lanes["section"] = self.sections.search(query.text, self.lane_k, where)
+        sec_w = (self.weights.get("section_boost", 0.0)
+                 if query.mode == "hybrid" and (query.fusion or self.fusion) == "convex" else 0.0)
+        secs = self.sections.section_scores(query.text) if sec_w else {}
         if bm25 is not None:
             lanes["bm25"] = bm25.result()
         if dense is not None:
@@ -153,6 +161,8 @@ class HybridRetriever:
                               self.rrf_k))
         else:
             fused = list(lanes.get(query.mode, []))
+        if secs:
+            fused = boost(fused, secs, sec_w)
         if model and self.model_boost != 1.0:
             fused = self._prefer(fused, model, assets)
         if query.mode == "hybrid" and lanes.get("code"):

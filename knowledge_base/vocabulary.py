@@ -163,6 +163,30 @@ def question_candidates(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def known_form(code: str, known) -> str | None:
+    """The known code ``code`` is an instance or a variant of, if any: a
+    documented placeholder (``REBUILD40`` -> ``REBUILDNN``, the manual's
+    "RebuildNN: where NN is a two-digit number"), or a known name of four or
+    more characters with a short suffix (``RX300S2`` beside ``RX300``: a
+    model's revision, not an undefined code).
+
+    >>> known_form("REBUILD40", {"REBUILDNN"}), known_form("RX300S2", {"RX300"}), known_form("E105", {"E104"})
+    ('REBUILDNN', 'RX300', None)
+    """
+    if code in known:
+        return code
+    if m := re.fullmatch(r"(.*?[A-Z_.])(\d{1,4})", code):
+        for mark in ("N", "X"):
+            for n in {len(m.group(2)), 1, 2}:
+                if (form := m.group(1) + mark * n) in known:
+                    return form
+    for k in known:
+        if len(k) >= 4 and code.startswith(k) and 0 < len(code) - len(k) <= 3 and not code[len(k):].isdigit() \
+                and not k[-1].isdigit() == code[len(k)].isdigit():
+            return k
+    return None
+
+
 def family(code: str) -> str:
     """The family a code belongs to: its letters before the number, its
     snake or dotted prefix, ``#CAPS`` for a plain capital word, ``#NUM`` for

@@ -60,13 +60,25 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
     body = max(set(indents), key=indents.count) if indents else 0
     rst = RstHeadings()
     paras: list[Para] = []
+    # Open man-page sub-sections: (indent of the line that opened it, level).
+    # A sub-heading ("DeviceDisappeared" over its deeper body) closes at the
+    # next item as far left; a definition item whose body holds a nested list
+    # ("--detail" ... "the exit status will be:" then "0", "1", "4") is the
+    # heading of the nested items, so "1  The array has at least one failed
+    # device" carries "--detail" in its header.
+    nest: list[tuple[int, int]] = []
+    last_def: tuple[int, str] | None = None
     i = 0
     while i < len(groups):
         group = [ln for ln in groups[i] if not is_directive(ln)]
         i += 1
         if not group:
             continue
+        at = indent(group[0])
+        while nest and at <= nest[-1][0]:
+            paras.append(Para([], None, nest.pop()[1]))
         if head := rst.match(group):
+            nest, last_def = [], None
             paras.append(Para([head[0]], None, head[1]))
             group = group[head[2]:]
         elif head := atx_heading(group[0]):
@@ -74,6 +86,7 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             group = group[1:]
         elif body and sub_heading(group, body):
             paras.append(Para([group[0].strip()], None, 2))
+            nest, last_def = [(at, 2)], None
             group = group[1:]
         if not group:
             continue
@@ -90,8 +103,15 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             continue
         if (item := definition(group)) is not None and (heading_level(group[0]) is None
                                                         or re.search(r"[_\d.]", group[0])):
+            if last_def is not None and at > last_def[0] and (not nest or last_def[0] > nest[-1][0]):
+                level = 9 + len(nest)
+                paras.append(Para([last_def[1]], None, level))
+                nest.append((last_def[0], level))
             paras.append(Para(group, None, None, item))
+            last_def = (at, item[0])
             continue
+        if last_def is not None and at <= last_def[0]:
+            last_def = None
         paras.extend(split_paragraph(group))
     return paras
 

@@ -106,13 +106,17 @@ class BlockBuilder:
         return tuple(text for _, text in self._stack)
 
     def heading(self, text: str, level: int) -> None:
-        """Open a section: it replaces every heading at its level or deeper."""
+        """Open a section: it replaces every heading at its level or deeper.
+        An empty ``text`` only closes the sections at ``level`` or deeper (a
+        man page's nested list ends)."""
         text = " ".join(text.split())
         if is_warning_label(text):  # "### WARNING" labels the next paragraph, not a section
             self._flush_label()
             self._label = text
             return
         if not text:
+            while self._stack and self._stack[-1][0] >= level:
+                self._stack.pop()
             return
         self._flush_label()
         if self.first_heading is None:

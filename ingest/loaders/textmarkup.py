@@ -19,6 +19,8 @@ Works on blank-line groups of lines (indentation kept) and recognises:
 ('2', 'the DEVICE reports that it is not ready.')
 >>> RstHeadings().match(["Fault codes", "==========="])
 ('Fault codes', 1, 2)
+>>> RstHeadings().match(["12. Arrays with the same", "    name. What gives?", "~" * 26])
+('12. Arrays with the same name. What gives?', 1, 3)
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ class RstHeadings:
                 and not _UNDERLINE.match(group[0]) and len(group[1].strip()) >= 0.6 * len(group[0].strip()) \
                 and indent(group[0]) == 0:
             title, char, used = group[0].strip(), group[1].strip()[0], 2
+        elif len(group) >= 3 and _UNDERLINE.match(group[2]) and not _UNDERLINE.match(group[0]) \
+                and not _UNDERLINE.match(group[1]) and indent(group[0]) == 0 \
+                and len(group[2].strip()) >= max(len(group[0].rstrip()), len(group[1].rstrip())):
+            # a title wrapped onto two lines, underlined as long as the longer
+            # ("12. mdadm -E / mkconf report different arrays with the same device
+            #  name / minor number. What gives?" over a row of "~")
+            title, char, used = " ".join((group[0].strip(), group[1].strip())), group[2].strip()[0], 3
         else:
             return None
         style = (char, bool(over))

@@ -212,7 +212,7 @@ def test_eval_retrieval_cli_on_a_tiny_kb(tiny_kb):
     res = CliRunner().invoke(main, ["eval", "retrieval", "--gold", gold, "--kb", kb, "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    assert out["gold"] == gold and set(out["modes"]) == {"hybrid", "bm25", "dense", "code"}
+    assert out["gold"] == gold and set(out["modes"]) == {"hybrid", "bm25", "dense", "code", "section"}
     hybrid = out["modes"]["hybrid"]
     assert hybrid["n"] == 2 and hybrid["recall5"] == 1.0  # the out-of-scope question is left out
     assert out["code_lookup_top3"]["hybrid"] == 1.0 and out["code_lookup_top3"]["code"] == 1.0

@@ -90,3 +90,30 @@ def test_a_table_key_column_qualifies_a_bare_number(tmp_path):
     p.write_text("# UPS\n\n## Register 2\n\n| Bit | Meaning |\n|---|---|\n| 4 | DC imbalance |\n")
     chunks = Chunker().chunk(load_file(p), str(p)).chunks
     assert "BIT4" in chunks[0].fault_codes and "REG4" not in chunks[0].fault_codes
+
+
+def test_a_device_path_is_not_a_code(lane):
+    from knowledge_base.codelane import without_paths
+
+    assert without_paths("mdadm --detail /dev/md0 returned 1") == "mdadm --detail   returned 1"
+    assert lane.question_codes("what does cups_backend_stop do for /dev/cups_backend_hold?") == ("CUPS_BACKEND_STOP",)
+    assert lane.unknown_codes("log in /var/log/cups_backend_pause") == ()
+
+
+def test_a_placeholder_code_and_a_model_revision_are_not_unknown(tmp_path):
+    from knowledge_base.store import text_hash
+    from knowledge_base.types import FileRecord
+
+    p = tmp_path / "events.rst"
+    p.write_text("Events\n======\n\nRebuildNN\n    Rebuild has passed NN percent.\n\n"
+                 "Workarounds\n===========\n\nRX300\n    Fujitsu RX300: sensors read N/A.\n\n"
+                 "SpareActive\n    A spare was rebuilt.\n")
+    chunks = Chunker().chunk(load_file(p), str(p)).chunks
+    index = SqliteIndex(":memory:")
+    index.replace_file(FileRecord(str(p), "x", 1, 0.0, len(chunks)), chunks, [text_hash(c) for c in chunks])
+    lane = CodeLane(index, CodeMatcher())
+    assert "REBUILDNN" in lane.question_codes("got event Rebuild40 from the monitor")
+    assert lane.unknown_codes("got event Rebuild40 from the monitor") == ()
+    assert lane.unknown_codes("fujitsu RX300S2 sensors listed N/A") == ()
+    assert "RX300" not in lane.question_codes("fujitsu RX300S2 sensors listed N/A")
+    assert lane.unknown_codes("what is SpareFailed?") == ("SPAREFAILED",)
