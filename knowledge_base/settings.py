@@ -52,9 +52,9 @@ class Settings(BaseSettings):
     defeat_semantic: bool = False
     """Judge answer sentences for advice to defeat a safety device with the classifier
     trained on MiniLM vectors (``assistant.defeat_model``) instead of the lexical one;
-    needs the MiniLM embedder. Off: on the second blind set's held-out half it was only
-    slightly better (79.4% / 90.3% vs 76.5% / 89.2% caught / passed) and it embeds every
-    sentence it judges, which slowed answers under load (docs/notes/safety2.md)."""
+    needs the MiniLM embedder. Off: trained on one blind set and tested on another it was
+    no better than the lexical one (docs/notes/safety3.md), and it embeds every sentence
+    it judges, which slowed answers under load (docs/notes/safety2.md)."""
 
     chroma_url: str | None = None
     """``http://host:port`` of a ``chroma run`` server; unset = embedded PersistentClient."""
