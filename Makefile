@@ -130,6 +130,7 @@ bench-quality: install    ## every quality figure the README quotes (retrieval, 
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs3 --split heldout
 	$(BIN)/python benchmarks/cmms_mapping.py
 	$(BIN)/python benchmarks/monitors.py
+	PYTHONPATH=. $(BIN)/python benchmarks/multivar_check.py
 	$(BIN)/python benchmarks/ocr_scanned.py
 
 bench-perf: install       ## throughput, latency and memory benchmarks (quiet machine; bench-keyword adds 1M chunks)
