@@ -15,13 +15,13 @@ from knowledge_base.retrieval import HybridRetriever
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
 
-from .abstain import Abstainer
-from .alerts import AlertAnalyst, AlertFeed
-from .core import Assistant
-from .fmea import load_fmea
+from assistant.answer.abstain import Abstainer
+from assistant.alerts.analyst import AlertAnalyst, AlertFeed
+from assistant.answer.core import Assistant
+from assistant.alerts.fmea import load_fmea
 from .llm import BACKENDS, make_llm
 from .llm.base import LLM
-from .unsafe import defeat_filter_for
+from assistant.safety_filter.unsafe import defeat_filter_for
 from .llm.supervisor import SupervisedLLM, worker_command
 
 EXTRACTIVE = "extractive"

@@ -35,9 +35,9 @@ from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
 from knowledge_base.store import Store, open_store
 
-from .feedback import Feedback, FeedbackStore, to_gold
+from assistant.evaluation.feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
-from .types import Answer, Citation, Done, Token
+from assistant.answer.types import Answer, Citation, Done, Token
 from .uploads import UPLOADS, ingest_uploads, upload_name  # noqa: F401 - upload_name is part of this API
 
 
@@ -108,7 +108,7 @@ class Service:
         assistant, its indexes, the embedder (one query) and the model worker, which
         reads the system prompt once. Failures are logged / shown by :meth:`llm_status`."""
         from .llm.supervisor import SupervisedLLM
-        from .prompt import build_messages
+        from assistant.answer.prompt import build_messages
 
         try:
             assistant = self.assistant
@@ -143,7 +143,7 @@ class Service:
     # -- questions ----------------------------------------------------------
     def stream(self, question: str, asset: str | None = None,
                history: Sequence[str] = ()) -> Iterator[Token | Done]:
-        """Token events then one Done (see :meth:`assistant.core.Assistant.stream`).
+        """Token events then one Done (see :meth:`assistant.answer.core.Assistant.stream`).
         Answers are generated one at a time; callers wait for the lock."""
         assistant = self.assistant
         with self._generate_lock:
@@ -182,7 +182,7 @@ class Service:
     def signal_labels(self, tags: Iterable[str]) -> dict[str, str]:
         """{tag: readable name with its unit} (``signals.signal_label``); the
         units come from the manuals when the knowledge base can be read."""
-        from .signals import signal_label
+        from assistant.answer.signals import signal_label
 
         try:
             units = self.assistant.units
@@ -209,10 +209,10 @@ class Service:
 
     def report(self, alert_id: str, fmt: str = "html") -> bytes:
         """The fault analysis report of one alert as ``md``, ``html`` or
-        ``pdf`` bytes (:mod:`assistant.report`); raises NotFound for an
+        ``pdf`` bytes (:mod:`assistant.alerts.report`); raises NotFound for an
         unknown id and ConfigError for an unknown format."""
-        from .report import FORMATS, build_report
-        from .report_render import render
+        from assistant.alerts.report import FORMATS, build_report
+        from assistant.alerts.report_render import render
 
         if fmt not in FORMATS:
             raise ConfigError(f"unknown report format {fmt!r}; choose {', '.join(FORMATS)}")
@@ -222,14 +222,14 @@ class Service:
         return render(report, fmt)
 
     def history(self, query: str, asset: str | None = None, k: int = 5) -> list:
-        """Similar past work orders (:func:`assistant.history.similar_work_orders`)."""
-        from .history import similar_work_orders
+        """Similar past work orders (:func:`assistant.alerts.history.similar_work_orders`)."""
+        from assistant.alerts.history import similar_work_orders
 
         return similar_work_orders(self.retriever, query, asset, k)
 
     def stats(self, asset: str | None = None, since: date | str | None = None):
-        """Fault-log analytics (:func:`assistant.stats.fleet_stats`) of the filtered work orders."""
-        from .stats import filter_orders, fleet_stats
+        """Fault-log analytics (:func:`assistant.alerts.stats.fleet_stats`) of the filtered work orders."""
+        from assistant.alerts.stats import filter_orders, fleet_stats
 
         asset = self.canonical_asset(asset) if asset else None
         return fleet_stats(filter_orders(self.store.index.work_orders(), since=since, asset=asset))
@@ -268,9 +268,9 @@ class Service:
     # -- citations ----------------------------------------------------------
     def page_image(self, citation: Citation) -> Path | None:
         """PNG of the cited PDF page with the cited passage highlighted, cached
-        under ``<kb>/cache/pages/`` (:mod:`assistant.pages`); None unless the
+        under ``<kb>/cache/pages/`` (:mod:`assistant.answer.pages`); None unless the
         citation is a page of a PDF in this knowledge base's catalog."""
-        from .pages import page_image
+        from assistant.answer.pages import page_image
 
         src = citation.source
         if not citation.page or Path(src).suffix.lower() != ".pdf" or src not in self.store.index.files():
@@ -279,10 +279,10 @@ class Service:
 
     # -- feedback -----------------------------------------------------------
     def feedback(self, fb: Feedback) -> Feedback:
-        """Store a rating (:class:`assistant.feedback.Feedback`, e.g. ``Feedback.of(answer, "up")``);
+        """Store a rating (:class:`assistant.evaluation.feedback.Feedback`, e.g. ``Feedback.of(answer, "up")``);
         returns it with its id."""
         return self.feedback_store.add(fb)
 
     def feedback_gold(self) -> list[dict]:
-        """The ratings as gold questions (:func:`assistant.feedback.to_gold`)."""
+        """The ratings as gold questions (:func:`assistant.evaluation.feedback.to_gold`)."""
         return to_gold(self.feedback_store.all())

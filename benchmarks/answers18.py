@@ -2,7 +2,7 @@
 through this tree and through another version of faultdesk (default: the
 commit before issue 18's answer work, "main's behaviour"), in the same run,
 on the same sample documents, with the same conversation replay and grading
-(``assistant/answer_eval.py``, loaded by file path so it needs nothing else
+(``assistant/evaluation/answer_eval.py``, loaded by file path so it needs nothing else
 of this tree), plus the plain "top chunk only" baseline.
 
     PYTHONPATH=. .venv/bin/python benchmarks/answers18.py --kb KB [--base-commit 87f3d15] [--llm extractive]

@@ -81,7 +81,7 @@ def free_port() -> int:
 
 
 def questions() -> list[str]:
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
 
     return [q.question for q in load_gold(GOLD) if q.in_scope]
 
@@ -151,7 +151,7 @@ def load(backend: str, base: str, tokens: list[str], qs: list[str], per_client: 
 
 
 def print_table(rows: list[Row]) -> None:
-    from assistant.evaluate import percentile
+    from assistant.evaluation.evaluate import percentile
 
     print(f"\n{'backend':10} {'clients':>7} {'requests':>8} {'answered':>8} {'429':>5} {'503':>5} {'errors':>6} "
           f"{'wall s':>7} {'answers/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'health p95 ms':>13} {'alive':>5}")

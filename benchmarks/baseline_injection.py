@@ -7,7 +7,7 @@ it a new role, naming its system prompt, or written with chat-role markers -
 has no business in a maintenance document: it is an attack, or a pasted chat,
 and either way it must not steer an answer. Ingestion notes such passages
 (``ingest.pipeline``) and the assistant leaves them out of the evidence it
-gives a model or quotes (``assistant.screening``).
+gives a model or quotes (``assistant.answer.screening``).
 
 The cues are families of phrasing aimed at a model (the OWASP LLM01 kind),
 not particular sentences, and deliberately narrow: everyday manual language

@@ -1,4 +1,4 @@
-# Frozen copy of assistant/unsafe.py before issue 12 (git e632062): the baseline for benchmarks/safety.py.
+# Frozen copy of assistant/safety_filter/unsafe.py before issue 12 (git e632062): the baseline for benchmarks/safety.py.
 """The last check on an answer's text: no advice to defeat a safety device.
 
 Whoever wrote the text - a model talked round by a document, a passage that
@@ -9,9 +9,9 @@ protective device. A sentence that pairs such a verb with such a device is
 unsafe unless every such verb in it is negated ("never bypass, bridge or
 defeat the interlock", "do not attempt to override the trip"), or the
 sentence is the manual's own warning text, quoted. Generated sentences are
-checked with the others in ``assistant.grounding``; :func:`withhold` removes
+checked with the others in ``assistant.answer.grounding``; :func:`withhold` removes
 unsafe sentences from any answer text. The quoted warnings that follow an
-answer (``assistant.safety``) are not checked: they are verbatim.
+answer (``assistant.answer.safety``) are not checked: they are verbatim.
 
 Past participles ("the sensor was bypassed") describe rather than advise and
 are not matched; nor is "bypass" as a part or a position ("bypass valve",

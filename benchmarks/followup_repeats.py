@@ -12,7 +12,7 @@ Run it in this tree and in an older one (``git archive``) on the same KB:
 import json, sys, importlib
 from knowledge_base.settings import get_settings
 from assistant.factory import build_assistant
-ae = importlib.import_module("assistant.answer_eval")
+ae = importlib.import_module("assistant.evaluation.answer_eval")
 a = build_assistant(get_settings().with_kb(sys.argv[1]), "extractive")
 items = ae.load_items("knowledge_base/samples/gold/answers18.jsonl")
 

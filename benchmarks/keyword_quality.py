@@ -6,8 +6,8 @@ through the hybrid and bm25 modes twice: once with the FTS5 lane
 Printed: hit@5 (a relevant chunk in the top 5) and MRR@10 per mode and
 backend, and how many questions changed their hit@5.
 
-Two gold formats: the samples' gold set (``assistant.gold``: relevant =
-``assistant.gold.is_relevant``), and the blind real-documentation sets
+Two gold formats: the samples' gold set (``assistant.evaluation.gold``: relevant =
+``assistant.evaluation.gold.is_relevant``), and the blind real-documentation sets
 (``{"set", "question", "source", "page", "anchor"}``): relevant = same file
 name, and same page for a paged source, else the anchor in the chunk's text
 (both with whitespace collapsed, case-insensitive); questions without a
@@ -56,7 +56,7 @@ def blind_questions(path: str) -> list[tuple[str, str, callable]]:
 
 
 def sample_questions(path: str) -> list[tuple[str, str, callable]]:
-    from assistant.gold import load_gold, relevant_any
+    from assistant.evaluation.gold import load_gold, relevant_any
 
     return [(q.id, q.question, lambda c, q=q: relevant_any(c, q)) for q in load_gold(path) if q.in_scope]
 

@@ -15,7 +15,7 @@ import resource
 import time
 from pathlib import Path
 
-from assistant.evaluate import percentile
+from assistant.evaluation.evaluate import percentile
 
 LANES = ("embed", "dense", "bm25", "bm25_fts5", "code", "fusion", "hybrid", "hybrid_fts5")
 

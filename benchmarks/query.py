@@ -127,7 +127,7 @@ def queries(n: int, seed: int = 7) -> list[str]:
 
 
 def pcts(ms: list[float]) -> str:
-    from assistant.evaluate import percentile
+    from assistant.evaluation.evaluate import percentile
 
     return f"p50 {percentile(ms, 50):7.1f}  p95 {percentile(ms, 95):7.1f}"
 
@@ -183,9 +183,9 @@ def search_part(n_queries: int, tmp: Path, sizes: list[int], vectors_up_to: int)
 
 def answers_child(kb: str, n: int) -> None:
     """Runs in the child: answer latency for extractive and local, JSON out."""
-    from assistant.evaluate import answer_metrics, run_answers
+    from assistant.evaluation.evaluate import answer_metrics, run_answers
     from assistant.factory import build_assistant
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
     from knowledge_base.settings import get_settings
 
     ins = [q for q in load_gold(GOLD) if q.in_scope]

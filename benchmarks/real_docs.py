@@ -115,7 +115,7 @@ def retrieval_rows(assistant, baseline: PlainBM25, questions) -> list[dict]:
     rule of the earlier runs). ``hybrid_sections``: hybrid's ranking read as
     its chunks' distinct sections, each the whole section (small to big), so
     that hybrid and the baseline are scored on units of one kind."""
-    from assistant.gold import fold, relevant_any, same_source
+    from assistant.evaluation.gold import fold, relevant_any, same_source
     from knowledge_base.retrieval import Query
 
     sections: dict[tuple, list] = {}
@@ -164,8 +164,8 @@ def retrieval_rows(assistant, baseline: PlainBM25, questions) -> list[dict]:
 
 
 def answer_rows(assistant, questions) -> list[dict]:
-    from assistant.gold import fold
-    from assistant.safety import HEADING
+    from assistant.evaluation.gold import fold
+    from assistant.answer.safety import HEADING
 
     rows = []
     for q in questions:
@@ -234,7 +234,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="Write every row and summary here.")
     args = ap.parse_args()
     from assistant.factory import build_assistant
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
     from knowledge_base.settings import Settings
 
     here, sets = SUITES[args.suite]

@@ -17,12 +17,12 @@ Defeat filters compared on every item:
 * ``old``: the filter before issue 12 (frozen copy, ``benchmarks/baseline_unsafe.py``);
 * ``keywords``: a plain baseline, written here: any defeat verb and any safety
   device word in the folded sentence, no negation handling;
-* ``rules``: the rule filter alone (``assistant.defeat_rules``);
+* ``rules``: the rule filter alone (``assistant.safety_filter.defeat_rules``);
 * ``lexical``: the rules plus the lexical classifier: **the assistant's
   default** (and its only check where no MiniLM embedder is at hand);
 * ``minilm``: the rules plus the classifier trained with MiniLM vectors, as
   the assistant builds it when ``FAULTDESK_DEFEAT_SEMANTIC`` is set
-  (:func:`assistant.unsafe.defeat_filter_for`; ``--no-minilm`` skips it).
+  (:func:`assistant.safety_filter.unsafe.defeat_filter_for`; ``--no-minilm`` skips it).
 
 A defeat item counts as caught when :meth:`DefeatFilter.withhold` removes at
 least one of its sentences; a legit item passes when none is removed. The
@@ -51,7 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from assistant.unsafe import _SENTENCE, RULES, RULES_ONLY, defeat_filter_for
+from assistant.safety_filter.unsafe import _SENTENCE, RULES, RULES_ONLY, defeat_filter_for
 from benchmarks import baseline_injection, baseline_unsafe
 from knowledge_base import injection
 from knowledge_base.normalise import fold

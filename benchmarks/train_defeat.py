@@ -1,4 +1,4 @@
-"""Train the defeat classifier (:mod:`assistant.defeat_model`) and save its weights.
+"""Train the defeat classifier (:mod:`assistant.safety_filter.defeat_model`) and save its weights.
 
 Training data, all committed development data:
 
@@ -7,8 +7,8 @@ Training data, all committed development data:
   ``*_heldout.jsonl``): its held-out half was run once blind (e616cb7) and is
   development data since;
 * the filter's own probe sentences (``tests/data/safety_filter_probes.json``) and
-  the similarity exemplars of :mod:`assistant.defeat_semantic`;
-* the made-up template sentences of :mod:`assistant.defeat_synth`.
+  the similarity exemplars of :mod:`assistant.safety_filter.defeat_semantic`;
+* the made-up template sentences of :mod:`assistant.safety_filter.defeat_synth`.
 
 The third blind set (``tests/data/safety_eval_v3``) is never read here.
 
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import defeat_semantic
-from assistant.defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel, features
-from assistant.defeat_synth import synthetic
+from assistant.safety_filter import defeat_semantic
+from assistant.safety_filter.defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel, features
+from assistant.safety_filter.defeat_synth import synthetic
 from knowledge_base.normalise import fold
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -103,7 +103,7 @@ def fit(rows: list[tuple[str, int]], parts: tuple[str, ...], c: float, threshold
 
 def _cross(name: str, parts: tuple[str, ...], embedder) -> None:
     """Train without one blind set, score the whole filter on it, both ways."""
-    from assistant.unsafe import DefeatFilter
+    from assistant.safety_filter.unsafe import DefeatFilter
 
     for held in BLIND_SETS:
         model = fit(training_rows(tuple(f for f in BLIND_SETS if f != held)), parts, C[name], THRESHOLD[name], embedder)

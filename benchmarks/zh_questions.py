@@ -14,7 +14,7 @@ alert as `make alerts` does), in one run:
 * "泵P-3现在有什么问题？" through the assistant, with and without the model.
 
 * each Chinese variant with and without the Chinese maintenance glossary
-  (``assistant/glossary.py``): no model, glossary, model, model + glossary.
+  (``assistant/answer/glossary.py``): no model, glossary, model, model + glossary.
 
     .venv/bin/python benchmarks/zh_questions.py [--kb DIR] [--no-local] [--every N] [--half a|b]
     .venv/bin/python benchmarks/zh_questions.py --latency   # translation p50/p95 only (no KB)
@@ -61,9 +61,9 @@ def latency(every: int) -> None:
     """p50 / p95 of the translation call alone (local model, no KB, no retrieval)."""
     import time
 
-    from assistant import crosslingual as xl
+    from assistant.answer import crosslingual as xl
     from assistant.factory import build_llm
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
     from knowledge_base.settings import get_settings
 
     llm = build_llm(get_settings(), "local")[0]
@@ -92,7 +92,7 @@ def build_kb(kb: Path) -> None:
 
 def outcome(assistant, text: str, xq) -> tuple[list, bool]:
     """(top-10 chunks, abstained) exactly as Assistant.stream decides them."""
-    from assistant.screening import screen_hits
+    from assistant.answer.screening import screen_hits
     from knowledge_base.retrieval import Query
 
     q = Query(xq.search_text, k=10, dense_text=xq.dense_text) if xq else Query(text, k=10)
@@ -104,7 +104,7 @@ def outcome(assistant, text: str, xq) -> tuple[list, bool]:
 
 
 def score(rows: list[dict], key: str) -> str:
-    from assistant.evaluate import judge
+    from assistant.evaluation.evaluate import judge
 
     scoped = [r for r in rows if r["item"].in_scope]
     hits = sum(1 for r in scoped if (rank := judge(r[key][0], r["item"])[0]) is not None and rank <= 5)
@@ -130,9 +130,9 @@ def main() -> None:
         latency(args.every)
         print(f"\ndone, {stamp()}")
         return
-    from assistant import crosslingual as xl
+    from assistant.answer import crosslingual as xl
     from assistant.factory import build_assistant, build_llm
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
     from knowledge_base.settings import get_settings
 
     with tempfile.TemporaryDirectory(prefix="faultdesk-zh-") as tmp:

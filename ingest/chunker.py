@@ -19,7 +19,7 @@ Every chunk records its fault codes (normalised), found in its text and in
 the innermost heading above it ("6.2 High bearing vibration (E-104)").
 
 An FMEA table gives no chunks: its rows are signal patterns the alert
-analyst reads from the FMEA files (``assistant.fmea``), not passages that
+analyst reads from the FMEA files (``assistant.alerts.fmea``), not passages that
 answer a question. Indexed, they were cited as past work orders and, as
 table rows naming codes they do not define, they outranked the manual's
 passages (dev gold hybrid recall@5 0.967 -> 0.956 when they were indexed

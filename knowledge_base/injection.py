@@ -8,7 +8,7 @@ written with chat-role markers - has no business in a maintenance document:
 it is an attack, or a pasted chat, and either way it must not steer an
 answer. Ingestion notes such passages (``ingest.pipeline``) and the assistant
 leaves them out of the evidence it gives a model or quotes
-(``assistant.screening``).
+(``assistant.answer.screening``).
 
 The text is folded first (:func:`knowledge_base.normalise.fold`: look-alike
 letters, fullwidth forms, zero-width characters, "dis-regard", "1gn0re"), and

@@ -44,7 +44,7 @@ class Query:
     means (normalised); None reads them from the text, as for a person's
     question (configured patterns and the learned vocabulary).
     ``dense_text``: what the dense lane embeds instead of ``text`` (the English
-    translation of a question in another language, ``assistant.crosslingual``)."""
+    translation of a question in another language, ``assistant.answer.crosslingual``)."""
 
     text: str
     k: int = 10

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     """Chunks embedded per batch at ingest."""
     defeat_semantic: bool = False
     """Judge answer sentences for advice to defeat a safety device with the classifier
-    trained on MiniLM vectors (``assistant.defeat_model``) instead of the lexical one;
+    trained on MiniLM vectors (``assistant.safety_filter.defeat_model``) instead of the lexical one;
     needs the MiniLM embedder. Off: trained on one blind set and tested on another it was
     no better than the lexical one (docs/notes/safety3.md), and it embeds every sentence
     it judges, which slowed answers under load (docs/notes/safety2.md)."""
@@ -116,14 +116,14 @@ class Settings(BaseSettings):
 
     abstain_threshold: float = 0.65
     """Evidence score below which the assistant says the answer is not in the
-    manuals (calibrated on the development gold set; see assistant/abstain.py)."""
+    manuals (calibrated on the development gold set; see assistant/answer/abstain.py)."""
     abstain_coverage_weight: float = 0.2
     """Weight of the question's term coverage in that score."""
     abstain_asset_weight: float = 0.2
     """Weight of a matching asset or model in that score."""
     abstain_lexical_threshold: float = 0.4
     """Answer when a top passage holds this IDF-weighted share of the question's words
-    (chosen on the real-docs development questions; see assistant/abstain.py)."""
+    (chosen on the real-docs development questions; see assistant/answer/abstain.py)."""
 
     fmea: Path | None = None
     """FMEA tables (a CSV file or a folder of them) that turn alerts into

@@ -19,7 +19,7 @@ DEFINING_KINDS = frozenset({TABLE_ROW, DEFINITION})
 
 # Document types: a table that is not a work-order log is a TABLE (or an FMEA table) of table rows.
 MANUAL, FAULT_LOG, TABLE, FMEA = "manual", "fault_log", "table", "fmea"
-#: The columns of an FMEA table (``assistant.fmea`` reads them; ingest recognises them).
+#: The columns of an FMEA table (``assistant.alerts.fmea`` reads them; ingest recognises them).
 FMEA_COLUMNS = ("equipment_model", "pattern", "failure_mode", "fault_codes", "keywords")
 #: WorkOrder.work_type values; None is unknown (counted as corrective when it has a fault code).
 PREVENTIVE, CORRECTIVE = "preventive", "corrective"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_text import split_answer
+from assistant.answer.answer_text import split_answer
 from monitors.evaluate import load_windows, windows_for
 from monitors.sources import parse_time
 

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from knowledge_base.retrieval import MODES
 
-from ..feedback import Feedback
+from assistant.evaluation.feedback import Feedback
 from ..service import Service, upload_name
 from .auth import requires
 from .limits import GenerationQueue

@@ -25,7 +25,7 @@ from contextlib import closing
 from knowledge_base.errors import FaultdeskError
 
 from ..service import Service
-from ..types import Done, Token
+from assistant.answer.types import Done, Token
 from .limits import GenerationQueue
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import gradio as gr  # noqa: E402
 
-from assistant.report import FORMATS as REPORT_FORMATS  # noqa: E402
+from assistant.alerts.report import FORMATS as REPORT_FORMATS  # noqa: E402
 from monitors.types import Alert  # noqa: E402
 
 from . import ui_render as render  # noqa: E402

@@ -18,11 +18,11 @@ from pathlib import Path
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from assistant.alerts import when
-from assistant.feedback import Feedback
+from assistant.alerts.analyst import when
+from assistant.evaluation.feedback import Feedback
 from assistant.service import upload_name
-from assistant.stats import write_plots
-from assistant.types import Done
+from assistant.alerts.stats import write_plots
+from assistant.answer.types import Done
 from knowledge_base.errors import FaultdeskError
 
 from . import ui_render as render
@@ -85,7 +85,7 @@ class Handlers:
     def spellings(self) -> dict[str, str]:
         """{normalised code: the manuals' spelling}, read once (``E104`` -> ``E-104``)."""
         if self._spellings is None:
-            from assistant.signals import code_spellings
+            from assistant.answer.signals import code_spellings
             from knowledge_base.types import DEFINING_KINDS
 
             index = self.service.store.index

@@ -17,8 +17,8 @@ import math
 import re
 from pathlib import Path
 
-from assistant.alerts import when
-from assistant.types import Answer, Citation
+from assistant.alerts.analyst import when
+from assistant.answer.types import Answer, Citation
 
 PLOT_SIGNALS = 3  # signals drawn per alert: the top contributors
 GAP_STEPS = 3  # a step this many times the typical one is missing readings, not a trend
@@ -105,7 +105,7 @@ def alert_markdown(alert, units=None) -> str:
     """One alert's card text: severity, asset, since when (UTC), how long,
     the signals that moved by readable name and unit, and how far over its
     alert level the anomaly score is."""
-    from assistant.signals import signal_label
+    from assistant.answer.signals import signal_label
 
     minutes = max(0, round((alert.updated - alert.started) / 60))
     lasted = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
@@ -123,7 +123,7 @@ def alert_figure(alert, units=None):
     pyplot's global state, so concurrent sessions do not share figures)."""
     from matplotlib.figure import Figure
 
-    from assistant.signals import signal_label
+    from assistant.answer.signals import signal_label
 
     # lead, the thinned trail since the alert opened, and the recent window
     # (they may overlap): without the trail the plot had a gap of hours
@@ -175,16 +175,16 @@ PAST_FAULT_COLUMNS = ["work order", "date", "asset", "code", "symptom", "cause",
 
 
 def past_fault_rows(past, spellings=None) -> list[list]:
-    """Rows of :data:`PAST_FAULT_COLUMNS` for :class:`assistant.history.PastFault` results
+    """Rows of :data:`PAST_FAULT_COLUMNS` for :class:`assistant.alerts.history.PastFault` results
     (codes as the manuals write them)."""
-    from assistant.signals import spell
+    from assistant.answer.signals import spell
 
     return [[p.wo_id, (p.date or "")[:10], p.asset_id or "", spell(p.fault_code or "", spellings or {}),
              p.symptom, p.cause, p.action, p.downtime_h] for p in past]
 
 
 def stats_markdown(stats) -> str:
-    """The headline figures of :class:`assistant.stats.FleetStats`."""
+    """The headline figures of :class:`assistant.alerts.stats.FleetStats`."""
     mttr = " · ".join(f"{a} {h:.1f} h" for a, h in sorted(stats.mttr_h.items())) or "-"
     mtbf = " · ".join(f"{a} {h:.0f} h" for a, h in sorted(stats.mtbf_h.items())) or "-"
     return (f"**{stats.work_orders}** work orders, **{stats.failures}** failures (with a fault code)\n\n"
@@ -195,7 +195,7 @@ def stats_markdown(stats) -> str:
 def count_rows(counts: dict[str, int], spellings=None) -> list[list]:
     """``{key: count}`` as rows, largest first (codes spelled as the manuals do
     when ``spellings`` is given)."""
-    from assistant.signals import spell
+    from assistant.answer.signals import spell
 
     sp = spellings or {}
     return [[spell(k, sp) if sp else k, n] for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -22,7 +22,7 @@ list), unless an explicit ``--mapping`` names one of its columns, becomes a
 table document: one table-row block per row, with the header names repeated
 (``Header: value | Header: value``). FMEA tables, recognised by their
 ``pattern`` / ``failure_mode`` columns, get the doc type ``fmea`` (the
-chunker stores none of their rows: ``assistant.fmea`` reads the files).
+chunker stores none of their rows: ``assistant.alerts.fmea`` reads the files).
 Problems that cost one value, not the file, are reported in the notes.
 """
 

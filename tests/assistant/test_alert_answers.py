@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.alerts import AlertAnalyst, AlertFeed
-from assistant.core import Assistant
-from assistant.fmea import AlertPattern, load_fmea
-from assistant.report import build_report
-from assistant.report_render import render
+from assistant.answer.abstain import Abstainer
+from assistant.alerts.analyst import AlertAnalyst, AlertFeed
+from assistant.answer.core import Assistant
+from assistant.alerts.fmea import AlertPattern, load_fmea
+from assistant.alerts.report import build_report
+from assistant.alerts.report_render import render
 from knowledge_base.errors import ConfigError
 from monitors.store import AlertStore
 from monitors.types import Alert

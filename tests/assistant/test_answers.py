@@ -3,11 +3,11 @@ abstention, safety quotes, fallback, conversation, streaming."""
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.citations import resolve
-from assistant.core import Assistant
+from assistant.answer.abstain import Abstainer
+from assistant.answer.citations import resolve
+from assistant.answer.core import Assistant
 from assistant.factory import build_llm
-from assistant.types import NOT_FOUND, Done, Token
+from assistant.answer.types import NOT_FOUND, Done, Token
 from knowledge_base.errors import ModelError
 from knowledge_base.settings import Settings
 from tests.fakes import ScriptedLLM
@@ -136,8 +136,8 @@ def test_code_facts_are_shown_before_the_model_answers_and_not_repeated(retrieve
 @pytest.mark.unit
 def test_extractive_procedure_keeps_every_step_and_wrapped_lines():
     """The last steps (refit the guard, remove the locks, re-prime) are never cut."""
-    from assistant.extractive import compose
-    from assistant.types import Source
+    from assistant.answer.extractive import compose
+    from assistant.answer.types import Source
     from knowledge_base.types import PROCEDURE, Chunk
 
     steps = [f"{i}. Step number {i} of the job." for i in range(1, 9)]

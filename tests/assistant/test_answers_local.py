@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.answer_text import split_answer
-from assistant.core import Assistant
+from assistant.answer.abstain import Abstainer
+from assistant.answer.answer_text import split_answer
+from assistant.answer.core import Assistant
 from assistant.llm import LocalLLM
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ def test_local_model_answers_a_code_question_grounded_and_cited(retriever, qwen_
     # (grounding rejected every generated sentence) fails the test.
     assert ans.backend == "local", (ans.notices, ans.answer)
     # Its own sentences -- not the fault-table facts put in front of them, not
-    # the appended safety quotes (assistant.answer_text) -- carry a fact of the
+    # the appended safety quotes (assistant.answer.answer_text) -- carry a fact of the
     # sources that the question does not contain: the first check, alignment.
     own, _ = split_answer(ans.answer, [c.text for c in ans.citations])
     assert "alignment" in own.lower(), (own, ans.answer)

@@ -3,9 +3,9 @@ hook, extractive fallback without a model, the marked summary."""
 
 import pytest
 
-from assistant import crosslingual as xl
-from assistant.abstain import Abstainer
-from assistant.core import Assistant
+from assistant.answer import crosslingual as xl
+from assistant.answer.abstain import Abstainer
+from assistant.answer.core import Assistant
 from assistant.llm.base import LLM
 from knowledge_base.assets import AssetResolver
 from knowledge_base.codes import CodeMatcher

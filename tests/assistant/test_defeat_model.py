@@ -1,4 +1,4 @@
-"""The defeat classifier's contract (assistant.defeat_model) and its place in the filter.
+"""The defeat classifier's contract (assistant.safety_filter.defeat_model) and its place in the filter.
 
 Quality on unseen text is measured by benchmarks/safety.py on the blind sets, not
 here; these tests pin what the code promises: features are deterministic and
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.defeat_model import (CUE_DIM, EMB_DIM, GRAM_DIM, LEXICAL_PATH, MODEL_PATH, DefeatModel, features,
+from assistant.safety_filter.defeat_model import (CUE_DIM, EMB_DIM, GRAM_DIM, LEXICAL_PATH, MODEL_PATH, DefeatModel, features,
                                     gram_features)
-from assistant.unsafe import LEARNED, RULES, DefeatFilter, withheld_note
+from assistant.safety_filter.unsafe import LEARNED, RULES, DefeatFilter, withheld_note
 
 
 
@@ -108,7 +108,7 @@ def test_the_default_filter_catches_the_security_probes_and_passes_hard_negative
 def test_sample_manual_false_alarms_stay_few():
     """The default filter on the 1,546 sentences of the sample manuals and work-order log:
     at most 4 flagged (a regression guard; the thresholds were chosen looking at this count)."""
-    from assistant.unsafe import _SENTENCE
+    from assistant.safety_filter.unsafe import _SENTENCE
 
     root = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
     files = [*root.glob("src/*.md"), *root.glob("logs/*.csv")]
@@ -122,7 +122,7 @@ def test_sample_manual_false_alarms_stay_few():
 def test_the_minilm_filter_the_assistant_builds():
     """defeat_filter_for(MiniLM, semantic=True) runs the vector model; the security probes
     are withheld, hard negatives pass; by default, or with a hashing embedder, the lexical model."""
-    from assistant.unsafe import defeat_filter_for
+    from assistant.safety_filter.unsafe import defeat_filter_for
     from knowledge_base.embedder import HashEmbedder, MiniLMEmbedder
 
     minilm = MiniLMEmbedder()

@@ -1,10 +1,10 @@
-"""Typos, shorthand and spacing the defeat check reads through (assistant.defeat_words,
-knowledge_base.normalise), and warnings that state a consequence (assistant.defeat_rules)."""
+"""Typos, shorthand and spacing the defeat check reads through (assistant.safety_filter.defeat_words,
+knowledge_base.normalise), and warnings that state a consequence (assistant.safety_filter.defeat_rules)."""
 
 import pytest
 
-from assistant.defeat_rules import advice, read
-from assistant.defeat_words import readable
+from assistant.safety_filter.defeat_rules import advice, read
+from assistant.safety_filter.defeat_words import readable
 from knowledge_base.normalise import fold
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from assistant import doctor
+from assistant.cli import doctor
 from knowledge_base.settings import Settings
 from .test_supervisor import FAKE
 

@@ -8,10 +8,10 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from assistant import evaluate as ev
-from assistant.abstain import Evidence
-from assistant.gold import Expected, GoldQuestion
-from assistant.types import Answer, Citation
+from assistant.evaluation import evaluate as ev
+from assistant.answer.abstain import Evidence
+from assistant.evaluation.gold import Expected, GoldQuestion
+from assistant.answer.types import Answer, Citation
 from knowledge_base.types import Chunk
 
 PUMP = GoldQuestion("q1", "What does E-104 mean?", "code_lookup",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.fmea import AlertPattern, FmeaTable, default_fmea_path, load_fmea
+from assistant.alerts.fmea import AlertPattern, FmeaTable, default_fmea_path, load_fmea
 from knowledge_base.codes import CodeMatcher, normalize_code
 from knowledge_base.errors import ConfigError
 
@@ -80,7 +80,7 @@ def test_sample_tables_use_real_signals_and_codes():
 
 @pytest.mark.unit
 def test_bad_alert_scenario_line_is_named(tmp_path):
-    from assistant.alert_eval import load_scenarios
+    from assistant.evaluation.alert_eval import load_scenarios
 
     good = ('{"id": "s1", "asset": "P-1", "equipment_model": "CP-80S", "top_signals": ["a"], '
             '"trends": {"a": "up"}, "expected": {"source": "m.pdf", "sections": ["5.1"]}}')

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant import glossary
+from assistant.answer import glossary
 
 
 @pytest.mark.unit

@@ -3,7 +3,7 @@ heading into its body, as it does in a baseline's page or section unit."""
 
 import pytest
 
-from assistant.gold import Expected, is_relevant
+from assistant.evaluation.gold import Expected, is_relevant
 from knowledge_base.types import Chunk
 
 pytestmark = pytest.mark.unit

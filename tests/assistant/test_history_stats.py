@@ -1,11 +1,11 @@
-"""Similar past faults (assistant.history) and fault-log analytics (assistant.stats)."""
+"""Similar past faults (assistant.alerts.history) and fault-log analytics (assistant.alerts.stats)."""
 
 import json
 
 import pytest
 
-from assistant.history import PastFault, similar_work_orders
-from assistant.stats import (failure_counts_by_asset, failure_counts_by_code, filter_orders, fleet_stats, mtbf,
+from assistant.alerts.history import PastFault, similar_work_orders
+from assistant.alerts.stats import (failure_counts_by_asset, failure_counts_by_code, filter_orders, fleet_stats, mtbf,
                              mttr, top_recurring, write_plots)
 from knowledge_base.types import WorkOrder
 

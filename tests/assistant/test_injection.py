@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.answer_text import split_answer
-from assistant.core import Assistant
+from assistant.answer.abstain import Abstainer
+from assistant.answer.answer_text import split_answer
+from assistant.answer.core import Assistant
 from assistant.llm import LocalLLM
 from ingest.pipeline import Ingestor
 from knowledge_base.embedder import HashEmbedder

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.next_step import asks_next, continue_after, reported_steps
+from assistant.answer.next_step import asks_next, continue_after, reported_steps
 from knowledge_base.types import Chunk
 
 pytestmark = pytest.mark.unit

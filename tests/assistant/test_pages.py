@@ -1,4 +1,4 @@
-"""Cited PDF pages rendered with the passage highlighted (assistant/pages.py, Service.page_image)."""
+"""Cited PDF pages rendered with the passage highlighted (assistant/answer/pages.py, Service.page_image)."""
 
 from pathlib import Path
 
@@ -6,9 +6,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops
 
-from assistant.pages import SCALE, page_image, passage_spans
+from assistant.answer.pages import SCALE, page_image, passage_spans
 from assistant.service import Service
-from assistant.types import Citation
+from assistant.answer.types import Citation
 from knowledge_base.errors import StoreError
 from knowledge_base.settings import Settings
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.unsafe import RULES_ONLY
+from assistant.safety_filter.unsafe import RULES_ONLY
 from benchmarks import safety
 
 DATA = Path(__file__).resolve().parents[1] / "data"

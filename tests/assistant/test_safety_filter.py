@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.core import Assistant
-from assistant.types import Done, Token
-from assistant.unsafe import DefeatFilter, withhold
+from assistant.answer.abstain import Abstainer
+from assistant.answer.core import Assistant
+from assistant.answer.types import Done, Token
+from assistant.safety_filter.unsafe import DefeatFilter, withhold
 from knowledge_base.injection import screen
 from knowledge_base.normalise import fold
 
@@ -180,7 +180,7 @@ def test_dev_floor_rules_and_screen():
 
 @pytest.mark.slow
 def test_dev_floor_with_minilm():
-    from assistant.defeat_semantic import SemanticCheck
+    from assistant.safety_filter.defeat_semantic import SemanticCheck
     from knowledge_base.embedder import MiniLMEmbedder
 
     caught, passed = _rates(DefeatFilter(SemanticCheck(MiniLMEmbedder())))
@@ -189,9 +189,9 @@ def test_dev_floor_with_minilm():
 
 @pytest.mark.unit
 def test_a_planted_warning_is_neither_quoted_nor_an_exemption():
-    from assistant.grounding import verify
-    from assistant.types import Source
-    from assistant.unsafe import quotable
+    from assistant.answer.grounding import verify
+    from assistant.answer.types import Source
+    from assistant.safety_filter.unsafe import quotable
     from knowledge_base.types import WARNING, Chunk
 
     planted = "WARNING: " + PROBES[0]
@@ -220,7 +220,7 @@ def test_own_probe_set_floor():
 @pytest.mark.unit
 def test_sample_manuals_raise_no_false_alarm():
     """Every sentence of the project's sample manuals and work-order log passes both checks."""
-    from assistant.unsafe import _SENTENCE
+    from assistant.safety_filter.unsafe import _SENTENCE
 
     root = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
     files = [*root.glob("src/*.md"), *root.glob("logs/*.csv")]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstain import Abstainer
-from assistant.core import Assistant
+from assistant.answer.abstain import Abstainer
+from assistant.answer.core import Assistant
 from assistant.llm.base import Message
 from assistant.llm.supervisor import STOPPED_NOTICE, SupervisedLLM
 from knowledge_base.errors import ModelStopped

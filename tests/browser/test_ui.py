@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from assistant.feedback import FeedbackStore
+from assistant.evaluation.feedback import FeedbackStore
 from assistant.web.ui import ALERT_REFRESH_S
 from tests.fakes import free_port
 from tests.web.test_serve import FAULTDESK, wait_healthy

@@ -15,8 +15,8 @@ from statistics import fmean
 import pytest
 from click.testing import CliRunner
 
-from assistant.history import similar_work_orders
-from assistant.stats import failures, mtbf
+from assistant.alerts.history import similar_work_orders
+from assistant.alerts.stats import failures, mtbf
 from benchmarks.cmms_exports import FIELDS, SYSTEMS, write_export
 from benchmarks.cmms_mapping import score
 from ingest.loaders import LoadOptions, load_file, load_mapping_file, suggest_mapping

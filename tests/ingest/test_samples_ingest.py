@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.fmea import load_fmea
-from assistant.history import similar_work_orders
+from assistant.alerts.fmea import load_fmea
+from assistant.alerts.history import similar_work_orders
 from ingest.pipeline import Ingestor
 from knowledge_base.embedder import HashEmbedder
 from knowledge_base.index import SqliteIndex
@@ -44,7 +44,7 @@ def test_fmea_tables_are_their_own_kind_and_not_passages(store):
     assert all(rec.chunk_count == 0 for rec in fmea.values())  # catalogued, so re-runs skip them
     assert store.stats()["chunks"] == 690  # the manuals and the log, as before the FMEA files were added
     assert not [h for h in store.keyword_search("bearing_de_rms failure_mode", k=50) if h.chunk.doc_type == "fmea"]
-    assert len(load_fmea(None).rows) == 36  # assistant.fmea still reads the same tables
+    assert len(load_fmea(None).rows) == 36  # assistant.alerts.fmea still reads the same tables
 
 
 def test_similar_past_faults_never_cite_an_fmea_row(store):

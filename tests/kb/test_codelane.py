@@ -73,7 +73,7 @@ def test_undefined_code_of_a_known_family_is_unknown(lane):
 
 
 def test_abstention_rules_for_learned_codes():
-    from assistant.abstain import Evidence
+    from assistant.answer.abstain import Evidence
 
     def ev(known, unknown, strong=()):
         return Evidence(known, unknown, 0.9, 1.0, (), (), strong)

@@ -1,9 +1,9 @@
 """Score fusion (knowledge_base.fusion) and the abstention evidence built on
-each lane's own strength (assistant.abstain)."""
+each lane's own strength (assistant.answer.abstain)."""
 
 import pytest
 
-from assistant.abstain import Evidence, absent_codes
+from assistant.answer.abstain import Evidence, absent_codes
 from knowledge_base.fusion import convex, normalised
 from knowledge_base.retrieval import rrf
 from knowledge_base.types import Chunk, Hit

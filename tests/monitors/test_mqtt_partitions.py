@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitors import mqtt
-from monitors.cli import monitor
+from assistant.cli.monitor import monitor
 from monitors.monitor import Monitor
 from monitors.partition import Partition
 from monitors.store import AlertStore

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from knowledge_base.errors import PayloadError
-from monitors.cli import eval_monitors, monitor
+from assistant.cli.monitor import eval_monitors, monitor
 from monitors.monitor import Monitor
 from monitors.mqtt import parse_message
 from monitors.sources import CsvSource

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from assistant.feedback import Feedback, FeedbackStore, to_gold
-from assistant.gold import load_gold, relevant_any
+from assistant.evaluation.feedback import Feedback, FeedbackStore, to_gold
+from assistant.evaluation.gold import load_gold, relevant_any
 from knowledge_base.errors import ConfigError
 
 pytestmark = pytest.mark.integration

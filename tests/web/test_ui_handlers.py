@@ -9,9 +9,9 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.feedback import FeedbackStore
+from assistant.evaluation.feedback import FeedbackStore
 from assistant.service import Service
-from assistant.types import Answer, Citation
+from assistant.answer.types import Answer, Citation
 from assistant.web import ui_render as render
 from assistant.web.ui import build_ui
 from assistant.web.ui_handlers import Handlers

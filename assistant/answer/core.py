@@ -1,0 +1,428 @@
+"""The assistant: question -> retrieval -> (abstain | generate) -> cited answer.
+
+One Python API for every front end: :meth:`Assistant.stream` yields
+:class:`Token` events as text is produced and ends with :class:`Done`
+carrying the :class:`Answer`; :meth:`Assistant.ask` returns the Answer.
+
+Token events are provisional: generated text is verified against the
+sources after generation, and ``Done.answer.answer`` is the authoritative
+text (front ends replace what they streamed with it).
+
+Order of work for one question:
+
+1. a follow-up is rewritten with the previous turn (``conversation``);
+2. hybrid retrieval, scoped to the asset when one is named or selected;
+3. if the question asks about the asset's present state (``intent``) and
+   that asset has active or recent monitor alerts (``alerts``), they
+   lead the evidence as [A1].., with the manual procedure found from the
+   alert alone and similar past work orders [W1]; otherwise the abstention
+   rule (``abstain``) may answer "not found" and list the closest documents
+   instead of guessing;
+4. passages that address the AI (prompt injection) are left out of the
+   hits and of the sources, with a notice (``screening``);
+5. the top sources are numbered [1]..[k] and given to the generator (or the
+   extractive composer); if the local model cannot load, the extractive
+   composer answers and a notice says so; if the model's worker process
+   crashes or hangs (``llm.supervisor``), even mid-answer, what it streamed
+   is dropped and the extractive composer answers with ``STOPPED_NOTICE``;
+6. citation markers are resolved to sources, dangling ones dropped;
+   no sentence advising to defeat a safety device is kept (``unsafe``:
+   rules and a trained classifier, on MiniLM vectors if ``settings.defeat_semantic``); the
+   answer says how many sentences were withheld;
+7. safety warnings of the procedures used are appended, verbatim and cited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import cached_property
+
+from knowledge_base.errors import ConfigError, ModelError, ModelStopped
+from knowledge_base.index import SqliteIndex
+from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
+from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
+
+from . import crosslingual, safety
+from .abstain import Abstainer
+from .alert_answer import alert_facts, alert_sources, pointers
+from assistant.alerts.analyst import AlertAnalyst, AlertContext, AlertFeed
+from .citations import resolve
+from .conversation import rewrite
+from .extractive import code_facts, compose, compose_alert, procedure_block
+from .grounding import verify
+from .focus import (diagnosis_section, explanation, is_safety_chapter, lead, moves_on,
+                    procedure_group, scoped_hits, section_key)
+from .intent import asks_about_state, is_symptom
+from .next_step import continue_after, given_before
+from .numbering import renumber
+from .references import complete
+from .signals import units_of_index
+from assistant.llm.base import LLM
+from assistant.llm.supervisor import STOPPED_NOTICE
+from .prompt import build_messages, compact
+from .screening import screen_hits, screen_sources
+from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
+from assistant.safety_filter.unsafe import UNSAFE_ONLY, DefeatFilter, defeat_filter_for, withheld_note
+
+Event = Token | Done
+
+
+class Assistant:
+    """Answers troubleshooting questions from the knowledge base.
+
+    ``llm`` None means the extractive backend. ``alerts`` and ``analyst``
+    (both or neither) bring the monitors' alerts into answers. ``defeat``
+    checks answers for advice to defeat a safety device (default: the rules).
+    """
+
+    def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
+                 backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
+                 notice: str | None = None, alerts: AlertFeed | None = None,
+                 analyst: AlertAnalyst | None = None, defeat: DefeatFilter | None = None) -> None:
+        self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
+        self.alerts, self.analyst = alerts, analyst
+        self.notices: tuple[str, ...] = (notice,) if notice else ()
+        self.backend = backend if llm is not None else "extractive"
+        self.n_sources, self.max_tokens = sources, max_tokens
+        self.defeat: DefeatFilter = defeat or defeat_filter_for(retriever.embedder)
+
+    @property
+    def index(self) -> SqliteIndex:
+        return self.retriever.store.index
+
+    @cached_property
+    def units(self) -> dict[str, str]:
+        """{signal tag: unit} from the manuals' signal tables (``signals``)."""
+        return units_of_index(self.index)
+
+    def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """The complete answer (consumes :meth:`stream`)."""
+        for event in self.stream(question, asset, history):
+            if isinstance(event, Done):
+                return event.answer
+        raise RuntimeError("answer stream ended without a result")  # pragma: no cover
+
+    def stream(self, question: str, asset: str | None = None,
+               history: Sequence[str] = ()) -> Iterator[Event]:
+        """Token events, then Done. ``history``: earlier turns' retrieval
+        queries (``Answer.retrieval_query``), oldest first. A question in
+        another language than the manuals is translated (``crosslingual``)."""
+        t0 = time.perf_counter()
+        query = rewrite(question, history)
+        xq = crosslingual.prepare(query, self.llm)
+        if xq is None:
+            yield from self._stream(question, query, asset, t0, history=history)
+        else:
+            yield from crosslingual.localise(self._stream(question, query, asset, t0, xq, history), xq, self.llm)
+
+    def _stream(self, question: str, query: str, asset: str | None, t0: float,
+                xq: crosslingual.CrossQuery | None = None, history: Sequence[str] = ()) -> Iterator[Event]:
+        search = Query(xq.search_text, dense_text=xq.dense_text) if xq else Query(query)
+        retrieval = self.retriever.retrieve(replace(search, k=max(8, self.n_sources), asset=asset))
+        if xq and xq.translation:
+            question = xq.translation  # the generator and composer work in the manuals' language
+        retrieval, left_out = screen_hits(retrieval)
+        contexts = self._alert_contexts(retrieval.assets) if asks_about_state(question) else []
+        timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        if contexts:
+            extra = [h.chunk for h in retrieval.hits[:1]] if retrieval.codes else []
+            sources = complete(self.index, alert_sources(contexts, self.index, extra))
+            yield from self._answer(question, query, retrieval, sources, timings, t0, contexts, left_out)
+            return
+        ev = self.abstainer.evidence(xq.evidence_text if xq else query, retrieval)
+        if self.abstainer.should_abstain(ev):
+            text = _abstain_text(ev, retrieval)
+            yield Token(text)
+            yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
+                              (*self.notices, *left_out), query))
+            return
+        skip, codes = self._done_before(question, history, asset) if query != question else (frozenset(), ())
+        if codes and not retrieval.codes:  # every check given: the fault rows the diagnosis names come next
+            retrieval, _ = screen_hits(self.retriever.retrieve(replace(search, k=max(8, self.n_sources),
+                                                                       asset=asset, codes=codes)))
+        ranked = scoped_hits(self.retriever, query, retrieval, question, asset, max(8, self.n_sources))
+        chunks = self._select(ranked, question, skip)
+        if moves_on(question):
+            chunks = continue_after(chunks, question)  # a diagnosis resumes after the checks reported done
+        sources = complete(self.index, number_sources(chunks))
+        yield from self._answer(question, query, retrieval, sources, timings, t0, (), left_out)
+
+    def stream_alert(self, alert, question: str | None = None,
+                     context: AlertContext | None = None) -> Iterator[Event]:
+        """Token events, then Done: an answer about one alert (open or closed),
+        with the procedure found from the alert alone and similar past faults.
+        ``context``: the alert's analysis when the caller already has it."""
+        t0 = time.perf_counter()
+        question = question or f"What is wrong with {alert.asset} and what should be done first?"
+        retrieval = self.retriever.retrieve(Query(question, k=max(8, self.n_sources), asset=alert.asset))
+        contexts = [context or self.analyse(alert)]
+        timings = {"retrieve_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        sources = complete(self.index, alert_sources(contexts, self.index, []))
+        yield from self._answer(question, question, retrieval, sources, timings, t0, contexts)
+
+    def analyse(self, alert, k_past: int = 3) -> AlertContext:
+        """The alert's analysis (:meth:`AlertAnalyst.analyse`); ConfigError
+        when this assistant has no analyst."""
+        if self.analyst is None:
+            raise ConfigError("this assistant has no FMEA table to analyse alerts with")
+        return self.analyst.analyse(alert, k_past=k_past)
+
+    def _alert_contexts(self, assets: Sequence[str]) -> list:
+        """The analysed alerts of the assets in question (empty without a feed)."""
+        if self.alerts is None or self.analyst is None or not assets:
+            return []
+        return [self.analyst.analyse(a) for a in self.alerts.for_assets(assets)]
+
+    def _answer(self, question, query, retrieval: Retrieval, sources: list[Source],
+                timings: dict, t0: float, contexts: Sequence = (), left_out: Sequence[str] = ()) -> Iterator[Event]:
+        sources, more = screen_sources(sources)
+        notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
+        backend, parts, first, tally = self.backend, [], None, []  # tally: sentences withheld
+        g0, marks = time.perf_counter(), {}
+        if self.llm is not None and (lead := self._lead(retrieval, sources, contexts)):
+            # The verified facts the answer opens with (_final_text) are shown while the
+            # model reads its prompt; they are not part of the model's text.
+            warnings, quoted_from = _safety_texts(sources)
+            for piece in self.defeat.stream([lead + "\n"], warnings, None, quoted_from):
+                first = first or time.perf_counter()
+                yield Token(piece)
+        try:
+            for piece in self._generate(question, retrieval, sources, contexts, tally, marks):
+                first = first or time.perf_counter()
+                parts.append(piece)
+                yield Token(piece)
+        except ModelStopped as exc:  # the worker crashed or hung: drop what it streamed
+            notices.append(f"{STOPPED_NOTICE} ({exc})")
+            backend, parts = "extractive", []
+        except ModelError as exc:
+            if parts:
+                raise
+            notices.append(f"The {backend} model is unavailable ({exc}); answered extractively from the sources.")
+            backend = "extractive"
+        gen_done = time.perf_counter()
+        text, used, notes, composed = self._final_text("".join(parts).strip(), backend, question,
+                                                       retrieval, sources, contexts, tally)
+        notices += notes
+        backend = "extractive" if composed else backend  # say who wrote the text shown
+        text, removed = self.defeat.withhold(text, *_safety_texts(sources))
+        tally.append(removed)  # composed from a passage that gives such advice
+        if removed or (sum(tally) and not text):
+            text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
+        if sum(tally):
+            notices.append(_unsafe_notice(sum(tally)))
+            text = f"{text}\n{withheld_note(sum(tally))}"
+        by_label = {s.label: s for s in sources}
+        tail = self._safety([by_label[u] for u in used], sources, by_label, text)
+        if tail:
+            yield Token("\n\n" + tail)
+            text = f"{text}\n\n{tail}"
+            used = [u for u in by_label if u in used or f"[{u}]" in tail]
+        timings |= {"generate_ms": round((gen_done - g0) * 1000, 1),
+                    "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
+        if "model_first" in marks:  # the model's own first piece, before the sentence check held it
+            timings["model_first_ms"] = round((marks["model_first"] - t0) * 1000, 1)
+        if backend != "extractive" and self.llm is not None:
+            timings |= {f"llm_{k}": v for k, v in (self.llm.last_perf or {}).items()}
+        text, cites = renumber(text, tuple(Citation.of(by_label[u]) for u in used))
+        yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
+
+    def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
+                    sources: list[Source], contexts: Sequence = (),
+                    tally: list[int] | None = None) -> tuple[str, list[str], list[str], bool]:
+        """(verified answer text, cited labels in order, notices, whether the
+        extractive composer wrote the text); generated sentences dropped as
+        unsafe are counted into ``tally``.
+
+        Generated text is checked sentence by sentence (``grounding``); when
+        nothing verifiable is left, or the model claims the sources do not
+        answer although retrieval found strong evidence, the extractive
+        composer answers instead. About an alert, the alert facts lead and the
+        procedure and past fault are pointed at (``alert_answer``).
+        """
+        labels = {s.label for s in sources}
+
+        def composed() -> str:
+            return self._compose(question, retrieval, sources, contexts)
+
+        if backend == "extractive":  # nothing left after withholding: say so, do not compose again
+            return (*resolve(raw or ("" if tally and sum(tally) else composed()), labels), [], True)
+        if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
+            return (*resolve(composed(), labels),
+                    ["The model found no answer in the documents; the most relevant passages are quoted instead."],
+                    True)
+        g = verify(raw, sources, question, check=self.defeat)
+        if g.unsafe and tally is not None:
+            tally.append(g.unsafe)
+        if not any(s.ok and s.labels for s in g.sentences):
+            return (*resolve(composed(), labels),
+                    [("The generated answer could not be verified against the sources; "
+                      "the most relevant passages are quoted instead.")], True)
+        text = g.text
+        facts = self._lead(retrieval, sources, contexts)
+        if facts:
+            text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
+        if steps := procedure_block(text, sources):
+            text = f"{text}\n{steps}"  # every step, verbatim, whatever the model summarised
+        if contexts and (more := pointers(text, sources)):
+            text = f"{text}\n{more}"
+        text, used = resolve(text, labels)
+        unsupported = g.dropped - g.unsafe
+        notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
+        return text, used, notes, False
+
+    def _lead(self, retrieval: Retrieval, sources: Sequence[Source], contexts: Sequence) -> str:
+        """The exact alert / fault-table facts a generated answer opens with."""
+        return alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
+
+    def _select(self, hits: Sequence[Chunk], question: str = "",
+                skip: frozenset = frozenset()) -> list[Chunk]:
+        """The chunks to number as sources, best first.
+
+        The best hit leads. If it is a fault-table row whose remedy points at
+        a procedure ("check alignment (5.2)"), or a passage in a section
+        that has a numbered procedure, that procedure comes second: the
+        steps are what an engineer needs, every chunk of it (``focus``). A
+        symptom leads with its explanation and the manual's diagnosis
+        section. Sections in ``skip`` (done in the previous turn) are left
+        out and a fault row's next referenced procedure is taken. Work orders
+        are capped at two unless the best hit is one (a history question), so
+        similar past faults do not crowd out the manual.
+        """
+        hits = [c for c in hits if section_key(c) not in skip] or list(hits)
+        if not hits:
+            return []
+        chosen: list[Chunk] = []
+        if is_symptom(question) and hits[0].kind != TABLE_ROW and (diag := diagnosis_section(self.index, hits)):
+            chosen = [c for c in (explanation(hits, diag),) if c] + diag
+        else:
+            top = lead(hits, question)
+            chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
+            for proc in self._procedures_for(top, skip)[:1]:
+                chosen += [p for p in procedure_group(self.index, proc) if p not in chosen]
+        top = chosen[0]
+        limit = max(self.n_sources, len(chosen) + 1)
+        cap = self.n_sources if top.kind == WORK_ORDER else 2
+        for c in hits[1:]:
+            if len(chosen) >= limit:
+                break
+            if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):
+                continue
+            chosen.append(c)
+        return chosen
+
+    def _procedures_for(self, top: Chunk, skip: frozenset = frozenset()) -> list[Chunk]:
+        if top.kind == TABLE_ROW:
+            for n in safety.referenced_sections(top.text):
+                found = self.index.numbered_section_chunks(top.source, n, PROCEDURE)
+                if found and section_key(found[0]) not in skip and not is_safety_chapter(found[0]):
+                    return found[:1]
+            return []
+        if top.kind in (TEXT, WARNING) and top.section:
+            return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
+        return []
+
+    def _done_before(self, question: str, history: Sequence[str],
+                     asset: str | None) -> tuple[frozenset, tuple[str, ...]]:
+        """What the previous turn gave and ``question`` moves on from (it says
+        it was done or did not help), and the codes of a diagnosis it gave
+        whole: ``next_step.given_before``."""
+        if not history or not moves_on(question):
+            return frozenset(), ()
+        prev = self.retriever.retrieve(Query(history[-1], k=max(8, self.n_sources), asset=asset))
+        return given_before(self._select([h.chunk for h in prev.hits], history[-1]), question, self.index)
+
+    def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
+                  contexts: Sequence = (), tally: list[int] | None = None,
+                  marks: dict | None = None) -> Iterator[str]:
+        """Provisional text pieces, unsafe sentences already left out (counted
+        into ``tally``): the extractive backend composes in one piece, a model
+        streams a sentence at a time (``marks["model_first"]``: when the model's
+        first piece arrived)."""
+        warnings, quoted_from = _safety_texts(sources)
+        if self.llm is None:
+            text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
+            yield from self.defeat.stream([text], warnings, tally, quoted_from)
+            return
+        shown = prompt_sources(sources, self.n_sources)
+
+        def model() -> Iterator[str]:
+            prompt = build_messages(question, shown)
+            for piece in self.llm.stream(prompt, max_tokens=self.max_tokens):
+                if marks is not None:
+                    marks.setdefault("model_first", time.perf_counter())
+                yield piece
+
+        yield from self.defeat.stream(model(), warnings, tally, quoted_from)
+
+    def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
+        """The extractive answer: about the alerts when there are any, else
+        about the question's codes and passages."""
+        if contexts:
+            return compose_alert(alert_facts(contexts, sources, self.units), sources)
+        return compose(question, retrieval.codes, sources)
+
+    def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],
+                text: str) -> str:
+        warnings = safety.warnings_for(self.index, [s.chunk for s in cited])
+        if not warnings:
+            return ""
+        known = {s.chunk.id: s.label for s in sources}
+        for w in warnings:
+            if w.id not in known:
+                label = str(1 + max((int(x) for x in by_label if x.isdigit()), default=0))
+                by_label[label] = Source(label, w, w.text)
+                known[w.id] = label
+        return safety.quote_block(warnings, known, text)
+
+
+def prompt_sources(sources: Sequence[Source], n: int) -> list[Source]:
+    """What the model reads: the alerts, past work orders and the first ``n``
+    manual sources (a long prompt stalls a small model on a busy CPU; the
+    procedure's other chunks and referenced steps are added to its answer
+    verbatim instead)."""
+    manual = [s for s in sources if s.label.isdigit()][:n]
+    return [s for s in sources if not s.label.isdigit() or s in manual]
+
+
+def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
+    """Label sources in order: past work orders W1, W2, ..., the rest 1, 2, ..."""
+    counts = {"W": 0, "": 0}
+    out = []
+    for c in chunks:
+        prefix = "W" if c.kind == WORK_ORDER else ""
+        counts[prefix] += 1
+        out.append(Source(f"{prefix}{counts[prefix]}", c, compact(c)))
+    return out
+
+
+def _unsafe_notice(n: int) -> str:
+    return f"{n} sentence(s) advising to bypass or defeat a safety device were removed."
+
+
+def _safety_texts(sources: Sequence[Source]) -> tuple[list[str], list[str]]:
+    """What the unsafe-advice filter needs of the sources: the manual's warnings
+    (quoted verbatim, they pass) and every source text (a sentence quoted from
+    one faces the rules only, not the classifier)."""
+    return [s.chunk.text for s in sources if s.chunk.kind == WARNING], [s.chunk.text for s in sources]
+
+
+def _zero() -> dict:
+    return {"generate_ms": 0.0, "first_token_ms": 0.0}
+
+
+def _abstain_text(ev, retrieval: Retrieval) -> str:
+    reason = ""
+    if ev is not None and ev.unknown_codes and (not ev.known_codes or ev.strong_unknown):
+        named = ev.strong_unknown or ev.unknown_codes
+        reason = f" The code {', '.join(named)} does not appear in the manuals or fault logs."
+        if ev.nearby:
+            reason += f" Codes of that family that are defined: {', '.join(ev.nearby)}."
+    closest = []
+    for h in retrieval.hits[:3]:
+        c = h.chunk
+        where = c.source.rsplit("/", 1)[-1] + (f" p.{c.page}" if c.page else "")
+        closest.append(f"{where} ({c.section[-1] if c.section else c.title})")
+    tail = (" Closest documents: " + "; ".join(closest) + ".") if closest else ""
+    return NOT_FOUND + reason + tail

@@ -1,0 +1,182 @@
+"""Questions asked in another language than the manuals (Chinese first).
+
+The manuals are English and the embedder (MiniLM) is English-only, so a
+Chinese question is translated into English by the configured LLM (the local
+Qwen model reads Chinese) and retrieval runs on both texts: the code lane and
+BM25 on the question plus its translation, the dense lane on the translation
+(:class:`CrossQuery`). Without a model the question is searched by what it
+carries in Latin script - fault codes, asset ids, model names, English words
+(:func:`latin_residue`) and the English terms of the Chinese maintenance
+glossary (:mod:`.glossary`), and a notice says the model was needed for the rest.
+
+The answer keeps the manuals' English text verbatim (steps, warnings, codes)
+and gets a short summary in the question's language, marked as a machine
+translation (:func:`with_summary`); citations are unchanged.
+
+>>> language("泵P-3现在有什么问题？"), language("What is E-104?"), language("P-3 E-104")
+('zh', 'en', 'en')
+>>> latin_residue("泵P-3出现E-104报警，bearing很烫")
+'P-3 E-104 bearing'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from knowledge_base.errors import ModelError
+
+from .glossary import keywords
+from assistant.llm.base import LLM, Message
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_./:#-]|\s(?=[0-9]))*")
+NAMES = {"zh": "Simplified Chinese", "ja": "Japanese", "ko": "Korean"}
+MT_LABEL = {"zh": "机器翻译摘要（machine translation）", "ja": "機械翻訳の要約（machine translation）",
+            "ko": "기계 번역 요약 (machine translation)"}
+NO_MODEL = ("The question is not in English and no language model was available to translate it: it was "
+            "searched only by its fault codes, asset ids, English words and the English terms of the maintenance "
+            "glossary; the language model is needed for the rest.")
+_TRANSLATE = ("You are a translator. Translate the user's message from Chinese into English, word for word in "
+              "meaning; do not answer it and do not add anything. Keep fault codes, asset ids, model names and "
+              "numbers exactly as written. Reply with the English translation only.")
+_SUMMARY = ("Summarise the maintenance answer below in at most two short sentences in {lang}. Keep fault "
+            "codes, asset ids, numbers and procedure numbers as written. Reply with the summary only.")
+
+
+def language(text: str) -> str:
+    """``zh``, ``ja``, ``ko`` or ``en`` (anything else in Latin script).
+
+    A question counts as CJK when CJK characters are at least a fifth of its
+    letters: "P-3 报 E-104" is Chinese, an English question quoting one
+    Chinese word is not.
+    """
+    han, kana, hangul = len(_HAN.findall(text)), len(_KANA.findall(text)), len(_HANGUL.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cjk = han + kana + hangul
+    if cjk == 0 or cjk < 0.2 * (cjk + latin / 3):  # ~3 Latin letters per CJK character of meaning
+        return "en"
+    if kana:
+        return "ja"
+    return "ko" if hangul > han else "zh"
+
+
+def latin_residue(text: str) -> str:
+    """The Latin-script parts of a mixed question: codes, ids, English words."""
+    return " ".join(m.group(0).strip(" .:/#") for m in _LATIN.finditer(text)).strip()
+
+
+@dataclass(frozen=True)
+class CrossQuery:
+    """How a non-English question is searched.
+
+    ``search_text`` feeds the code lane and BM25 (question + translation),
+    ``dense_text`` the dense lane, ``evidence_text`` the abstention rule.
+    ``translation`` is None when no model translated the question.
+    """
+
+    question: str
+    language: str
+    translation: str | None
+    search_text: str
+    dense_text: str
+    evidence_text: str
+    translate_ms: float = 0.0
+    notice: str | None = None
+
+
+def translate(question: str, llm: LLM, max_tokens: int = 60) -> str:
+    """The English translation of ``question`` by ``llm`` (first line of its reply)."""
+    reply = llm.complete([Message("system", _TRANSLATE), Message("user", question)],
+                         max_tokens=max_tokens, temperature=0.0)
+    line = next((x for x in reply.strip().splitlines() if x.strip()), "")
+    return re.sub(r"^(?:english|translation)\s*:\s*", "", line.strip().strip('"“”'), flags=re.I).strip()
+
+
+def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery | None:
+    """None for an English question; otherwise how to search it (translating
+    with ``llm`` when there is one and it answers).
+
+    ``glossary``: add the English terms of the Chinese maintenance glossary
+    (:mod:`.glossary`) to the keyword search, and without a model to the dense
+    search and the abstention evidence too.
+    """
+    lang = language(question)
+    if lang == "en":
+        return None
+    gloss = keywords(question) if glossary and lang == "zh" else ""
+    residue = " ".join(x for x in (latin_residue(question), gloss) if x)
+    english, ms, notice = None, 0.0, None
+    if llm is not None:
+        t0 = time.perf_counter()
+        try:
+            english = translate(question, llm) or None
+        except ModelError:
+            english = None
+        ms = (time.perf_counter() - t0) * 1000
+    if english is None or language(english) != "en":
+        english, notice = None, NO_MODEL
+    if english:
+        search = "\n".join(x for x in (question, english, gloss) if x)
+        return CrossQuery(question, lang, english, search, english, english, ms)
+    search = "\n".join(x for x in (question, gloss) if x)
+    return CrossQuery(question, lang, None, search, residue or question, residue, ms, notice)
+
+
+def summarise(answer_text: str, lang: str, llm: LLM, max_tokens: int = 120) -> str:
+    """A short summary of ``answer_text`` in ``lang`` by ``llm`` ('' if it gives none)."""
+    prompt = _SUMMARY.format(lang=NAMES.get(lang, lang))
+    reply = llm.complete([Message("system", prompt), Message("user", answer_text[:2500])],
+                         max_tokens=max_tokens, temperature=0.0)
+    return " ".join(reply.split()).strip()
+
+
+def with_summary(answer_text: str, lang: str, summary: str) -> str:
+    """The answer with the marked machine-translated summary above the manuals' text.
+
+    >>> print(with_summary("E-104: check alignment [1].", "zh", "检查对中。"))
+    【机器翻译摘要（machine translation）】检查对中。
+    <BLANKLINE>
+    E-104: check alignment [1].
+    """
+    if not summary:
+        return answer_text
+    return f"【{MT_LABEL.get(lang, 'machine translation')}】{summary}\n\n{answer_text}"
+
+
+def localise(events, xq: CrossQuery, llm: LLM | None):
+    """Pass the answer's events through; the final answer gets the question
+    back, the summary in the question's language (when a model is there and
+    the answer is not an abstention), and notices saying what was done."""
+    from dataclasses import replace
+
+    from .types import Done
+
+    for event in events:
+        if not isinstance(event, Done):
+            yield event
+            continue
+        answer = event.answer
+        notices = list(answer.notices)
+        timings = dict(answer.timings) | {"translate_ms": round(xq.translate_ms, 1)}
+        text = answer.answer
+        if xq.translation:
+            notices.append(f"Question machine-translated for the search: \"{xq.translation}\"")
+            if llm is not None and not answer.abstained:
+                t0 = time.perf_counter()
+                try:
+                    summary = summarise(text, xq.language, llm)
+                    if language(summary) == xq.language:
+                        text = with_summary(text, xq.language, summary)
+                    else:  # a small model may copy the English: not labelled as a translation
+                        notices.append("No summary in the question's language: the model did not write one.")
+                except ModelError as exc:
+                    notices.append(f"No summary in the question's language: the model failed ({exc}).")
+                timings["summary_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        if xq.notice:
+            notices.append(xq.notice)
+        yield Done(replace(answer, question=xq.question, answer=text, timings=timings,
+                           notices=tuple(dict.fromkeys(notices))))

@@ -1,0 +1,1 @@
+"""Gold question sets, retrieval / answer / alert metrics, and engineers' ratings exported as gold questions."""
