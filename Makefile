@@ -26,7 +26,7 @@ WHEELS    ?= $(HOME)/.cache/faultdesk/wheels
 LLAMA_DIR := $(WHEELS)/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_FLAVOUR)
 LLAMA_WHEEL := $(LLAMA_DIR)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: demo test install sysdeps doctor kb alerts samples screenshots bench bench-quality bench-perf bench-keyword clean lock llama-portable llama-rebuild llama-native
+.PHONY: demo test install sysdeps doctor kb alerts samples screenshots bench bench-quality bench-perf bench-keyword bench-extra clean lock llama-portable llama-rebuild llama-native
 
 QUESTION ?= What's wrong with pump P-3 right now?
 HOST ?= 127.0.0.1
@@ -115,7 +115,7 @@ screenshots: install sysdeps kb alerts  ## retake the README's screenshots (docs
 samples: install          ## regenerate the sample PDFs and fault log from their sources
 	$(BIN)/python -m knowledge_base.samples.build
 
-bench: bench-quality bench-perf  ## every figure the README quotes; each part prints its date, commit and baseline
+bench: bench-quality bench-perf bench-keyword bench-extra  ## every figure the README quotes; each part prints its date, commit and baseline
 
 BENCH_KB ?= .faultdesk/bench/samples-kb
 
@@ -142,6 +142,16 @@ bench-perf: install       ## throughput, latency and memory benchmarks (quiet ma
 	$(BIN)/python benchmarks/llm.py --serve-kb $(BENCH_KB)
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
+
+bench-extra: install      ## the README's remaining figures: Chinese with the local model and its latency, CJK tokenization, follow-up repeats, the safety filter across sets, tantivy vs FTS5 tokens
+	@echo "extra benchmarks, $$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short=10 HEAD)$$(git status --porcelain --untracked-files=no | grep -q . && echo ' + uncommitted changes'); $$(uptime)"
+	$(BIN)/python benchmarks/zh_questions.py
+	$(BIN)/python benchmarks/zh_questions.py --latency
+	$(BIN)/python benchmarks/cjk_tokenizer.py
+	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
+	PYTHONPATH=. $(BIN)/python benchmarks/followup_repeats.py $(BENCH_KB)
+	PYTHONPATH=. $(BIN)/python benchmarks/train_defeat.py --check cross
+	PYTHONPATH=. $(BIN)/python benchmarks/keyword_tokens.py
 
 KW_KB := .faultdesk/bench/keyword-samples-kb
 KW_GOLD := knowledge_base/samples/gold
