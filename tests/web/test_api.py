@@ -85,7 +85,11 @@ def test_a_streaming_answer_does_not_block_other_requests(make_api):
         found = api.client.get("/api/v1/search", params={"q": "bearing"}, headers=api.headers["admin"])
         assert found.status_code == 200
         assert api.client.get("/api/v1/health").json()["queue"]["depth"] == 1
-        assert time.monotonic() - t0 < 2
+        # Served while the answer is still held at the gate: a blocked loop would answer only
+        # after the gate's own timeout (WAIT, counted from before t0) released the model, so
+        # the bound is that timeout, not a speed (a busy CI machine took 3.4 s here).
+        assert not done
+        assert time.monotonic() - t0 < WAIT * 0.8
     finally:
         llm.gate.set()
         t.join(WAIT)
