@@ -13,7 +13,8 @@ from knowledge_base.embedder import make_embedder
 from knowledge_base.errors import ConfigError, ModelError
 from knowledge_base.retrieval import HybridRetriever
 from knowledge_base.settings import Settings
-from knowledge_base.store import Store, open_store
+from knowledge_base.store import Store
+from knowledge_base.store_open import open_store
 
 from assistant.answer.abstain import Abstainer
 from assistant.alerts.analyst import AlertAnalyst, AlertFeed

@@ -33,7 +33,8 @@ from typing import BinaryIO
 from knowledge_base.errors import ConfigError, FaultdeskError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
-from knowledge_base.store import Store, open_store
+from knowledge_base.store import Store
+from knowledge_base.store_open import open_store
 
 from assistant.evaluation.feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
@@ -48,7 +49,7 @@ class Service:
     ``llm`` overrides ``settings.llm``: a backend name (``local``, ``openai`` or
     ``extractive``) or a ready :class:`~assistant.llm.base.LLM` (a fake in tests).
     ``create=False`` (commands that only read): a folder without a knowledge base
-    raises NotFound and nothing is made (:func:`knowledge_base.store.open_store`).
+    raises NotFound and nothing is made (:func:`knowledge_base.store_open.open_store`).
     """
 
     def __init__(self, settings: Settings, llm: str | LLM | None = None, create: bool = True) -> None:
