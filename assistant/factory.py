@@ -13,7 +13,8 @@ from knowledge_base.embedder import make_embedder
 from knowledge_base.errors import ConfigError, ModelError
 from knowledge_base.retrieval import HybridRetriever
 from knowledge_base.settings import Settings
-from knowledge_base.store import Store, open_store
+from knowledge_base.store import Store
+from knowledge_base.store_open import open_store
 
 from assistant.answer.abstain import Abstainer
 from assistant.alerts.analyst import AlertAnalyst, AlertFeed
@@ -24,10 +25,8 @@ from .llm.base import LLM
 from assistant.safety_filter.unsafe import defeat_filter_for
 from .llm.supervisor import SupervisedLLM, worker_command
 
-EXTRACTIVE = "extractive"
-# the answer backends: every generative backend of the one registry (assistant.llm.BACKENDS),
-# then the extractive composer (no model)
-LLM_KINDS = (*BACKENDS, EXTRACTIVE)
+# the answer backends: the one registry's names (assistant.llm.BACKENDS), extractive included
+LLM_KINDS = tuple(BACKENDS)
 
 
 def build_embedder(settings: Settings, name: str | None = None):
@@ -66,7 +65,7 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
     """(the LLM or None for extractive, a notice when the wanted one is unavailable)."""
     if kind not in LLM_KINDS:
         raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(LLM_KINDS)}")
-    if kind == EXTRACTIVE:
+    if BACKENDS[kind] is None:  # extractive: no model, the sources are quoted
         return None, None
     try:
         if kind == "local":

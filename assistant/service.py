@@ -22,7 +22,6 @@ queue.
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -33,12 +32,15 @@ from typing import BinaryIO
 from knowledge_base.errors import ConfigError, FaultdeskError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
 from knowledge_base.settings import Settings
-from knowledge_base.store import Store, open_store
+from knowledge_base.store import Store
+from knowledge_base.store_open import open_store
 
 from assistant.evaluation.feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
 from assistant.answer.types import Answer, Citation, Done, Token
 from .uploads import UPLOADS, ingest_uploads, upload_name  # noqa: F401 - upload_name is part of this API
+
+REPORTS = "reports"  # <kb>/reports: where reports are saved (CLI and UI)
 
 
 
@@ -48,7 +50,7 @@ class Service:
     ``llm`` overrides ``settings.llm``: a backend name (``local``, ``openai`` or
     ``extractive``) or a ready :class:`~assistant.llm.base.LLM` (a fake in tests).
     ``create=False`` (commands that only read): a folder without a knowledge base
-    raises NotFound and nothing is made (:func:`knowledge_base.store.open_store`).
+    raises NotFound and nothing is made (:func:`knowledge_base.store_open.open_store`).
     """
 
     def __init__(self, settings: Settings, llm: str | LLM | None = None, create: bool = True) -> None:
@@ -220,6 +222,15 @@ class Service:
         with self._generate_lock:
             report = build_report(assistant, alert)
         return render(report, fmt)
+
+    def save_report(self, alert_id: str, fmt: str = "html", out: str | Path | None = None) -> Path:
+        """:meth:`report` written to ``out``, by default ``<kb>/reports/alert-ID.FORMAT`` (the
+        CLI's and the UI's one folder, :data:`REPORTS`; the id made a safe file name)."""
+        data = self.report(alert_id, fmt)
+        path = Path(out) if out else self.settings.kb / REPORTS / f"alert-{upload_name(alert_id)}.{fmt}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
 
     def history(self, query: str, asset: str | None = None, k: int = 5) -> list:
         """Similar past work orders (:func:`assistant.alerts.history.similar_work_orders`)."""

@@ -82,7 +82,7 @@ def ingest(set_dir: Path, kb: Path) -> dict:
     from knowledge_base.codes import CodeMatcher
     from knowledge_base.embedder import make_embedder
     from knowledge_base.settings import Settings
-    from knowledge_base.store import open_store
+    from knowledge_base.store_open import open_store
 
     s = Settings(kb=kb)
     store = open_store(s)

@@ -48,7 +48,8 @@ def open_stores(tmp: Path, url: str | None) -> dict:
     """{backend: Store}, each on a fresh SQLite index, keyword index and collection."""
     from knowledge_base.index import SqliteIndex
     from knowledge_base.keyword_index import KeywordIndex
-    from knowledge_base.store import Store, new_collection_name
+    from knowledge_base.store import Store
+    from knowledge_base.store_open import new_collection_name
     from knowledge_base.vectors import ChromaVectorStore
 
     def store(name: str, **where) -> Store:

@@ -9,14 +9,8 @@ The lane ranks as the FTS5 baseline (``SqliteIndex.keyword``) does, so
 switching between them changes speed, not answers:
 
 * one document per chunk, made of the terms of the four columns FTS5
-  indexes (text, section path, title, codes: :func:`columns`) as
-  ``knowledge_base.keyword_text`` makes them (FTS5's porter unicode61
-  tokenizer, in Python; tantivy only splits them on spaces): ``any`` (every
-  term, for phrase row counts), ``all`` and ``title`` (scored candidates, see
-  :data:`CANDIDATE_FIELDS`; :data:`SEP` between columns so a phrase never
-  spans two), ``cols`` (stored: the columns' terms, to rescore); plus the
-  filter fields (equipment model, asset, doc type, source, kind: exact), the
-  chunk's SQLite rowid and its length in terms (``dl``);
+  indexes (``knowledge_base.keyword_doc``: the schema and what a chunk
+  becomes);
 * a query is the FTS5 lane's OR of phrases (``keyword_text.query_phrases``);
   tantivy's top-k search (it skips documents that cannot enter the top k)
   brings :func:`pool_size` candidates, each phrase weighted by its FTS5 IDF
@@ -43,25 +37,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import tantivy
-from tantivy import Document, Occur, Query, TextAnalyzerBuilder, Tokenizer
+from tantivy import Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from . import keyword_bm25
 from .cjk_terms import segment
 from .errors import StoreError
-from .keyword_text import query_phrases, terms
+from .keyword_doc import CANDIDATE_FIELDS, FILTER_FIELDS, FORMAT, SEP, columns, document, schema  # noqa: F401
+from .keyword_text import query_phrases
 from .types import Chunk
 
-FILTER_FIELDS = ("equipment_model", "asset_id", "doc_type", "source", "kind")
 MAX_SEGMENTS = 8
-FORMAT = "3"  # bump when the schema or the tokens change: the index is then rebuilt
-SEP = "|"  # between columns in ``all``; never a token (tokens are letters and digits)
 _HEAP = 50_000_000
-
-
-def columns(c: Chunk) -> tuple[str, str, str, str]:
-    """The four columns the keyword lanes index of a chunk (as FTS5's ``chunks_fts``; Chinese
-    runs as character bigrams, ``cjk_terms``)."""
-    return segment(c.text), segment(" ".join(c.section)), segment(c.title), " ".join(c.fault_codes)
 
 
 def pool_size(k: int) -> int:
@@ -72,32 +58,13 @@ def pool_size(k: int) -> int:
     return 2 * k + 50
 
 
-# Where candidates are scored, with weights: ``all`` (text, section, codes
-# twice: FTS5 weighs codes 2.0) and the title apart (FTS5 weighs it 0.2; in
-# ``all`` a manual's title term lifted every chunk of that manual).
-CANDIDATE_FIELDS = (("all", 1.0), ("title", 0.2))
-
-
-def _schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("all", tokenizer_name="fd_ws", index_option="position")
-    sb.add_text_field("title", tokenizer_name="fd_ws", index_option="position")
-    sb.add_text_field("any", tokenizer_name="fd_ws", index_option="basic")
-    sb.add_bytes_field("cols", stored=True)
-    for name in FILTER_FIELDS:
-        sb.add_text_field(name, tokenizer_name="raw")
-    sb.add_integer_field("rowid", indexed=True, fast=True)
-    sb.add_integer_field("dl", fast=True)
-    return sb.build()
-
-
 class KeywordIndex:
     """FTS5-ranked BM25 over a chunk's columns with filters, top-k; on disk
     in ``path`` (a folder), or in memory when ``path`` is None."""
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = None if path is None else Path(path)
-        self.schema = _schema()
+        self.schema = schema()
         try:
             self._index = self._open()
         except (ValueError, OSError) as exc:
@@ -140,7 +107,7 @@ class KeywordIndex:
             for source in sources:
                 writer.delete_documents_by_term("source", source)
             for rowid, chunk in rows:
-                writer.add_document(self._doc(rowid, chunk))
+                writer.add_document(document(rowid, chunk))
             writer.commit()
             if self._index.searcher().num_segments > MAX_SEGMENTS:
                 writer.wait_merging_threads()  # let the merge policy finish (merge on a threshold)
@@ -158,7 +125,7 @@ class KeywordIndex:
             writer.delete_all_documents()
             for batch in batches:
                 for rowid, chunk in batch:
-                    writer.add_document(self._doc(rowid, chunk))
+                    writer.add_document(document(rowid, chunk))
                 n += len(batch)
             writer.commit()
             writer.wait_merging_threads()
@@ -182,17 +149,6 @@ class KeywordIndex:
                 if "Lock" not in str(exc) or time.monotonic() > deadline:
                     raise StoreError(f"cannot write keyword index {self.path}: {exc}") from exc
                 time.sleep(0.05)
-
-    def _doc(self, rowid: int, c: Chunk) -> Document:
-        cols = [" ".join(terms(x)) for x in columns(c)]
-        text, section, title, codes = cols
-        doc = Document(rowid=rowid, dl=sum(len(x.split()) for x in cols), any=" ".join(cols) + f" {SEP}",
-                       all=f" {SEP} ".join((text, section, codes, codes)), title=title)
-        doc.add_bytes("cols", f" {SEP} ".join(cols).encode())
-        for name, value in zip(FILTER_FIELDS, (c.equipment_model, c.asset_id, c.doc_type, c.source, c.kind)):
-            if value is not None:
-                doc.add_text(name, value)
-        return doc
 
     # -- reads ------------------------------------------------------------------
     def search(self, query: str, k: int, where: Mapping[str, str] | None = None,

@@ -35,7 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .embedder import Embedder
-from .store import REEMBED_KEY, Store, new_collection_name, vector_metadata
+from .store import REEMBED_KEY, Store, vector_metadata
+from .store_open import new_collection_name
 from .vectors import VectorStore
 
 

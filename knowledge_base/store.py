@@ -36,25 +36,26 @@ files), so with a SpaceGuard (``knowledge_base.diskspace``) each file's write
 is refused up front with DiskFull when it would leave less than the reserve
 free; a write that runs out of space anyway raises DiskFull after the journal
 is finished if there is room to, so the store stays readable and consistent.
+
+A store is opened from the settings by :func:`knowledge_base.store_open.open_store`
+(the vector backends' registry).
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diskspace import SpaceGuard, disk_full
-from .errors import DiskFull, EmbeddingMismatch, NotFound
+from .errors import DiskFull, EmbeddingMismatch
 from . import keyword_sync
 from .index import SqliteIndex
 from .keyword_index import KeywordIndex
-from .settings import Settings
 from .types import Chunk, FileRecord, Hit, WorkOrder
-from .vectors import ChromaVectorStore, MemoryVectorStore, VectorStore
+from .vectors import VectorStore
 
 
 DROP_KEY = "vector_collection_drop"  # meta: a collection a model switch left to drop
@@ -272,37 +273,11 @@ def _vector_where(where: Mapping[str, str] | None) -> dict | None:
     return dict(where) if where else None
 
 
-def collection_name(index: SqliteIndex) -> str:
-    """The vector collection of this knowledge base, recorded on first open: a
-    fresh unique name for a new one; the old fixed name for one built before
-    names were recorded."""
-    name = index.meta("vector_collection")
-    if name is None:
-        legacy = index.counts()["chunks"] > 0
-        name = ChromaVectorStore.COLLECTION if legacy else new_collection_name()
-        index.update_meta({"vector_collection": name})
-    return name
+def __getattr__(name: str):
+    """``open_store``, ``collection_name`` and ``new_collection_name`` moved to
+    ``knowledge_base.store_open``; importing them from here still works."""
+    if name in ("open_store", "collection_name", "new_collection_name"):
+        from . import store_open
 
-
-def new_collection_name() -> str:
-    return f"faultdesk_{uuid.uuid4().hex[:16]}"
-
-
-def open_store(settings: Settings, create: bool = True) -> Store:
-    """The store of ``settings.kb``: SQLite at ``kb/index.sqlite`` plus Chroma
-    (embedded at ``kb/chroma``, or the server at ``settings.chroma_url``) or,
-    with ``vector_backend='memory'``, an in-process vector store.
-
-    With ``create=False`` (commands that only read, e.g. ``kb stats``), a
-    folder that holds no knowledge base raises NotFound and nothing is made.
-    """
-    if settings.vector_backend == "memory":  # nothing persisted, so nothing half-persisted
-        return Store(SqliteIndex(":memory:"), MemoryVectorStore(), keyword_backend=settings.keyword_backend)
-    kb = Path(settings.kb)
-    if not create and not (kb / "index.sqlite").is_file():
-        raise NotFound(f"no knowledge base at {kb} (build one with: faultdesk ingest DOCS --kb {kb})")
-    index = SqliteIndex(kb / "index.sqlite")
-    vectors = ChromaVectorStore(path=kb / "chroma", url=settings.chroma_url, collection=collection_name(index),
-                                must_exist=index.counts()["chunks"] > 0)
-    space = SpaceGuard(kb, settings.disk_reserve_mb, None if settings.chroma_url else kb / "chroma")
-    return Store(index, vectors, space, KeywordIndex(kb / "keywords"), settings.keyword_backend)
+        return getattr(store_open, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

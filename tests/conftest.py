@@ -30,7 +30,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from knowledge_base.chroma_server import ChromaServer  # noqa: E402
 from knowledge_base.embedder import HashEmbedder  # noqa: E402
 from knowledge_base.index import SqliteIndex  # noqa: E402
-from knowledge_base.store import Store, new_collection_name  # noqa: E402
+from knowledge_base.store import Store  # noqa: E402
+from knowledge_base.store_open import new_collection_name  # noqa: E402
 from knowledge_base.vectors import ChromaVectorStore, MemoryVectorStore  # noqa: E402
 
 def under_ci() -> bool:

@@ -20,9 +20,10 @@ Order of work for one question:
    instead of guessing;
 4. passages that address the AI (prompt injection) are left out of the
    hits and of the sources, with a notice (``screening``);
-5. the top sources are numbered [1]..[k] and given to the generator (or the
-   extractive composer); if the local model cannot load, the extractive
-   composer answers and a notice says so; if the model's worker process
+5. the top sources are chosen and numbered [1]..[k] (``sources``) and given
+   to the :class:`~.generators.Generator` (a model, or the extractive
+   composer); if the local model cannot load, the extractive composer
+   answers and a notice says so; if the model's worker process
    crashes or hangs (``llm.supervisor``), even mid-answer, what it streamed
    is dropped and the extractive composer answers with ``STOPPED_NOTICE``;
 6. citation markers are resolved to sources, dangling ones dropped;
@@ -42,26 +43,24 @@ from functools import cached_property
 from knowledge_base.errors import ConfigError, ModelError, ModelStopped
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
-from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
+from knowledge_base.types import WARNING
 
 from . import crosslingual, safety
 from .abstain import Abstainer
-from .alert_answer import alert_facts, alert_sources, pointers
+from .alert_answer import alert_sources
 from assistant.alerts.analyst import AlertAnalyst, AlertContext, AlertFeed
 from .citations import resolve
 from .conversation import rewrite
-from .extractive import code_facts, compose, compose_alert, procedure_block
-from .grounding import verify
-from .focus import (diagnosis_section, explanation, is_safety_chapter, lead, moves_on,
-                    procedure_group, scoped_hits, section_key)
-from .intent import asks_about_state, is_symptom
-from .next_step import continue_after, given_before
+from .focus import moves_on, scoped_hits
+from .generators import EXTRACTIVE, Draft, ExtractiveGenerator, Generator, as_generator
+from .intent import asks_about_state
+from .next_step import continue_after
 from .numbering import renumber
 from .references import complete
 from .signals import units_of_index
+from .sources import SourceSelector, number_sources
 from assistant.llm.base import LLM
 from assistant.llm.supervisor import STOPPED_NOTICE
-from .prompt import build_messages, compact
 from .screening import screen_hits, screen_sources
 from .types import NOT_FOUND, Answer, Citation, Done, Source, Token
 from assistant.safety_filter.unsafe import UNSAFE_ONLY, DefeatFilter, defeat_filter_for, withheld_note
@@ -72,21 +71,35 @@ Event = Token | Done
 class Assistant:
     """Answers troubleshooting questions from the knowledge base.
 
-    ``llm`` None means the extractive backend. ``alerts`` and ``analyst``
-    (both or neither) bring the monitors' alerts into answers. ``defeat``
-    checks answers for advice to defeat a safety device (default: the rules).
+    ``llm`` writes the text: a chat model (wrapped in a
+    :class:`~.generators.ModelGenerator` named ``backend``), a
+    :class:`~.generators.Generator`, or None for the extractive backend.
+    ``alerts`` and ``analyst`` (both or neither) bring the monitors' alerts into
+    answers. ``defeat`` checks answers for advice to defeat a safety device
+    (default: the rules).
     """
 
-    def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | None,
-                 backend: str = "extractive", sources: int = 4, max_tokens: int = 200,
+    def __init__(self, retriever: HybridRetriever, abstainer: Abstainer, llm: LLM | Generator | None,
+                 backend: str = EXTRACTIVE, sources: int = 4, max_tokens: int = 200,
                  notice: str | None = None, alerts: AlertFeed | None = None,
                  analyst: AlertAnalyst | None = None, defeat: DefeatFilter | None = None) -> None:
-        self.retriever, self.abstainer, self.llm = retriever, abstainer, llm
+        self.retriever, self.abstainer = retriever, abstainer
+        self.generator = as_generator(llm, backend, sources, max_tokens)
+        self.fallback: Generator = ExtractiveGenerator()  # when the model fails
         self.alerts, self.analyst = alerts, analyst
         self.notices: tuple[str, ...] = (notice,) if notice else ()
-        self.backend = backend if llm is not None else "extractive"
         self.n_sources, self.max_tokens = sources, max_tokens
+        self.selector = SourceSelector(retriever, sources)
         self.defeat: DefeatFilter = defeat or defeat_filter_for(retriever.embedder)
+
+    @property
+    def llm(self) -> LLM | None:
+        """The chat model behind the generator (None for the extractive backend)."""
+        return self.generator.llm
+
+    @property
+    def backend(self) -> str:
+        return self.generator.name
 
     @property
     def index(self) -> SqliteIndex:
@@ -138,12 +151,13 @@ class Assistant:
             yield Done(Answer(question, text, (), True, self.backend, timings | _zero(),
                               (*self.notices, *left_out), query))
             return
-        skip, codes = self._done_before(question, history, asset) if query != question else (frozenset(), ())
+        skip, codes = (self.selector.done_before(question, history, asset) if query != question
+                       else (frozenset(), ()))
         if codes and not retrieval.codes:  # every check given: the fault rows the diagnosis names come next
             retrieval, _ = screen_hits(self.retriever.retrieve(replace(search, k=max(8, self.n_sources),
                                                                        asset=asset, codes=codes)))
         ranked = scoped_hits(self.retriever, query, retrieval, question, asset, max(8, self.n_sources))
-        chunks = self._select(ranked, question, skip)
+        chunks = self.selector.select(ranked, question, skip)
         if moves_on(question):
             chunks = continue_after(chunks, question)  # a diagnosis resumes after the checks reported done
         sources = complete(self.index, number_sources(chunks))
@@ -177,36 +191,38 @@ class Assistant:
 
     def _answer(self, question, query, retrieval: Retrieval, sources: list[Source],
                 timings: dict, t0: float, contexts: Sequence = (), left_out: Sequence[str] = ()) -> Iterator[Event]:
+        """Generation and its checks: the generator's preface and pieces streamed
+        through the unsafe-advice filter, a failed model replaced by the extractive
+        composer, the verified text, withheld sentences counted, the procedures'
+        safety warnings appended and the citations renumbered."""
         sources, more = screen_sources(sources)
         notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
-        backend, parts, first, tally = self.backend, [], None, []  # tally: sentences withheld
+        draft = Draft(question, retrieval, sources, contexts, self.units if contexts else {})
+        gen, parts, first, tally = self.generator, [], None, []  # tally: sentences withheld
         g0, marks = time.perf_counter(), {}
-        if self.llm is not None and (lead := self._lead(retrieval, sources, contexts)):
-            # The verified facts the answer opens with (_final_text) are shown while the
-            # model reads its prompt; they are not part of the model's text.
-            warnings, quoted_from = _safety_texts(sources)
+        warnings, quoted_from = _safety_texts(sources)
+        if lead := gen.preface(draft):
             for piece in self.defeat.stream([lead + "\n"], warnings, None, quoted_from):
                 first = first or time.perf_counter()
                 yield Token(piece)
         try:
-            for piece in self._generate(question, retrieval, sources, contexts, tally, marks):
+            for piece in self.defeat.stream(gen.stream(draft, marks), warnings, tally, quoted_from):
                 first = first or time.perf_counter()
                 parts.append(piece)
                 yield Token(piece)
         except ModelStopped as exc:  # the worker crashed or hung: drop what it streamed
             notices.append(f"{STOPPED_NOTICE} ({exc})")
-            backend, parts = "extractive", []
+            gen, parts = self.fallback, []
         except ModelError as exc:
             if parts:
                 raise
-            notices.append(f"The {backend} model is unavailable ({exc}); answered extractively from the sources.")
-            backend = "extractive"
+            notices.append(f"The {gen.name} model is unavailable ({exc}); answered extractively from the sources.")
+            gen = self.fallback
         gen_done = time.perf_counter()
-        text, used, notes, composed = self._final_text("".join(parts).strip(), backend, question,
-                                                       retrieval, sources, contexts, tally)
+        text, used, notes, composed = gen.finish("".join(parts).strip(), draft, self.defeat, tally)
         notices += notes
-        backend = "extractive" if composed else backend  # say who wrote the text shown
-        text, removed = self.defeat.withhold(text, *_safety_texts(sources))
+        backend = EXTRACTIVE if composed else gen.name  # say who wrote the text shown
+        text, removed = self.defeat.withhold(text, warnings, quoted_from)
         tally.append(removed)  # composed from a passage that gives such advice
         if removed or (sum(tally) and not text):
             text, used = resolve(text or UNSAFE_ONLY, {s.label for s in sources})
@@ -223,145 +239,10 @@ class Assistant:
                     "first_token_ms": round(((first or gen_done) - t0) * 1000, 1)}
         if "model_first" in marks:  # the model's own first piece, before the sentence check held it
             timings["model_first_ms"] = round((marks["model_first"] - t0) * 1000, 1)
-        if backend != "extractive" and self.llm is not None:
-            timings |= {f"llm_{k}": v for k, v in (self.llm.last_perf or {}).items()}
+        if not composed:
+            timings |= gen.perf()
         text, cites = renumber(text, tuple(Citation.of(by_label[u]) for u in used))
         yield Done(Answer(question, text, cites, False, backend, timings, tuple(notices), query))
-
-    def _final_text(self, raw: str, backend: str, question: str, retrieval: Retrieval,
-                    sources: list[Source], contexts: Sequence = (),
-                    tally: list[int] | None = None) -> tuple[str, list[str], list[str], bool]:
-        """(verified answer text, cited labels in order, notices, whether the
-        extractive composer wrote the text); generated sentences dropped as
-        unsafe are counted into ``tally``.
-
-        Generated text is checked sentence by sentence (``grounding``); when
-        nothing verifiable is left, or the model claims the sources do not
-        answer although retrieval found strong evidence, the extractive
-        composer answers instead. About an alert, the alert facts lead and the
-        procedure and past fault are pointed at (``alert_answer``).
-        """
-        labels = {s.label for s in sources}
-
-        def composed() -> str:
-            return self._compose(question, retrieval, sources, contexts)
-
-        if backend == "extractive":  # nothing left after withholding: say so, do not compose again
-            return (*resolve(raw or ("" if tally and sum(tally) else composed()), labels), [], True)
-        if raw.rstrip(".").lower().startswith(NOT_FOUND.rstrip(".").lower()):
-            return (*resolve(composed(), labels),
-                    ["The model found no answer in the documents; the most relevant passages are quoted instead."],
-                    True)
-        g = verify(raw, sources, question, check=self.defeat)
-        if g.unsafe and tally is not None:
-            tally.append(g.unsafe)
-        if not any(s.ok and s.labels for s in g.sentences):
-            return (*resolve(composed(), labels),
-                    [("The generated answer could not be verified against the sources; "
-                      "the most relevant passages are quoted instead.")], True)
-        text = g.text
-        facts = self._lead(retrieval, sources, contexts)
-        if facts:
-            text = f"{facts}\n{text}"  # the exact alert / fault-table facts always lead
-        if steps := procedure_block(text, sources):
-            text = f"{text}\n{steps}"  # every step, verbatim, whatever the model summarised
-        if contexts and (more := pointers(text, sources)):
-            text = f"{text}\n{more}"
-        text, used = resolve(text, labels)
-        unsupported = g.dropped - g.unsafe
-        notes = [f"{unsupported} generated sentence(s) not supported by the sources were removed."] if unsupported else []
-        return text, used, notes, False
-
-    def _lead(self, retrieval: Retrieval, sources: Sequence[Source], contexts: Sequence) -> str:
-        """The exact alert / fault-table facts a generated answer opens with."""
-        return alert_facts(contexts, sources, self.units) if contexts else code_facts(retrieval.codes, sources)
-
-    def _select(self, hits: Sequence[Chunk], question: str = "",
-                skip: frozenset = frozenset()) -> list[Chunk]:
-        """The chunks to number as sources, best first.
-
-        The best hit leads. If it is a fault-table row whose remedy points at
-        a procedure ("check alignment (5.2)"), or a passage in a section
-        that has a numbered procedure, that procedure comes second: the
-        steps are what an engineer needs, every chunk of it (``focus``). A
-        symptom leads with its explanation and the manual's diagnosis
-        section. Sections in ``skip`` (done in the previous turn) are left
-        out and a fault row's next referenced procedure is taken. Work orders
-        are capped at two unless the best hit is one (a history question), so
-        similar past faults do not crowd out the manual.
-        """
-        hits = [c for c in hits if section_key(c) not in skip] or list(hits)
-        if not hits:
-            return []
-        chosen: list[Chunk] = []
-        if is_symptom(question) and hits[0].kind != TABLE_ROW and (diag := diagnosis_section(self.index, hits)):
-            chosen = [c for c in (explanation(hits, diag),) if c] + diag
-        else:
-            top = lead(hits, question)
-            chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
-            for proc in self._procedures_for(top, skip)[:1]:
-                chosen += [p for p in procedure_group(self.index, proc) if p not in chosen]
-        top = chosen[0]
-        limit = max(self.n_sources, len(chosen) + 1)
-        cap = self.n_sources if top.kind == WORK_ORDER else 2
-        for c in hits[1:]:
-            if len(chosen) >= limit:
-                break
-            if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):
-                continue
-            chosen.append(c)
-        return chosen
-
-    def _procedures_for(self, top: Chunk, skip: frozenset = frozenset()) -> list[Chunk]:
-        if top.kind == TABLE_ROW:
-            for n in safety.referenced_sections(top.text):
-                found = self.index.numbered_section_chunks(top.source, n, PROCEDURE)
-                if found and section_key(found[0]) not in skip and not is_safety_chapter(found[0]):
-                    return found[:1]
-            return []
-        if top.kind in (TEXT, WARNING) and top.section:
-            return self.index.section_chunks(top.source, top.section, PROCEDURE)[:1]
-        return []
-
-    def _done_before(self, question: str, history: Sequence[str],
-                     asset: str | None) -> tuple[frozenset, tuple[str, ...]]:
-        """What the previous turn gave and ``question`` moves on from (it says
-        it was done or did not help), and the codes of a diagnosis it gave
-        whole: ``next_step.given_before``."""
-        if not history or not moves_on(question):
-            return frozenset(), ()
-        prev = self.retriever.retrieve(Query(history[-1], k=max(8, self.n_sources), asset=asset))
-        return given_before(self._select([h.chunk for h in prev.hits], history[-1]), question, self.index)
-
-    def _generate(self, question: str, retrieval: Retrieval, sources: list[Source],
-                  contexts: Sequence = (), tally: list[int] | None = None,
-                  marks: dict | None = None) -> Iterator[str]:
-        """Provisional text pieces, unsafe sentences already left out (counted
-        into ``tally``): the extractive backend composes in one piece, a model
-        streams a sentence at a time (``marks["model_first"]``: when the model's
-        first piece arrived)."""
-        warnings, quoted_from = _safety_texts(sources)
-        if self.llm is None:
-            text = resolve(self._compose(question, retrieval, sources, contexts), {s.label for s in sources})[0]
-            yield from self.defeat.stream([text], warnings, tally, quoted_from)
-            return
-        shown = prompt_sources(sources, self.n_sources)
-
-        def model() -> Iterator[str]:
-            prompt = build_messages(question, shown)
-            for piece in self.llm.stream(prompt, max_tokens=self.max_tokens):
-                if marks is not None:
-                    marks.setdefault("model_first", time.perf_counter())
-                yield piece
-
-        yield from self.defeat.stream(model(), warnings, tally, quoted_from)
-
-    def _compose(self, question: str, retrieval: Retrieval, sources: list[Source], contexts: Sequence) -> str:
-        """The extractive answer: about the alerts when there are any, else
-        about the question's codes and passages."""
-        if contexts:
-            return compose_alert(alert_facts(contexts, sources, self.units), sources)
-        return compose(question, retrieval.codes, sources)
 
     def _safety(self, cited: list[Source], sources: list[Source], by_label: dict[str, Source],
                 text: str) -> str:
@@ -375,26 +256,6 @@ class Assistant:
                 by_label[label] = Source(label, w, w.text)
                 known[w.id] = label
         return safety.quote_block(warnings, known, text)
-
-
-def prompt_sources(sources: Sequence[Source], n: int) -> list[Source]:
-    """What the model reads: the alerts, past work orders and the first ``n``
-    manual sources (a long prompt stalls a small model on a busy CPU; the
-    procedure's other chunks and referenced steps are added to its answer
-    verbatim instead)."""
-    manual = [s for s in sources if s.label.isdigit()][:n]
-    return [s for s in sources if not s.label.isdigit() or s in manual]
-
-
-def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
-    """Label sources in order: past work orders W1, W2, ..., the rest 1, 2, ..."""
-    counts = {"W": 0, "": 0}
-    out = []
-    for c in chunks:
-        prefix = "W" if c.kind == WORK_ORDER else ""
-        counts[prefix] += 1
-        out.append(Source(f"{prefix}{counts[prefix]}", c, compact(c)))
-    return out
 
 
 def _unsafe_notice(n: int) -> str:

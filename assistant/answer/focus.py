@@ -1,6 +1,6 @@
 """Which passages an answer is built from, given what was asked.
 
-Hooks for :meth:`assistant.answer.core.Assistant._select` (pure functions of the
+Hooks for :meth:`assistant.answer.sources.SourceSelector.select` (pure functions of the
 hits and the question, plus index look-ups):
 
 * :func:`prefer_model`: a question scoped to an asset that names no kind of

@@ -1,11 +1,19 @@
-"""The assistant's language models: one protocol, a factory dict of backends.
+"""The answer backends: one registry, :data:`BACKENDS`, and the chat-model protocol.
 
-``local`` runs a GGUF in-process (the embedded Qwen2.5-Coder-0.5B by
-default); ``openai`` talks to any OpenAI-compatible server. Values come from
-the settings object and are passed in; nothing here reads the environment.
+Every backend an answer can be written by is listed in :data:`BACKENDS` (the
+``--llm`` choices and ``settings.llm`` values): ``extractive`` has no model
+(the sources are quoted, :class:`assistant.answer.generators.ExtractiveGenerator`);
+``local`` runs a GGUF (the embedded Qwen2.5-Coder-0.5B by default); ``openai``
+talks to any OpenAI-compatible server. A model backend's text is written by
+:class:`assistant.answer.generators.ModelGenerator` around its chat model.
+Values come from the settings object and are passed in; nothing here reads
+the environment. To add a backend: an :class:`LLM` subclass in this package
+and one entry here.
 
->>> sorted(BACKENDS)
-['local', 'openai']
+>>> list(BACKENDS)
+['local', 'openai', 'extractive']
+>>> MODEL_BACKENDS
+('local', 'openai')
 >>> make_llm("openai", base_url="http://127.0.0.1:8080", model="qwen").url
 'http://127.0.0.1:8080/v1/chat/completions'
 >>> make_llm("local", model_path="/models/x.gguf").name   # nothing loads yet
@@ -28,7 +36,10 @@ from .local import LocalLLM
 from .models import default_model_path
 from .openai_compat import OpenAICompatLLM
 
-__all__ = ["BACKENDS", "LLM", "LocalLLM", "Message", "OpenAICompatLLM", "make_llm"]
+__all__ = ["BACKENDS", "EXTRACTIVE", "MODEL_BACKENDS", "LLM", "LocalLLM", "Message", "OpenAICompatLLM", "make_llm"]
+
+
+EXTRACTIVE = "extractive"
 
 
 def _local(*, model_path=None, data_dir=None, **_) -> LLM:
@@ -48,7 +59,10 @@ def _openai(*, base_url=None, model=None, api_key=None, **_) -> LLM:
     return OpenAICompatLLM(base_url, model, api_key=api_key)
 
 
-BACKENDS: dict[str, Callable[..., LLM]] = {"local": _local, "openai": _openai}
+#: name -> the factory of its chat model from settings values; None: no model (extractive).
+BACKENDS: dict[str, Callable[..., LLM] | None] = {"local": _local, "openai": _openai, EXTRACTIVE: None}
+#: the backends with a chat model (what :func:`make_llm` builds)
+MODEL_BACKENDS = tuple(k for k, f in BACKENDS.items() if f is not None)
 
 
 def make_llm(
@@ -60,17 +74,15 @@ def make_llm(
     model: str | None = None,
     api_key: str | None = None,
 ) -> LLM:
-    """The LLM backend ``kind`` built from settings values.
+    """The chat model of backend ``kind`` built from settings values (ConfigError
+    for ``extractive``, which has none).
 
     ``local`` uses ``model_path`` or, when it is None, the default model
     assembled under ``data_dir/models``; ``openai`` needs ``base_url`` and
     ``model``.
     """
-    try:
-        factory = BACKENDS[kind]
-    except KeyError:
-        raise ConfigError(
-            f"unknown LLM backend {kind!r}; choose one of: {', '.join(sorted(BACKENDS))}"
-        ) from None
+    factory = BACKENDS.get(kind)
+    if factory is None:
+        raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(MODEL_BACKENDS)}")
     return factory(model_path=model_path, data_dir=data_dir, base_url=base_url,
                    model=model, api_key=api_key)

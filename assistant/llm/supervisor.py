@@ -32,26 +32,21 @@ ModelStopped at once.
 from __future__ import annotations
 
 import json
-import os
 import queue
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from knowledge_base.errors import ModelError, ModelStopped
 
 from .base import LLM, Message
+from .process import WorkerProcess, describe_exit  # noqa: F401 - describe_exit re-exported
 from .worker import LOAD_FAILED, worker_command  # noqa: F401 - worker_command re-exported
 
 STOPPED_NOTICE = "The language model stopped; answered from the manuals."
 STATES = ("starting", "ok", "restarting", "down")
 BUSY_SHARE = 0.01  # a heartbeat counts as progress when the worker used >= 1% of a core since the last
-_EOF = None
-_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 @dataclass(frozen=True)
@@ -63,55 +58,6 @@ class LLMStatus:
     detail: str = ""
     restarts: int = 0
     system_info: str = ""
-
-
-class _Worker:
-    """One running worker process and the queue its stdout lines arrive on."""
-
-    def __init__(self, argv: Sequence[str]) -> None:
-        # The worker imports the same faultdesk code as this process.
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH")))))
-        self.proc = subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, encoding="utf-8", bufsize=1, env=env)
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True, name="llm-worker-reader").start()
-
-    def _read(self) -> None:
-        try:
-            for line in self.proc.stdout:
-                self.lines.put(line)
-        except (OSError, ValueError):
-            pass
-        self.lines.put(_EOF)
-
-    def next(self, timeout: float) -> dict | None:
-        """The next message, None at end of output; queue.Empty after ``timeout`` s."""
-        line = self.lines.get(timeout=max(timeout, 0.0))
-        if line is _EOF:
-            return None
-        try:
-            return json.loads(line)
-        except json.JSONDecodeError:
-            return {"garbled": line[:200]}
-
-    def exit_reason(self) -> str:
-        try:
-            return describe_exit(self.proc.wait(timeout=5))
-        except subprocess.TimeoutExpired:
-            return "closed its output"
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a process in D state
-            pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except OSError:
-                pass
 
 
 class SupervisedLLM(LLM):
@@ -126,7 +72,7 @@ class SupervisedLLM(LLM):
         self.backoff, self.max_backoff, self.down_after = backoff, max_backoff, down_after
         self._cond = threading.Condition()
         self._generate = threading.Lock()
-        self._worker: _Worker | None = None
+        self._worker: WorkerProcess | None = None
         self._state, self._detail, self._info = "starting", "", ""
         self._restarts = self._failures = 0
         self._launcher: threading.Thread | None = None
@@ -220,7 +166,7 @@ class SupervisedLLM(LLM):
                         self._failures = 0
                     return
 
-    def _ready_worker(self) -> _Worker:
+    def _ready_worker(self) -> WorkerProcess:
         self.start()
         with self._cond:
             if self._state == "starting":
@@ -231,7 +177,7 @@ class SupervisedLLM(LLM):
                 raise ModelStopped(f"the model worker {what}{detail}")
             return self._worker
 
-    def _stopped(self, worker: _Worker, reason: str):
+    def _stopped(self, worker: WorkerProcess, reason: str):
         """Kill ``worker``, schedule a restart and raise ModelStopped."""
         worker.kill()
         with self._cond:
@@ -276,10 +222,10 @@ class SupervisedLLM(LLM):
         if worker is not None:
             worker.kill()
 
-    def _spawn(self) -> tuple[_Worker | None, tuple[str, bool]]:
+    def _spawn(self) -> tuple[WorkerProcess | None, tuple[str, bool]]:
         """(a ready worker, ...) or (None, (why it failed, whether retrying is pointless))."""
         try:
-            worker = _Worker(self.argv)
+            worker = WorkerProcess(self.argv)
         except OSError as exc:
             return None, (f"the model worker cannot start: {exc}", True)
         try:
@@ -297,14 +243,3 @@ class SupervisedLLM(LLM):
         worker.kill()
         fatal = worker.proc.returncode == LOAD_FAILED
         return None, (f"the model worker {reason} while loading", fatal)
-
-
-def describe_exit(returncode: int) -> str:
-    """A worker's exit status in words."""
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
-    return f"exited with status {returncode}"

@@ -23,6 +23,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import gradio as gr  # noqa: E402
 
 from assistant.alerts.report import FORMATS as REPORT_FORMATS  # noqa: E402
+from assistant.service import REPORTS  # noqa: E402
 from monitors.types import Alert  # noqa: E402
 
 from . import ui_render as render  # noqa: E402
@@ -49,7 +50,8 @@ CSS = """
 
 def mount_ui(app, service, sessions):
     """Mount the UI at ``/`` of the FastAPI ``app`` (routes added before keep
-    their paths); rendered pages and reports are served from ``<kb>/cache``,
+    their paths); rendered pages are served from ``<kb>/cache``, reports from
+    ``<kb>/reports`` (:meth:`Service.save_report <assistant.service.Service.save_report>`),
     uploads are limited to the ingestion's file size limit.
 
     ``sessions`` (:class:`.sessions.Sessions`) names the user of a request for
@@ -65,7 +67,7 @@ def mount_ui(app, service, sessions):
     cache.mkdir(parents=True, exist_ok=True)
     blocks = build_ui(service, lambda request: _session(sessions, request))
     mounted = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False,
-                                  allowed_paths=[str(cache)], theme=THEME, css=CSS, js=JS, ssr_mode=False,
+                                  allowed_paths=[str(cache), str(service.settings.kb / REPORTS)], theme=THEME, css=CSS, js=JS, ssr_mode=False,
                                   max_file_size=int(service.settings.max_file_mb * 2**20), mcp_server=False,
                                   show_error=False,  # only gr.Error texts reach the browser, no internals
                                   auth_dependency=lambda request: _user(sessions, request))

@@ -20,7 +20,6 @@ from gradio.utils import get_upload_folder
 
 from assistant.alerts.analyst import when
 from assistant.evaluation.feedback import Feedback
-from assistant.service import upload_name
 from assistant.alerts.stats import write_plots
 from assistant.answer.types import Done
 from knowledge_base.errors import FaultdeskError
@@ -190,13 +189,9 @@ class Handlers:
     def report(self, alert_id: str, fmt: str):
         """The analysis report of an alert as a file to download."""
         try:
-            data = self.service.report(alert_id, fmt)
+            path = self.service.save_report(alert_id, fmt)
         except FaultdeskError as err:
             raise gr.Error(str(err)) from err
-        folder = self.service.settings.kb / "cache" / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"alert-{upload_name(alert_id)}.{fmt}"
-        path.write_bytes(data)
         return gr.File(value=str(path), visible=True)
 
     # -- history and statistics -------------------------------------------------

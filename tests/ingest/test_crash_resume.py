@@ -12,7 +12,7 @@ import time
 import pytest
 
 from knowledge_base.settings import Settings
-from knowledge_base.store import open_store
+from knowledge_base.store_open import open_store
 
 pytestmark = pytest.mark.slow
 

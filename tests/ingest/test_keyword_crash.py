@@ -13,7 +13,7 @@ import time
 import pytest
 
 from knowledge_base.settings import Settings
-from knowledge_base.store import open_store
+from knowledge_base.store_open import open_store
 from tests.ingest.test_crash_resume import files_done, make_corpus
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from knowledge_base.errors import StoreError
 from knowledge_base.portable import export_kb, import_kb
 from knowledge_base.retrieval import HybridRetriever, Query
 from knowledge_base.settings import Settings
-from knowledge_base.store import open_store
+from knowledge_base.store_open import open_store
 from knowledge_base.vectors import ChromaVectorStore
 
 ROOT = Path(__file__).resolve().parents[2]

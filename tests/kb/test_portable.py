@@ -23,7 +23,8 @@ from knowledge_base.errors import EmbeddingMismatch, StoreError
 from knowledge_base.portable import _decode, export_kb, import_kb
 from knowledge_base.settings import Settings, get_settings
 from knowledge_base.index import SqliteIndex
-from knowledge_base.store import FileContent, Store, open_store
+from knowledge_base.store import FileContent, Store
+from knowledge_base.store_open import open_store
 from knowledge_base.types import Chunk, FileRecord
 from knowledge_base.vectors import MemoryVectorStore
 

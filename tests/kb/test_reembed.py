@@ -16,7 +16,8 @@ from knowledge_base.embedder import HashEmbedder
 from knowledge_base.errors import EmbeddingMismatch
 from knowledge_base.reembed import reembed
 from knowledge_base.settings import Settings, get_settings
-from knowledge_base.store import FileContent, open_store
+from knowledge_base.store import FileContent
+from knowledge_base.store_open import open_store
 from knowledge_base.types import Chunk, FileRecord
 
 pytestmark = pytest.mark.integration
