@@ -139,7 +139,7 @@ bench-perf: install       ## throughput, latency and memory benchmarks (quiet ma
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/scale.py
 	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
-	$(BIN)/python benchmarks/llm.py --serve-kb $(BENCH_KB)
+	FAULTDESK_LLM_THREADS=$$(nproc) $(BIN)/python benchmarks/llm.py --threads $$(nproc) --serve-kb $(BENCH_KB)
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/api_load.py
 
@@ -150,6 +150,7 @@ bench-extra: install      ## the README's remaining figures: Chinese with the lo
 	$(BIN)/python benchmarks/cjk_tokenizer.py
 	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
 	PYTHONPATH=. $(BIN)/python benchmarks/followup_repeats.py $(BENCH_KB)
+	$(BIN)/python benchmarks/answers18.py --kb $(BENCH_KB) --llm local --split test --no-base
 	PYTHONPATH=. $(BIN)/python benchmarks/train_defeat.py --check cross
 	PYTHONPATH=. $(BIN)/python benchmarks/keyword_tokens.py
 

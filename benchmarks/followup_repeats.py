@@ -35,6 +35,11 @@ for it in items:
         out[it.id] = pair(it.asset, it.question, list(it.history), "and what if that doesn't help?")
     elif it.category == "followup" and it.history:
         out[it.id] = pair(it.asset, it.history[-1], list(it.history[:-1]), it.question)
-rep = sum(r for r, n in out.values()); tot = sum(n for r, n in out.values())
-full = sum(1 for r, n in out.values() if n and r == n)
-print(json.dumps(out)); print(f"repeated lines {rep}/{tot}; follow-ups that repeat every line: {full}/{len(out)}")
+print(json.dumps(out))
+groups = {"symptom": "symptom items + \"and what if that doesn't help?\"",
+          "followup": "follow-up items as written"}
+for cat, label in groups.items():
+    got = [out[it.id] for it in items if it.category == cat and it.id in out]
+    rep, tot = sum(r for r, _ in got), sum(n for _, n in got)
+    full = sum(1 for r, n in got if n and r == n)
+    print(f"{label}: repeated lines {rep}/{tot}; answers repeating every line {full}/{len(got)}")
