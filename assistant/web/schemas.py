@@ -3,9 +3,9 @@ the OpenAPI schema).
 
 A response that is a dataclass of the Python API (an answer, an ingest report,
 an alert, a token) is not written again here: its model is made from the
-dataclass's fields by :func:`from_dataclass`, so the dataclass is the one
-definition and its ``as_json`` / ``to_dict`` (what the CLI's ``--json`` prints
-too) the one encoder; ``tests/web/test_schemas.py`` checks that each encoder's
+dataclass's fields by :func:`from_dataclass` (a search hit: from its chunk's),
+so the dataclass is the one definition and its ``as_json`` / ``to_dict`` (what
+the CLI's ``--json`` prints too) the one encoder; ``tests/web/test_schemas.py`` checks that each encoder's
 output is exactly its model.
 
 >>> sorted(CitationOut.model_fields)
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from assistant.answer.types import Answer, Citation
 from assistant.web.tokens import TokenInfo
 from ingest.report import Failure, IngestReport
+from knowledge_base.types import Chunk
 from monitors.types import Alert
 
 MAX_QUESTION = 2000
@@ -54,17 +55,21 @@ def _json_type(t: Any) -> Any:
 
 
 def from_dataclass(cls: type, name: str, *, only: tuple[str, ...] | None = None, exclude: tuple[str, ...] = (),
-                   doc: str | None = None, config: ConfigDict | None = None, **fields: Any) -> type[BaseModel]:
+                   lead: dict[str, Any] | None = None, doc: str | None = None, config: ConfigDict | None = None,
+                   **fields: Any) -> type[BaseModel]:
     """The pydantic model ``name`` of dataclass ``cls``'s JSON form: its fields in
-    order (``only`` those, less ``exclude``), tuples as lists, each one required
+    order (or ``only`` those, in that order), less ``exclude``, tuples as lists, each one required
     (a response always carries it). ``fields`` gives the type, or (type, Field),
     of a field whose JSON form differs (a nested dataclass's model, a rounded or
-    converted value) or that the JSON adds; ``doc`` is the schema's description."""
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls) if (only is None or f.name in only) and f.name not in exclude]
+    converted value) or that the JSON adds after the dataclass's; ``lead`` those it
+    puts before them; ``doc`` is the schema's description."""
+    hints, lead = typing.get_type_hints(cls), lead or {}
+    names = [n for n in (only or [f.name for f in dataclasses.fields(cls)]) if n not in exclude]
     spec: dict[str, Any] = {}
-    for key in [*names, *(k for k in fields if k not in names)]:
-        t = fields.get(key, _json_type(hints.get(key)))
+    for key in [*lead, *names, *(k for k in fields if k not in names)]:
+        if key not in lead and key not in fields and key not in hints:
+            raise TypeError(f"{cls.__name__} has no field {key!r}")
+        t = lead.get(key) or fields.get(key) or _json_type(hints[key])
         spec[key] = t if isinstance(t, tuple) else (t, ...)
     return create_model(name, __config__=config, __doc__=doc, __module__=__name__, **spec)
 
@@ -76,16 +81,9 @@ AnswerOut = from_dataclass(
     doc="The final answer; streamed tokens are provisional, this text is authoritative.")
 
 
-class HitOut(BaseModel):
-    rank: int
-    score: float
-    text: str
-    source: str
-    page: int | None
-    section: str
-    fault_codes: list[str]
-    doc_type: str
-    equipment_model: str | None
+HitOut = from_dataclass(  # a search result: its rank and score, then its chunk's fields
+    Chunk, "HitOut", lead={"rank": int, "score": float}, section=str,
+    only=("text", "source", "page", "section", "fault_codes", "doc_type", "equipment_model"))
 
 
 AlertOut = from_dataclass(

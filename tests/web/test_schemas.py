@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.types import Answer, Citation
-from assistant.web.schemas import AlertOut, AnswerOut, IngestOut, TokenOut
+from assistant.web.schemas import AlertOut, AnswerOut, HitOut, IngestOut, TokenOut
 from assistant.web.tokens import TokenInfo
 from ingest.report import Failure, IngestReport
+from knowledge_base.types import Chunk, Hit
 from monitors.types import Alert
 
 pytestmark = pytest.mark.unit
@@ -21,10 +22,11 @@ REPORT = IngestReport(2, 1, 0, 0, 0, (Failure("bad.pdf", "bad.pdf: not a PDF\nat
 ALERT = Alert("P-3-1", "P-3", ("bearing_de_rms",), "ewma", 7.1234567, "alarm", 100.0, 160.0, None,
               ("bearing_de_rms",), ((150.0, {"bearing_de_rms": 7.1}),), scores=((150.0, 7.0),), threshold=5.0)
 TOKEN = TokenInfo("ab12", "ask-ab12", "ask", 1.0)
+HIT = Hit(Chunk("c1", "Replace the bearing.", "m.pdf", page=3, section=("5", "5.3"), fault_codes=("E104",)), 0.0312345)
 
 
 @pytest.mark.parametrize("model, data", [(AnswerOut, ANSWER.as_json()), (IngestOut, REPORT.as_json()),
-                                         (TokenOut, TOKEN.as_json())])
+                                         (TokenOut, TOKEN.as_json()), (HitOut, HIT.as_json(1))])
 def test_each_encoder_writes_exactly_its_model(model, data):
     assert model.model_validate(data).model_dump() == data
 
