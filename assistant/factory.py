@@ -68,7 +68,7 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
     if BACKENDS[kind] is None:  # extractive: no model, the sources are quoted
         return None, None
     try:
-        if kind == "local":
+        if kind == "local":  # in a supervised worker process (make_llm's LocalLLM runs in this one)
             if settings.llm_model_path is None:
                 from .llm.models import default_model_path
 
@@ -78,8 +78,8 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
             if not Path(path).is_file():
                 raise ModelError(f"cannot load GGUF model {path}: file not found")
             return supervised_local(settings, path), None
-        return make_llm(kind, base_url=settings.llm_base_url, model=settings.llm_model,
-                        api_key=settings.llm_api_key), None
+        return make_llm(kind, model_path=settings.llm_model_path, data_dir=settings.data_dir,
+                        base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key), None
     except ModelError as exc:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
 

@@ -27,7 +27,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
 
 from knowledge_base.errors import ConfigError, FaultdeskError, NotFound
 from knowledge_base.retrieval import Query, Retrieval
@@ -38,14 +37,16 @@ from knowledge_base.store_open import open_store
 from assistant.evaluation.feedback import Feedback, FeedbackStore, to_gold
 from .llm.base import LLM
 from assistant.answer.types import Answer, Citation, Done, Token
-from .uploads import UPLOADS, ingest_uploads, upload_name  # noqa: F401 - upload_name is part of this API
+from .service_writes import KnowledgeBaseWrites
+from .uploads import upload_name  # noqa: F401 - upload_name is part of this API
 
 REPORTS = "reports"  # <kb>/reports: where reports are saved (CLI and UI)
 
 
 
-class Service:
-    """faultdesk's operations over one knowledge base (``settings.kb``).
+class Service(KnowledgeBaseWrites):
+    """faultdesk's operations over one knowledge base (``settings.kb``); its writes
+    (ingest, uploads, re-embedding) are in :class:`~.service_writes.KnowledgeBaseWrites`.
 
     ``llm`` overrides ``settings.llm``: a backend name (``local``, ``openai`` or
     ``extractive``) or a ready :class:`~assistant.llm.base.LLM` (a fake in tests).
@@ -244,37 +245,6 @@ class Service:
 
         asset = self.canonical_asset(asset) if asset else None
         return fleet_stats(filter_orders(self.store.index.work_orders(), since=since, asset=asset))
-
-    # -- ingestion ----------------------------------------------------------
-    def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress=None,
-               asset_model: str | None = None, column_mapping=None):
-        """Run the ingestion pipeline into this knowledge base; returns the
-        :class:`ingest.report.IngestReport`. New documents are searchable
-        by the next question. ``column_mapping``: a fault-log export's column
-        mapping (:func:`ingest.loaders.load_mapping_file`)."""
-        from .factory import build_ingestor
-
-        s = self.settings
-        built = "retriever" in self.__dict__
-        ingestor = build_ingestor(s, self.store, self.retriever.embedder if built else None,
-                                  asset_model=asset_model, column_mapping=column_mapping, progress=progress)
-        with self._ingest_lock:
-            report = ingestor.run(paths, prune=prune)
-        if built:  # new assets and codes are known to the next question
-            self.retriever.refresh(s.asset_register)
-        if "assistant" in self.__dict__:
-            self.assistant.abstainer.refresh()
-        return report
-
-    def ingest_uploads(self, uploads: Iterable[tuple[str, BinaryIO]], progress=None):
-        """Save uploaded files as ``<kb>/uploads/<name>`` (a re-upload of a name
-        replaces the earlier file and its chunks) and ingest them; returns the
-        :class:`ingest.report.IngestReport`, whose failures name the uploads
-        (:mod:`assistant.uploads`: refused and failed files are not kept).
-        ``progress``: an :class:`ingest.report.Progress`."""
-        from ingest.loaders import SUPPORTED
-
-        return ingest_uploads(self.settings.kb / UPLOADS, uploads, self.ingest, SUPPORTED, progress)
 
     # -- citations ----------------------------------------------------------
     def page_image(self, citation: Citation) -> Path | None:

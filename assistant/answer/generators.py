@@ -199,4 +199,6 @@ def as_generator(llm: LLM | Generator | None, name: str = EXTRACTIVE, n_sources:
         return ExtractiveGenerator()
     if isinstance(llm, LLM):
         return ModelGenerator(llm, name, n_sources, max_tokens)
-    return llm
+    if isinstance(llm, Generator):
+        return llm
+    raise TypeError(f"not an LLM or a Generator: {llm!r}")

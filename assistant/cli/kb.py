@@ -11,10 +11,8 @@ import click
 from knowledge_base.embedder import EMBEDDERS
 from knowledge_base.errors import FaultdeskError
 from knowledge_base.portable import export_kb, import_kb
-from knowledge_base.reembed import reembed
 from knowledge_base.settings import get_settings
 
-from assistant.factory import build_embedder
 from assistant.service import Service
 
 KB_OPTION = click.option("--kb", type=click.Path(file_okay=False),
@@ -72,13 +70,12 @@ def reembed_command(name, kb, as_json) -> None:
     name = name or settings.embedder
     bar = None
     try:
-        store = Service(settings).store
+        service = Service(settings)
         if not as_json and sys.stderr.isatty():
             from tqdm import tqdm
 
-            bar = tqdm(total=store.stats()["chunks"], unit="chunk", desc="re-embedding", file=sys.stderr)
-        report = reembed(store, build_embedder(settings, name), settings.embed_batch_size,
-                         bar.update if bar else None)
+            bar = tqdm(total=service.store.stats()["chunks"], unit="chunk", desc="re-embedding", file=sys.stderr)
+        report = service.reembed(name, bar.update if bar else None)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:

@@ -1,12 +1,33 @@
 """Request and response bodies of the REST API (pydantic, for validation and
-the OpenAPI schema). Responses mirror the ``as_json`` / ``to_dict`` formats
-of the Python API's dataclasses, which the CLI's ``--json`` prints too."""
+the OpenAPI schema).
+
+A response that is a dataclass of the Python API (an answer, an ingest report,
+an alert, a token) is not written again here: its model is made from the
+dataclass's fields by :func:`from_dataclass` (a search hit: from its chunk's),
+so the dataclass is the one definition and its ``as_json`` / ``to_dict`` (what
+the CLI's ``--json`` prints too) the one encoder; ``tests/web/test_schemas.py`` checks that each encoder's
+output is exactly its model.
+
+>>> sorted(CitationOut.model_fields)
+['n', 'page', 'section', 'source', 'text']
+>>> AnswerOut.model_fields["notices"].annotation
+list[str]
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+import types
+import typing
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from assistant.answer.types import Answer, Citation
+from assistant.web.tokens import TokenInfo
+from ingest.report import Failure, IngestReport
+from knowledge_base.types import Chunk
+from monitors.types import Alert
 
 MAX_QUESTION = 2000
 
@@ -23,77 +44,63 @@ class AskRequest(BaseModel):
                                             "(or one `error` event with `{\"error\"}`).")
 
 
-class CitationOut(BaseModel):
-    n: int | str
-    source: str
-    page: int | None
-    section: str
-    text: str
+def _json_type(t: Any) -> Any:
+    """The JSON form of a dataclass field's type: tuples are lists."""
+    origin, args = typing.get_origin(t), typing.get_args(t)
+    if origin is tuple:
+        return list[_json_type(args[0])] if len(args) == 2 and args[1] is Ellipsis else list
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_json_type(a) for a in args)]
+    return t
 
 
-class AnswerOut(BaseModel):
-    """The final answer; streamed tokens are provisional, this text is authoritative."""
-
-    question: str
-    answer: str
-    citations: list[CitationOut]
-    abstained: bool
-    backend: str
-    timings: dict[str, float]
-    notices: list[str]
-
-
-class HitOut(BaseModel):
-    rank: int
-    score: float
-    text: str
-    source: str
-    page: int | None
-    section: str
-    fault_codes: list[str]
-    doc_type: str
-    equipment_model: str | None
+def from_dataclass(cls: type, name: str, *, only: tuple[str, ...] | None = None, exclude: tuple[str, ...] = (),
+                   lead: dict[str, Any] | None = None, doc: str | None = None, config: ConfigDict | None = None,
+                   **fields: Any) -> type[BaseModel]:
+    """The pydantic model ``name`` of dataclass ``cls``'s JSON form: its fields in
+    order (or ``only`` those, in that order), less ``exclude``, tuples as lists, each one required
+    (a response always carries it). ``fields`` gives the type, or (type, Field),
+    of a field whose JSON form differs (a nested dataclass's model, a rounded or
+    converted value) or that the JSON adds after the dataclass's; ``lead`` those it
+    puts before them; ``doc`` is the schema's description."""
+    hints, lead = typing.get_type_hints(cls), lead or {}
+    names = [n for n in (only or [f.name for f in dataclasses.fields(cls)]) if n not in exclude]
+    spec: dict[str, Any] = {}
+    for key in [*lead, *names, *(k for k in fields if k not in names)]:
+        if key not in lead and key not in fields and key not in hints:
+            raise TypeError(f"{cls.__name__} has no field {key!r}")
+        t = lead.get(key) or fields.get(key) or _json_type(hints[key])
+        spec[key] = t if isinstance(t, tuple) else (t, ...)
+    return create_model(name, __config__=config, __doc__=doc, __module__=__name__, **spec)
 
 
-class AlertOut(BaseModel):
-    """An alert of the monitors (:meth:`monitors.types.Alert.to_dict`); times in
-    epoch seconds and ISO 8601, ``window`` the latest ``[time, {signal: value}]``."""
+CitationOut = from_dataclass(Citation, "CitationOut", exclude=("kind",), n=int | str)
 
-    model_config = ConfigDict(extra="allow")
+AnswerOut = from_dataclass(
+    Answer, "AnswerOut", exclude=("retrieval_query",), citations=list[CitationOut], timings=dict[str, float],
+    doc="The final answer; streamed tokens are provisional, this text is authoritative.")
 
-    id: str
-    asset: str
-    signals: list[str]
-    detector: str
-    score: float
-    severity: str
-    started: float
-    updated: float
-    closed: float | None
-    top_signals: list[str]
-    window: list[list]
-    signal_labels: dict[str, str] = Field(default_factory=dict, description=(
+
+HitOut = from_dataclass(  # a search result: its rank and score, then its chunk's fields
+    Chunk, "HitOut", lead={"rank": int, "score": float}, section=str,
+    only=("text", "source", "page", "section", "fault_codes", "doc_type", "equipment_model"))
+
+
+AlertOut = from_dataclass(
+    Alert, "AlertOut", config=ConfigDict(extra="allow"),  # lead, trail, scores, ... and *_iso pass as they are
+    only=("id", "asset", "signals", "detector", "score", "severity", "started", "updated", "closed",
+          "top_signals", "window"),
+    window=list[list],
+    signal_labels=(dict[str, str], Field(default_factory=dict, description=(
         "{tag: readable name with its unit}, e.g. bearing_de_rms -> "
-        "'drive-end bearing vibration (bearing_de_rms, mm/s)' (units from the manuals' signal tables)."))
+        "'drive-end bearing vibration (bearing_de_rms, mm/s)' (units from the manuals' signal tables)."))),
+    doc="""An alert of the monitors (:meth:`monitors.types.Alert.to_dict`); times in
+    epoch seconds and ISO 8601, ``window`` the latest ``[time, {signal: value}]``.""")
 
+FailureOut = from_dataclass(Failure, "FailureOut",
+                            error=(str, Field(description="One line naming the file and the problem.")))
 
-class FailureOut(BaseModel):
-    path: str
-    error: str = Field(description="One line naming the file and the problem.")
-
-
-class IngestOut(BaseModel):
-    files_seen: int
-    added: int
-    updated: int
-    unchanged: int
-    removed: int
-    failed: list[FailureOut]
-    chunks: int
-    embedded: int
-    seconds: float
-    notes: list[str]
-    phases: dict[str, float]
+IngestOut = from_dataclass(IngestReport, "IngestOut", failed=list[FailureOut], phases=dict[str, float])
 
 
 class AnswerRated(BaseModel):
@@ -136,12 +143,7 @@ class HealthOut(BaseModel):
     queue: QueueOut
 
 
-class TokenOut(BaseModel):
-    id: str
-    name: str
-    scope: str
-    created: float
-    revoked: float | None
+TokenOut = from_dataclass(TokenInfo, "TokenOut")
 
 
 class ErrorOut(BaseModel):
