@@ -92,6 +92,13 @@ class Service(KnowledgeBaseWrites):
         return AlertStore(self.settings.kb)
 
     @cached_property
+    def tokens(self):
+        """The API / UI login tokens of this knowledge base (``web.tokens.TokenStore``)."""
+        from assistant.web.tokens import TokenStore
+
+        return TokenStore(self.settings.kb)
+
+    @cached_property
     def feedback_store(self) -> FeedbackStore:
         return FeedbackStore(self.settings.kb)
 
@@ -175,9 +182,11 @@ class Service(KnowledgeBaseWrites):
             return asset
         return self.retriever.assets.canonical(asset) or asset
 
-    def alerts(self, asset: str | None = None, active: bool = True, limit: int = 100) -> list:
-        """Open alerts (``active``) or all alerts, newest first, optionally of one asset."""
-        asset = self.canonical_asset(asset) if asset else None
+    def alerts(self, asset: str | None = None, active: bool = True, limit: int = 100,
+               exact: bool = False) -> list:
+        """Open alerts (``active``) or all alerts, newest first, optionally of one asset.
+        ``exact``: take the asset id as typed (no knowledge base is read to resolve it)."""
+        asset = (asset if exact else self.canonical_asset(asset)) if asset else None
         if active:
             return self.alert_store.active(asset=asset)[:limit]
         return self.alert_store.history(asset=asset, limit=limit)

@@ -117,12 +117,11 @@ def score_cmd(input_csv, out, detector, timestamp_col, value_cols, kb) -> None:
 @KB_OPT
 def alerts_cmd(asset, active, as_json, kb) -> None:
     """List alerts, newest first."""
-    from monitors.store import AlertStore
+    from assistant.service import Service
     from monitors.types import iso
 
     try:
-        store = AlertStore(_kb(kb))
-        alerts = store.active(asset) if active else store.history(asset)
+        alerts = Service(get_settings().with_kb(kb), create=False).alerts(asset, active, exact=True)
     except FaultdeskError as err:
         raise click.ClickException(str(err)) from err
     if as_json:

@@ -12,7 +12,7 @@ from knowledge_base.errors import FaultdeskError
 from knowledge_base.settings import get_settings
 
 from assistant.factory import LLM_KINDS
-from assistant.web.tokens import SCOPES, TokenStore
+from assistant.web.tokens import SCOPES
 
 _KB = click.option("--kb", type=click.Path(file_okay=False), help="Knowledge-base folder (default $FAULTDESK_KB).")
 
@@ -33,7 +33,7 @@ def serve_command(kb, host, port, llm) -> None:
     settings = get_settings().with_kb(kb)
     public = not is_loopback(host)
     try:
-        has_logins = TokenStore(settings.kb).any_active()
+        has_logins = Service(settings, create=False).tokens.any_active()
         if public and not has_logins:
             raise click.ClickException(
                 f"serving on {host} (reachable from other hosts) needs a login for the UI: create a token "
@@ -68,6 +68,12 @@ def token_group() -> None:
     """API bearer tokens (scopes: ask < ingest < admin)."""
 
 
+def _tokens(kb):
+    from assistant.service import Service
+
+    return Service(get_settings().with_kb(kb), create=False).tokens
+
+
 @token_group.command("create")
 @click.option("--scope", type=click.Choice(SCOPES), required=True)
 @click.option("--name", help="A label for the token (default <scope>-<id>).")
@@ -75,7 +81,7 @@ def token_group() -> None:
 def token_create(scope, name, kb) -> None:
     """Create a token and print it once; only a salted hash is kept."""
     try:
-        info, token = TokenStore(get_settings().with_kb(kb).kb).create(scope, name)
+        info, token = _tokens(kb).create(scope, name)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(token)
@@ -88,7 +94,7 @@ def token_create(scope, name, kb) -> None:
 def token_list(kb, as_json) -> None:
     """The tokens: id, name, scope, created, revoked."""
     try:
-        tokens = TokenStore(get_settings().with_kb(kb).kb).list()
+        tokens = _tokens(kb).list()
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -105,7 +111,7 @@ def token_list(kb, as_json) -> None:
 def token_revoke(name_or_id, kb) -> None:
     """Revoke a token by name or id; requests with it get 401 at once."""
     try:
-        info = TokenStore(get_settings().with_kb(kb).kb).revoke(name_or_id)
+        info = _tokens(kb).revoke(name_or_id)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"revoked {info.scope} token {info.name!r} ({info.id})")

@@ -56,7 +56,6 @@ from . import api, login
 from .gate import UiGate
 from .limits import BodyLimit, GenerationQueue, RateLimiter
 from .sessions import LoginPolicy, Sessions
-from .tokens import TokenStore
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).parent / "static"
@@ -81,7 +80,7 @@ def create_app(service: Service, settings: Settings, public: bool = False) -> Fa
     app = FastAPI(title="faultdesk", summary="Grounded answers from manuals and fault logs; sensor alerts.",
                   version="1", openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
-    tokens = TokenStore(settings.kb)
+    tokens = service.tokens
     app.state.service, app.state.queue, app.state.tokens = service, queue, tokens
     app.state.rate_limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
     app.state.auth_throttle = RateLimiter(settings.auth_failures_per_minute, settings.auth_failure_burst)
