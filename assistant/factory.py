@@ -5,8 +5,6 @@ never construct stores, embedders, retrievers or ingestors themselves."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from knowledge_base.assets import AssetResolver
 from knowledge_base.codes import CodeMatcher
 from knowledge_base.embedder import make_embedder
@@ -23,7 +21,6 @@ from assistant.alerts.fmea import load_fmea
 from .llm import BACKENDS, make_llm
 from .llm.base import LLM
 from assistant.safety_filter.unsafe import defeat_filter_for
-from .llm.supervisor import SupervisedLLM, worker_command
 
 # the answer backends: the one registry's names (assistant.llm.BACKENDS), extractive included
 LLM_KINDS = tuple(BACKENDS)
@@ -67,19 +64,13 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
         raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(LLM_KINDS)}")
     if BACKENDS[kind] is None:  # extractive: no model, the sources are quoted
         return None, None
-    try:
-        if kind == "local":  # in a supervised worker process (make_llm's LocalLLM runs in this one)
-            if settings.llm_model_path is None:
-                from .llm.models import default_model_path
-
-                path = default_model_path(settings.data_dir)
-            else:
-                path = settings.llm_model_path
-            if not Path(path).is_file():
-                raise ModelError(f"cannot load GGUF model {path}: file not found")
-            return supervised_local(settings, path), None
+    worker = dict(threads=settings.llm_threads, max_memory_mb=settings.llm_worker_max_mb,
+                  load_timeout=settings.llm_load_s, stall_timeout=settings.llm_stall_s,
+                  deadline=settings.llm_deadline_s)
+    try:  # a local model runs in a supervised worker process, never in the server's
         return make_llm(kind, model_path=settings.llm_model_path, data_dir=settings.data_dir,
-                        base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key), None
+                        base_url=settings.llm_base_url, model=settings.llm_model,
+                        api_key=settings.llm_api_key, worker=worker), None
     except ModelError as exc:
         return None, f"The {kind} model is unavailable ({exc}); answers are composed extractively."
 
@@ -87,13 +78,6 @@ def build_llm(settings: Settings, kind: str) -> tuple[LLM | None, str | None]:
 def build_analyst(settings: Settings, retriever: HybridRetriever) -> AlertAnalyst:
     """The alert analyst over ``retriever`` with the FMEA tables of ``settings.fmea``."""
     return AlertAnalyst(retriever, load_fmea(settings.fmea))
-
-
-def supervised_local(settings: Settings, model_path) -> SupervisedLLM:
-    """The local GGUF model run in a supervised worker process (started on first use)."""
-    argv = worker_command(model_path, settings.llm_threads, max_memory_mb=settings.llm_worker_max_mb)
-    return SupervisedLLM(argv, Path(model_path).name, load_timeout=settings.llm_load_s,
-                         stall_timeout=settings.llm_stall_s, deadline=settings.llm_deadline_s)
 
 
 def build_assistant(settings: Settings, llm: str | LLM | None = None, store: Store | None = None,

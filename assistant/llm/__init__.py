@@ -42,7 +42,7 @@ __all__ = ["BACKENDS", "EXTRACTIVE", "MODEL_BACKENDS", "LLM", "LocalLLM", "Messa
 EXTRACTIVE = "extractive"
 
 
-def _local(*, model_path=None, data_dir=None, **_) -> LLM:
+def _local(*, model_path=None, data_dir=None, worker=None, **_) -> LLM:
     if model_path is None:
         if data_dir is None:
             raise ConfigError(
@@ -50,7 +50,23 @@ def _local(*, model_path=None, data_dir=None, **_) -> LLM:
         # Joins the part packages on the first call only (a few seconds);
         # afterwards this is a size + stamp check.
         model_path = default_model_path(data_dir)
-    return LocalLLM(model_path)
+    if worker is None:
+        return LocalLLM(model_path)
+    return _supervised(model_path, **worker)
+
+
+def _supervised(model_path, *, threads=None, max_memory_mb=None, load_timeout, stall_timeout,
+                deadline) -> LLM:
+    """The local GGUF model in a supervised worker process (started on first use)."""
+    from knowledge_base.errors import ModelError
+
+    from .supervisor import SupervisedLLM, worker_command
+
+    if not Path(model_path).is_file():
+        raise ModelError(f"cannot load GGUF model {model_path}: file not found")
+    argv = worker_command(model_path, threads, max_memory_mb=max_memory_mb)
+    return SupervisedLLM(argv, Path(model_path).name, load_timeout=load_timeout,
+                         stall_timeout=stall_timeout, deadline=deadline)
 
 
 def _openai(*, base_url=None, model=None, api_key=None, **_) -> LLM:
@@ -73,16 +89,18 @@ def make_llm(
     base_url: str | None = None,
     model: str | None = None,
     api_key: str | None = None,
+    worker: dict | None = None,
 ) -> LLM:
     """The chat model of backend ``kind`` built from settings values (ConfigError
     for ``extractive``, which has none).
 
     ``local`` uses ``model_path`` or, when it is None, the default model
-    assembled under ``data_dir/models``; ``openai`` needs ``base_url`` and
-    ``model``.
+    assembled under ``data_dir/models``; with ``worker`` (the options of
+    :func:`_supervised`) it runs in a supervised worker
+    process, else in this one. ``openai`` needs ``base_url`` and ``model``.
     """
     factory = BACKENDS.get(kind)
     if factory is None:
         raise ConfigError(f"unknown LLM backend {kind!r}; choose one of: {', '.join(MODEL_BACKENDS)}")
     return factory(model_path=model_path, data_dir=data_dir, base_url=base_url,
-                   model=model, api_key=api_key)
+                   model=model, api_key=api_key, worker=worker)

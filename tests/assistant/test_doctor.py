@@ -36,7 +36,7 @@ def test_a_model_worker_that_crashes_fails_the_doctor_with_the_rebuild_fix(tmp_p
     model = tmp_path / "x.gguf"
     model.write_bytes(b"GGUF")
     argv = [sys.executable, str(FAKE), "segv", "99", str(tmp_path / "count")]
-    monkeypatch.setattr("assistant.factory.worker_command", lambda *a, **k: argv)
+    monkeypatch.setattr("assistant.llm.supervisor.worker_command", lambda *a, **k: argv)
     s = Settings(kb=tmp_path / "kb", embedder="hash", llm_model_path=model)
     [model_check] = doctor.check_model(s, "local")
     assert model_check.status == "fail" and "killed by SIGSEGV" in model_check.detail
@@ -77,7 +77,7 @@ def test_faultdesk_ask_answers_from_the_manuals_when_the_worker_crashes(cli_kb, 
     model = tmp_path / "x.gguf"
     model.write_bytes(b"GGUF")
     argv = [sys.executable, str(FAKE), "segv", "1", str(tmp_path / "count")]
-    monkeypatch.setattr("assistant.factory.worker_command", lambda *a, **k: argv)
+    monkeypatch.setattr("assistant.llm.supervisor.worker_command", lambda *a, **k: argv)
     monkeypatch.setenv("FAULTDESK_LLM_MODEL_PATH", str(model))
     from knowledge_base.settings import get_settings
 
