@@ -23,7 +23,9 @@ class WalkMemory(CadMemory):
             for rid in self.rindex.get(f, ()):
                 rmatch.setdefault(rid, []).append(f)
         active, selected, potential = [], 0, []
-        for lid, lm in self.lmatch.items():
+        here = set(self.left)
+        for lid in self.lmatch:  # every left semi-context sharing a fact with the previous step
+            lm = [f for f in self.lfacts[lid] if f in here]
             full_left = len(lm) == len(self.lfacts[lid])
             for rid, cid in self.lctx[lid].items():
                 if cid == skip:
