@@ -47,7 +47,7 @@ class CadMemory:
         self.ctx: list[list[int]] = []  # [uses, zero level, left id, right id]
         self.left: tuple = ()  # left facts of the previous step
         self.lmatch: dict[int, int] = {}  # left id -> how many of its facts are in self.left
-        self._memo: tuple = (None, None)  # (level, evaluation) of the last raw() since the last step
+        self._memo: tuple = (None, None, None)  # (level, evaluation, raw) of the last raw() since the last step
         self._reindex()
 
     def _reindex(self) -> None:
@@ -155,19 +155,24 @@ class CadMemory:
         return active, selected, potential
 
     def raw(self, level: int) -> float:
-        """The raw anomaly of ``level`` now, without learning it."""
+        """The raw anomaly of ``level`` now, without learning it (asked again
+        before the memory moves on -- a monitor scores, then explains -- it
+        is not evaluated twice)."""
+        if self._memo[0] == level:
+            return self._memo[2]
         sens = self.facts(level)
         zero = (self.left, sens) if self.left else None
         skip = self._find(*zero) if zero else None  # an existing zero-level context is not skipped
         ev = self._evaluate(sens, None if skip is not None else -1)
-        self._memo = (level, ev)
         active, selected, potential = ev
         uniq = set(potential)
         new = sum(1 for p in uniq if p != zero and self._find(*p) is None)
         if zero:
             new += skip is None
             uniq.add(zero)
-        return self._combine(len(active), selected, new, len(uniq))
+        out = self._combine(len(active), selected, new, len(uniq))
+        self._memo = (level, ev, out)
+        return out
 
     @staticmethod
     def _combine(active: int, selected: int, new: int, uniq: int) -> float:
@@ -186,8 +191,8 @@ class CadMemory:
         # The evaluation raw() made of the same level is the one needed here:
         # the zero-level context just added is skipped, and no other context
         # uses its (possibly new) semi-contexts.
-        memo_level, ev = self._memo
-        self._memo = (None, None)
+        memo_level, ev, _ = self._memo
+        self._memo = (None, None, None)
         active, selected, potential = ev if memo_level == level else self._evaluate(sens, skip)
         active = list(active)
         for uses, _, _, cid in active:
@@ -208,7 +213,7 @@ class CadMemory:
         level and the contexts that predicted it (no context is added and no
         count changes), so a stream kept out of the memory still advances."""
         sens = self.facts(level)
-        self._memo = (None, None)
+        self._memo = (None, None, None)
         active = sorted(self._evaluate(sens, -1)[0])
         left = tuple(sorted(set(sens) | {NEURON + a[3] for a in active[-self.neurons:]}))
         self.left, self.lmatch = left, self._cross(left)

@@ -62,7 +62,8 @@ def test_indexed_evaluation_and_memo_match_the_walk(seed):
             walk.observe(level)
             continue
         assert fast.raw(level) == walk.raw(level)
-        walk._memo = (None, None)  # the reference evaluates afresh in step()
+        assert fast.raw(level) == walk.raw(level)  # asked again (score, then explain): the memo
+        walk._memo = (None, None, None)  # the reference evaluates afresh in step()
         assert fast.step(level) == walk.step(level)
     assert fast.ctx == walk.ctx and fast.size() > 50
 
