@@ -129,13 +129,16 @@ def is_change(zs: list[float], corr, k: float, frac: float, coupled: float) -> b
 
 def learn(st: dict, xs: list[float], alpha: float, quick: float, slow: float) -> None:
     """A learned reading: mean and variance (weight ``max(alpha, 1/n)``) and both levels."""
-    _levels(st, xs, quick, slow)
     st["n"] += 1
     a = max(alpha, 1.0 / st["n"])
+    b = 1.0 - a
+    mean, var, qs, ss = st["mean"], st["var"], st["quick"], st["slow"]
     for i, x in enumerate(xs):
-        d = x - st["mean"][i]
-        st["mean"][i] += a * d
-        st["var"][i] = (1.0 - a) * (st["var"][i] + a * d * d)
+        qs[i] += quick * (x - qs[i])
+        ss[i] += slow * (x - ss[i])
+        d = x - mean[i]
+        mean[i] += a * d
+        var[i] = b * (var[i] + a * d * d)
 
 
 def _levels(st: dict, xs: list[float], quick: float, slow: float) -> None:
