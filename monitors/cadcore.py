@@ -30,6 +30,9 @@ potential) / 2``.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+
 NEURON = 1_000_000
 
 
@@ -43,8 +46,8 @@ class CadMemory:
         self.rfacts: list[tuple] = []
         self.ctx: list[list[int]] = []  # [uses, zero level, left id, right id]
         self.left: tuple = ()  # left facts of the previous step
-        self.lmatch: dict[int, list[int]] = {}  # left id -> its facts present in self.left
-        self._memo: tuple = (None, None)  # (level, evaluation) of the last raw() since the last step
+        self.lmatch: dict[int, int] = {}  # left id -> how many of its facts are in self.left
+        self._memo: tuple = (None, None, None)  # (level, evaluation, raw) of the last raw() since the last step
         self._reindex()
 
     def _reindex(self) -> None:
@@ -123,13 +126,14 @@ class CadMemory:
         lzero = self.lzero
         skip_lid = ctx[skip][2] if skip is not None and 0 <= skip < len(ctx) else -1
         active, selected, potential = [], 0, []
-        for lid, lm in self.lmatch.items():
+        here = None  # the previous step's left facts as a set, made when first needed
+        for lid, hits in self.lmatch.items():
             conts = lctx[lid]
             if not conts:
                 continue
-            if len(lm) == len(lfacts[lid]):
+            lf = lfacts[lid]
+            if hits == len(lf):
                 selected += len(conts) - (lid == skip_lid)
-                tl = None
                 for rid, rm in full_r:
                     cid = conts.get(rid)
                     if cid is not None and cid != skip:
@@ -138,31 +142,37 @@ class CadMemory:
                 for rid, rm in part_r:
                     cid = conts.get(rid)
                     if cid is not None and cid != skip and ctx[cid][1]:
-                        tl = tl or tuple(lm)
-                        potential.append((tl, rm))
-            elif len(lm) <= maxlen:
+                        potential.append((lf, rm))
+            elif hits <= maxlen:
                 tl = None
                 for rid, cid in lzero[lid]:
                     rm = full_set.get(rid)
                     if rm is not None and cid != skip:
-                        tl = tl or tuple(lm)
+                        if tl is None:
+                            here = here or set(self.left).__contains__
+                            tl = tuple(filter(here, lf))  # sorted, as lf is
                         potential.append((tl, rm))
         return active, selected, potential
 
     def raw(self, level: int) -> float:
-        """The raw anomaly of ``level`` now, without learning it."""
+        """The raw anomaly of ``level`` now, without learning it (asked again
+        before the memory moves on -- a monitor scores, then explains -- it
+        is not evaluated twice)."""
+        if self._memo[0] == level:
+            return self._memo[2]
         sens = self.facts(level)
         zero = (self.left, sens) if self.left else None
         skip = self._find(*zero) if zero else None  # an existing zero-level context is not skipped
         ev = self._evaluate(sens, None if skip is not None else -1)
-        self._memo = (level, ev)
         active, selected, potential = ev
         uniq = set(potential)
         new = sum(1 for p in uniq if p != zero and self._find(*p) is None)
         if zero:
             new += skip is None
             uniq.add(zero)
-        return self._combine(len(active), selected, new, len(uniq))
+        out = self._combine(len(active), selected, new, len(uniq))
+        self._memo = (level, ev, out)
+        return out
 
     @staticmethod
     def _combine(active: int, selected: int, new: int, uniq: int) -> float:
@@ -181,8 +191,8 @@ class CadMemory:
         # The evaluation raw() made of the same level is the one needed here:
         # the zero-level context just added is skipped, and no other context
         # uses its (possibly new) semi-contexts.
-        memo_level, ev = self._memo
-        self._memo = (None, None)
+        memo_level, ev, _ = self._memo
+        self._memo = (None, None, None)
         active, selected, potential = ev if memo_level == level else self._evaluate(sens, skip)
         active = list(active)
         for uses, _, _, cid in active:
@@ -195,11 +205,7 @@ class CadMemory:
         left = tuple(sorted(set(sens) | set(fired)))
         # sorted: new ids must not depend on the order the evaluation found them in
         new = sum(self._add(lf, rf, 0)[1] for lf, rf in sorted(set(potential))) + (1 if new_flag else 0)
-        lmatch: dict[int, list[int]] = {}
-        for f in left:
-            for lid in self.lindex.get(f, ()):
-                lmatch.setdefault(lid, []).append(f)
-        self.left, self.lmatch = left, lmatch
+        self.left, self.lmatch = left, self._cross(left)
         return self._combine(len(active), selected, new, len(uniq))
 
     def observe(self, level: int) -> None:
@@ -207,14 +213,17 @@ class CadMemory:
         level and the contexts that predicted it (no context is added and no
         count changes), so a stream kept out of the memory still advances."""
         sens = self.facts(level)
-        self._memo = (None, None)
+        self._memo = (None, None, None)
         active = sorted(self._evaluate(sens, -1)[0])
         left = tuple(sorted(set(sens) | {NEURON + a[3] for a in active[-self.neurons:]}))
-        lmatch: dict[int, list[int]] = {}
-        for f in left:
-            for lid in self.lindex.get(f, ()):
-                lmatch.setdefault(lid, []).append(f)
-        self.left, self.lmatch = left, lmatch
+        self.left, self.lmatch = left, self._cross(left)
+
+    def _cross(self, left: tuple) -> dict[int, int]:
+        """Left id -> how many of its facts ``left`` holds, for every left
+        semi-context sharing a fact with ``left`` (counted in C by ``Counter``:
+        this crossing touches hundreds of semi-contexts per reading)."""
+        idx = self.lindex
+        return Counter(chain.from_iterable([idx[f] for f in left if f in idx]))
 
     def size(self) -> int:
         return len(self.ctx)
@@ -222,7 +231,11 @@ class CadMemory:
     def to_json(self) -> dict:
         return {"lfacts": [list(f) for f in self.lfacts], "rfacts": [list(f) for f in self.rfacts],
                 "lctx": [[[r, c] for r, c in d.items()] for d in self.lctx], "ctx": self.ctx,
-                "left": list(self.left), "lmatch": [[k, v] for k, v in self.lmatch.items()]}
+                "left": list(self.left), "lmatch": self._lmatch_json()}
+
+    def _lmatch_json(self) -> list:
+        here = set(self.left)
+        return [[k, [f for f in self.lfacts[k] if f in here]] for k in self.lmatch]
 
     @classmethod
     def from_json(cls, d: dict, bits: int, neurons: int, maxlen: int) -> "CadMemory":
@@ -232,6 +245,6 @@ class CadMemory:
         m.lctx = [{r: c for r, c in pairs} for pairs in d["lctx"]]
         m.ctx = [list(c) for c in d["ctx"]]
         m.left = tuple(d["left"])
-        m.lmatch = {k: list(v) for k, v in d["lmatch"]}
+        m.lmatch = {k: len(v) for k, v in d["lmatch"]}
         m._reindex()
         return m

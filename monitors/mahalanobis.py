@@ -48,6 +48,17 @@ spread memory 2,000 (of 200 / 500 / 2,000), gate 3 (of 3 / 4) and release
 development runs and the development runs of ``benchmarks/fresh_traces.py``
 only (``benchmarks/multivar_check.py``); ``chart_half = 0`` turns it off.
 
+**Operating-point changes** (:mod:`monitors.regime`): a set-point step or a
+stop/start moves most signals at once in the load's pattern; while it
+settles the scores are held (only the stuck-sensor evidence stays) and the
+models re-baseline at the new steady state. A step counts when at least
+``regime_frac`` of the signals jump ``regime_k`` of their own standard
+deviations (quick level ``regime_quick`` against slow level ``regime_slow``),
+one by ``regime_big`` or more, none against a learned coupling (``regime_coupled``),
+while the short model is surprised (RMS distance ``regime_gate``) for at most
+``regime_fresh`` readings. Chosen on the rig and fresh development runs
+(docs/notes/nab4.md); ``regime_k = 0`` turns it off.
+
 The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
 RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
 larger one into per-signal shares.
@@ -64,7 +75,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, flatline
+from . import drift, ewchart, ewcov, flatline, regime
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -104,7 +115,12 @@ class Mahalanobis(BaseDetector):
                  drift_leak: float = 0.8, drift_half: float = 8.0, drift_warmup: int = 20,
                  stuck_half: float = 3.0, follow_z: float = 3.0, chart_lam: float = 0.05,
                  chart_alpha: float = 0.0005, chart_warmup: int = 300, chart_gate: float = 3.0,
-                 chart_half: float = 12.0, chart_release: float = 0.003) -> None:
+                 chart_half: float = 12.0, chart_release: float = 0.003, regime_k: float = 1.0,
+                 regime_frac: float = 0.5, regime_coupled: float = 0.2, regime_quick: float = 0.5,
+                 regime_slow: float = 0.05, regime_calm: float = 2.0, regime_settle: int = 20,
+                 regime_min: int = 30, regime_max: int = 300, regime_warmup: int = 100,
+                 regime_gate: float = 1.0, regime_fresh: int = 5,
+                 regime_big: float = 4.0) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -115,6 +131,11 @@ class Mahalanobis(BaseDetector):
         self.stuck_half, self.follow_z = stuck_half, follow_z
         self.chart_lam, self.chart_alpha, self.chart_warmup = chart_lam, chart_alpha, chart_warmup
         self.chart_gate, self.chart_half, self.chart_release = chart_gate, chart_half, chart_release
+        self.regime_k, self.regime_frac, self.regime_coupled = regime_k, regime_frac, regime_coupled
+        self.regime_quick, self.regime_slow, self.regime_calm = regime_quick, regime_slow, regime_calm
+        self.regime_settle, self.regime_min, self.regime_max = regime_settle, regime_min, regime_max
+        self.regime_warmup, self.regime_gate, self.regime_fresh = regime_warmup, regime_gate, regime_fresh
+        self.regime_big = regime_big
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
@@ -167,6 +188,8 @@ class Mahalanobis(BaseDetector):
 
     def score_one(self, reading: Reading) -> float:
         idx, _, short, ref = self._distances(reading)
+        if self._changing(idx, reading):
+            return self._stuck_score(reading, idx, short)
         d2 = max(short[0] if short else 0.0, ref[0] if ref else 0.0)
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), self.half) if idx else 0.0
         dr = self._s.get("drift")
@@ -175,10 +198,21 @@ class Mahalanobis(BaseDetector):
         ch = self._s.get("chart")
         if ch and self.chart_half > 0:
             out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))
+        return max(out, self._stuck_score(reading, idx, short))
+
+    def _stuck_score(self, reading: Reading, idx: list[int], short) -> float:
         stuck = self._s.get("stuck")
         if stuck and self.stuck_half > 0 and idx and len(idx) == len(stuck) and short is not None:
-            out = max(out, squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half))
-        return out
+            return squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half)
+        return 0.0
+
+    def _changing(self, idx: list[int], reading: Reading) -> bool:
+        """Held in, or entering, an operating-point change (:mod:`monitors.regime`)?"""
+        return regime.changing(self, idx, reading)
+
+    def _regime_step(self, reading: Reading, learned: bool) -> bool:
+        """Advance the regime state; True when the reading must not reach the models."""
+        return regime.advance(self, reading, learned)
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
@@ -206,6 +240,8 @@ class Mahalanobis(BaseDetector):
         during an alert on the flow is not anomalous once the flow is back.
         Covariances, and the implicated signals' means, stay."""
         s = self._s
+        if s["short"] is not None and self._regime_step(reading, False):
+            return
         if s["short"] is not None and self.follow_z > 0:
             idx, xs, short, ref = self._distances(reading)
             for m, dist, a in ((s["short"], short, self.alpha), (s["ref"], ref, self.ref_alpha)):
@@ -232,6 +268,8 @@ class Mahalanobis(BaseDetector):
             s["names"] = sorted(reading.values)
             x0 = [reading.values[n] for n in s["names"]]
             s["short"], s["ref"] = ewcov.new_model(x0), ewcov.new_model(x0)
+        if self._regime_step(reading, True):
+            return
         idx, xs, short, ref = self._distances(reading)
         if not idx:
             return

@@ -23,7 +23,9 @@ class WalkMemory(CadMemory):
             for rid in self.rindex.get(f, ()):
                 rmatch.setdefault(rid, []).append(f)
         active, selected, potential = [], 0, []
-        for lid, lm in self.lmatch.items():
+        here = set(self.left)
+        for lid in self.lmatch:  # every left semi-context sharing a fact with the previous step
+            lm = [f for f in self.lfacts[lid] if f in here]
             full_left = len(lm) == len(self.lfacts[lid])
             for rid, cid in self.lctx[lid].items():
                 if cid == skip:
@@ -60,7 +62,8 @@ def test_indexed_evaluation_and_memo_match_the_walk(seed):
             walk.observe(level)
             continue
         assert fast.raw(level) == walk.raw(level)
-        walk._memo = (None, None)  # the reference evaluates afresh in step()
+        assert fast.raw(level) == walk.raw(level)  # asked again (score, then explain): the memo
+        walk._memo = (None, None, None)  # the reference evaluates afresh in step()
         assert fast.step(level) == walk.step(level)
     assert fast.ctx == walk.ctx and fast.size() > 50
 
