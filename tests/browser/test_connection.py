@@ -26,7 +26,7 @@ from assistant.web.tokens import TokenStore
 from knowledge_base.settings import Settings
 
 from ..web.test_serve import free_port, wait_healthy
-from .conftest import _sample_kb, open_browser
+from .conftest import ANSWER_MS, WARM_UP_S, _sample_kb, open_browser
 from .test_shopfloor import BOT, ask, load
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -51,7 +51,7 @@ def send(page, question: str) -> None:
 def answered(page, first_words: str) -> None:
     """Wait for the answer's status line (the final answer), then check its words."""
     bot = page.locator(BOT).last
-    expect(bot.locator(".answer-status")).to_be_visible(timeout=90_000)
+    expect(bot.locator(".answer-status")).to_be_visible(timeout=ANSWER_MS)
     expect(bot).to_contain_text(first_words)
 
 
@@ -96,11 +96,11 @@ def test_a_question_typed_while_the_connection_is_lost_is_kept_not_sent(shop, vi
     page = shop.page
     load(page, shop.base)
     cut(page)
-    page.wait_for_function("document.body.dataset.connLost === '1'", timeout=60_000)  # the alert timer's tick
+    page.wait_for_function("document.body.dataset.connLost === '1'", timeout=ANSWER_MS)  # the alert timer's tick
     page.locator("#question textarea").fill("What is the torque for the pump feet?")
     page.unroute("**/*")
     lost = page.locator("#conn-lost")
-    expect(lost).to_contain_text("the page was reloaded. Your question is back in the box", timeout=60_000)
+    expect(lost).to_contain_text("the page was reloaded. Your question is back in the box", timeout=ANSWER_MS)
     expect(page.locator("#question textarea")).to_have_value("What is the torque for the pump feet?")
     expect(page.locator(BOT)).to_have_count(0)
 
@@ -121,7 +121,8 @@ def restartable(tmp_path):
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         running.update(server=server, thread=thread)
-        wait_healthy(f"http://127.0.0.1:{port}", timeout=300)
+        wait_healthy(f"http://127.0.0.1:{port}", timeout=WARM_UP_S)
+        assert service.wait_ready(WARM_UP_S)
 
     def stop():
         running["server"].should_exit = True
@@ -146,7 +147,7 @@ def test_a_server_restart_keeps_the_question_through_the_login(chromium, restart
         expect(page.locator("#question textarea")).to_have_value(QUESTION)
         start()  # a new process: the login sessions of the old one are gone
         page.locator("#ask").click()
-        expect(page).to_have_url(f"{base}/login?next=%2F", timeout=60_000)
+        expect(page).to_have_url(f"{base}/login?next=%2F", timeout=ANSWER_MS)
         page.locator("#token").fill(token)
         page.locator("#login").click()
         answered(page, "Venting and re-priming the pump")  # the question kept was sent after the login
@@ -171,5 +172,5 @@ def test_the_widget_answers_a_resent_question_after_a_dropped_connection(chromiu
         page.unroute("**/*")
         box.press("Enter")  # the same page, the question still in its box
         answer = page.locator(f"{WIDGET} .msg.bot").last
-        expect(answer.locator(".status-line")).to_contain_text("quoted from the manuals", timeout=90_000)
+        expect(answer.locator(".status-line")).to_contain_text("quoted from the manuals", timeout=ANSWER_MS)
         expect(answer.locator(".text")).to_contain_text("vent")

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_browser
+from .conftest import ANSWER_MS, open_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -28,8 +28,8 @@ def ask(page, question: str) -> None:
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    expect(page.locator(BOT)).to_have_count(before + 1, timeout=60_000)
-    expect(page.locator(BOT).last.locator(".answer-status")).to_be_visible(timeout=60_000)  # the final answer
+    expect(page.locator(BOT)).to_have_count(before + 1, timeout=ANSWER_MS)
+    expect(page.locator(BOT).last.locator(".answer-status")).to_be_visible(timeout=ANSWER_MS)  # the final answer
 
 
 def sidebar_open(page) -> bool:
@@ -191,9 +191,9 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
     if name == "desktop":
         shop.screenshot("ui_sidebar_alert.png")
         card.get_by_role("button", name="Ask about this alert").click()  # one click: the alert's answer
-        expect(page.locator(USER).last).to_have_text(re.compile(r"About the alarm on P-3 since"), timeout=60_000)
+        expect(page.locator(USER).last).to_have_text(re.compile(r"About the alarm on P-3 since"), timeout=ANSWER_MS)
         bot = page.locator(BOT).last
-        expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)", timeout=60_000)
+        expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)", timeout=ANSWER_MS)
         expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
         show_last_question(page)
         shop.screenshot("ui_alerts.png")
