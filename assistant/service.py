@@ -113,6 +113,11 @@ class Service(KnowledgeBaseWrites):
         """True once :meth:`warm_up` has finished (``/api/v1/health`` says ``starting`` before)."""
         return self._warm.is_set()
 
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until :meth:`warm_up` has finished (or ``timeout`` seconds have
+        passed); True if it has."""
+        return self._warm.wait(timeout)
+
     def warm_up(self) -> None:
         """Load what the first question needs, so that it is as fast as the rest: the
         assistant, its indexes, the embedder (one query) and the model worker, which

@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "knowledge_base" / "samples" / "gold" / "answers18.jsonl"
-EVAL = ROOT / "assistant" / "answer_eval.py"
+EVAL = ROOT / "assistant" / "evaluation" / "answer_eval.py"
 
 # Runs inside the tree under test: that tree's assistant, this tree's harness.
 CHILD = """

@@ -116,7 +116,7 @@ def procedure_block(text: str, sources: Sequence[Source]) -> str:
 _WORDS = re.compile(r"[a-z0-9]{3,}")
 
 
-def _passage(src: Source, question: str = "", limit: int = 700) -> str:
+def passage(src: Source, question: str = "", limit: int = 700) -> str:
     """The passage whole when it is short; else its first sentence and, of the
     rest, those sharing the most words with the question, up to ``limit``
     characters, in passage order."""
@@ -211,18 +211,19 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
         add(top, _work_order(top))
     elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
         if top.chunk.kind != PROCEDURE:
-            add(top, _passage(top, question))
+            add(top, passage(top, question))
     group = procedure_sources(sources)
     if group:
         for s in group[1:]:
             done.add(s.label)
         add(group[0], _procedure(group, sources))
+        done.update(re.findall(r"\[(\d+)\]", out[-1]))  # a passage the steps quote is not quoted again
     proc = group[0] if group else None
     if not codes and len(sources) > 1 and sources[1].chunk.kind in (TEXT, DEFINITION) and proc is not sources[1]:
-        add(sources[1], _passage(sources[1], question, 400))  # the runner-up passage, shorter
+        add(sources[1], passage(sources[1], question, 400))  # the runner-up passage, shorter
     for s in sources[1:4]:  # the next passages' sentences closest to the question, when they share its words
         if s.chunk.kind in (TEXT, DEFINITION, TABLE_ROW) and s.label not in done and _shares(s, question):
-            add(s, _passage(s, question, 300))
+            add(s, passage(s, question, 300))
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
         add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])

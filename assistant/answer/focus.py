@@ -105,15 +105,25 @@ def lead(hits: Sequence[Chunk], question: str, depth: int = 8) -> Chunk:
     asking how to do something leads with the best-ranked procedure of the
     first ``depth`` hits, else with the best manual passage (whose section's
     procedure then follows): a past work order or a spare-parts row does not
-    answer "how do I ...".
+    answer "how do I ...". Only the procedures of the best manual passage's
+    equipment model count: "how do I read the compressor's alarm log" is not
+    answered with the spindle's lubrication procedure ranked eighth.
 
     >>> wo = Chunk("w", "Work order 1", "log.csv", kind="work_order", doc_type="fault_log")
     >>> text = Chunk("t", "The seal is a cartridge.", "m.pdf", section=("5.5 Seal",), kind="text")
     >>> lead([wo, text], "How do I replace the seal?").id, lead([wo, text], "seal leak history").id
     ('t', 'w')
+    >>> other = Chunk("o", "1. Refill the oil.", "s.pdf", section=("5.2 Oil",), kind="procedure", equipment_model="S")
+    >>> log = Chunk("l", "The log holds 100 alarms.", "c.pdf", section=("4.1 Log",), kind="text", equipment_model="C")
+    >>> lead([log, other], "How do I read the alarm log?").id
+    'l'
+
     """
     if asks_how(question) and hits[0].kind != PROCEDURE:
         top = hits[:depth]
+        anchor = next((c for c in top if c.doc_type == MANUAL), None)
+        if anchor is not None:  # the best manual's machine: not another machine's procedure further down
+            top = [c for c in top if c.equipment_model == anchor.equipment_model or c.doc_type != MANUAL]
         return (next((c for c in top if c.kind == PROCEDURE), None)
                 or next((c for c in top if c.kind == TEXT and c.doc_type == MANUAL and c.section), hits[0]))
     return hits[0]

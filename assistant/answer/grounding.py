@@ -35,29 +35,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from knowledge_base.text import STOPWORDS
 from knowledge_base.types import WARNING
 
 from .abstain import META_WORDS
 from .types import Source
+from .words import SUFFIXES, word_set
 from assistant.safety_filter.unsafe import RULES, UNSAFE, DefeatFilter, quoted_text
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
-_WORD = re.compile(r"[a-z0-9]+(?:[.:-][a-z0-9]+)*")
 _MARK = re.compile(r"\[([AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*)\]", re.I)
 _NEG = re.compile(r"\b(never|not|no|cannot|can't|don't|do not|must not|mustn't|nor)\b|n't\b", re.I)
 
 
-def _stem(w: str) -> str:
-    for suf in ("ions", "ion", "ing", "ed", "es", "s"):
-        if len(w) > 4 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
+GROUNDING_SUFFIXES = ("ions", "ion", *SUFFIXES)
 
 
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower())
-            if len(w) > 2 and w not in STOPWORDS and w not in META_WORDS}
+    """The words a sentence is checked on (:func:`.words.word_set`, the
+    meta words of an answer such as "according" left out)."""
+    return word_set(text, META_WORDS, GROUNDING_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -38,23 +38,15 @@ from knowledge_base.types import PROCEDURE, TEXT, Chunk
 
 from .extractive import procedure_steps
 from .focus import is_diagnosis, section_key
+from .words import word_set
 
 _CLAUSES = re.compile(r"[.;,!?]|\band\b|\bbut\b", re.I)
-_WORD = re.compile(r"[a-z][a-z0-9_]{2,}")
-_STOP = frozenset("""the and are was were has have had its it's this that these those with from into for not
-    can you your all any after before then than when what which check checked next now still fine okay
-    good there they them our out also does did done just very much more some such must""".split())
-
-
-def _stem(word: str) -> str:
-    for end in ("ing", "ed", "es", "s"):
-        if word.endswith(end) and len(word) - len(end) >= 3:
-            return word[: -len(end)]
-    return word
+# Words, beyond the common ones, that say nothing about which check was done.
+_STOP = frozenset("it's check checked next fine okay good done much".split())
 
 
 def _words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return word_set(text, _STOP)
 
 
 _NEXT = re.compile(r"\b(next|what else|else|didn'?t help|doesn'?t help|did not help|does not help|"

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.types import PROCEDURE, Chunk
+from knowledge_base.types import PROCEDURE, TEXT, Chunk
 
 _RANGE = re.compile(r"\bsteps? (\d{1,2})(?:\s*(?:to|-|–|and)\s*(\d{1,2}))? of (?:procedure |section )?(\d{1,2}\.\d{1,2})",
                     re.I)
 _SECTION = re.compile(r"(?:\(|\bsee |\bdescribed in |\bin section |\bas in )(\d{1,2}\.\d{1,2})\b", re.I)
 MAX_REFS = 3
+PROSE_LIMIT = 500  # characters of a referenced prose section quoted (whole sentences, in order)
 
 
 def refs_in(steps: Sequence[str]) -> list[tuple[str, tuple[int, int] | None]]:
@@ -45,7 +46,10 @@ def _number(chunk: Chunk) -> str:
 
 
 def reference_chunks(index, procedures: Sequence[Chunk], have: Sequence[Chunk]) -> list[Chunk]:
-    """The procedure chunks of the sections ``procedures`` refer to, not in ``have``."""
+    """The procedure chunks of the sections ``procedures`` refer to, not in
+    ``have``; for a section written as prose ("Run the warm-up programme
+    after every stop of more than 4 hours: 5 minutes at 4000 rpm, ..."),
+    its first passage."""
     from .extractive import procedure_steps
 
     if not procedures:
@@ -56,21 +60,30 @@ def reference_chunks(index, procedures: Sequence[Chunk], have: Sequence[Chunk]) 
     for number, _ in refs_in(steps):
         if number == own:
             continue
-        found = index.numbered_section_chunks(procedures[0].source, number, PROCEDURE)
+        found = (index.numbered_section_chunks(procedures[0].source, number, PROCEDURE)
+                 or index.numbered_section_chunks(procedures[0].source, number, TEXT)[:1])
         out += [c for c in found if c not in have and c not in out]
     return out
 
 
 def pointer_line(steps: Sequence[str], source: str, sources: Sequence = ()) -> str:
     """Lines under a procedure for the steps it refers to: the named steps
-    quoted, or the section linked by its label and page. ``sources``: the
+    quoted, or the section linked by its label and page; a section written
+    as prose is quoted (its first sentences, up to :data:`PROSE_LIMIT`). ``sources``: the
     answer's numbered :class:`assistant.answer.types.Source` list."""
-    from .extractive import procedure_steps
+    from .extractive import passage, procedure_steps
 
     lines = []
     for number, span in refs_in(steps):
         group = [s for s in sources if s.chunk.source == source and s.chunk.kind == PROCEDURE
                  and _number(s.chunk) == number]
+        prose = [s for s in sources if s.chunk.source == source and s.chunk.kind == TEXT
+                 and _number(s.chunk) == number]
+        if not group and prose:  # a section written as prose: its instruction quoted
+            title = prose[0].chunk.section[-1] if prose[0].chunk.section else number
+            page = f", p. {prose[0].chunk.page}" if prose[0].chunk.page else ""
+            lines.append(f"{title}{page}: {passage(prose[0], '', PROSE_LIMIT)}")
+            continue
         if not group:
             continue
         title = group[0].chunk.section[-1] if group[0].chunk.section else number

@@ -43,6 +43,11 @@ SAMPLE_PDF = ROOT / "knowledge_base" / "samples" / "manuals" / "cp80s_pump.pdf"
 PUMP_TRACE = ROOT / "knowledge_base" / "samples" / "streams" / "pump_P-3.csv"
 TIMEOUT_MS = 30_000
 EXPECT_MS = 20_000  # Playwright's expect waits 5 s by default: too short with 8 sessions on 2 cores
+# The most an answer may take to finish. Tests wait for the answer's own done marker (its status
+# line), so this bound is only reached when an answer never comes; a server is used only once it
+# reports its warm-up done (models loaded), so no test pays for the start.
+ANSWER_MS = 120_000
+WARM_UP_S = 300
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -110,6 +115,7 @@ def server(tmp_path_factory) -> Server:
     _, token = TokenStore(settings.kb).create("ask", "browser-tests")
     try:
         with serving(service, settings) as base:
+            assert service.wait_ready(WARM_UP_S), "the server's warm-up did not finish"
             yield Server(base, service, llm, token)
     finally:
         llm.gate.set()
@@ -226,7 +232,8 @@ def sample_server(tmp_path_factory) -> SampleServer:
     service = Service(settings, "extractive")
     _, token = TokenStore(settings.kb).create("ask", "browser-samples")
     _, ingest_token = TokenStore(settings.kb).create("ingest", "browser-samples-ingest")
-    with serving(service, settings, timeout=300) as base:
+    with serving(service, settings, timeout=WARM_UP_S) as base:
+        assert service.wait_ready(WARM_UP_S), "the server's warm-up did not finish"
         yield SampleServer(base, service, token, ingest_token)
 
 

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_browser
+from .conftest import ANSWER_MS, open_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -28,8 +28,8 @@ def ask(page, question: str) -> None:
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    expect(page.locator(BOT)).to_have_count(before + 1, timeout=60_000)
-    expect(page.locator(BOT).last.locator(".answer-status")).to_be_visible(timeout=60_000)  # the final answer
+    expect(page.locator(BOT)).to_have_count(before + 1, timeout=ANSWER_MS)
+    expect(page.locator(BOT).last.locator(".answer-status")).to_be_visible(timeout=ANSWER_MS)  # the final answer
 
 
 def sidebar_open(page) -> bool:
@@ -188,12 +188,14 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
         expect(link).to_have_attribute("href", re.compile(rf"\.{fmt}$"))
         body = page.request.get(link.get_attribute("href")).body()
         assert body.lower().startswith(head.lower()), body[:40]
+        if fmt == "md":  # the Analysis gives the alignment procedure whole, its last step too (item 1)
+            assert b"7. Refit the coupling guard before removing the locks." in body
     if name == "desktop":
         shop.screenshot("ui_sidebar_alert.png")
         card.get_by_role("button", name="Ask about this alert").click()  # one click: the alert's answer
-        expect(page.locator(USER).last).to_have_text(re.compile(r"About the alarm on P-3 since"), timeout=60_000)
+        expect(page.locator(USER).last).to_have_text(re.compile(r"About the alarm on P-3 since"), timeout=ANSWER_MS)
         bot = page.locator(BOT).last
-        expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)", timeout=60_000)
+        expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s)", timeout=ANSWER_MS)
         expect(page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
         show_last_question(page)
         shop.screenshot("ui_alerts.png")
@@ -237,19 +239,3 @@ def test_upload_problems_name_the_file_not_the_server_path(chromium, sample_serv
         shown = b.page.locator("main").inner_text()
         assert str(manual) not in shown and "/tmp/" not in shown and "/uploads/" not in shown
 
-
-def test_the_question_stays_when_the_connection_drops(shop, viewport):
-    page = shop.page
-    load(page, shop.base)
-    page.route("**/gradio_api/queue/**", lambda route: route.abort())
-    box = page.locator("#question textarea")
-    box.fill("How do I vent and re-prime the pump?")
-    box.press("Enter")
-    lost = page.locator("#conn-lost")
-    expect(lost).to_contain_text("The connection to faultdesk was lost before the answer arrived")
-    expect(lost).to_contain_text("Your question is still in the box")
-    expect(lost).to_be_in_viewport()
-    expect(box).to_have_value("How do I vent and re-prime the pump?")
-    expect(page.get_by_text("errored out")).to_have_count(0)  # not Gradio's own words
-    page.locator("#ask").click()  # sent again: the message goes until the next failure
-    expect(lost).to_have_count(0)
