@@ -21,6 +21,16 @@ old plain CUSUM had on plant data, see ``factory.py``, cannot happen).
 
 State per signal is a plain list ``[n, e, mean, var]``.
 
+Why (in :class:`~monitors.mahalanobis.Mahalanobis`, ``chart_*`` arguments): the block CUSUM
+of :mod:`monitors.drift` is not warm before ~1,100 readings, so in a 19-minute test-rig run a
+leak that develops from minute eight was never caught (rig drift faults 0/7). While the
+alert layer protects readings the charts decay toward their means at ``chart_release`` per
+reading (a frozen model's residuals grow with every ordinary trend and would hold the alert
+open after its fault ended). ``chart_half`` 12 (of 4 / 6 / 8 / 10 / 12), warm-up 300 (of
+150 / 300), spread memory 2,000 (of 200 / 500 / 2,000), gate 3 (of 3 / 4) and release 0.003
+(of chart-following / 0.05 / 0.01 / 0.003) were chosen on the rig development runs and the
+development runs of ``benchmarks/fresh_traces.py`` only (``benchmarks/multivar_check.py``).
+
 >>> st = new(1)
 >>> for i in range(400):
 ...     update(st, [0.5 if i % 2 else -0.5], lam=0.05, alpha=0.01, warmup=50, gate=4.0)

@@ -22,42 +22,18 @@ distance with two exponentially weighted Gaussian models
   reference hardly teaches it -- and, behind a threshold filter, not at
   all from protected readings.
 
-**Drift evidence** (:mod:`monitors.drift`): the reference model's
-conditional z of each signal given the others (``(S^-1 r)_i / sqrt(S^-1_ii)``)
-feeds a leaky CUSUM over block means (``drift_block`` readings), squashed
-with ``drift_half``. It sees a slow rise in one signal long before the
-per-signal RMS distance does (the bearing-wear trace: first alert 23.8 h
-into its 53 h window without it, 3.9 h with it). ``drift_leak`` 0.8 and
-``drift_half`` 8 were the best of leak 0.9 / 0.8 / 0.7, k 1 / 1.5 / 2,
-half 8 / 12 / 20 on the sample traces (not blind: see docs/notes/monitors.md);
-``drift_block = 0`` turns it off.
+Three more kinds of evidence, each in its own module with the reasons for its defaults
+(this class's ``drift_*``, ``chart_*`` and ``regime_*`` arguments):
 
-**Shift evidence for short runs** (:mod:`monitors.ewchart`): the block
-CUSUM is not warm before ~1,100 readings, so in a 19-minute test-rig run a
-leak that develops from minute eight was never caught (rig drift faults
-0/7). An EWMA chart (``chart_lam``) of each signal's conditional z under the
-short-term model, standardised by the chart's own learned spread (after
-``chart_warmup`` learned readings, spread memory ``1 / chart_alpha``, not
-taught beyond ``chart_gate`` of it), squashed with ``chart_half``. While the
-alert layer protects readings the charts decay toward their means at
-``chart_release`` per reading (a frozen model's residuals grow with every
-ordinary trend and would hold the alert open after its fault ended).
-``chart_half`` 12 (of 4 / 6 / 8 / 10 / 12), warm-up 300 (of 150 / 300),
-spread memory 2,000 (of 200 / 500 / 2,000), gate 3 (of 3 / 4) and release
-0.003 (of chart-following / 0.05 / 0.01 / 0.003) were chosen on the rig
-development runs and the development runs of ``benchmarks/fresh_traces.py``
-only (``benchmarks/multivar_check.py``); ``chart_half = 0`` turns it off.
-
-**Operating-point changes** (:mod:`monitors.regime`): a set-point step or a
-stop/start moves most signals at once in the load's pattern; while it
-settles the scores are held (only the stuck-sensor evidence stays) and the
-models re-baseline at the new steady state. A step counts when at least
-``regime_frac`` of the signals jump ``regime_k`` of their own standard
-deviations (quick level ``regime_quick`` against slow level ``regime_slow``),
-one by ``regime_big`` or more, none against a learned coupling (``regime_coupled``),
-while the short model is surprised (RMS distance ``regime_gate``) for at most
-``regime_fresh`` readings. Chosen on the rig and fresh development runs
-(docs/notes/nab4.md); ``regime_k = 0`` turns it off.
+- **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference
+  model's conditional z of each signal given the others; slow rises in one signal
+  (``drift_block = 0`` turns it off);
+- **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's
+  conditional z under the short-term model, warm long before the CUSUM
+  (``chart_half = 0`` turns it off);
+- **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start
+  holds the scores (only the stuck-sensor evidence stays) while the models re-baseline
+  (``regime_k = 0`` turns it off).
 
 The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
 RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
