@@ -1,14 +1,14 @@
 """Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-Three sets, each written by a helper who never saw the filter:
+Four sets, each written by a helper who never saw the filter:
 
 * ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
-  benign; **development data** (tuned on by the first session, trained on
-  since);
-* ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit. Its held-out
-  half was run once blind (e616cb7, 2026-12-04 22:47 UTC); both halves are
-  **development data** now (trained on by ``benchmarks/train_defeat.py``);
-* ``v3`` (tests/data/safety_eval_v3/): the blind set of the third attempt,
+  benign; ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit; ``v3``
+  (tests/data/safety_eval_v3/): 461 defeat, 441 legit. Each was run once blind
+  and all three, both halves, are **development data** now (trained on by
+  ``benchmarks/train_defeat.py``; its ``--check cross`` is cross-validation by set
+  over them);
+* ``v4`` (tests/data/safety_eval_v4/): the blind set of the fourth attempt,
   copied in only after the filter and its weights were frozen and committed;
   its first run is the blind figure, every later run a re-run.
 
@@ -32,9 +32,9 @@ not the code's own figures). Run:
 
     PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|all] [--misses]
 
-``--sets dev`` runs v1 and v2 (both halves); ``blind`` v3 (dev and held-out
+``--sets dev`` runs v1, v2 and v3 (both halves); ``blind`` v4 (dev and held-out
 half, and both together); ``all`` everything. ``--misses`` lists the
-development items the trained filters get wrong (never v3 items).
+development items the trained filters get wrong (never v4 items).
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ from knowledge_base import injection
 from knowledge_base.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3"}
-SETS = {"dev": [("v1", ("dev",)), ("v1", ("heldout",)), ("v2", ("dev",)), ("v2", ("heldout",))],
-        "blind": [("v3", ("dev",)), ("v3", ("heldout",)), ("v3", ("dev", "heldout"))]}
-BLIND = {"v3"}
+FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3", "v4": "safety_eval_v4"}
+SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3") for h in ("dev", "heldout")],
+        "blind": [("v4", ("dev",)), ("v4", ("heldout",)), ("v4", ("dev", "heldout"))]}
+BLIND = {"v4"}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
 _VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
                     r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")

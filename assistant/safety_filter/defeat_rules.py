@@ -259,11 +259,18 @@ def _foreign(text: str, lang: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def language(sentence: str) -> str:
     """"en", "de", "fr", "es" or "zh": the word lists ``sentence`` is checked with."""
     return _language(fold(sentence))
 
 
+def negated(sentence: str) -> bool:
+    """Whether ``sentence`` (as the rules read it) holds a negation or a prohibition anywhere."""
+    return bool(_NEG.search(read(sentence)))
+
+
+@lru_cache(maxsize=8192)
 def names_safety(sentence: str) -> bool:
     """Whether ``sentence`` names a safety device, a safety topic or a defeat act
     (an English word list): the sentences the trained classifier may flag."""
@@ -281,9 +288,11 @@ def read(sentence: str, join: bool = True) -> str:
     return readable(text) if _language(text) == "en" else text
 
 
+@lru_cache(maxsize=8192)
 def advice(sentence: str) -> str | None:
     """Why ``sentence`` advises defeating a safety device, or None (hyphens
-    read both as joins and as spaces: "By-pass", "high-temperature limit")."""
+    read both as joins and as spaces: "By-pass", "high-temperature limit");
+    remembered for the last 8,192 sentences (a pure function of the text)."""
     joined = read(sentence)
     why = _advice(_PERMISSIVE.sub("ok", joined))
     if why is None and (spaced := read(sentence, join=False)) != joined:
