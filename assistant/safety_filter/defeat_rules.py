@@ -259,27 +259,6 @@ def _foreign(text: str, lang: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
-def language(sentence: str) -> str:
-    """"en", "de", "fr", "es" or "zh": the word lists ``sentence`` is checked with."""
-    return _language(fold(sentence))
-
-
-def negated(sentence: str) -> bool:
-    """Whether ``sentence`` (as the rules read it) holds a negation or a prohibition anywhere."""
-    return bool(_NEG.search(read(sentence)))
-
-
-@lru_cache(maxsize=8192)
-def names_safety(sentence: str) -> bool:
-    """Whether ``sentence`` names a safety device, a safety topic or a defeat act
-    (an English word list): the sentences the trained classifier may flag."""
-    from .defeat_semantic import _TOPIC
-
-    text = read(sentence)
-    return bool(_TOPIC.search(text) or _objects(text, strong=True) or _STRONG.search(text))
-
-
 def read(sentence: str, join: bool = True) -> str:
     """The folded sentence (:func:`knowledge_base.normalise.fold`); English text
     also with typos of the filter's words mended and shop abbreviations written

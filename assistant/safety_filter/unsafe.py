@@ -49,7 +49,8 @@ from dataclasses import dataclass
 from knowledge_base.normalise import fold
 
 from .defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel
-from .defeat_rules import advice, language, names_safety, negated
+from .defeat_gate import language, names_safety, negated
+from .defeat_rules import advice
 from .defeat_semantic import SemanticCheck
 
 UNSAFE = "advises defeating a safety device"
@@ -152,8 +153,7 @@ class DefeatFilter:
         # languages: the rules' word lists only): at its threshold when the sentence
         # names a safety device or a defeat act, at the stricter ``ungated`` one when not.
         # A rule flag on an English sentence stands unless the model has a ``veto`` and
-        # is surer than that that the sentence is legitimate (sentences quoted from the
-        # sources, ``rules_only``, keep the rules' verdict either way).
+        # is surer than that that the sentence is legitimate (``rules_only`` sentences keep it).
         if self.model is not None:
             wide, veto = self.model.ungated <= 1.0, self.model.veto > 0.0
             english = [i for i, s in enumerate(sentences) if plain[i] and language(s) == "en" and not _HEADING.match(s)]
