@@ -153,6 +153,7 @@ def evaluate(chosen: list, defeat: dict, misses: bool) -> tuple[list[str], dict]
     screens = {"old": lambda t: baseline_injection.screen(t) is not None, "new": lambda t: injection.screen(t) is not None}
     timed: list[str] = []
     summary: dict = {}
+    seen: dict = {}
     for name, splits in chosen:
         folder = DATA / FOLDERS[name]
         if not folder.exists():
@@ -164,8 +165,12 @@ def evaluate(chosen: list, defeat: dict, misses: bool) -> tuple[list[str], dict]
                 continue
             items = [r for s in splits for r in load(FOLDERS[name], kind, s)]
             texts = [r["text"] for r in items]
-            if kind in ("defeat", "legit"):
-                flags = {n: [f.withhold(t)[1] > 0 for t in texts] for n, f in defeat.items()}
+            if kind in ("defeat", "legit"):  # an item judged for one split is not judged again for "dev+heldout"
+                for n, f in defeat.items():
+                    for t in texts:
+                        if (n, t) not in seen:
+                            seen[(n, t)] = f.withhold(t)[1] > 0
+                flags = {n: [seen[(n, t)] for t in texts] for n in defeat}
                 if len(splits) == 1:
                     timed += [s for t in texts for s in _SENTENCE.split(t)][:60]
             else:
