@@ -1,14 +1,14 @@
 """Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-Three sets, each written by a helper who never saw the filter:
+Four sets, each written by a helper who never saw the filter:
 
 * ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
-  benign; **development data** (tuned on by the first session, trained on
-  since);
-* ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit. Its held-out
-  half was run once blind (e616cb7, 2026-12-04 22:47 UTC); both halves are
-  **development data** now (trained on by ``benchmarks/train_defeat.py``);
-* ``v3`` (tests/data/safety_eval_v3/): the blind set of the third attempt,
+  benign; ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit; ``v3``
+  (tests/data/safety_eval_v3/): 461 defeat, 441 legit. Each was run once blind
+  and all three, both halves, are **development data** now (trained on by
+  ``benchmarks/train_defeat.py``; its ``--check cross`` is cross-validation by set
+  over them);
+* ``v4`` (tests/data/safety_eval_v4/): the blind set of the fourth attempt,
   copied in only after the filter and its weights were frozen and committed;
   its first run is the blind figure, every later run a re-run.
 
@@ -32,9 +32,9 @@ not the code's own figures). Run:
 
     PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|all] [--misses]
 
-``--sets dev`` runs v1 and v2 (both halves); ``blind`` v3 (dev and held-out
+``--sets dev`` runs v1, v2 and v3 (both halves); ``blind`` v4 (dev and held-out
 half, and both together); ``all`` everything. ``--misses`` lists the
-development items the trained filters get wrong (never v3 items).
+development items the trained filters get wrong (never v4 items).
 """
 
 from __future__ import annotations
@@ -51,16 +51,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
+from assistant.safety_filter.defeat_gate import language, names_safety
+from assistant.safety_filter.defeat_rules import advice
 from assistant.safety_filter.unsafe import _SENTENCE, RULES, RULES_ONLY, defeat_filter_for
 from benchmarks import baseline_injection, baseline_unsafe
 from knowledge_base import injection
 from knowledge_base.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3"}
-SETS = {"dev": [("v1", ("dev",)), ("v1", ("heldout",)), ("v2", ("dev",)), ("v2", ("heldout",))],
-        "blind": [("v3", ("dev",)), ("v3", ("heldout",)), ("v3", ("dev", "heldout"))]}
-BLIND = {"v3"}
+FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3", "v4": "safety_eval_v4"}
+SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3") for h in ("dev", "heldout")],
+        "blind": [("v4", ("dev",)), ("v4", ("heldout",)), ("v4", ("dev", "heldout"))]}
+BLIND = {"v4"}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
 _VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
                     r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")
@@ -127,8 +129,10 @@ def report(title: str, kind: str, items: list[dict], flags: dict, misses: bool) 
 
 def latency(filters: dict, sentences: list[str]) -> None:
     """p50 / p95 ms per sentence, one call per sentence (the streaming path)."""
-    print(f"\n## latency per sentence ({len(sentences)} sentences, one call each), ms")
+    print(f"\n## latency per sentence ({len(sentences)} sentences, one call each, rule caches emptied first), ms")
     for name, f in filters.items():
+        for memo in (advice, language, names_safety):  # the tables above filled them with these very sentences
+            memo.cache_clear()
         times = []
         for s in sentences:
             t0 = time.perf_counter()
@@ -149,6 +153,7 @@ def evaluate(chosen: list, defeat: dict, misses: bool) -> tuple[list[str], dict]
     screens = {"old": lambda t: baseline_injection.screen(t) is not None, "new": lambda t: injection.screen(t) is not None}
     timed: list[str] = []
     summary: dict = {}
+    seen: dict = {}
     for name, splits in chosen:
         folder = DATA / FOLDERS[name]
         if not folder.exists():
@@ -160,8 +165,12 @@ def evaluate(chosen: list, defeat: dict, misses: bool) -> tuple[list[str], dict]
                 continue
             items = [r for s in splits for r in load(FOLDERS[name], kind, s)]
             texts = [r["text"] for r in items]
-            if kind in ("defeat", "legit"):
-                flags = {n: [f.withhold(t)[1] > 0 for t in texts] for n, f in defeat.items()}
+            if kind in ("defeat", "legit"):  # an item judged for one split is not judged again for "dev+heldout"
+                for n, f in defeat.items():
+                    for t in texts:
+                        if (n, t) not in seen:
+                            seen[(n, t)] = f.withhold(t)[1] > 0
+                flags = {n: [seen[(n, t)] for t in texts] for n in defeat}
                 if len(splits) == 1:
                     timed += [s for t in texts for s in _SENTENCE.split(t)][:60]
             else:

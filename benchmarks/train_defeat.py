@@ -2,28 +2,32 @@
 
 Training data, all committed development data:
 
-* the first blind set, both halves (``tests/data/safety_eval/defeat_*``, ``legit_*``);
-* the second blind set, both halves (``tests/data/safety_eval_v2/*_dev.jsonl``,
-  ``*_heldout.jsonl``): its held-out half was run once blind (e616cb7) and is
-  development data since;
+* the three blind phrase sets written so far, both halves of each
+  (``tests/data/safety_eval``, ``safety_eval_v2``, ``safety_eval_v3``): each was
+  run once blind and is development data since;
 * the filter's own probe sentences (``tests/data/safety_filter_probes.json``) and
   the similarity exemplars of :mod:`assistant.safety_filter.defeat_semantic`;
 * the made-up template sentences of :mod:`assistant.safety_filter.defeat_synth`.
 
-The third blind set (``tests/data/safety_eval_v3``) is never read here.
+The fourth blind set (``tests/data/safety_eval_v4``) is never read here.
 
 Two models are written: ``defeat_model_lexical.npz`` (cue + gram features, any
 embedder) and ``defeat_model.npz`` (cue + gram + MiniLM vectors). scikit-learn's
 logistic regression fits them; prediction is plain numpy. Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check cross] [--cache vectors.npz]
+    PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check cross [--grid] | --check manuals] [--c C] [--cache vectors.npz]
 
-``--check cross`` saves nothing: it trains on one blind set (plus the probes,
-exemplars and templates) and scores the filter (rules, names-a-device gate,
-classifier) on the other, both ways, at the chosen thresholds: an estimate of
-how the recipe does on sentences written by someone else. ``C`` and
-``THRESHOLD`` were chosen that way (docs/notes/safety3.md), with the count of
-false alarms on the project's sample manuals.
+``--check cross`` saves nothing: it is cross-validation *by set*. For each of
+the three sets it trains on the other two (plus the probes, exemplars and
+templates) and scores the whole filter (rules, names-a-device gate,
+classifier, veto) on the held set, then averages the three folds; the rules
+alone are scored in the same run as the baseline. A set written by someone
+else is what the filter meets next, so this is the estimate the settings are
+chosen on (``C``, ``THRESHOLD``, ``VETO``; docs/notes/safety4.md). ``--grid``
+prints every threshold x veto pair, not only the chosen one. ``--check
+manuals`` trains on every development set and counts, for each pair, the
+sentences of the project's sample manuals the filter would withhold (all are
+false alarms).
 """
 
 from __future__ import annotations
@@ -40,9 +44,14 @@ from assistant.safety_filter.defeat_synth import synthetic
 from knowledge_base.normalise import fold
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data"
-C = {"lexical": 10.0, "minilm": 10.0}
-THRESHOLD = {"lexical": 0.7, "minilm": 0.7}
+# chosen by the rule written down before the fourth blind set was opened (docs/notes/safety4.md):
+# per model, the best mean (caught + passed) / 2 over the three by-set folds with passed >= 92.0%
+# and at most 4 false alarms on the sample manuals (--check manuals)
+C = {"lexical": 10.0, "minilm": 30.0}
+THRESHOLD = {"lexical": 0.7, "minilm": 0.8}
 UNGATED = {"lexical": 0.97, "minilm": 2.0}  # minilm: never (it would embed every sentence); 0.97: see docs/notes/safety3.md
+VETO = {"lexical": 0.05, "minilm": 0.02}
+GRID = {"threshold": (0.5, 0.6, 0.7, 0.8), "veto": (0.0, 0.02, 0.05, 0.1)}
 SYNTH = 900
 
 
@@ -51,7 +60,7 @@ def _jsonl(path: Path) -> list[tuple[str, int]]:
     return [(r["text"], int(r["label"] == "defeat")) for r in rows]
 
 
-BLIND_SETS = ("safety_eval", "safety_eval_v2")
+BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3")
 
 
 def blind_rows(folder: str) -> list[tuple[str, int]]:
@@ -82,9 +91,14 @@ class CachedEmbedder:
         new = sorted({t for t in texts if t not in self.known})
         if new:
             self.known.update(zip(new, np.asarray(self.embedder.embed_batch(new), dtype=np.float32)))
-            if self.path:
-                np.savez(self.path, t=np.array(list(self.known)), v=np.stack(list(self.known.values())))
+            self.dirty = True
         return np.stack([self.known[t] for t in texts])
+
+    def save(self) -> None:
+        """Write the vectors kept so far to ``path`` (if any, and if new ones came)."""
+        if self.path and getattr(self, "dirty", False):
+            np.savez(self.path, t=np.array(list(self.known)), v=np.stack(list(self.known.values())))
+            self.dirty = False
 
 
 def fit(rows: list[tuple[str, int]], parts: tuple[str, ...], c: float, threshold: float, embedder=None) -> DefeatModel:
@@ -97,22 +111,82 @@ def fit(rows: list[tuple[str, int]], parts: tuple[str, ...], c: float, threshold
     from scipy.sparse import csr_matrix
 
     clf.fit(csr_matrix(features(texts, parts, vectors)), labels)  # sparse: the hashed grams are mostly zero
-    return DefeatModel(parts, clf.coef_[0].astype(np.float32), float(clf.intercept_[0]), threshold,
-                       UNGATED["minilm" if "emb" in parts else "lexical"])
+    name = "minilm" if "emb" in parts else "lexical"
+    return DefeatModel(parts, clf.coef_[0].astype(np.float32), float(clf.intercept_[0]), threshold, UNGATED[name], VETO[name])
 
 
-def _cross(name: str, parts: tuple[str, ...], embedder) -> None:
-    """Train without one blind set, score the whole filter on it, both ways."""
-    from assistant.safety_filter.unsafe import DefeatFilter
+class _Memo:
+    """A :class:`DefeatModel` with its probabilities remembered and other
+    thresholds: the grid re-scores the same sentences without new features."""
 
+    def __init__(self, model: DefeatModel, threshold: float, veto: float, known: dict) -> None:
+        self.model, self.threshold, self.veto, self.known = model, threshold, veto, known
+        self.ungated, self.needs_vectors = model.ungated, model.needs_vectors
+
+    def proba(self, texts, vectors=None):
+        new = [i for i, t in enumerate(texts) if t not in self.known]
+        if new:
+            sub = None if vectors is None else vectors[new]
+            self.known.update(zip([texts[i] for i in new], self.model.proba([texts[i] for i in new], sub)))
+        return [self.known[t] for t in texts]
+
+
+def _fold_rates(check, rows) -> tuple[float, float]:
+    flags = np.array([check.withhold(t)[1] > 0 for t, _ in rows])
+    y = np.array([y for _, y in rows]) == 1
+    return 100 * flags[y].mean(), 100 * (~flags[~y]).mean()
+
+
+def _line(label: str, rates: dict) -> str:
+    caught, passed = np.mean([c for c, _ in rates.values()]), np.mean([p for _, p in rates.values()])
+    folds = "  ".join(f"{k.removeprefix('safety_')}: {c:5.1f} / {p:5.1f}" for k, (c, p) in rates.items())
+    return f"{label:34} {folds}   mean {caught:5.1f} / {passed:5.1f}   score {(caught + passed) / 2:5.2f}"
+
+
+def _cross(name: str, parts: tuple[str, ...], embedder, grid: bool) -> None:
+    """Cross-validation by set: train without one set, score the whole filter on it, each set in turn
+    (defeat caught / legit passed per held set, their means, and score = (caught + passed) / 2)."""
+    from assistant.safety_filter.unsafe import _SENTENCE, RULES_ONLY, DefeatFilter
+
+    points = [(t, v) for t in GRID["threshold"] for v in GRID["veto"]] if grid else [(THRESHOLD[name], VETO[name])]
+    rates: dict = {p: {} for p in points}
+    rules: dict = {}
     for held in BLIND_SETS:
         model = fit(training_rows(tuple(f for f in BLIND_SETS if f != held)), parts, C[name], THRESHOLD[name], embedder)
-        check = DefeatFilter(model=model, embedder=embedder)
-        rows = blind_rows(held)
-        flags = np.array([check.withhold(t)[1] > 0 for t, _ in rows])
-        y = np.array([y for _, y in rows]) == 1
-        print(f"{name}: trained without {held}, on it: defeat caught {100 * flags[y].mean():.1f}% ({flags[y].sum()}/{y.sum()}), "
-              f"legit passed {100 * (~flags[~y]).mean():.1f}% ({(~flags[~y]).sum()}/{(~y).sum()})", flush=True)
+        rows, known = blind_rows(held), {}
+        if model.needs_vectors:  # one batch for the held set's sentences (the filter asks item by item)
+            embedder.embed_batch([fold(p) for t, _ in rows for line in t.split("\n") for p in _SENTENCE.split(line) if p.strip()])
+            embedder.save()
+        rules[held] = _fold_rates(RULES_ONLY, rows)
+        for t, v in points:
+            rates[(t, v)][held] = _fold_rates(DefeatFilter(model=_Memo(model, t, v, known), embedder=embedder), rows)
+    print(_line("rules alone (baseline)", rules), flush=True)
+    for (t, v), r in rates.items():
+        print(_line(f"{name} C {C[name]:g} threshold {t} veto {v}", r), flush=True)
+
+
+def sample_sentences() -> list[str]:
+    """The sentences of the project's sample manuals and work-order log (real maintenance
+    text with no advice to defeat anything): every one the filter withholds is a false alarm."""
+    from assistant.safety_filter.unsafe import _SENTENCE
+
+    root = Path(__file__).resolve().parent.parent / "knowledge_base" / "samples"
+    files = [*sorted(root.glob("src/*.md")), *sorted(root.glob("logs/*.csv"))]
+    return [s for f in files for line in f.read_text(encoding="utf-8").splitlines()
+            for s in _SENTENCE.split(line) if len(s.split()) >= 3]
+
+
+def _manuals(name: str, parts: tuple[str, ...], embedder) -> None:
+    """False alarms on the sample manuals of the model trained on every development set,
+    at each threshold x veto pair of the grid (the other half of the choice rule)."""
+    from assistant.safety_filter.unsafe import DefeatFilter
+
+    model, known, sentences = fit(training_rows(), parts, C[name], THRESHOLD[name], embedder), {}, sample_sentences()
+    for t in GRID["threshold"]:
+        for v in GRID["veto"]:
+            flags = DefeatFilter(model=_Memo(model, t, v, known), embedder=embedder).unsafe_all(sentences)
+            print(f"{name} C {C[name]:g} threshold {t} veto {v}: {sum(flags)} of {len(sentences)} sample-manual sentences flagged",
+                  flush=True)
 
 
 def _rates(model: DefeatModel, rows: list[tuple[str, int]], embedder) -> str:
@@ -125,7 +199,11 @@ def _rates(model: DefeatModel, rows: list[tuple[str, int]], embedder) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", choices=("cross",), help="train on one blind set, score the other, both ways; save nothing")
+    ap.add_argument("--check", choices=("cross", "manuals"),
+                    help="cross: cross-validation by set (train on two sets, score the third); manuals: false alarms "
+                         "on the sample manuals over the grid; both save nothing")
+    ap.add_argument("--grid", action="store_true", help="with --check cross: every threshold x veto pair")
+    ap.add_argument("--c", type=float, help="override C (with --check cross)")
     ap.add_argument("--cache", type=Path, help="keep the MiniLM vectors of the training sentences in this .npz")
     ap.add_argument("--only", choices=("lexical", "minilm"), help="train (or check) one model only")
     args = ap.parse_args()
@@ -136,10 +214,14 @@ def main() -> None:
         if args.only and name != args.only:
             continue
         if args.check:
-            _cross(name, parts, embedder)
+            if args.c:
+                C[name] = args.c
+            (_cross(name, parts, embedder, args.grid) if args.check == "cross" else _manuals(name, parts, embedder))
+            embedder.save()
             continue
         rows = training_rows()
         model = fit(rows, parts, C[name], THRESHOLD[name], embedder)
+        embedder.save()
         model.save(path)
         print(f"{name}: trained on {len(rows)} sentences -> {path} ({path.stat().st_size} bytes); "
               f"on its training data: {_rates(model, rows, embedder)}")

@@ -126,13 +126,16 @@ class DefeatModel:
     """A trained logistic regression: ``weights`` over the ``parts`` blocks,
     ``bias``, and the probability at or above which a sentence is flagged:
     ``threshold`` for a sentence that names a safety device or a defeat act,
-    ``ungated`` for any other English sentence (above 1: never flagged)."""
+    ``ungated`` for any other English sentence (above 1: never flagged); and
+    ``veto``: an English sentence the rules flag is passed after all when its
+    probability is below this (0: never; see :class:`assistant.safety_filter.unsafe.DefeatFilter`)."""
 
     parts: tuple[str, ...]
     weights: np.ndarray
     bias: float
     threshold: float
     ungated: float = 2.0
+    veto: float = 0.0
 
     @property
     def needs_vectors(self) -> bool:
@@ -153,7 +156,7 @@ class DefeatModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(path, parts=np.array(self.parts), weights=self.weights.astype(np.float32),
                             bias=np.float32(self.bias), threshold=np.float32(self.threshold),
-                            ungated=np.float32(self.ungated))
+                            ungated=np.float32(self.ungated), veto=np.float32(self.veto))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> DefeatModel:
@@ -161,7 +164,7 @@ class DefeatModel:
         with np.load(path, allow_pickle=False) as z:
             parts = tuple(str(p) for p in z["parts"])
             model = cls(parts, z["weights"].astype(np.float32), float(z["bias"]), float(z["threshold"]),
-                        float(z["ungated"]) if "ungated" in z else 2.0)
+                        float(z["ungated"]) if "ungated" in z else 2.0, float(z["veto"]) if "veto" in z else 0.0)
         width = sum({"cue": CUE_DIM, "gram": GRAM_DIM, "emb": EMB_DIM}[p] for p in parts)
         if model.weights.shape != (width,):
             raise ValueError(f"{path.name}: {model.weights.shape[0]} weights for parts {parts} (need {width})")

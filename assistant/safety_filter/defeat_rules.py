@@ -259,20 +259,6 @@ def _foreign(text: str, lang: str) -> str | None:
     return None
 
 
-def language(sentence: str) -> str:
-    """"en", "de", "fr", "es" or "zh": the word lists ``sentence`` is checked with."""
-    return _language(fold(sentence))
-
-
-def names_safety(sentence: str) -> bool:
-    """Whether ``sentence`` names a safety device, a safety topic or a defeat act
-    (an English word list): the sentences the trained classifier may flag."""
-    from .defeat_semantic import _TOPIC
-
-    text = read(sentence)
-    return bool(_TOPIC.search(text) or _objects(text, strong=True) or _STRONG.search(text))
-
-
 def read(sentence: str, join: bool = True) -> str:
     """The folded sentence (:func:`knowledge_base.normalise.fold`); English text
     also with typos of the filter's words mended and shop abbreviations written
@@ -281,9 +267,11 @@ def read(sentence: str, join: bool = True) -> str:
     return readable(text) if _language(text) == "en" else text
 
 
+@lru_cache(maxsize=8192)
 def advice(sentence: str) -> str | None:
     """Why ``sentence`` advises defeating a safety device, or None (hyphens
-    read both as joins and as spaces: "By-pass", "high-temperature limit")."""
+    read both as joins and as spaces: "By-pass", "high-temperature limit");
+    remembered for the last 8,192 sentences (a pure function of the text)."""
     joined = read(sentence)
     why = _advice(_PERMISSIVE.sub("ok", joined))
     if why is None and (spaced := read(sentence, join=False)) != joined:

@@ -15,7 +15,10 @@ names a safety device or a defeat act, at a stricter one when not;
 :mod:`assistant.safety_filter.defeat_model`:
 logistic regression over cue patterns, hashed word n-grams and, when the
 assistant runs on MiniLM and ``settings.defeat_semantic`` is set, the sentence
-vector). ``RULES_ONLY`` is the rules alone; the old exemplar similarity check
+vector). When the model has a ``veto``, an English rule flag is overruled if
+the classifier is surer than that that the sentence is legitimate (a reported
+incident, a test procedure, a harmless "bypass capacitor"), unless the sentence
+holds a negation (the rules scope it to its clause; the classifier cannot). ``RULES_ONLY`` is the rules alone; the old exemplar similarity check
 (:mod:`assistant.safety_filter.defeat_semantic`) is still available to :class:`DefeatFilter`
 but no longer used by the assistant. A sentence that is the manual's own
 warning, quoted word for word, passes whatever the classifier says.
@@ -46,7 +49,8 @@ from dataclasses import dataclass
 from knowledge_base.normalise import fold
 
 from .defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel
-from .defeat_rules import advice, language, names_safety
+from .defeat_gate import language, names_safety, negated
+from .defeat_rules import advice
 from .defeat_semantic import SemanticCheck
 
 UNSAFE = "advises defeating a safety device"
@@ -54,6 +58,7 @@ UNSAFE_ONLY = ("The passages found advise defeating a safety device, which is no
                "follow the manual's safety warnings.")
 _SENTENCE = re.compile(r"(?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])")
 _BOUNDARY = re.compile(r"((?<=[.!?\]])[ \t]+(?=[^\s\[])|(?<=[。！？])(?=[^\s\[])|\n)")
+_HEADING = re.compile(r"\s*#{1,6}\s")  # a Markdown heading names a topic; it advises nothing (the rules still read it)
 _MARKS = re.compile(r"\s*\[[AW]?\d{1,3}(?:\s*,\s*[AW]?\d{1,3})*\]")
 
 
@@ -147,18 +152,27 @@ class DefeatFilter:
         # The classifier adds flags to English sentences the rules pass (other
         # languages: the rules' word lists only): at its threshold when the sentence
         # names a safety device or a defeat act, at the stricter ``ungated`` one when not.
+        # A rule flag on an English sentence stands unless the model has a ``veto`` and
+        # is surer than that that the sentence is legitimate (``rules_only`` sentences keep it).
         if self.model is not None:
-            wide = self.model.ungated <= 1.0
-            asked = [i for i, s in enumerate(sentences) if plain[i] and out[i] is None and language(s) == "en"]
-            named = {i: names_safety(sentences[i]) for i in asked}
-            asked = [i for i in asked if wide or named[i]]
+            wide, veto = self.model.ungated <= 1.0, self.model.veto > 0.0
+            english = [i for i, s in enumerate(sentences) if plain[i] and language(s) == "en" and not _HEADING.match(s)]
+            # no veto where the sentence holds a negation: the rules scope it to its clause ("do not
+            # restart the pump; instead bridge the level sensor"), the classifier's bag of words cannot
+            flagged = {i for i in english if out[i] is not None}
+            vetoable = {i for i in flagged if not negated(sentences[i])}
+            named = {i: i in flagged or names_safety(sentences[i]) for i in english}
+            asked = [i for i in english if (veto and i in vetoable if i in flagged else (wide or named[i]))]
             texts, vectors = [sentences[i] for i in asked], None
             if self.model.needs_vectors and asked:
                 import numpy as np
 
                 vectors = np.asarray(self.embedder.embed_batch([fold(s) for s in texts]), dtype=np.float32)
             for i, p in zip(asked, self.model.proba(texts, vectors)):
-                out[i] = LEARNED if p >= (self.model.threshold if named[i] else self.model.ungated) else None
+                if i in flagged:
+                    out[i] = None if p < self.model.veto else out[i]
+                else:
+                    out[i] = LEARNED if p >= (self.model.threshold if named[i] else self.model.ungated) else None
         if self.semantic is not None:
             rest = [i for i, r in enumerate(out) if r is None and plain[i]]
             for i, flag in zip(rest, self.semantic.flags([sentences[i] for i in rest])):
@@ -261,10 +275,10 @@ RULES = DefeatFilter(model=DefeatModel.load(LEXICAL_PATH))
 def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
     """The rules and the lexical classifier (:data:`RULES`); with ``semantic``
     and the MiniLM ``embedder`` (already loaded for retrieval), the classifier
-    trained with MiniLM vectors instead. Off by default: on the second blind
-    set's held-out half it caught 5 more of 170 defeats and passed 2 more of
-    176 legitimate sentences than the lexical one, but it embeds every
-    sentence it judges, which slowed answers under load (docs/notes/safety2.md)."""
+    trained with MiniLM vectors instead. Off by default: in cross-validation by
+    set it scored less than 0.5 points above the lexical one at the settings
+    chosen (docs/notes/safety4.md), and it costs one embedding per sentence
+    that names a safety device or that the rules flag."""
     if semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2":
         return DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=embedder)
     return RULES

@@ -7,6 +7,7 @@ threshold is what decides, a model trained with vectors refuses to guess
 without them, the manual's own verbatim warning still passes, other languages
 stay with the rules, and training never reads a held-out file."""
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,20 @@ def test_the_filter_follows_the_model_and_keeps_the_exemptions():
 
 
 @pytest.mark.unit
+def test_a_veto_overrules_a_rule_flag_only_when_the_model_is_that_sure():
+    rule_flagged = "Bridge terminals 11 and 12 of the interlock switch."
+    sure_legit = DefeatFilter(model=dataclasses.replace(_model(-5.0), veto=0.05))  # p = 0.0067
+    unsure = DefeatFilter(model=dataclasses.replace(_model(-2.0), veto=0.05))  # p = 0.12
+    assert sure_legit.reasons([rule_flagged]) == [None]
+    assert unsure.reasons([rule_flagged]) != [None]
+    assert sure_legit.reasons([rule_flagged], rules_only=[True]) != [None]  # a quoted source sentence: the rules decide
+    # a negation elsewhere in the sentence: the rules' clause scope decides, not the bag of words
+    assert sure_legit.reasons(["Do not restart the pump; instead bridge the level sensor."]) != [None]
+    assert DefeatFilter(model=dataclasses.replace(_model(-5.0), veto=0.05)).advises_defeat(
+        "Überbrücken Sie den Türschalter, damit die Pumpe läuft.")  # other languages: the rules alone
+
+
+@pytest.mark.unit
 def test_other_languages_stay_with_the_rules():
     assert not DefeatFilter(model=_model(5.0)).advises_defeat("Überbrücken Sie niemals den Türschalter.")
     assert DefeatFilter(model=_model(-5.0)).advises_defeat("Überbrücken Sie den Türschalter, damit die Pumpe läuft.")
@@ -136,7 +151,7 @@ def test_the_minilm_filter_the_assistant_builds():
 
 
 @pytest.mark.unit
-def test_training_reads_the_development_sets_and_never_the_third_blind_set(monkeypatch):
+def test_training_reads_the_development_sets_and_never_the_fourth_blind_set(monkeypatch):
     from benchmarks import train_defeat
 
     read: list[str] = []
@@ -149,10 +164,10 @@ def test_training_reads_the_development_sets_and_never_the_third_blind_set(monke
     monkeypatch.setattr(Path, "read_text", spy)
     rows = train_defeat.training_rows()
     assert rows and {y for _, y in rows} == {0, 1}
-    for folder in ("safety_eval", "safety_eval_v2"):  # both halves of both: development data now
+    for folder in ("safety_eval", "safety_eval_v2", "safety_eval_v3"):  # both halves of each: development data now
         assert {n.rsplit("/", 1)[1] for n in read if f"/{folder}/" in n} >= {
             "defeat_dev.jsonl", "defeat_heldout.jsonl", "legit_dev.jsonl", "legit_heldout.jsonl"}
-    assert not [n for n in read if "safety_eval_v3" in n]
+    assert not [n for n in read if "safety_eval_v4" in n]
     assert len(train_defeat.training_rows(("safety_eval",))) < len(rows)
 
 
