@@ -163,7 +163,7 @@ def main() -> None:
                 row["zh_llm_gloss"] = outcome(assistant, it.question, both)
                 residue = xl.prepare(it.question, None).evidence_text  # what the no-model path judges by
                 row["zh_llm_gloss_res"] = outcome(assistant, it.question, replace(both, evidence_text=residue))
-                row["translation"] = xq.translation or f"(only an extra search: {xq.extra})"
+                row["translation"] = xq.translation or (f"(only an extra search: {xq.extra})" if xq.extra else None)
                 print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {row['translation']}", flush=True)
             rows.append(row)
         n_oos = sum(not it.in_scope for it in items)
