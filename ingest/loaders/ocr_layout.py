@@ -28,6 +28,7 @@ from .pdflayout import code_at_start
 
 SAME_SIZE = 0.07  # relative size difference under which two rows have the same font size
 _CURRENCY_E = re.compile(r"^[€£](?=-?\d)")  # E read as a currency sign before a code's digits
+_SECTION_5 = re.compile(r"^§(?=[.]?\d)")  # 5 read as a section sign in a heading number ("§.2")
 _O_IN_DIGITS = re.compile(r"^([A-Z]{1,3}-?)([0-9Oo]*[Oo][0-9Oo]*)([:.,;)]?)$")
 _ASC = set("bdfhijklt0123456789()[]{}/|!?%&#@$\\'\"") | {chr(c) for c in range(65, 91)}
 _DESC = set("gjpqy()[]{}|;,_")
@@ -45,12 +46,15 @@ class Cell:
 
 def fix_code(text: str) -> str:
     """Undo the OCR confusions that break fault codes: ``€-104`` for ``E-104``,
-    ``FO023`` or ``Foo21`` for ``F0023``, ``F0021`` (letter O or o among at least two digits).
+    ``FO023`` or ``Foo21`` for ``F0023``, ``F0021`` (letter O or o among at least two digits),
+    ``§.2`` for the heading number ``5.2``.
 
     >>> [fix_code(t) for t in ("€-104", "£-109:", "FO023", "SP1O7", "CO2", "ON", "E-104", "Fo012", "Foo21", "Foot")]
     ['E-104', 'E-109:', 'F0023', 'SP107', 'CO2', 'ON', 'E-104', 'F0012', 'F0021', 'Foot']
+    >>> fix_code("§.2"), fix_code("§")
+    ('5.2', '§')
     """
-    text = _CURRENCY_E.sub("E", text)
+    text = _SECTION_5.sub("5", _CURRENCY_E.sub("E", text))
     m = _O_IN_DIGITS.match(text)
     if m and sum(c.isdigit() for c in m.group(2)) >= 2:
         return m.group(1) + m.group(2).replace("O", "0").replace("o", "0") + m.group(3)

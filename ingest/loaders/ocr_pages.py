@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import ocr
-from .ocr_words import Lexicon, mend_text
+from .ocr_words import Lexicon, join_names, mend_text, signal_names
 from .pdftext import Line
 
 
@@ -51,13 +51,15 @@ class ScannedPages:
 
     def mend(self, pages: list[list[Line]]) -> list[list[Line]]:
         """``pages`` (0-based list) with the letter confusions of the OCR'd pages undone
-        (:func:`.ocr_words.mend_text`, against English and the whole document's words)."""
+        (:func:`.ocr_words.mend_text`, against English and the whole document's words) and the
+        document's underscore names restored where OCR lost an underscore (:func:`.ocr_words.join_names`)."""
         if not self.read_by_ocr:
             return pages
         lexicon = Lexicon.of_document(line.text for lines in pages for line in lines)
+        names = signal_names(line.text for lines in pages for line in lines)
         ocr_pages = set(self.read_by_ocr)
-        return [[replace(line, text=mend_text(line.text, lexicon)) for line in lines] if n in ocr_pages else lines
-                for n, lines in enumerate(pages, 1)]
+        return [[replace(line, text=join_names(mend_text(line.text, lexicon), names)) for line in lines]
+                if n in ocr_pages else lines for n, lines in enumerate(pages, 1)]
 
     def notes(self, ranges: Callable[[list[int]], str]) -> tuple[str, ...]:
         """One note per outcome, naming the pages (``ranges`` formats the list)."""

@@ -111,3 +111,26 @@ def mend(token: str, lexicon: Lexicon) -> str:
 def mend_text(text: str, lexicon: Lexicon) -> str:
     """Every whitespace-separated token of ``text`` through :func:`mend`."""
     return " ".join(mend(t, lexicon) for t in text.split(" "))
+
+
+def signal_names(texts: Iterable[str]) -> frozenset[str]:
+    """Names written with underscores in ``texts`` (``suction_pressure_bar``): signal tags."""
+    return frozenset(m.group(0) for t in texts for m in re.finditer(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b", t))
+
+
+def join_names(text: str, names: frozenset[str]) -> str:
+    """``text`` with the names of ``names`` restored where OCR read some of their underscores as a
+    space or a full stop (``suction pressure_bar``, ``vibration. rms``); at least one underscore or
+    full stop must be left, so plain words ("belt speed") are never joined.
+
+    >>> join_names("Cavitation (suction pressure_bar below; vibration. rms high; belt speed", signal_names(
+    ...     ["suction_pressure_bar", "vibration_rms", "belt_speed_mps"]))
+    'Cavitation (suction_pressure_bar below; vibration_rms high; belt speed'
+    """
+    for name in names:
+        parts = name.split("_")
+        if parts[0].lower() not in text.lower():
+            continue
+        rx = re.compile(r"(?<![A-Za-z0-9_])" + r"(_|\.? )".join(map(re.escape, parts)) + r"(?![A-Za-z0-9_])", re.I)
+        text = rx.sub(lambda m: name if "_" in m.group(0) or "." in m.group(0) else m.group(0), text)
+    return text
