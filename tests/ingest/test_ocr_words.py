@@ -36,3 +36,14 @@ def test_only_ocr_pages_are_mended(tmp_path):
     assert out[0][0].text == "Possibie causes (text layer)"
     assert out[1][0].text == "Possible causes: spindle bearing" and out[1][0].x == pages[1][0].x
     assert ScannedPages(Path(tmp_path / "t.pdf")).mend(pages) is pages
+
+
+@pytest.mark.unit
+def test_underscore_names_read_elsewhere_in_the_document_are_restored(tmp_path):
+    scanned = ScannedPages(Path(tmp_path / "m.pdf"))
+    scanned.read_by_ocr.extend([1, 2])
+    pages = [[Line("Signal suction_pressure_bar bar(g)")],
+             [Line("Cavitation (suction pressure_bar below 0.3 bar); belt speed low; suction pressure high")]]
+    out = scanned.mend(pages)
+    assert out[1][0].text == ("Cavitation (suction_pressure_bar below 0.3 bar); belt speed low; "
+                              "suction pressure high")  # plain words with no underscore left stay apart
