@@ -140,7 +140,7 @@ def parse_tsv(tsv: str) -> list[Word]:
     words = []
     rows = [f for f in (r.split("\t") for r in tsv.splitlines()[1:]) if len(f) >= 12 and f[0] == "5" and f[11].strip()]
     heights = sorted(float(f[9]) for f in rows if float(f[10]) >= MIN_CONF)
-    tall = 1.5 * heights[len(heights) // 2] if heights else float("inf")
+    tall = 1.7 * heights[len(heights) // 2] if heights else float("inf")
     for f in rows:
         if float(f[10]) < MIN_CONF and not (_wordlike(f[11].strip()) and float(f[9]) <= tall):
             continue  # tesseract gives 0 to real words beside a table rule ("F0011", "(bearing"): kept
