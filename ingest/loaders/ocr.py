@@ -239,7 +239,7 @@ def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[
                 cells[-1][-1] = x + w.width
             else:
                 cells.append([x, [w.text], x + w.width])
-        visual.append([Cell(join_underscores(" ".join(texts)), x, y, size) for x, texts, _ in cells])
+        visual.append([Cell(join_underscores(" ".join(texts)), x, y, size, right) for x, texts, right in cells])
     return [Line(c.text, c.x * scale, page_height - c.y * scale, c.size * scale, None)
             for c in reading_order(visual, tol=4 / scale)]
 

@@ -42,6 +42,7 @@ class Cell:
     x: float
     y: float
     size: float
+    right: float = 0.0  # right edge (0: unknown)
 
 
 def fix_code(text: str) -> str:
@@ -111,8 +112,10 @@ def reading_order(rows: list[list[Cell]], tol: float) -> list[Cell]:
         for x in sorted(c.x for c in cells):
             if not starts or x - starts[-1] > tol:
                 starts.append(x)
+        # a start that a cell of an earlier column runs across is a gap inside that column's text
+        starts = [s for s in starts if not any(c.x < s - tol and c.right > s + tol for c in cells)]
         col = {id(c): max(i for i, s in enumerate(starts) if s <= c.x + tol) for c in cells}
-        out.extend(sorted(cells, key=lambda c: (col[id(c)], c.y)))
+        out.extend(sorted(cells, key=lambda c: (col[id(c)], round(c.y / tol), c.x)))
         group.clear()
 
     for row in rows:
