@@ -147,8 +147,8 @@ def test_a_translation_that_changes_what_is_asked_is_only_an_extra_search():
 
 
 @pytest.mark.integration
-def test_an_unfaithful_translation_still_gets_a_summary_and_says_why(retriever):
-    llm = Translator("The pumpP-3 has an E-104 alarm.")  # "what should I do" lost: still not a state question
+def test_a_loose_translation_that_asks_the_same_kind_of_question_is_used_with_its_id_set_apart(retriever):
+    llm = Translator("The pumpP-3 has an E-104 alarm.")  # "what should I do" lost, but no state question either
     a = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local")
     ans = a.ask("泵P-3出现E-104报警怎么办")
     assert not ans.abstained and "drive-end bearing" in ans.answer
