@@ -14,7 +14,9 @@ alert as `make alerts` does), in one run:
 * "泵P-3现在有什么问题？" through the assistant, with and without the model.
 
 * each Chinese variant with and without the Chinese maintenance glossary
-  (``assistant/answer/glossary.py``): no model, glossary, model, model + glossary.
+  (``assistant/answer/glossary.py``): no model, glossary, model, model + glossary, and
+  model + glossary with the abstention judged on the codes and glossary terms only
+  (the no-model path's evidence) instead of the translation plus them.
 
     .venv/bin/python benchmarks/zh_questions.py [--kb DIR] [--no-local] [--every N] [--half a|b]
     .venv/bin/python benchmarks/zh_questions.py --latency   # translation p50/p95 only (no KB)
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 import statistics
 import sys
 import tempfile
@@ -41,7 +44,8 @@ P3 = "泵P-3现在有什么问题？"
 VARIANTS = (("zh_bare", "Chinese, no model (codes/ids/English words)"),
             ("zh_gloss", "Chinese, no model + glossary"),
             ("zh_llm", "Chinese, local model translates"),
-            ("zh_llm_gloss", "Chinese, local model + glossary"))
+            ("zh_llm_gloss", "Chinese, local model + glossary"),
+            ("zh_llm_gloss_res", "Chinese, local model + glossary, abstention on codes + glossary terms only"))
 
 
 class Once:
@@ -155,9 +159,12 @@ def main() -> None:
                 xq = xl.prepare(it.question, memo, glossary=False)
                 ms.append(xq.translate_ms)
                 row["zh_llm"] = outcome(assistant, it.question, xq)
-                row["zh_llm_gloss"] = outcome(assistant, it.question, xl.prepare(it.question, memo))
-                row["translation"] = xq.translation
-                print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {xq.translation}", flush=True)
+                both = xl.prepare(it.question, memo)
+                row["zh_llm_gloss"] = outcome(assistant, it.question, both)
+                residue = xl.prepare(it.question, None).evidence_text  # what the no-model path judges by
+                row["zh_llm_gloss_res"] = outcome(assistant, it.question, replace(both, evidence_text=residue))
+                row["translation"] = xq.translation or (f"(only an extra search: {xq.extra})" if xq.extra else None)
+                print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {row['translation']}", flush=True)
             rows.append(row)
         n_oos = sum(not it.in_scope for it in items)
         print(f"\n{len(items)} questions ({len(items) - n_oos} in scope, {n_oos} out of scope); KB {kb}")

@@ -16,13 +16,17 @@ Tesseract's words come back with boxes. They are turned into the positioned
   further apart than about one line height are separate
   cells (table columns), each a Line with its own x;
 * cells of one OCR line share one baseline, and sizes within 25 % of the page's
-  median are snapped to it, so paragraph and table detection see clean values.
+  median are snapped to it, so paragraph and table detection see clean values;
+* a word tesseract scores below :data:`MIN_CONF` is kept when it is wordlike
+  (it gives 0 to real words boxed together with a table rule), and words split
+  at an underscore are joined again (signal names such as ``bearing_de_rms``).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -36,6 +40,7 @@ _TIMEOUT = 120  # seconds per page
 INK = 140  # grey level below which a pixel is ink (with 300 dpi and a 3x3 median: see docs/notes/cjk.md)
 MIN_CONF = 20  # tesseract word confidence (0-100) below which a word is noise
 MIN_TEXT = 16  # a page with fewer characters in its text layer is a candidate for OCR
+_QUOTES = "‘’“”'\"`"
 
 
 @dataclass(frozen=True)
@@ -125,17 +130,52 @@ def parse_tsv(tsv: str) -> list[Word]:
     >>> row = "5\\t1\\t2\\t1\\t3\\t1\\t100\\t50\\t40\\t20\\t96\\tE-104"
     >>> parse_tsv("level\\n" + row)[0]
     Word(text='E-104', left=100.0, top=50.0, width=40.0, height=20.0, line=(2, 1, 3))
+    >>> w = parse_tsv("level\\n" + row.replace("96\\tE-104", "0\\t F0011"))[0]  # a rule boxed in, score 0
+    >>> w.text, round(w.left, 1), round(w.width, 1)
+    ('F0011', 106.7, 33.3)
+    >>> w = parse_tsv("level\\n" + row.replace("E-104", "‘Code"))[0]  # a speck read as a quote
+    >>> w.text, w.left, w.width
+    ('Code', 108.0, 32.0)
     """
     words = []
-    for row in tsv.splitlines()[1:]:
-        f = row.split("\t")
-        if len(f) < 12 or f[0] != "5" or not f[11].strip() or float(f[10]) < MIN_CONF:
-            continue
+    rows = [f for f in (r.split("\t") for r in tsv.splitlines()[1:]) if len(f) >= 12 and f[0] == "5" and f[11].strip()]
+    heights = sorted(float(f[9]) for f in rows if float(f[10]) >= MIN_CONF)
+    tall = 1.7 * heights[len(heights) // 2] if heights else float("inf")
+    for f in rows:
+        if float(f[10]) < MIN_CONF and not (_wordlike(f[11].strip()) and float(f[9]) <= tall):
+            continue  # tesseract gives 0 to real words beside a table rule ("F0011", "(bearing"): kept
+            # when wordlike and no taller than text (a box taller than that holds a rule across lines)
         if not any(c.isalnum() for c in f[11]) and float(f[10]) < 80:
             continue  # specks read as punctuation
-        words.append(Word(fix_code(f[11].strip()), float(f[6]), float(f[7]), float(f[8]), float(f[9]),
+        raw, left, width = f[11], float(f[6]), float(f[8])
+        if len(raw.strip()) > 2 and raw.lstrip()[0] in _QUOTES and not any(c in _QUOTES for c in raw.strip()[1:]):
+            raw = raw.replace(raw.lstrip()[0], " ", 1)  # an unpaired opening quote is a speck: "‘Code"
+        lead, trail = len(raw) - len(raw.lstrip()), len(raw) - len(raw.rstrip())
+        if lead or trail:  # blanks in a word: tesseract boxed a table rule with it; cut the box back
+            glyph = width / len(raw)
+            left, width = left + lead * glyph, width - (lead + trail) * glyph
+        words.append(Word(fix_code(raw.strip()), left, float(f[7]), width, float(f[9]),
                           (int(f[2]), int(f[3]), int(f[4]))))
     return words
+
+
+def _wordlike(text: str) -> bool:
+    """At least two letters or digits, and they are at least half the characters (not a speck).
+
+    >>> [_wordlike(t) for t in ("F0011", "_de_rms", "(bearing", "—s", ":", "“mmis")]
+    [True, True, True, False, False, True]
+    """
+    alnum = sum(c.isalnum() for c in text)
+    return alnum >= 2 and alnum >= 0.5 * len(text)
+
+
+def join_underscores(text: str) -> str:
+    """Words split at an underscore joined again: signal names are one token.
+
+    >>> join_underscores("(bearing _de_rms signal lost); suction_ pressure_bar")
+    '(bearing_de_rms signal lost); suction_pressure_bar'
+    """
+    return re.sub(r"(?<=\w) +(?=_\w)|(?<=\w_) +(?=\w)", "", text)
 
 
 def skew(words: list[Word]) -> float:
@@ -199,7 +239,7 @@ def words_to_lines(words: list[Word], scale: float, page_height: float) -> list[
                 cells[-1][-1] = x + w.width
             else:
                 cells.append([x, [w.text], x + w.width])
-        visual.append([Cell(" ".join(texts), x, y, size) for x, texts, _ in cells])
+        visual.append([Cell(join_underscores(" ".join(texts)), x, y, size, right) for x, texts, right in cells])
     return [Line(c.text, c.x * scale, page_height - c.y * scale, c.size * scale, None)
             for c in reading_order(visual, tol=4 / scale)]
 

@@ -13,7 +13,9 @@ what a text PDF would give it.
   visual row with several cells opens a *table row*; rows below it that have
   no cell in its first column are wrapped cell text and join it (in a table
   whose rows start with fault codes, only a row starting with a code opens a
-  new one). Each table row is emitted column by column, top to bottom.
+  new one, and it always does, even when its code's box starts a little off the
+  column because tesseract boxed a table rule with it). Each table row is
+  emitted column by column, top to bottom.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from .pdflayout import code_at_start
 
 SAME_SIZE = 0.07  # relative size difference under which two rows have the same font size
 _CURRENCY_E = re.compile(r"^[€£](?=-?\d)")  # E read as a currency sign before a code's digits
-_O_IN_DIGITS = re.compile(r"^([A-Z]{1,3}-?)([0-9O]*O[0-9O]*)([:.,;)]?)$")
+_SECTION_5 = re.compile(r"^§(?=[.]?\d)")  # 5 read as a section sign in a heading number ("§.2")
+_O_IN_DIGITS = re.compile(r"^([A-Z]{1,3}-?)([0-9Oo]*[Oo][0-9Oo]*)([:.,;)]?)$")
 _ASC = set("bdfhijklt0123456789()[]{}/|!?%&#@$\\'\"") | {chr(c) for c in range(65, 91)}
 _DESC = set("gjpqy()[]{}|;,_")
 
@@ -39,19 +42,23 @@ class Cell:
     x: float
     y: float
     size: float
+    right: float = 0.0  # right edge (0: unknown)
 
 
 def fix_code(text: str) -> str:
     """Undo the OCR confusions that break fault codes: ``€-104`` for ``E-104``,
-    ``FO023`` for ``F0023`` (letter O among at least two digits).
+    ``FO023`` or ``Foo21`` for ``F0023``, ``F0021`` (letter O or o among at least two digits),
+    ``§.2`` for the heading number ``5.2``.
 
-    >>> [fix_code(t) for t in ("€-104", "£-109:", "FO023", "SP1O7", "CO2", "ON", "E-104")]
-    ['E-104', 'E-109:', 'F0023', 'SP107', 'CO2', 'ON', 'E-104']
+    >>> [fix_code(t) for t in ("€-104", "£-109:", "FO023", "SP1O7", "CO2", "ON", "E-104", "Fo012", "Foo21", "Foot")]
+    ['E-104', 'E-109:', 'F0023', 'SP107', 'CO2', 'ON', 'E-104', 'F0012', 'F0021', 'Foot']
+    >>> fix_code("§.2"), fix_code("§")
+    ('5.2', '§')
     """
-    text = _CURRENCY_E.sub("E", text)
+    text = _SECTION_5.sub("5", _CURRENCY_E.sub("E", text))
     m = _O_IN_DIGITS.match(text)
     if m and sum(c.isdigit() for c in m.group(2)) >= 2:
-        return m.group(1) + m.group(2).replace("O", "0") + m.group(3)
+        return m.group(1) + m.group(2).replace("O", "0").replace("o", "0") + m.group(3)
     return text
 
 
@@ -105,8 +112,10 @@ def reading_order(rows: list[list[Cell]], tol: float) -> list[Cell]:
         for x in sorted(c.x for c in cells):
             if not starts or x - starts[-1] > tol:
                 starts.append(x)
+        # a start that a cell of an earlier column runs across is a gap inside that column's text
+        starts = [s for s in starts if not any(c.x < s - tol and c.right > s + tol for c in cells)]
         col = {id(c): max(i for i, s in enumerate(starts) if s <= c.x + tol) for c in cells}
-        out.extend(sorted(cells, key=lambda c: (col[id(c)], c.y)))
+        out.extend(sorted(cells, key=lambda c: (col[id(c)], round(c.y / tol), c.x)))
         group.clear()
 
     for row in rows:
@@ -114,8 +123,9 @@ def reading_order(rows: list[list[Cell]], tol: float) -> list[Cell]:
             first = group[0][0]
             coded = code_at_start(first.text)
             in_first = _column(row[0].x, first.x, tol)
-            joins = (not in_first and row[0].x > first.x) or (
-                coded and in_first and len(row) > 1 and not code_at_start(row[0].text))
+            starts_code = code_at_start(row[0].text)
+            joins = ((not in_first and row[0].x > first.x) or (
+                coded and in_first and len(row) > 1 and not starts_code)) and not (coded and starts_code)
             if joins and row[0].y - group[-1][0].y < 3 * row[0].size:
                 group.append(row)
                 continue

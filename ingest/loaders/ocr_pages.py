@@ -3,15 +3,19 @@
 :class:`ScannedPages` decides per page (:func:`.ocr.needs_ocr`), runs OCR when
 tesseract is installed, and words the file's notes: the pages read by OCR, the
 pages OCR could not read, and the pages skipped because OCR is not installed.
-Nothing is loaded until a page needs it.
+Nothing is loaded until a page needs it. Once every page is read, the OCR'd
+pages' letter confusions are undone against English and the document's own
+words (:meth:`ScannedPages.mend`, :mod:`.ocr_words`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import ocr
+from .ocr_words import Lexicon, join_names, mend_text, signal_names
 from .pdftext import Line
 
 
@@ -44,6 +48,18 @@ class ScannedPages:
             return []
         self.read_by_ocr.append(index + 1)
         return lines
+
+    def mend(self, pages: list[list[Line]]) -> list[list[Line]]:
+        """``pages`` (0-based list) with the letter confusions of the OCR'd pages undone
+        (:func:`.ocr_words.mend_text`, against English and the whole document's words) and the
+        document's underscore names restored where OCR lost an underscore (:func:`.ocr_words.join_names`)."""
+        if not self.read_by_ocr:
+            return pages
+        lexicon = Lexicon.of_document(line.text for lines in pages for line in lines)
+        names = signal_names(line.text for lines in pages for line in lines)
+        ocr_pages = set(self.read_by_ocr)
+        return [[replace(line, text=join_names(mend_text(line.text, lexicon), names)) for line in lines]
+                if n in ocr_pages else lines for n, lines in enumerate(pages, 1)]
 
     def notes(self, ranges: Callable[[list[int]], str]) -> tuple[str, ...]:
         """One note per outcome, naming the pages (``ranges`` formats the list)."""

@@ -116,7 +116,7 @@ def _read_pages(path: Path, reader) -> tuple[list[list[Line]], list[int], Scanne
                 pdfium_doc = pypdfium2.PdfDocument(str(path))
             lines = scanned.read(pdfium_doc, index) or lines
         pages.append(lines)
-    return pages, fallback, scanned
+    return scanned.mend(pages), fallback, scanned
 
 
 def strip_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:

@@ -134,3 +134,28 @@ def test_report_html_escapes_document_and_model_text(assistant):
 def test_unknown_report_format_is_a_config_error(assistant):
     with pytest.raises(ConfigError, match="unknown report format 'docx'"):
         render(build_report(assistant, bearing_alert()), "docx")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("translation", ["The pumpP-3 has a problem.", "What is wrong with pump P-3 now?"])
+def test_a_chinese_state_question_keeps_the_alert_whatever_the_model_translates(retriever, alerts, translation):
+    """The 0.5B model's translation glued the asset id and dropped "now"; the alert must stay."""
+    from assistant.llm.base import LLM
+    from knowledge_base.errors import ModelError
+
+    class Model(LLM):
+        name = "stand-in"
+
+        def stream(self, messages, *, max_tokens=384, temperature=0.0, stop=None):
+            if "translator" in messages[0].content.lower():
+                yield translation
+            else:  # the answer (and summary) fail, as a loaded worker did
+                raise ModelError("worker timed out")
+
+    alerts.upsert(bearing_alert())
+    a = Assistant(retriever, Abstainer(retriever.store.index, matcher=retriever.matcher), Model(), "local",
+                  alerts=AlertFeed(alerts, recent_h=24, clock=lambda: NOW),
+                  analyst=AlertAnalyst(retriever, load_fmea(None)))
+    ans = a.ask("泵P-3现在有什么问题？")
+    assert not ans.abstained
+    assert ans.citations and ans.citations[0].n == "A1" and "P-3" in ans.answer

@@ -99,9 +99,12 @@ def test_a_summary_not_in_the_question_language_is_not_labelled(retriever):
 
 
 @pytest.mark.unit
-def test_with_a_model_the_glossary_joins_the_keyword_search_only():
+def test_with_a_model_the_glossary_joins_the_keyword_search_and_the_evidence():
     q = xl.prepare("联轴器对中偏了多少", Translator("How much is the axiser offset?"))
-    assert q.dense_text == q.translation == q.evidence_text
+    assert q.dense_text == q.translation
+    assert "coupling" in q.evidence_text and "axiser" not in q.evidence_text  # judged on what the question says
+    nothing = xl.prepare("他叫什么名字", Translator("What is his name?"))  # no code, no glossary word
+    assert nothing.evidence_text == nothing.translation
     assert "coupling" in q.search_text and "alignment" in q.search_text and "axiser" in q.search_text
     plain = xl.prepare("联轴器对中偏了多少", Translator("How much is the axiser offset?"), glossary=False)
     assert "coupling" not in plain.search_text
@@ -120,3 +123,34 @@ def test_without_a_model_a_glossary_word_finds_the_english_passage(retriever):
     bare_hits = retriever.retrieve(Query(bare.search_text, k=5, dense_text=bare.dense_text)).hits
     assert "align" in hits[0].chunk.text.lower()
     assert "align" not in (bare_hits[0].chunk.text.lower() if bare_hits else "")
+
+
+@pytest.mark.unit
+def test_a_glued_or_dropped_code_is_put_back_into_the_translation():
+    q = xl.prepare("泵P-3出现E-104报警怎么办", Translator("The pumpP-3 has an alarm, what to do?"))
+    assert q.translation == "The pump P-3 has an alarm, what to do? (E-104)"
+    assert q.dense_text == q.translation and "E-104" in q.evidence_text and "P-3" in q.evidence_text
+    assert AssetResolver({"P-3": "CP-80S"}).find(q.translation) == ("P-3",)
+    assert CodeMatcher().find(q.translation) == ("E104",)
+
+
+@pytest.mark.unit
+def test_a_translation_that_changes_what_is_asked_is_only_an_extra_search():
+    """"what's wrong with P-3 now" translated as a statement: the state question is lost."""
+    q = xl.prepare("泵P-3现在有什么问题？", Translator("The pumpP-3 has a problem."))
+    assert q.translation is None and q.extra == "The pump P-3 has a problem."
+    assert q.notice == xl.UNFAITHFUL.format(q.extra)
+    assert q.extra in q.search_text and q.search_text.startswith("泵P-3现在有什么问题？")
+    assert "P-3" in q.dense_text and "pump" in q.dense_text and "P-3" in q.evidence_text
+    good = xl.prepare("泵P-3现在有什么问题？", Translator("What is wrong with pump P-3 now?"))
+    assert good.translation == "What is wrong with pump P-3 now?" and good.extra is None and good.notice is None
+
+
+@pytest.mark.integration
+def test_a_loose_translation_that_asks_the_same_kind_of_question_is_used_with_its_id_set_apart(retriever):
+    llm = Translator("The pumpP-3 has an E-104 alarm.")  # "what should I do" lost, but no state question either
+    a = Assistant(retriever, Abstainer(retriever.store.index, threshold=0.3), llm, "local")
+    ans = a.ask("泵P-3出现E-104报警怎么办")
+    assert not ans.abstained and "drive-end bearing" in ans.answer
+    assert ans.answer.startswith("【机器翻译摘要（machine translation）】")
+    assert any("machine-translated" in n and "The pump P-3 has an E-104 alarm." in n for n in ans.notices)

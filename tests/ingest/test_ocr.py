@@ -148,3 +148,26 @@ def test_table_rules_and_code_confusions_are_cleaned():
     words = [ocr.Word(ocr.fix_code(w.text), w.left, w.top, w.width, w.height, w.line) for w in words]
     assert [x.text for x in ocr.words_to_lines(words, scale=72 / 300, page_height=842)] == [
         "E-104 High", "F0023 Slip"]
+
+
+@pytest.mark.unit
+def test_a_wide_gap_inside_a_wrapped_cell_is_not_a_column():
+    """"VFD" and "fault (see drive" read as two cells; the wrapped line below spans both."""
+    from ingest.loaders.ocr_layout import Cell, reading_order
+
+    rows = [[Cell("F0020", 10, 100, 8, 40), Cell("VFD", 60, 100, 8, 80), Cell("fault (see drive", 90, 100, 8, 160),
+             Cell("any drive error", 200, 100, 8, 260)],
+            [Cell("keypad for ERR code)", 60, 110, 8, 170)],
+            [Cell("F0021", 10, 120, 8, 40), Cell("Speed sensor fault", 60, 120, 8, 150)]]
+    assert [c.text for c in reading_order(rows, tol=4)] == [
+        "F0020", "VFD", "fault (see drive", "keypad for ERR code)", "any drive error", "F0021", "Speed sensor fault"]
+
+
+@pytest.mark.unit
+def test_low_confidence_words_beside_a_rule_are_kept_and_put_in_their_column():
+    head = "level\tpage\tblock\tpar\tline\tword\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = ["5\t1\t1\t1\t1\t1\t288\t100\t97\t27\t90\tF0012", "5\t1\t1\t1\t2\t1\t261\t200\t119\t32\t0\t F0011",
+            "5\t1\t1\t1\t3\t1\t300\t300\t40\t80\t0\tbar", "5\t1\t1\t1\t4\t1\t300\t400\t20\t30\t0\t—s"]
+    words = ocr.parse_tsv(head + "\n".join(rows))
+    assert [w.text for w in words] == ["F0012", "F0011"]  # a box taller than text, a speck: dropped
+    assert abs(words[1].left - 288) < 10
