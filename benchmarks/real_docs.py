@@ -231,6 +231,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="default .faultdesk/<suite's folder>")
     ap.add_argument("--work", type=Path, help="default .faultdesk/bench/<suite's folder>")
     ap.add_argument("--no-answers", action="store_true")
+    ap.add_argument("--no-retrieval", action="store_true", help="Answers only.")
+    ap.add_argument("--no-ingest", action="store_true",
+                    help="Use the knowledge bases under --work as they are (no fetch, no ingest).")
     ap.add_argument("--json", type=Path, help="Write every row and summary here.")
     args = ap.parse_args()
     from assistant.factory import build_assistant
@@ -240,7 +243,8 @@ def main() -> None:
     here, sets = SUITES[args.suite]
     args.corpus = args.corpus or ROOT / ".faultdesk" / here.name
     args.work = args.work or ROOT / ".faultdesk" / "bench" / here.name
-    fetch(args.corpus, here, sets)
+    if not args.no_ingest:
+        fetch(args.corpus, here, sets)
     splits = ("dev", "heldout") if args.split == "both" else (args.split,)
     fp = fingerprint()
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -252,14 +256,15 @@ def main() -> None:
     for name in (args.sets.split(",") if args.sets else sets):
         kb = args.work / name
         t0 = time.perf_counter()
-        rep = ingest(args.corpus / name, kb)
+        rep = ({"files_seen": "(not re-read)", "chunks": 0, "failed": []} if args.no_ingest
+               else ingest(args.corpus / name, kb))
         print(f"{name}: ingested {rep['files_seen']} files, {rep['chunks']} chunks written "
               f"({len(rep['failed'])} failed) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         assistant = build_assistant(Settings(kb=kb, llm="extractive"), "extractive")
-        baseline = PlainBM25(args.corpus / name)
+        baseline = None if args.no_retrieval else PlainBM25(args.corpus / name)
         for sp in splits:
             qs = [q for q in load_gold(here / f"questions_{sp}.jsonl") if q.set == name]
-            rrows = retrieval_rows(assistant, baseline, qs)
+            rrows = [] if args.no_retrieval else retrieval_rows(assistant, baseline, qs)
             arows = [] if args.no_answers else answer_rows(assistant, qs)
             results[sp][name] = summarise(rrows, arows)
             dump.setdefault(sp, {})[name] = {"retrieval": rrows, "answers": arows, "summary": results[sp][name]}
