@@ -52,10 +52,21 @@ from benchmarks.plain_bm25 import PlainBM25  # noqa: E402
 
 SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "smartmontools", "sg3utils", "cups")),
           "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude")),
-          "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd"))}
+          "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd")),
+          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ())}  # () : the sets its questions name
 HERE, SETS = SUITES["realdocs"]
 MODES = ("hybrid", "code", "bm25", "dense", "section")
 IN_SCOPE = ("code", "symptom", "procedure")
+
+
+def suite_sets(here: Path) -> tuple[str, ...]:
+    """The documentation sets a suite's questions name, in order of first use."""
+    names: dict[str, None] = {}
+    for f in sorted(here.glob("questions_*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                names.setdefault(json.loads(line)["set"], None)
+    return tuple(names)
 
 
 def fetch(corpus: Path, here: Path = HERE, sets=SETS) -> None:
@@ -241,6 +252,7 @@ def main() -> None:
     from knowledge_base.settings import Settings
 
     here, sets = SUITES[args.suite]
+    sets = sets or suite_sets(here)
     args.corpus = args.corpus or ROOT / ".faultdesk" / here.name
     args.work = args.work or ROOT / ".faultdesk" / "bench" / here.name
     if not args.no_ingest:

@@ -185,6 +185,13 @@ _KEY_VALUE = re.compile(r"(?:^|\s)(-{0,2}[A-Za-z][\w.]*)(?:\s*=\s*|\s+)([A-Za-z]
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
+def _directive(word: str) -> bool:
+    """Whether ``word`` is written as a setting's name ("ErrorPolicy", "--set",
+    "SMARTD_FAILTYPE", "ups.status"), which a value may follow after a space."""
+    return word.startswith("-") or "_" in word or "." in word.strip(".") or \
+        bool(re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+", word))
+
+
 def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
     """Words of ``question`` standing where a code goes (see the module rule 3)
     that no passage uses: normalised like codes (upper case)."""
@@ -195,6 +202,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         cands.append(m.group(1) or m.group(2))
     for m in _KEY_VALUE.finditer(question):
         k = key(m.group(1).lstrip("-"))
+        if "=" not in m.group(0) and not _directive(m.group(1)):
+            continue  # "the bmc rejects us", "md3 stuck": a code then a word, not a key and its value
         if k in known or (m.group(1).startswith("-") and term_count(m.group(1).lstrip("-").lower())):
             cands.append(m.group(2))
     for m in re.finditer(r"(?i)\b(bit|reg|register)\s*(\d{1,3})\b", question):

@@ -127,9 +127,9 @@ def _passage(src: Source, question: str = "", limit: int = 700) -> str:
     """The passage whole when it is short; else its first sentence and, of the
     rest, those sharing the most of the question's words (compared by their
     first five letters, a crude stem; words of the question that occur in few
-    sentences of the passage weigh more), each best one with the sentence
-    after it (an answer often follows the sentence naming the problem: "An
-    error is returned ...", "Use ..."), then the others while they fit, up to
+    sentences of the passage weigh more), then the sentence after each of
+    those (an answer often follows the sentence naming the problem: "An error
+    is returned ...", "Use ..."), then the others while they fit, up to
     ``limit`` characters, in passage order."""
     text = " ".join(src.chunk.text.split())
     if len(text) <= limit:
@@ -140,14 +140,10 @@ def _passage(src: Source, question: str = "", limit: int = 700) -> str:
     df = {a: sum(a in st for st in stems) for a in asked}
     weight = [sum(1.0 / df[a] for a in asked & st) for st in stems]
     keep, size = [0], len(parts[0])
-    for i in sorted(range(1, len(parts)), key=lambda i: -weight[i]):
-        if weight[i] <= 0:
-            break
-        for j in (i, i + 1):
-            if j < len(parts) and j not in keep and size + len(parts[j]) <= limit:
-                keep.append(j)
-                size += len(parts[j]) + 1
-    for j in range(1, len(parts)):  # what room is left: the other sentences in passage order
+    best = [i for i in sorted(range(1, len(parts)), key=lambda i: -weight[i]) if weight[i] > 0]
+    after = [i + 1 for i in best if i + 1 < len(parts)]
+    # the best sentences, then the one after each, then the others in passage order, while they fit
+    for j in [*best, *after, *range(1, len(parts))]:
         if j not in keep and size + len(parts[j]) <= limit:
             keep.append(j)
             size += len(parts[j]) + 1

@@ -19,12 +19,16 @@ knowledge base, for five shapes (each checked against the full-text index,
    too) or the value given to a documented option ("-W dell20", "-F samsung4",
    "--set=rqst_spin");
 3. a part / code id of letters and digits ("THCAD-20", "G103", "x512a1",
-   "dku7") whose family the documents use with other numbers ("THCAD-5",
-   "G1", "x128a1", "dku5"), unless the question also names a documented code
+   "dku7", "hp20") whose family the documents use with other numbers
+   ("THCAD-5", "G1", "x128a1", "dku5") or whose number they use with other
+   names ("intel20", "sun20"), unless the question also names a documented code
    or part (then the absent one is the asker's model, not the subject);
 4. a message quoted or introduced as one ("Error: target not halted",
    "hm2_7i76e.0: error finishing read", "'sel record checksum mismatch'")
-   of which no passage holds even 60 % of the words as one phrase.
+   that no passage holds whole, and of whose word pairs fewer than 80 % occur
+   in the documents (``_phrase_known``);
+5. a command or setting name of three or more hyphenated words
+   ("get-fan-speed-offset") that no passage holds.
 
 A token is never absent when the documents hold it with separators removed
 or stemmed alike (the full-text index is stemmed).
@@ -46,7 +50,7 @@ _OPTION = re.compile(r"(?<![\w-])(--?)([A-Za-z][\w-]*)(?:=([^\s,]+))?(?:\s+([A-Z
 _ID = re.compile(r"(?<![\w.-])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
 _SHAPED = re.compile(r"(?<![\w.-])([A-Za-z][\w]*-?\d[\w.-]*|[A-Za-z]+_[\w.]+|[A-Z]{2,}\d*)(?![\w-])")
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"\u2018\u201c]([^'\"\u2019\u201d]{6,120})['\"\u2019\u201d](?=[\s,.?!:;)]|$)")
-_ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6,120}?)(?:\s+-\s+|[?(]|$)")
+_ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6,120}?)(?=\s*:|\s+-\s+|[?(]|$)")
 # a component's own prefix: "hm2_7i76e.0:", "gdb_get_char():", "RTAPI:" (not "R720:")
 _PREFIX_MSG = re.compile(r"^\s*(?:[A-Za-z]\w*[_.][\w.]*|[A-Za-z]\w*\s*\(\)|[A-Z]{4,})(?:\s*\(\))?:\s+((?:[a-z][\w']*\s+){1,}[a-z][\w']*)(?:\s+-\s+|[?(]|$)")
 _TOKENS = re.compile(r"[a-z0-9]+")
@@ -77,11 +81,15 @@ def absent_asked(question: str, term_count: Callable[[str], int], tokens: frozen
             out.append(value)
         elif arg and present(name) and not present(arg):
             out.append(arg)
+    for m in re.finditer(r"(?<![\w-])([a-z][a-z0-9]*(?:-[a-z0-9]+){2,})(?![\w-])", question):
+        if not present(m.group(1)):
+            out.append(m.group(1))
     out += _absent_ids(question, present, tokens, set(out))
     for msg in _messages(question):
         if not _phrase_known(msg, term_count):
             out.append(msg)
-    return tuple(dict.fromkeys(c if " " in c else re.sub(r"[\s:#\-]+", "", c).upper() for c in out))
+    return tuple(dict.fromkeys(c if " " in c or c.count("-") > 1 else re.sub(r"[\s:#\-]+", "", c).upper()
+                               for c in out))
 
 
 def mentioned(code: str, term_count: Callable[[str], int], tokens: frozenset[str]) -> bool:
@@ -106,9 +114,11 @@ def _absent_ids(question: str, present, tokens: frozenset[str], taken: set[str])
         whole = m.group(0)
         if whole in taken or present(whole):
             continue
-        prefix = m.group(1).upper()
-        if prefix.lower() in STOPWORDS or not any(t.startswith(prefix) and t[len(prefix):][:1].isdigit()
-                                                  for t in _family_members(tokens, prefix)):
+        prefix, number = m.group(1).upper(), m.group(3).upper()
+        same_prefix = any(t[len(prefix):][:1].isdigit() for t in _family_members(tokens, prefix))
+        same_number = number.isdigit() and any(  # "hp20" beside "intel20", "sun20"
+            t.endswith(number) and t[:-len(number)].isalpha() and len(t) > len(number) + 1 for t in tokens)
+        if prefix.lower() in STOPWORDS or not (same_prefix or same_number):
             continue
         wkey = re.sub(r"[\W_]", "", whole.upper())
         # another documented code or part named in the question (not this one's family name) qualifies it
@@ -134,16 +144,16 @@ def _messages(question: str) -> list[str]:
     return out
 
 
-def _phrase_known(message: str, term_count: Callable[[str], int], share: float = 0.6) -> bool:
-    """Whether some passage holds ``share`` of the message's words as one phrase."""
+def _phrase_known(message: str, term_count: Callable[[str], int], share: float = 0.8) -> bool:
+    """Whether the documents hold the message: the whole phrase, or at least
+    ``share`` of its word pairs each as a phrase (a quoted message may be cut
+    or run into the asker's words; an undocumented one lacks its own pair,
+    "interrogation failed" in "JTAG scan chain interrogation failed")."""
     words = _TOKENS.findall(message.lower())
     if term_count(" ".join(words)):
         return True
-    need = max(2, int(len(words) * share + 0.999))
-    for i in range(len(words) - need + 1):
-        if term_count(" ".join(words[i:i + need])):
-            return True
-    return False
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return bool(pairs) and sum(1 for p in pairs if term_count(p)) >= share * len(pairs)
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -82,3 +82,11 @@ def test_a_long_passage_keeps_the_sentence_after_the_best_match():
             "More filler about other things. " * 10)
     out = _passage(Source("1", Chunk("c", text, "f.html"), ""), "st-link returns error for higher AP numbers", 300)
     assert "Higher AP numbers return an error" in out and "The limit depends on the firmware version." in out
+
+
+def test_a_number_shared_with_other_names_and_a_long_command_name():
+    assert absent_asked("what does the hp20 workaround flag do", term_count, TOKENS) == ("HP20",)
+    assert absent_asked("ipmi-oem get-fan-speed-offset output", term_count, TOKENS) == ("get-fan-speed-offset",)
+    # documented: "JTAG scan chain interrogation failed"; two of four word pairs are not
+    assert absent_asked("Error: JTAG scan chain capture failed: all ones", term_count, TOKENS) == (
+        "JTAG scan chain capture failed",)
