@@ -90,3 +90,4 @@ def test_a_number_shared_with_other_names_and_a_long_command_name():
     # documented: "JTAG scan chain interrogation failed"; two of four word pairs are not
     assert absent_asked("Error: JTAG scan chain capture failed: all ones", term_count, TOKENS) == (
         "JTAG scan chain capture failed",)
+
