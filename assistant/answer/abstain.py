@@ -58,7 +58,7 @@ from knowledge_base.retrieval import Retrieval
 from knowledge_base.text import STOPWORDS
 from knowledge_base.vocabulary import known_form, nearby
 
-from .unknown import absent_asked, doc_tokens, mentioned
+from .unknown import absent_asked, lazy_doc_tokens, mentioned
 
 # Words a generator uses to talk about its sources rather than the machine.
 META_WORDS = frozenset("""according information provided document documents relevant states stated
@@ -140,7 +140,7 @@ class Abstainer:
             a.endswith(k) and a[:-len(k)].isalpha() for a in absent)))  # "bit 8": 8 is another family's
         absent = tuple(c for c in absent if known_form(c, self._known) is None)
         # asked codes and messages of any shape that no passage mentions (``unknown``)
-        tokens = doc_tokens(self.index)
+        tokens = lazy_doc_tokens(self.index)  # read only if a token is not in the full-text index
         assets = {re.sub(r"[\W_]", "", a.upper()) for a in retrieval.assets}
         absent += tuple(c for c in absent_asked(question, self.index.term_count, tokens)
                         if c not in absent and c not in assets and known_form(c, self._known) is None)

@@ -56,11 +56,15 @@ _PREFIX_MSG = re.compile(r"^\s*(?:[A-Za-z]\w*[_.][\w.]*|[A-Za-z]\w*\s*\(\)|[A-Z]
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
-def absent_asked(question: str, term_count: Callable[[str], int], tokens: frozenset[str]) -> tuple[str, ...]:
+def absent_asked(question: str, term_count: Callable[[str], int],
+                 tokens: frozenset[str] | Callable[[], frozenset[str]]) -> tuple[str, ...]:
     """The asked codes and messages of ``question`` that the documents never
     mention (see the module rules), normalised to upper case for codes.
     ``term_count``: chunks holding a phrase; ``tokens``: the documents' own
-    code-shaped tokens (``doc_tokens``), upper case, separators dropped."""
+    code-shaped tokens (``doc_tokens``), upper case, separators dropped, or a
+    function returning them (called only when a token is not in the index:
+    reading every chunk once is the cost of a first such question)."""
+    tokens = _Lazy(tokens)
 
     def present(token: str) -> bool:
         words = _TOKENS.findall(token.lower())
@@ -92,12 +96,31 @@ def absent_asked(question: str, term_count: Callable[[str], int], tokens: frozen
                                for c in out))
 
 
-def mentioned(code: str, term_count: Callable[[str], int], tokens: frozenset[str]) -> bool:
+class _Lazy:
+    """A token set read on first use."""
+
+    def __init__(self, source) -> None:
+        self._source, self._set = source, None
+
+    def get(self) -> frozenset[str]:
+        if self._set is None:
+            self._set = self._source() if callable(self._source) else self._source
+        return self._set
+
+    def __contains__(self, item) -> bool:
+        return item in self.get()
+
+    def __iter__(self):
+        return iter(self.get())
+
+
+def mentioned(code: str, term_count: Callable[[str], int], tokens) -> bool:
     """Whether the documents mention ``code`` (normalised, ``STATUS38``,
     ``ARM7TDMI``) in their text, though no passage defines it: as one word,
     as its letters and number apart ("status 38"), or among ``tokens``. A
     code-shaped name the documents use (a chip, a firmware, a cable) is
     answered from the passages that use it, never refused as unknown."""
+    tokens = tokens if isinstance(tokens, _Lazy) else _Lazy(tokens)
     words = _TOKENS.findall(code.lower())
     if not words:
         return False
@@ -106,7 +129,7 @@ def mentioned(code: str, term_count: Callable[[str], int], tokens: frozenset[str
                 re.sub(r"[\W_]", "", code.upper()) in tokens)
 
 
-def _absent_ids(question: str, present, tokens: frozenset[str], taken: set[str]) -> list[str]:
+def _absent_ids(question: str, present, tokens, taken: set[str]) -> list[str]:
     """Rule 3: absent part ids of a family the documents number otherwise."""
     shaped = [m.group(1) for m in _SHAPED.finditer(question)]
     out = []
@@ -129,7 +152,7 @@ def _absent_ids(question: str, present, tokens: frozenset[str], taken: set[str])
     return out
 
 
-def _family_members(tokens: frozenset[str], prefix: str):
+def _family_members(tokens, prefix: str):
     return (t for t in tokens if t.startswith(prefix))
 
 
@@ -179,3 +202,8 @@ def doc_tokens(index) -> frozenset[str]:
     except TypeError:  # pragma: no cover - an index that cannot be weakly referenced
         pass
     return out
+
+
+def lazy_doc_tokens(index) -> _Lazy:
+    """:func:`doc_tokens` of ``index``, read when first needed."""
+    return _Lazy(lambda: doc_tokens(index))
