@@ -45,7 +45,8 @@ from knowledge_base.text import STOPWORDS
 _CODE_WORD = (r"(?:exit(?:ed)?(?:\s+with)?(?:\s+(?:code|status|value))?|status|code|error|err|errno|rc|"
               r"return(?:s|ed)?(?:\s+(?:code|value|status))?|result)")
 _NUMBER = re.compile(rf"(?i)\b{_CODE_WORD}\s*[:=#]?\s*(-?\d{{2,6}})(?![\w.])")
-_COLON_NUMBER = re.compile(r"(?i)[a-z)]:\s+(\d{3,6})(?![\w.])")
+# a system call's error number in a log line ("gdb_get_char(): read: 10060"), not any "name: 25000"
+_COLON_NUMBER = re.compile(r"(?i)\b(?:read|write|recv|send|select|connect|accept|bind|open|ioctl|socket)\s*:\s+(\d{3,6})(?![\w.])")
 _OPTION = re.compile(r"(?<![\w-])(--?)([A-Za-z][\w-]*)(?:=([^\s,]+))?(?:\s+([A-Za-z][\w.-]*\d[\w.-]*|[A-Za-z]+_\w+))?")
 _ID = re.compile(r"(?<![\w.-])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
 _SHAPED = re.compile(r"(?<![\w.-])([A-Za-z][\w]*-?\d[\w.-]*|[A-Za-z]+_[\w.]+|[A-Z]{2,}\d*)(?![\w-])")

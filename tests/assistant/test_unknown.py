@@ -91,3 +91,7 @@ def test_a_number_shared_with_other_names_and_a_long_command_name():
     assert absent_asked("Error: JTAG scan chain capture failed: all ones", term_count, TOKENS) == (
         "JTAG scan chain capture failed",)
 
+
+
+def test_a_number_after_any_label_is_not_an_exit_code():
+    assert absent_asked("base_period: 25000 ok for steppers?", term_count, TOKENS) == ()
