@@ -33,6 +33,12 @@ is development data.
 LinuxCNC manual as PDF, the gammu and OpenOCD manuals as HTML; 252
 questions, all held out, ``--split heldout``), first run 2026-12-05 at commit
 25808cd; every later run is development data.
+
+``--suite realdocs4`` is the fourth blind set (``benchmarks/real_docs4/``, three more
+Debian packages' documentation, all held out); its sets are read from its questions.
+
+``--no-ingest`` uses the knowledge bases under ``--work`` as they are (no fetch, no
+re-read: for iterating on answers); ``--no-retrieval`` scores the answers only.
 """
 
 from __future__ import annotations
