@@ -27,7 +27,7 @@ knowledge base, for five shapes (each checked against the full-text index,
    "hm2_7i76e.0: error finishing read", "'sel record checksum mismatch'")
    that no passage holds whole, and of whose word pairs fewer than 80 % occur
    in the documents (``_phrase_known``);
-5. a command or setting name of three or more hyphenated words
+5. a command name of three or more hyphenated words starting with a verb
    ("get-fan-speed-offset") that no passage holds.
 
 A token is never absent when the documents hold it with separators removed
@@ -55,6 +55,10 @@ _ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6
 # a component's own prefix: "hm2_7i76e.0:", "gdb_get_char():", "RTAPI:" (not "R720:")
 _PREFIX_MSG = re.compile(r"^\s*(?:[A-Za-z]\w*[_.][\w.]*|[A-Za-z]\w*\s*\(\)|[A-Z]{4,})(?:\s*\(\))?:\s+((?:[a-z][\w']*\s+){1,}[a-z][\w']*)(?:\s+-\s+|[?(]|$)")
 _TOKENS = re.compile(r"[a-z0-9]+")
+# a command name of three or more hyphenated words that starts with a verb ("get-fan-speed-offset"),
+# not an English compound ("out-of-range", "plug-and-play")
+_COMMAND = re.compile(r"(?<![\w-])((?:get|set|show|list|enable|disable|reset|clear|read|write|start|stop|add|"
+                      r"remove|delete|create|update|dump|load|save|restore)(?:-[a-z0-9]+){2,})(?![\w-])")
 
 
 def absent_asked(question: str, term_count: Callable[[str], int],
@@ -86,7 +90,7 @@ def absent_asked(question: str, term_count: Callable[[str], int],
             out.append(value)
         elif arg and present(name) and not present(arg):
             out.append(arg)
-    for m in re.finditer(r"(?<![\w-])([a-z][a-z0-9]*(?:-[a-z0-9]+){2,})(?![\w-])", question):
+    for m in _COMMAND.finditer(question):
         if not present(m.group(1)):
             out.append(m.group(1))
     out += _absent_ids(question, present, tokens, set(out))

@@ -95,3 +95,7 @@ def test_a_number_shared_with_other_names_and_a_long_command_name():
 
 def test_a_number_after_any_label_is_not_an_exit_code():
     assert absent_asked("base_period: 25000 ok for steppers?", term_count, TOKENS) == ()
+
+
+def test_english_hyphenated_compounds_are_not_commands():
+    assert absent_asked("value out-of-range after a plug-and-play reset", term_count, TOKENS) == ()
