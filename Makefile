@@ -128,6 +128,7 @@ bench-quality: install    ## every quality figure the README quotes (retrieval, 
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs --split both
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs2 --split heldout
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs3 --split heldout
+	$(BIN)/python benchmarks/real_docs.py --suite realdocs4 --split heldout
 	$(BIN)/python benchmarks/cmms_mapping.py
 	$(BIN)/python benchmarks/monitors.py
 	PYTHONPATH=. $(BIN)/python benchmarks/multivar_check.py

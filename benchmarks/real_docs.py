@@ -33,6 +33,12 @@ is development data.
 LinuxCNC manual as PDF, the gammu and OpenOCD manuals as HTML; 252
 questions, all held out, ``--split heldout``), first run 2026-12-05 at commit
 25808cd; every later run is development data.
+
+``--suite realdocs4`` is the fourth blind set (``benchmarks/real_docs4/``, three more
+Debian packages' documentation, all held out); its sets are read from its questions.
+
+``--no-ingest`` uses the knowledge bases under ``--work`` as they are (no fetch, no
+re-read: for iterating on answers); ``--no-retrieval`` scores the answers only.
 """
 
 from __future__ import annotations
@@ -52,10 +58,21 @@ from benchmarks.plain_bm25 import PlainBM25  # noqa: E402
 
 SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "smartmontools", "sg3utils", "cups")),
           "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude")),
-          "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd"))}
+          "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd")),
+          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ())}  # () : the sets its questions name
 HERE, SETS = SUITES["realdocs"]
 MODES = ("hybrid", "code", "bm25", "dense", "section")
 IN_SCOPE = ("code", "symptom", "procedure")
+
+
+def suite_sets(here: Path) -> tuple[str, ...]:
+    """The documentation sets a suite's questions name, in order of first use."""
+    names: dict[str, None] = {}
+    for f in sorted(here.glob("questions_*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                names.setdefault(json.loads(line)["set"], None)
+    return tuple(names)
 
 
 def fetch(corpus: Path, here: Path = HERE, sets=SETS) -> None:
@@ -231,6 +248,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="default .faultdesk/<suite's folder>")
     ap.add_argument("--work", type=Path, help="default .faultdesk/bench/<suite's folder>")
     ap.add_argument("--no-answers", action="store_true")
+    ap.add_argument("--no-retrieval", action="store_true", help="Answers only.")
+    ap.add_argument("--no-ingest", action="store_true",
+                    help="Use the knowledge bases under --work as they are (no fetch, no ingest).")
     ap.add_argument("--json", type=Path, help="Write every row and summary here.")
     args = ap.parse_args()
     from assistant.factory import build_assistant
@@ -238,9 +258,11 @@ def main() -> None:
     from knowledge_base.settings import Settings
 
     here, sets = SUITES[args.suite]
+    sets = sets or suite_sets(here)
     args.corpus = args.corpus or ROOT / ".faultdesk" / here.name
     args.work = args.work or ROOT / ".faultdesk" / "bench" / here.name
-    fetch(args.corpus, here, sets)
+    if not args.no_ingest:
+        fetch(args.corpus, here, sets)
     splits = ("dev", "heldout") if args.split == "both" else (args.split,)
     fp = fingerprint()
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -252,14 +274,15 @@ def main() -> None:
     for name in (args.sets.split(",") if args.sets else sets):
         kb = args.work / name
         t0 = time.perf_counter()
-        rep = ingest(args.corpus / name, kb)
+        rep = ({"files_seen": "(not re-read)", "chunks": 0, "failed": []} if args.no_ingest
+               else ingest(args.corpus / name, kb))
         print(f"{name}: ingested {rep['files_seen']} files, {rep['chunks']} chunks written "
               f"({len(rep['failed'])} failed) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         assistant = build_assistant(Settings(kb=kb, llm="extractive"), "extractive")
-        baseline = PlainBM25(args.corpus / name)
+        baseline = None if args.no_retrieval else PlainBM25(args.corpus / name)
         for sp in splits:
             qs = [q for q in load_gold(here / f"questions_{sp}.jsonl") if q.set == name]
-            rrows = retrieval_rows(assistant, baseline, qs)
+            rrows = [] if args.no_retrieval else retrieval_rows(assistant, baseline, qs)
             arows = [] if args.no_answers else answer_rows(assistant, qs)
             results[sp][name] = summarise(rrows, arows)
             dump.setdefault(sp, {})[name] = {"retrieval": rrows, "answers": arows, "summary": results[sp][name]}

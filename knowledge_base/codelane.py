@@ -111,7 +111,8 @@ def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[
     outranks any similarity. Every definition of a code (up to ``per_code``):
     those carrying more of the named codes first ("REG3 bit1"), then the asked
     model's, then in fused order; a bare number is pinned
-    only when no qualified form of it ("STATUS2") was named."""
+    only when no qualified form of it ("STATUS2") was named. When two or more
+    are pinned, the fused ranking's best passage, if not one of them, comes second."""
     qualified = {m.group(1) for c in codes if (m := _QUALIFIED.match(c))}
     order = {h.chunk.id: i for i, h in enumerate(fused)}
     pins: list[str] = []
@@ -133,4 +134,9 @@ def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[
     by_id = {h.chunk.id: h for h in fused}
     by_id.update({h.chunk.id: h for h in code_hits if h.chunk.id not in by_id})
     pinned = [replace(by_id[c], score=top + len(pins) - i) for i, c in enumerate(pins) if c in by_id]
-    return pinned + [h for h in fused if h.chunk.id not in pins]
+    rest = [h for h in fused if h.chunk.id not in pins]
+    if len(pinned) > 1 and rest and fused[0] is rest[0]:
+        # the other lanes' best passage stays second: a question about one thing of a named
+        # code ("stm32f1x unlock - does it erase?") is answered there, not by its 3rd definition
+        pinned.insert(1, replace(rest.pop(0), score=pinned[0].score - 0.5))
+    return pinned + rest

@@ -16,7 +16,9 @@ The decision uses what retrieval found, never the generator:
    numbered code ("status 8 (bit 3 set)"). The answer names the nearest
    codes of that family the knowledge base does define;
 3. a word the documents never use, named where a code goes, is an unknown
-   code too (``absent_codes``): the value of a known key
+   code too (``absent_codes``; and ``unknown.absent_asked``: exit numbers,
+   option flags and values, part ids of a numbered family, quoted or
+   introduced error messages that no passage holds): the value of a known key
    (``SMARTD_FAILTYPE=ThermalThrottle``, ``ErrorPolicy suspend-printer``,
    ``--set=rqst_spin``), a word beside a family word ("a battfault event",
    "flag OVERTEMP"), a qualified number ("bit 8") whose bare number only
@@ -56,6 +58,8 @@ from knowledge_base.retrieval import Retrieval
 from knowledge_base.text import STOPWORDS
 from knowledge_base.vocabulary import known_form, nearby
 
+from .unknown import absent_asked, lazy_doc_tokens, mentioned
+
 # Words a generator uses to talk about its sources rather than the machine.
 META_WORDS = frozenset("""according information provided document documents relevant states stated
 mention mentioned based following follow source sources context given shown described""".split())
@@ -93,6 +97,13 @@ class Evidence:
         return self.score(coverage_weight, asset_weight) < threshold and self.lexical < lexical_threshold
 
 
+def _preposition(prefix: str, question: str) -> bool:
+    """Whether a loosely matched code's prefix is a common word typed before a
+    number ("fails on 8210": the model 8210, not code ON8210)."""
+    word = prefix.lower()
+    return word in STOPWORDS and re.search(rf"\b{word}\s+\d", question) is not None
+
+
 def _numbered(code: str) -> bool:
     """A numbered code ("BIT3", "STATUS13", "E104") rather than a name."""
     return bool(re.fullmatch(r"[A-Z]*\d+", code))
@@ -121,16 +132,23 @@ class Abstainer:
         strict_codes = self.matcher.find(question)
         known = tuple(c for c in retrieval.codes if c in self._known)
         loose = tuple(c for c in self.matcher.find(question, lenient=True)
-                      if (m := _PREFIX.match(c)) and m.group(0) in self._families)
+                      if (m := _PREFIX.match(c)) and m.group(0) in self._families
+                      and not _preposition(m.group(0), question))
         learned = self._lane.unknown_codes(question)
         absent = absent_codes(question, self._known, self.index.term_count)
         known = tuple(k for k in known if not (k.isdigit() and any(
             a.endswith(k) and a[:-len(k)].isalpha() for a in absent)))  # "bit 8": 8 is another family's
         absent = tuple(c for c in absent if known_form(c, self._known) is None)
-        unknown = tuple(c for c in dict.fromkeys(strict_codes + loose + learned + absent)
-                        if known_form(c, self._known) is None)
+        # asked codes and messages of any shape that no passage mentions (``unknown``)
+        tokens = lazy_doc_tokens(self.index)  # read only if a token is not in the full-text index
+        assets = {re.sub(r"[\W_]", "", a.upper()) for a in retrieval.assets}
+        absent += tuple(c for c in absent_asked(question, self.index.term_count, tokens)
+                        if c not in absent and c not in assets and known_form(c, self._known) is None)
+        # a pattern-shaped name the documents use but do not define (a chip, a cable) is answered
+        named = tuple(c for c in strict_codes + loose + learned if not mentioned(c, self.index.term_count, tokens))
+        unknown = tuple(c for c in dict.fromkeys(named + absent) if known_form(c, self._known) is None)
         compact = {re.sub(r"[\s:#\-]+", "", t).upper() for t in question.split()}
-        strong = tuple(c for c in learned if c in compact or c.strip("'\"") in compact) + absent
+        strong = tuple(c for c in learned if c in named and (c in compact or c.strip("'\"") in compact)) + absent
         near = tuple(dict.fromkeys(n for c in unknown for n in nearby(c, self._known)))[:6]
         dense = retrieval.lanes.get("dense") or ()
         terms = [t for t in _WORD.findall(question.lower()) if t not in STOPWORDS and len(t) > 2]
@@ -167,6 +185,13 @@ _KEY_VALUE = re.compile(r"(?:^|\s)(-{0,2}[A-Za-z][\w.]*)(?:\s*=\s*|\s+)([A-Za-z]
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
+def _directive(word: str) -> bool:
+    """Whether ``word`` is written as a setting's name ("ErrorPolicy", "--set",
+    "SMARTD_FAILTYPE", "ups.status"), which a value may follow after a space."""
+    return word.startswith("-") or "_" in word or "." in word.strip(".") or \
+        bool(re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+", word))
+
+
 def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
     """Words of ``question`` standing where a code goes (see the module rule 3)
     that no passage uses: normalised like codes (upper case)."""
@@ -177,6 +202,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         cands.append(m.group(1) or m.group(2))
     for m in _KEY_VALUE.finditer(question):
         k = key(m.group(1).lstrip("-"))
+        if "=" not in m.group(0) and not _directive(m.group(1)):
+            continue  # "the bmc rejects us", "md3 stuck": a code then a word, not a key and its value
         if k in known or (m.group(1).startswith("-") and term_count(m.group(1).lstrip("-").lower())):
             cands.append(m.group(2))
     for m in re.finditer(r"(?i)\b(bit|reg|register)\s*(\d{1,3})\b", question):

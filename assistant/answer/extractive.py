@@ -77,6 +77,13 @@ def procedure_steps(text: str) -> list[str]:
     return steps
 
 
+def group_steps(group: Sequence[Source]) -> list[str]:
+    """Every step of a procedure's chunks read as one text: a step that runs
+    on into the next chunk keeps its continuation (a chunk that starts
+    mid-step belongs to the step above, not to nothing)."""
+    return procedure_steps("\n".join(s.chunk.text for s in group))
+
+
 def procedure_sources(sources: Sequence[Source]) -> list[Source]:
     """The first procedure among ``sources`` with its other chunks (the same
     file and section: a procedure that runs over two pages), in order."""
@@ -92,7 +99,7 @@ def _procedure(src: Source | Sequence[Source], sources: Sequence[Source] = ()) -
     from .references import pointer_line
 
     group = [src] if isinstance(src, Source) else list(src)
-    steps = [st for s in group for st in procedure_steps(s.chunk.text)]
+    steps = group_steps(group)
     title = group[0].chunk.section[-1] if group[0].chunk.section else "Procedure"
     body = "\n".join(steps) if steps else " ".join(" ".join(s.chunk.text.split()) for s in group)
     labels = "".join(f"[{s.label}]" for s in group)
@@ -106,7 +113,7 @@ def procedure_block(text: str, sources: Sequence[Source]) -> str:
     group = procedure_sources(sources)
     if not group:
         return ""
-    steps = [st for s in group for st in procedure_steps(s.chunk.text)]
+    steps = group_steps(group)
     norm = " ".join(text.lower().split())
     if steps and all(" ".join(st.split(" ", 1)[-1].lower().split()) in norm for st in steps):
         return ""
@@ -118,20 +125,28 @@ _WORDS = re.compile(r"[a-z0-9]{3,}")
 
 def passage(src: Source, question: str = "", limit: int = 700) -> str:
     """The passage whole when it is short; else its first sentence and, of the
-    rest, those sharing the most words with the question, up to ``limit``
-    characters, in passage order."""
+    rest, those sharing the most of the question's words (compared by their
+    first five letters, a crude stem; words of the question that occur in few
+    sentences of the passage weigh more), then the sentence after each of
+    those (an answer often follows the sentence naming the problem: "An error
+    is returned ...", "Use ..."), then the others while they fit, up to
+    ``limit`` characters, in passage order."""
     text = " ".join(src.chunk.text.split())
     if len(text) <= limit:
         return f"{text} [{src.label}]"
     parts = re.split(r"(?<=[.!?])\s+", text)
-    asked = set(_WORDS.findall(question.lower()))
-    rest = sorted(range(1, len(parts)), key=lambda i: -len(asked & set(_WORDS.findall(parts[i].lower()))))
+    stems = [{w[:5] for w in _WORDS.findall(p.lower())} for p in parts]
+    asked = {w[:5] for w in _WORDS.findall(question.lower()) if w not in STOPWORDS}
+    df = {a: sum(a in st for st in stems) for a in asked}
+    weight = [sum(1.0 / df[a] for a in asked & st) for st in stems]
     keep, size = [0], len(parts[0])
-    for i in rest:
-        if size + len(parts[i]) > limit:
-            continue
-        keep.append(i)
-        size += len(parts[i]) + 1
+    best = [i for i in sorted(range(1, len(parts)), key=lambda i: -weight[i]) if weight[i] > 0]
+    after = [i + 1 for i in best if i + 1 < len(parts)]
+    # the best sentences, then the one after each, then the others in passage order, while they fit
+    for j in [*best, *after, *range(1, len(parts))]:
+        if j not in keep and size + len(parts[j]) <= limit:
+            keep.append(j)
+            size += len(parts[j]) + 1
     return " ".join(parts[i] for i in sorted(keep)) + f" [{src.label}]"
 
 

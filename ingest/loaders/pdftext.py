@@ -30,15 +30,26 @@ def looks_unspaced(text: str) -> bool:
     Some producers position every word separately and ship fonts whose space
     width is wrong; pypdf then runs the words together. English words average
     about 5 characters, so a very long average word length means lost spaces.
+    A page of short list items ("- P - number of turns") keeps a low average
+    while its sentences run together, so runs of 16 or more letters (few
+    English words are that long) holding a fifth of the page's letters also
+    mean lost spaces.
 
     >>> looks_unspaced("Thespindledriveusesaclosedloopwithencoderfeedback.\\nKeephandsclear.")
     True
     >>> looks_unspaced("The spindle drive uses a closed loop.\\nE-104\\nMotor hot")
     False
+    >>> looks_unspaced("- Y-helix\\n- I-Xoffset\\n- K-Zoffset\\nItisanerrorif:\\n- NofeedrateissetwiththeFword.\\n"
+    ...                "- Nooffsetsareprogrammed.\\n- P-numberofturns\\n- X-helix\\n- J-Yoffset")
+    True
     """
     words = text.split()
     chars = sum(len(w) for w in words)
-    return chars >= 30 and chars / len(words) > 15
+    if chars >= 30 and chars / len(words) > 15:
+        return True
+    letters = sum(len(r) for r in re.findall(r"[^\W\d_]+", text))
+    long_runs = sum(len(r) for r in re.findall(r"[^\W\d_]{16,}", text))
+    return letters >= 60 and long_runs >= 0.2 * letters
 
 
 class _Collector:

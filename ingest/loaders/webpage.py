@@ -24,6 +24,11 @@ _CONTAINERS = {"body", "html", "main", "article", "section", "div", "header", "f
                "blockquote", "center", "details", "figure"}
 _BLOCKS = set(_HEADINGS) | _CONTAINERS | {"p", "ol", "ul", "dl", "table", "pre", "li", "dd", "dt", "hr", "br"}
 _ALERT_CLASSES = ("warning", "danger", "caution")
+# Generated manuals' page navigation: Sphinx's sidebar and "related" bar, DocBook's
+# navheader / navfooter, texinfo's nav-panel and its "Next: .., Previous: .., Up: .." line.
+_NAV_CLASSES = frozenset({"sphinxsidebar", "related", "navheader", "navfooter", "nav-panel", "navigation",
+                          "breadcrumbs", "toc-sidebar"})
+_NAV_LINE = re.compile(r"^\s*(?:Next|Previous|Prev|Up)\s*:", re.IGNORECASE)
 
 
 def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
@@ -33,6 +38,8 @@ def load_html(path: Path, options: LoadOptions) -> ParsedDocument:
         soup = BeautifulSoup(read_text(path), "lxml")
         page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
         for tag in soup.find_all(_DROP):
+            tag.decompose()
+        for tag in soup.find_all(_is_navigation):
             tag.decompose()
         images = html_images(soup)
         walker = _Walker(page_title)
@@ -127,6 +134,18 @@ class _Walker:
         headers = [_text(c) for c in first] if has_header else []
         for tr in rows[1:] if has_header else rows:
             self.builder.table_row(headers, [_text(c) for c in tr.find_all(["th", "td"], recursive=False)])
+
+
+def _is_navigation(tag) -> bool:
+    """Whether ``tag`` is page navigation, not content: a navigation role or
+    class, or a short paragraph that is a "Next: .., Previous: .." line (the
+    same lines in every page of a manual outrank its text in search)."""
+    if tag.get("role") in ("navigation", "search") or _NAV_CLASSES & set(tag.get("class") or ()):
+        return True
+    if tag.name != "p":
+        return False
+    text = tag.get_text(" ", strip=True)
+    return len(text) < 400 and bool(_NAV_LINE.match(text))
 
 
 def _is_alert(tag) -> bool:
