@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer.unknown import absent_asked, mentioned
-from assistant.answer.extractive import _passage, group_steps
+from assistant.answer.extractive import group_steps, passage
 from assistant.answer.types import Source
 from knowledge_base.types import PROCEDURE, Chunk
 
@@ -80,7 +80,7 @@ def test_a_long_passage_keeps_the_sentence_after_the_best_match():
     text = ("Intro sentence about adapters. " + "Filler text about nothing here. " * 20 +
             "Higher AP numbers return an error on old firmware. The limit depends on the firmware version. " +
             "More filler about other things. " * 10)
-    out = _passage(Source("1", Chunk("c", text, "f.html"), ""), "st-link returns error for higher AP numbers", 300)
+    out = passage(Source("1", Chunk("c", text, "f.html"), ""), "st-link returns error for higher AP numbers", 300)
     assert "Higher AP numbers return an error" in out and "The limit depends on the firmware version." in out
 
 
