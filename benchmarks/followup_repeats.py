@@ -10,6 +10,10 @@ Run it in this tree and in an older one (``git archive``) on the same KB:
     PYTHONPATH=. .venv/bin/python benchmarks/followup_repeats.py KB
 """
 import json, sys, importlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo before benchmarks/ (its monitors.py)
+
 from knowledge_base.settings import get_settings
 from assistant.factory import build_assistant
 ae = importlib.import_module("assistant.evaluation.answer_eval")
