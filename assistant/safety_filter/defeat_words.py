@@ -31,6 +31,8 @@ import re
 import threading
 from functools import lru_cache
 
+from knowledge_base.text import english_words
+
 TARGETS = frozenset("""
 interlock interlocks guard guards guarding switch switches emergency stop button buttons curtain light lights relief valve valves
 overload overloads thermal thermostat fuse fuses breaker breakers pressure limit limits monitoring monitor sensor sensors detector
@@ -65,12 +67,8 @@ def _english() -> frozenset[str]:
     global _ENGLISH
     with _LOCK:
         if _ENGLISH is None:
-            try:
-                from spellchecker import SpellChecker
-
-                _ENGLISH = frozenset(SpellChecker().word_frequency.dictionary) | TARGETS
-            except Exception:  # the check still works, only without mending typos
-                _ENGLISH = frozenset()
+            words = english_words()  # empty without the package: the check still works, no typo is mended
+            _ENGLISH = words | TARGETS if words else frozenset()
     return _ENGLISH
 
 

@@ -27,22 +27,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
+
+from knowledge_base.text import english_words
 
 # OCR reading -> true reading (each tried alone, at every position; two at most per word)
 CONFUSIONS = (("i", "l"), ("1", "l"), ("I", "l"), ("rn", "m"), ("m", "rn"), ("cl", "d"), ("vv", "w"),
               ("li", "h"), ("ii", "ll"), ("l", "i"), ("0", "o"))
 _WORDISH = re.compile(r"^([(\"'“]*)([A-Za-z][A-Za-z01]*[A-Za-z])([)\"'”.,:;!?]*)$")
-
-
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    try:
-        from spellchecker import SpellChecker
-
-        return frozenset(SpellChecker().word_frequency.dictionary)
-    except Exception:  # no word list: nothing is mended
-        return frozenset()
 
 
 class Lexicon:
@@ -62,11 +53,11 @@ class Lexicon:
         return cls(Counter(w.lower() for t in texts for w in re.findall(r"[A-Za-z]{4,}", t)))
 
     def english_word(self, word: str) -> bool:
-        return word in _english()
+        return word in english_words()
 
     def better(self, reading: str, word: str) -> bool:
         """``reading`` is English, or the document writes it more often than ``word``."""
-        return reading in _english() or self.counts[reading] > self.counts[word]
+        return reading in english_words() or self.counts[reading] > self.counts[word]
 
 
 def _readings(word: str, depth: int = 2) -> set[str]:
