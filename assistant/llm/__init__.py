@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from knowledge_base.errors import ConfigError
+from knowledge_base.errors import ConfigError, ModelError
 
 from .base import LLM, Message
 from .local import LocalLLM
@@ -58,8 +58,6 @@ def _local(*, model_path=None, data_dir=None, worker=None, **_) -> LLM:
 def _supervised(model_path, *, threads=None, max_memory_mb=None, load_timeout, stall_timeout,
                 deadline) -> LLM:
     """The local GGUF model in a supervised worker process (started on first use)."""
-    from knowledge_base.errors import ModelError
-
     from .supervisor import SupervisedLLM, worker_command
 
     if not Path(model_path).is_file():
