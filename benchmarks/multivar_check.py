@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.fresh_traces import dev_runs, fresh_runs  # noqa: E402
+from benchmarks.quality import stamp  # noqa: E402
 from benchmarks.rig_traces import DEV_SEED, HELD_OUT_SEED, rig_runs  # noqa: E402
 from monitors.alertmetrics import alert_flags, alert_report  # noqa: E402
 
@@ -61,6 +62,7 @@ def line(label: str, runs, det: str, params: dict | None) -> None:
 
 
 def main() -> None:
+    print(f"benchmarks/multivar_check.py, {stamp()}", flush=True)
     sets = (("rig dev (tuned on)", rig_runs(DEV_SEED)), ("dev (tuned on)", dev_runs()),
             ("rig held-out", rig_runs(HELD_OUT_SEED)), ("fresh", fresh_runs()),
             (f"rig final ({RIG_FINAL})", rig_runs(RIG_FINAL)),

@@ -194,8 +194,10 @@ def answers_child(kb: str, n: int) -> None:
     for backend in ("extractive", "local"):
         a = build_assistant(get_settings().with_kb(kb), backend)
         rows = run_answers(a, picked)
-        out[backend] = {**answer_metrics(rows)["latency"], "answered_by": sorted({r.backend for r in rows}),
-                        "notices": list(a.notices)}
+        by = {b: sum(r.backend == b for r in rows) for b in sorted({r.backend for r in rows})}
+        own = [r for r in rows if r.backend == backend]  # fall-backs left out
+        out[backend] = {**answer_metrics(rows)["latency"], "answered_by": by,
+                        "own": answer_metrics(own)["latency"] if own else None, "notices": list(a.notices)}
     out["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
@@ -214,12 +216,18 @@ def answer_part(kb: str | None, n: int, tmp: Path) -> None:
         r = res[backend]
         print(f"  {backend:10} first token p50 {r['first_token_ms']['p50']:7.0f} ms  "
               f"p95 {r['first_token_ms']['p95']:7.0f} ms   whole answer p50 {r['total_ms']['p50']:7.0f} ms  "
-              f"p95 {r['total_ms']['p95']:7.0f} ms   (answered by {', '.join(r['answered_by'])})")
+              f"p95 {r['total_ms']['p95']:7.0f} ms   (answered by "
+              + ", ".join(f"{b} {n}" for b, n in r["answered_by"].items()) + ")")
+        own = r["own"]
+        if own and len(r["answered_by"]) > 1:  # some fell back to another backend: the backend's own answers
+            print(f"  {backend + ' only':10} first token p50 {own['first_token_ms']['p50']:7.0f} ms  "
+                  f"p95 {own['first_token_ms']['p95']:7.0f} ms   whole answer p50 {own['total_ms']['p50']:7.0f} ms  "
+                  f"p95 {own['total_ms']['p95']:7.0f} ms   ({own['total_ms']['n']} answers written by {backend})")
         for note in r["notices"]:
             print(f"    note: {note}")
-    loc = res["local"]
+    loc = res["local"]["own"] or res["local"]  # judged on the model's own answers when some fell back
     ok = loc["first_token_ms"]["p50"] < 3000 and loc["total_ms"]["p50"] < 10000
-    print(f"  target local first token p50 < 3 s, whole p50 < 10 s: {'met' if ok else 'NOT met'}")
+    print(f"  target local first token p50 < 3 s, whole p50 < 10 s (answers the model wrote): {'met' if ok else 'NOT met'}")
     print(f"  peak RSS of the answering process (embedder + local model): {rss:.0f} MB "
           f"(getrusage in the child: {res['rss_self_mb']:.0f} MB); child wall {wall:.0f} s")
 
