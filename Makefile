@@ -157,11 +157,11 @@ bench-perf: install       ## throughput, latency and memory benchmarks (quiet ma
 	@$(call BENCH_STAMP,make bench-perf)
 	@$(call BENCH_STAMP,ingest.py)
 	$(BIN)/python benchmarks/ingest.py
+	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
 	@$(call BENCH_STAMP,query.py --skip-search)
-	$(BIN)/python benchmarks/query.py --skip-search
+	$(BIN)/python benchmarks/query.py --skip-search --kb $(BENCH_KB)
 	@$(call BENCH_STAMP,scale.py)
 	$(BIN)/python benchmarks/scale.py
-	test -f $(BENCH_KB)/index.sqlite || $(BIN)/faultdesk ingest knowledge_base/samples --kb $(BENCH_KB) > /dev/null
 	@$(call BENCH_STAMP,llm.py --serve-kb)
 	$(BIN)/python benchmarks/llm.py --threads $(BENCH_THREADS) --serve-kb $(BENCH_KB)
 	@$(call BENCH_STAMP,report.py)
