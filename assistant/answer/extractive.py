@@ -195,8 +195,29 @@ def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
     return "\n".join(_code_sentence(s) for s in code_rows(codes, sources))
 
 
+_LOGGED = re.compile(r"\bdate (\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
+
+
+def logged_time(text: str) -> str:
+    """A work order's ISO time written for people, with its zone: UTC when the
+    log gave one of +00:00, the offset when it gave another, else said to be
+    the log's own local time (a log without a zone gives none to convert).
+
+    >>> logged_time("WO-1; date 2025-07-15T13:10:00 (July 2025); fault code E-104")
+    'WO-1; date 2025-07-15 13:10 (local time of the log) (July 2025); fault code E-104'
+    >>> logged_time("date 2025-07-15T13:10:00+00:00"), logged_time("date 2025-07-15T13:10+02:00")
+    ('date 2025-07-15 13:10 UTC', 'date 2025-07-15 13:10 UTC+02:00')
+    """
+    def one(m: re.Match) -> str:
+        zone = m.group(3)
+        said = (" (local time of the log)" if zone is None else " UTC" if zone in ("Z", "+00:00", "-00:00")
+                else f" UTC{zone}")
+        return f"date {m.group(1)} {m.group(2)}{said}"
+    return _LOGGED.sub(one, text)
+
+
 def _work_order(src: Source) -> str:
-    return f"Past work order: {' '.join(src.chunk.text.split())} [{src.label}]"
+    return f"Past work order: {logged_time(' '.join(src.chunk.text.split()))} [{src.label}]"
 
 
 def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> str:

@@ -67,3 +67,18 @@ def test_a_symptom_answer_gives_the_reading_and_the_diagnosis_section(minilm_sam
     assert reading in ans.answer
     assert diagnosis in ans.answer
     assert any(diagnosis in (c.section or "") for c in ans.citations)
+
+
+@pytest.mark.unit
+def test_a_past_work_orders_time_is_written_for_people_with_its_zone():
+    from assistant.answer.extractive import compose
+    from knowledge_base.types import WorkOrder
+
+    wo = WorkOrder("WO-7", "AC-2", "2025-07-15T13:10:00", "ALARM:9", "shut down hot", "fins blocked", "cleaned")
+    log = Chunk("w", wo.as_text(), "work_orders.csv", kind="work_order", doc_type="fault_log")
+    out = compose("compressor shut down hot", (), [Source("1", LAYOUT, ""), Source("W1", log, "")])
+    assert "date 2025-07-15 13:10 (local time of the log) (July 2025)" in out
+    assert "T13:10" not in out
+    zoned = Chunk("z", WorkOrder("WO-8", "P-3", "2025-07-15T13:10:00+00:00", "E-104").as_text(), "wo.csv",
+                  kind="work_order", doc_type="fault_log")
+    assert "date 2025-07-15 13:10 UTC" in compose("pump rattles", (), [Source("W1", zoned, "")])
