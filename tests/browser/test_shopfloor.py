@@ -192,6 +192,7 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
         assert body.lower().startswith(head.lower()), body[:40]
         if fmt == "md":  # the Analysis gives the alignment procedure whole, its last step too (item 1)
             assert b"7. Refit the coupling guard before removing the locks." in body
+            assert b"Anomaly score" in body and b"detector auto" not in body  # plain words (item 6)
     if name == "desktop":
         shop.screenshot("ui_sidebar_alert.png")
         card.get_by_role("button", name="Ask about this alert").click()  # one click: the alert's answer
