@@ -150,7 +150,8 @@ def test_a_new_topic_starts_fresh_and_new_conversation_clears(shop, viewport):
     ask(page, "the compressor discharge temperature keeps rising")
     bot = page.locator(BOT).last
     expect(bot).to_contain_text("Diagnosing compressor overheating")
-    expect(bot).to_contain_text("keeps rising under constant load means the oil is not removing the heat")  # its reading
+    # its reading: the sentence that says what the observation means
+    expect(bot).to_contain_text("keeps rising under constant load means the oil is not removing the heat")
     expect(bot).to_contain_text("(local time of the log)")  # a past work order's time says which clock it is
     expect(bot).not_to_contain_text("mechanical seal")
     first = bot.inner_text()
