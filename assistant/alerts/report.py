@@ -78,6 +78,7 @@ class Report:
     first_action: str
     generated: str  # ISO 8601, UTC
     seconds: float  # time taken to build
+    units: tuple[tuple[str, str], ...] = ()  # (signal tag, unit) from the manuals, for readable signal names
 
 
 def mean_downtime(past: tuple[PastFault, ...]) -> float | None:
@@ -126,4 +127,4 @@ def build_report(assistant: Assistant, alert, k_past: int = 5) -> Report:
     return Report(alert, ctx, answer, plot_alert(alert), procedure, warnings, ctx.past,
                   mean_downtime(ctx.past), first_action(ctx, procedure, assistant.defeat),
                   datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  round(time.perf_counter() - t0, 2))
+                  round(time.perf_counter() - t0, 2), tuple(sorted(assistant.units.items())))

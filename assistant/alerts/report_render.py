@@ -19,7 +19,9 @@ from pathlib import Path
 from knowledge_base.errors import ConfigError
 
 from assistant.answer import safety
-from .analyst import describe, when
+from assistant.answer.alert_answer import plain_alert
+from assistant.answer.signals import signal_label
+from .analyst import when
 from .report import Report
 
 
@@ -38,17 +40,18 @@ def _where(source: str, page: int | None) -> str:
 
 def layout(r: Report) -> list[Block]:
     """The report's blocks, in reading order."""
-    a, ctx = r.alert, r.context
+    a, ctx, units = r.alert, r.context, dict(r.units)
     b = [Block("h1", f"Fault analysis: {a.asset}, alert {a.id}"),
          Block("p", f"Generated {r.generated} by faultdesk ({r.answer.backend} backend) in {r.seconds:.1f} s. "
                     f"Equipment model: {ctx.equipment_model or 'unknown'}."),
          Block("h2", "Recommended first action"), Block("p", r.first_action),
-         Block("h2", "What the monitor saw"), Block("p", describe(a, ctx.pattern)),
+         Block("h2", "What the monitor saw"), Block("p", plain_alert(ctx, units)),
          Block("image", "Top signals around the alert, and the detector score with its threshold", data=r.plot_png)]
     dev = a.deviations()
     if dev:
         b.append(Block("table", rows=(("signal", "change vs. before the alert (std. dev.)"),
-                                      *((s, f"{dev[s]:+.1f}") for s in sorted(dev, key=lambda s: -abs(dev[s]))))))
+                                      *((signal_label(s, units), f"{dev[s]:+.1f}")
+                                        for s in sorted(dev, key=lambda s: -abs(dev[s]))))))
     b.append(Block("h2", "Likely failure modes"))
     if ctx.candidates:
         b.append(Block("table", rows=(("failure mode", "fault codes", "match", "why"),

@@ -17,7 +17,9 @@ from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_RO
 
 from knowledge_base.vocabulary import split_term, term_codes
 
+from .reading import LEAST, MEANING
 from .types import NOT_FOUND, Source
+from .words import word_set
 
 _STEP = re.compile(r"^\s*\d{1,2}[.)]\s")
 
@@ -125,9 +127,11 @@ _WORDS = re.compile(r"[a-z0-9]{3,}")
 
 def passage(src: Source, question: str = "", limit: int = 700) -> str:
     """The passage whole when it is short; else its first sentence and, of the
-    rest, those sharing the most of the question's words (compared by their
-    first five letters, a crude stem; words of the question that occur in few
-    sentences of the passage weigh more), then the sentence after each of
+    rest, those that read the question's observation ("a difference means
+    the belt is slipping", :mod:`.reading`), then those sharing the most of
+    the question's words (compared by their first five letters, a crude stem;
+    words of the question that occur in few sentences of the passage weigh
+    more), then the sentence after each of
     those (an answer often follows the sentence naming the problem: "An error
     is returned ...", "Use ..."), then the others while they fit, up to
     ``limit`` characters, in passage order."""
@@ -137,10 +141,12 @@ def passage(src: Source, question: str = "", limit: int = 700) -> str:
     parts = re.split(r"(?<=[.!?])\s+", text)
     stems = [{w[:5] for w in _WORDS.findall(p.lower())} for p in parts]
     asked = {w[:5] for w in _WORDS.findall(question.lower()) if w not in STOPWORDS}
+    asked_words = word_set(question)
     df = {a: sum(a in st for st in stems) for a in asked}
     weight = [sum(1.0 / df[a] for a in asked & st) for st in stems]
     keep, size = [0], len(parts[0])
-    best = [i for i in sorted(range(1, len(parts)), key=lambda i: -weight[i]) if weight[i] > 0]
+    reads = [bool(MEANING.search(p)) and len(asked_words & word_set(p)) >= LEAST for p in parts]
+    best = [i for i in sorted(range(1, len(parts)), key=lambda i: (-reads[i], -weight[i])) if weight[i] > 0]
     after = [i + 1 for i in best if i + 1 < len(parts)]
     # the best sentences, then the one after each, then the others in passage order, while they fit
     for j in [*best, *after, *range(1, len(parts))]:
@@ -189,8 +195,29 @@ def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
     return "\n".join(_code_sentence(s) for s in code_rows(codes, sources))
 
 
+_LOGGED = re.compile(r"\bdate (\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
+
+
+def logged_time(text: str) -> str:
+    """A work order's ISO time written for people, with its zone: UTC when the
+    log gave one of +00:00, the offset when it gave another, else said to be
+    the log's own local time (a log without a zone gives none to convert).
+
+    >>> logged_time("WO-1; date 2025-07-15T13:10:00 (July 2025); fault code E-104")
+    'WO-1; date 2025-07-15 13:10 (local time of the log) (July 2025); fault code E-104'
+    >>> logged_time("date 2025-07-15T13:10:00+00:00"), logged_time("date 2025-07-15T13:10+02:00")
+    ('date 2025-07-15 13:10 UTC', 'date 2025-07-15 13:10 UTC+02:00')
+    """
+    def one(m: re.Match) -> str:
+        zone = m.group(3)
+        said = (" (local time of the log)" if zone is None else " UTC" if zone in ("Z", "+00:00", "-00:00")
+                else f" UTC{zone}")
+        return f"date {m.group(1)} {m.group(2)}{said}"
+    return _LOGGED.sub(one, text)
+
+
 def _work_order(src: Source) -> str:
-    return f"Past work order: {' '.join(src.chunk.text.split())} [{src.label}]"
+    return f"Past work order: {logged_time(' '.join(src.chunk.text.split()))} [{src.label}]"
 
 
 def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> str:

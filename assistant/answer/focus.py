@@ -143,7 +143,3 @@ def moves_on(question: str) -> bool:
     """The question reports earlier checks done or not helping."""
     return bool(_MOVES_ON.search(question))
 
-
-def explanation(hits: Sequence[Chunk], used: Sequence[Chunk]) -> Chunk | None:
-    """The best plain passage (not yet used) that explains a symptom."""
-    return next((c for c in hits[:6] if c.kind == TEXT and c.doc_type == MANUAL and c not in used), None)

@@ -23,10 +23,11 @@ from knowledge_base.retrieval import HybridRetriever, Query
 from knowledge_base.types import PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER, Chunk
 
 from . import safety
-from .focus import diagnosis_section, explanation, is_safety_chapter, lead, moves_on, procedure_group, section_key
+from .focus import diagnosis_section, is_safety_chapter, lead, moves_on, procedure_group, section_key
 from .intent import is_symptom
 from .next_step import given_before
 from .prompt import compact
+from .reading import explanation
 from .types import Source
 
 
@@ -50,7 +51,8 @@ class SourceSelector:
         that has a numbered procedure, that procedure comes second: the
         steps are what an engineer needs, every chunk of it (``focus``). A
         symptom leads with its explanation and the manual's diagnosis
-        section. Sections in ``skip`` (done in the previous turn) are left
+        section, the explanation being the passage whose sentence reads the
+        observation (``reading``). Sections in ``skip`` (done in the previous turn) are left
         out and a fault row's next referenced procedure is taken. Work orders
         are capped at two unless the best hit is one (a history question), so
         similar past faults do not crowd out the manual.
@@ -59,8 +61,10 @@ class SourceSelector:
         if not hits:
             return []
         chosen: list[Chunk] = []
+        rest = hits[1:]  # the best hit leads, or is passed over on purpose (a "how do I" question)
         if is_symptom(question) and hits[0].kind != TABLE_ROW and (diag := diagnosis_section(self.index, hits)):
-            chosen = [c for c in (explanation(hits, diag),) if c] + diag
+            chosen = [c for c in (explanation(hits, diag, question),) if c] + diag
+            rest = hits  # the best hit still follows when another passage explains the symptom
         else:
             top = lead(hits, question)
             chosen = procedure_group(self.index, top) if top.kind == PROCEDURE else [top]
@@ -69,7 +73,7 @@ class SourceSelector:
         top = chosen[0]
         limit = max(self.n_sources, len(chosen) + 1)
         cap = self.n_sources if top.kind == WORK_ORDER else 2
-        for c in hits[1:]:
+        for c in rest:
             if len(chosen) >= limit:
                 break
             if c in chosen or (c.kind == WORK_ORDER and sum(x.kind == WORK_ORDER for x in chosen) >= cap):

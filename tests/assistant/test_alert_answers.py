@@ -121,6 +121,11 @@ def test_report_holds_plot_procedure_safety_and_past_faults(assistant, fmt):
     assert "5.2 Checking shaft alignment (pump.md)" in text
     assert "CAUTION: Check for a soft foot before aligning the motor." in text  # verbatim
     assert "WO-1001" in text and "replaced drive-end bearing" in text
+    # what the monitor saw, in the answer's plain words (issue 18 item 6): readable signal names
+    # with units and the alert level, not "score 0.90 (threshold 0.60) ... detector auto"
+    assert "drive-end bearing vibration (bearing_de_rms, mm/s) rising" in text
+    assert "Anomaly score 0.90 (alert level 0.60)" in text and "UTC" in text
+    assert "detector auto" not in text and "threshold 0.60" not in text and "top signals" not in text
 
 
 @pytest.mark.integration

@@ -150,6 +150,9 @@ def test_a_new_topic_starts_fresh_and_new_conversation_clears(shop, viewport):
     ask(page, "the compressor discharge temperature keeps rising")
     bot = page.locator(BOT).last
     expect(bot).to_contain_text("Diagnosing compressor overheating")
+    # its reading: the sentence that says what the observation means
+    expect(bot).to_contain_text("keeps rising under constant load means the oil is not removing the heat")
+    expect(bot).to_contain_text("(local time of the log)")  # a past work order's time says which clock it is
     expect(bot).not_to_contain_text("mechanical seal")
     first = bot.inner_text()
     ask(page, "and what if that doesn't help?")
@@ -190,6 +193,7 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
         assert body.lower().startswith(head.lower()), body[:40]
         if fmt == "md":  # the Analysis gives the alignment procedure whole, its last step too (item 1)
             assert b"7. Refit the coupling guard before removing the locks." in body
+            assert b"Anomaly score" in body and b"detector auto" not in body  # plain words (item 6)
     if name == "desktop":
         shop.screenshot("ui_sidebar_alert.png")
         card.get_by_role("button", name="Ask about this alert").click()  # one click: the alert's answer
