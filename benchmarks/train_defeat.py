@@ -60,7 +60,7 @@ def _jsonl(path: Path) -> list[tuple[str, int]]:
     return [(r["text"], int(r["label"] == "defeat")) for r in rows]
 
 
-BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3")
+BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4")
 
 
 def blind_rows(folder: str) -> list[tuple[str, int]]:
