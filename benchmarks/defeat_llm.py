@@ -16,7 +16,7 @@ MiniLM+cue classifier's AUC on the same items (baseline, trained on the other
 sets: leave-one-set-out) and the ms per sentence (on a shared machine: under load).
 Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/defeat_llm.py --data-dir .faultdesk [--limit 200] [--minutes 20] [--out scores.jsonl]
+    PYTHONPATH=. .venv/bin/python benchmarks/defeat_llm.py --data-dir .faultdesk [--limit 200] [--minutes 20] [--out scores.jsonl] [--cache vectors.npz]
 
 The model runs in this process: this is a measurement, not the serving path.
 """
@@ -95,7 +95,7 @@ def _rates(p: np.ndarray, y: np.ndarray, th: float) -> str:
     return f"caught {100 * f[y == 1].mean():5.1f}%  passed {100 * (~f[y == 0]).mean():5.1f}%"
 
 
-def classifier_auc(rows: list[dict]) -> float:
+def classifier_auc(rows: list[dict], cache: Path | None = None) -> float:
     """Baseline on the same items: logistic regression over MiniLM + cue features, each item
     scored by a model trained on the three sets it is not from."""
     from sklearn.linear_model import LogisticRegression
@@ -104,7 +104,9 @@ def classifier_auc(rows: list[dict]) -> float:
     from knowledge_base.embedder import MiniLMEmbedder
     from knowledge_base.normalise import fold
 
-    emb = MiniLMEmbedder()
+    from benchmarks.train_defeat import CachedEmbedder
+
+    emb = CachedEmbedder(MiniLMEmbedder(), cache)
     every = {s: [json.loads(line) for k in ("defeat", "legit") for sp in ("dev", "heldout")
                  for line in (DATA / s / f"{k}_{sp}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()] for s in SETS}
 
@@ -120,6 +122,7 @@ def classifier_auc(rows: list[dict]) -> float:
         clf = LogisticRegression(C=10, max_iter=5000, class_weight="balanced")
         clf.fit(np.vstack([feats[s][0] for s in SETS if s != held]), np.concatenate([feats[s][1] for s in SETS if s != held]))
         p[idx] = clf.predict_proba(x([rows[i]["text"] for i in idx]))[:, 1]
+    emb.save()
     return _auc(p, np.array([r["label"] == "defeat" for r in rows]))
 
 
@@ -129,6 +132,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=200)
     ap.add_argument("--minutes", type=float, default=20.0)
     ap.add_argument("--out", type=Path, help="append each score here (jsonl) and reuse the ones already in it")
+    ap.add_argument("--cache", type=Path, help="MiniLM vectors kept between runs (.npz, as train_defeat.py --cache)")
     args = ap.parse_args()
     from assistant.llm.models import default_model_path
 
@@ -155,7 +159,7 @@ def main() -> None:
     print(f"LLM P(yes) at its best threshold {best:.3f} ON THESE ITEMS (optimistic): {_rates(p, y, best)}")
     print(f"P(yes) range: defeat median {np.median(p[y]):.3f}, legit median {np.median(p[~y]):.3f}")
     print(f"ms per sentence (under load): p50 {ms[len(ms) // 2]:.0f}  p95 {ms[int(0.95 * (len(ms) - 1))]:.0f}")
-    print(f"baseline, MiniLM+cue logistic regression (leave-one-set-out) on the same items: AUC {classifier_auc(rows):.3f}")
+    print(f"baseline, MiniLM+cue logistic regression (leave-one-set-out) on the same items: AUC {classifier_auc(rows, args.cache):.3f}")
 
 
 if __name__ == "__main__":
