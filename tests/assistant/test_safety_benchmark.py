@@ -73,3 +73,24 @@ def test_the_benchmark_counts_come_from_the_files(name, capsys):
     safety.print_summary(summary)
     out = capsys.readouterr().out
     assert f"{name} dev+heldout" in out and ("BLIND" in out if name in safety.BLIND else "development data" in out)
+
+
+@pytest.mark.unit
+def test_the_blind_set_is_v5_and_every_earlier_set_is_development_data():
+    assert safety.BLIND == {"v5"}
+    assert {v for v, _ in safety.SETS["dev"]} == {"v1", "v2", "v3", "v4"}
+    assert safety.SETS["heldout"] == [("v5", ("heldout",))]
+    assert all(v == "v5" for v, _ in safety.SETS["blind"])
+
+
+@pytest.mark.unit
+def test_the_llm_verifier_sample_is_stratified_and_fixed():
+    """benchmarks/defeat_llm.py scores a prefix of this order: defeat and legit alternate,
+    every development set is drawn from, and the order does not change between runs."""
+    from benchmarks import defeat_llm
+
+    rows = defeat_llm.sample()
+    assert rows == defeat_llm.sample()
+    assert [r["label"] for r in rows[:6]] == ["defeat", "legit"] * 3
+    assert {r["set"] for r in rows[:400]} == set(defeat_llm.SETS)
+    assert len({(r["set"], r["id"]) for r in rows}) == len(rows)
