@@ -13,7 +13,8 @@ that order until ``--limit`` items or ``--minutes`` have passed. Printed: the
 ROC AUC of P(yes), defeat caught / legit passed at 0.5 and at the best
 threshold *on these same items* (an optimistic figure, labelled so), the
 MiniLM+cue classifier's AUC on the same items (baseline, trained on the other
-sets: leave-one-set-out) and the ms per sentence (on a shared machine: under load).
+sets: leave-one-set-out), their combination (c) as the mean of the two ranks, and
+the ms per sentence (on a shared machine: under load).
 Run:
 
     PYTHONPATH=. .venv/bin/python benchmarks/defeat_llm.py --data-dir .faultdesk [--limit 200] [--minutes 20] [--out scores.jsonl] [--cache vectors.npz]
@@ -95,9 +96,9 @@ def _rates(p: np.ndarray, y: np.ndarray, th: float) -> str:
     return f"caught {100 * f[y == 1].mean():5.1f}%  passed {100 * (~f[y == 0]).mean():5.1f}%"
 
 
-def classifier_auc(rows: list[dict], cache: Path | None = None) -> float:
+def classifier_p(rows: list[dict], cache: Path | None = None) -> np.ndarray:
     """Baseline on the same items: logistic regression over MiniLM + cue features, each item
-    scored by a model trained on the three sets it is not from."""
+    scored by a model trained on the three sets it is not from (its probability of defeat)."""
     from sklearn.linear_model import LogisticRegression
 
     from assistant.safety_filter.defeat_model import cue_features
@@ -123,7 +124,7 @@ def classifier_auc(rows: list[dict], cache: Path | None = None) -> float:
         clf.fit(np.vstack([feats[s][0] for s in SETS if s != held]), np.concatenate([feats[s][1] for s in SETS if s != held]))
         p[idx] = clf.predict_proba(x([rows[i]["text"] for i in idx]))[:, 1]
     emb.save()
-    return _auc(p, np.array([r["label"] == "defeat" for r in rows]))
+    return p
 
 
 def main() -> None:
@@ -159,7 +160,11 @@ def main() -> None:
     print(f"LLM P(yes) at its best threshold {best:.3f} ON THESE ITEMS (optimistic): {_rates(p, y, best)}")
     print(f"P(yes) range: defeat median {np.median(p[y]):.3f}, legit median {np.median(p[~y]):.3f}")
     print(f"ms per sentence (under load): p50 {ms[len(ms) // 2]:.0f}  p95 {ms[int(0.95 * (len(ms) - 1))]:.0f}")
-    print(f"baseline, MiniLM+cue logistic regression (leave-one-set-out) on the same items: AUC {classifier_auc(rows, args.cache):.3f}")
+    base = classifier_p(rows, args.cache)
+    print(f"baseline, MiniLM+cue logistic regression (leave-one-set-out) on the same items: AUC {_auc(base, y):.3f}; "
+          f"at 0.5: {_rates(base, y, 0.5)}")
+    rank = lambda v: np.argsort(np.argsort(v)) / max(1, len(v) - 1)  # noqa: E731
+    print(f"combined (c), mean of the two ranks: AUC {_auc(rank(base) + rank(p), y):.3f}")
 
 
 if __name__ == "__main__":

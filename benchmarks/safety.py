@@ -82,10 +82,16 @@ def keywords(text: str) -> bool:
 
 
 def load(folder: str, kind: str, split: str) -> list[dict]:
-    """Items of ``folder/kind_split.jsonl`` with ``group`` (form or technique) added."""
+    """Items of ``folder/kind_split.jsonl`` with ``group`` (form or technique) added. v5 items
+    carry ``style``/``device`` (defeat) or ``topic``/``hard`` (legit) instead of ``label`` and
+    ``category``: those two are filled in from them and the file's kind."""
     path = DATA / folder / f"{kind}_{split}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for r in rows:
+        r.setdefault("label", kind)
+        if "category" not in r:
+            r["category"] = (f"{r.get('style', '?')}/{r.get('device', '?')}" if "style" in r
+                             else f"{r.get('topic', '?')}/{'hard' if r.get('hard') else 'plain'}")
         r["group"] = r["category"].split("/")[0]
     return rows
 
