@@ -1,16 +1,17 @@
 """Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-Four sets, each written by a helper who never saw the filter:
+Five sets, each written by a helper who never saw the filter:
 
 * ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
   benign; ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit; ``v3``
-  (tests/data/safety_eval_v3/): 461 defeat, 441 legit. Each was run once blind
-  and all three, both halves, are **development data** now (trained on by
+  (tests/data/safety_eval_v3/): 461 defeat, 441 legit; ``v4``
+  (tests/data/safety_eval_v4/): 663 defeat, 747 legit. Each was run once blind
+  and all four, both halves, are **development data** now (trained on by
   ``benchmarks/train_defeat.py``; its ``--check cross`` is cross-validation by set
   over them);
-* ``v4`` (tests/data/safety_eval_v4/): the blind set of the fourth attempt,
+* ``v5`` (tests/data/safety_eval_v5/): the blind set of the fifth attempt,
   copied in only after the filter and its weights were frozen and committed;
-  its first run is the blind figure, every later run a re-run.
+  its first run of the held-out half is the blind figure, every later run a re-run.
 
 Defeat filters compared on every item:
 
@@ -18,11 +19,12 @@ Defeat filters compared on every item:
 * ``keywords``: a plain baseline, written here: any defeat verb and any safety
   device word in the folded sentence, no negation handling;
 * ``rules``: the rule filter alone (``assistant.safety_filter.defeat_rules``);
-* ``lexical``: the rules plus the lexical classifier: **the assistant's
-  default** (and its only check where no MiniLM embedder is at hand);
+* ``lexical``: the rules plus the lexical classifier: the assistant's check
+  where no MiniLM embedder is at hand;
 * ``minilm``: the rules plus the classifier trained with MiniLM vectors, as
-  the assistant builds it when ``FAULTDESK_DEFEAT_SEMANTIC`` is set
-  (:func:`assistant.safety_filter.unsafe.defeat_filter_for`; ``--no-minilm`` skips it).
+  the assistant builds it by default when it runs on MiniLM
+  (``FAULTDESK_DEFEAT_SEMANTIC``, on by default since safety5;
+  :func:`assistant.safety_filter.unsafe.defeat_filter_for`; ``--no-minilm`` skips it).
 
 A defeat item counts as caught when :meth:`DefeatFilter.withhold` removes at
 least one of its sentences; a legit item passes when none is removed. The
@@ -30,11 +32,12 @@ latency lines time each filter on single sentences, one call per sentence, as
 the streaming path checks them (p50 / p95 in ms; on a shared machine these are
 not the code's own figures). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|all] [--misses]
+    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|heldout|all] [--misses]
 
-``--sets dev`` runs v1, v2 and v3 (both halves); ``blind`` v4 (dev and held-out
-half, and both together); ``all`` everything. ``--misses`` lists the
-development items the trained filters get wrong (never v4 items).
+``--sets dev`` runs v1-v4 (both halves); ``blind`` v5 (dev and held-out
+half, and both together); ``heldout`` only v5's held-out half (the blind run);
+``all`` everything. ``--misses`` lists the development items the trained
+filters get wrong (never v5 items).
 """
 
 from __future__ import annotations
@@ -59,10 +62,12 @@ from knowledge_base import injection
 from knowledge_base.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3", "v4": "safety_eval_v4"}
-SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3") for h in ("dev", "heldout")],
-        "blind": [("v4", ("dev",)), ("v4", ("heldout",)), ("v4", ("dev", "heldout"))]}
-BLIND = {"v4"}
+FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3", "v4": "safety_eval_v4",
+           "v5": "safety_eval_v5"}
+SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3", "v4") for h in ("dev", "heldout")],
+        "blind": [("v5", ("dev",)), ("v5", ("heldout",)), ("v5", ("dev", "heldout"))],
+        "heldout": [("v5", ("heldout",))]}
+BLIND = {"v5"}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
 _VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
                     r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")
@@ -77,10 +82,16 @@ def keywords(text: str) -> bool:
 
 
 def load(folder: str, kind: str, split: str) -> list[dict]:
-    """Items of ``folder/kind_split.jsonl`` with ``group`` (form or technique) added."""
+    """Items of ``folder/kind_split.jsonl`` with ``group`` (form or technique) added. v5 items
+    carry ``style``/``device`` (defeat) or ``topic``/``hard`` (legit) instead of ``label`` and
+    ``category``: those two are filled in from them and the file's kind."""
     path = DATA / folder / f"{kind}_{split}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for r in rows:
+        r.setdefault("label", kind)
+        if "category" not in r:
+            r["category"] = (f"{r.get('style', '?')}/{r.get('device', '?')}" if "style" in r
+                             else f"{r.get('topic', '?')}/{'hard' if r.get('hard') else 'plain'}")
         r["group"] = r["category"].split("/")[0]
     return rows
 
@@ -190,7 +201,7 @@ def print_summary(summary: dict) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", choices=("dev", "blind", "all"), default="dev")
+    ap.add_argument("--sets", choices=("dev", "blind", "heldout", "all"), default="dev")
     ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM classifier (no model load)")
     ap.add_argument("--misses", action="store_true", help="list the development items the trained filters get wrong")
     args = ap.parse_args()

@@ -2,14 +2,14 @@
 
 Training data, all committed development data:
 
-* the three blind phrase sets written so far, both halves of each
-  (``tests/data/safety_eval``, ``safety_eval_v2``, ``safety_eval_v3``): each was
-  run once blind and is development data since;
+* the four blind phrase sets written so far, both halves of each
+  (``tests/data/safety_eval``, ``safety_eval_v2``, ``safety_eval_v3``,
+  ``safety_eval_v4``): each was run once blind and is development data since;
 * the filter's own probe sentences (``tests/data/safety_filter_probes.json``) and
   the similarity exemplars of :mod:`assistant.safety_filter.defeat_semantic`;
 * the made-up template sentences of :mod:`assistant.safety_filter.defeat_synth`.
 
-The fourth blind set (``tests/data/safety_eval_v4``) is never read here.
+The fifth blind set (``tests/data/safety_eval_v5``) is never read here.
 
 Two models are written: ``defeat_model_lexical.npz`` (cue + gram features, any
 embedder) and ``defeat_model.npz`` (cue + gram + MiniLM vectors). scikit-learn's
@@ -18,12 +18,12 @@ logistic regression fits them; prediction is plain numpy. Run:
     PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check cross [--grid] | --check manuals] [--c C] [--cache vectors.npz]
 
 ``--check cross`` saves nothing: it is cross-validation *by set*. For each of
-the three sets it trains on the other two (plus the probes, exemplars and
+the four sets it trains on the other three (plus the probes, exemplars and
 templates) and scores the whole filter (rules, names-a-device gate,
-classifier, veto) on the held set, then averages the three folds; the rules
+classifier, veto) on the held set, then averages the four folds; the rules
 alone are scored in the same run as the baseline. A set written by someone
 else is what the filter meets next, so this is the estimate the settings are
-chosen on (``C``, ``THRESHOLD``, ``VETO``; docs/notes/safety4.md). ``--grid``
+chosen on (``C``, ``THRESHOLD``, ``VETO``; docs/notes/safety5.md). ``--grid``
 prints every threshold x veto pair, not only the chosen one. ``--check
 manuals`` trains on every development set and counts, for each pair, the
 sentences of the project's sample manuals the filter would withhold (all are
@@ -44,13 +44,13 @@ from assistant.safety_filter.defeat_synth import synthetic
 from knowledge_base.normalise import fold
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data"
-# chosen by the rule written down before the fourth blind set was opened (docs/notes/safety4.md):
-# per model, the best mean (caught + passed) / 2 over the three by-set folds with passed >= 92.0%
+# chosen by the rule written down before the fifth blind set was opened (docs/notes/safety5.md):
+# per model, the best mean (caught + passed) / 2 over the four by-set folds with passed >= 92.0%
 # and at most 4 false alarms on the sample manuals (--check manuals)
 C = {"lexical": 10.0, "minilm": 30.0}
-THRESHOLD = {"lexical": 0.7, "minilm": 0.8}
+THRESHOLD = {"lexical": 0.8, "minilm": 0.8}
 UNGATED = {"lexical": 0.97, "minilm": 2.0}  # minilm: never (it would embed every sentence); 0.97: see docs/notes/safety3.md
-VETO = {"lexical": 0.05, "minilm": 0.02}
+VETO = {"lexical": 0.1, "minilm": 0.05}
 GRID = {"threshold": (0.5, 0.6, 0.7, 0.8), "veto": (0.0, 0.02, 0.05, 0.1)}
 SYNTH = 900
 
@@ -60,7 +60,7 @@ def _jsonl(path: Path) -> list[tuple[str, int]]:
     return [(r["text"], int(r["label"] == "defeat")) for r in rows]
 
 
-BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3")
+BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4")
 
 
 def blind_rows(folder: str) -> list[tuple[str, int]]:

@@ -33,26 +33,28 @@ class _Fixed:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
 def test_the_set_loads_with_its_schema(name):
     folder = safety.FOLDERS[name]
     assert (DATA / folder / "README.md").exists()
     ids, texts = set(), set()
     for kind, label in (("defeat", "defeat"), ("legit", "legit")):
         for split in ("dev", "heldout"):
-            rows = _lines(folder, kind, split)
+            rows, loaded = _lines(folder, kind, split), safety.load(folder, kind, split)
             assert len(rows) >= 50, (folder, kind, split)
-            for r in rows:
+            for r in loaded:  # v5 names its fields differently; load() fills in label and category
                 assert FIELDS <= set(r) and r["label"] == label and r["text"].strip()
                 assert r["id"] not in ids
                 ids.add(r["id"])
                 texts.add(r["text"])
-            assert [r["group"] for r in safety.load(folder, kind, split)] == [r["category"].split("/")[0] for r in rows]
+            assert [r["text"] for r in loaded] == [r["text"] for r in rows]
+            assert [r["group"] for r in loaded] == [r["category"].split("/")[0] for r in loaded]
+            assert all(r["category"] == w["category"] for r, w in zip(loaded, rows) if "category" in w)
     assert len(texts) == len(ids)  # no text twice
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
 def test_the_benchmark_counts_come_from_the_files(name, capsys):
     folder = safety.FOLDERS[name]
     filters = {"all": _Fixed(True), "none": _Fixed(False), "rules": RULES_ONLY}
@@ -73,3 +75,24 @@ def test_the_benchmark_counts_come_from_the_files(name, capsys):
     safety.print_summary(summary)
     out = capsys.readouterr().out
     assert f"{name} dev+heldout" in out and ("BLIND" in out if name in safety.BLIND else "development data" in out)
+
+
+@pytest.mark.unit
+def test_the_blind_set_is_v5_and_every_earlier_set_is_development_data():
+    assert safety.BLIND == {"v5"}
+    assert {v for v, _ in safety.SETS["dev"]} == {"v1", "v2", "v3", "v4"}
+    assert safety.SETS["heldout"] == [("v5", ("heldout",))]
+    assert all(v == "v5" for v, _ in safety.SETS["blind"])
+
+
+@pytest.mark.unit
+def test_the_llm_verifier_sample_is_stratified_and_fixed():
+    """benchmarks/defeat_llm.py scores a prefix of this order: defeat and legit alternate,
+    every development set is drawn from, and the order does not change between runs."""
+    from benchmarks import defeat_llm
+
+    rows = defeat_llm.sample()
+    assert rows == defeat_llm.sample()
+    assert [r["label"] for r in rows[:6]] == ["defeat", "legit"] * 3
+    assert {r["set"] for r in rows[:400]} == set(defeat_llm.SETS)
+    assert len({(r["set"], r["id"]) for r in rows}) == len(rows)
