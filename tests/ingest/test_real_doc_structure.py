@@ -64,10 +64,12 @@ FAQ = """Frequently asked questions
 """
 
 
-def _chunks(tmp_path, name, text):
+def _chunks(tmp_path, name, text, group_chars=0):
+    """The chunks of one file; short definition items one chunk each unless
+    ``group_chars`` (these tests read the loader's items one by one)."""
     p = tmp_path / name
     p.write_text(text)
-    return Chunker().chunk(load_file(p), str(p)).chunks
+    return Chunker(group_chars=group_chars).chunk(load_file(p), str(p)).chunks
 
 
 def _by_text(chunks, start):
