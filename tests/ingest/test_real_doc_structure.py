@@ -117,3 +117,37 @@ def test_what_counts_as_a_problem_and_an_answer():
                              Block("Workaround\nEdit the rules", "definition"))
     assert not is_problem_answer(Block("Problem: x"), Block("Note: y"))
     assert not is_problem_answer(Block("Problem: x", section=("A",)), Block("Solution: y", section=("B",)))
+
+
+PLUSTEK_FAQ = """Scanner driver TROUBLESHOOTING/FAQ
+-----------------------------------------------
+
+Here you will not find how to set up a frontend.
+SYMPTOM: error in loading shared libraries: libsane.so.1: cannot open
+-------- shared object file: No such file or directory
+
+PROBLEM:
+--------
+The shared libraries have been installed to a directory
+which is not in your "library path"
+
+SOLUTION:
+---------
+Add the path to /etc/ld.so.conf and run "ldconfig -v".
+
+SYMPTOM: "no SANE devices found"
+--------
+While testing with "scanimage -L" nothing happens.
+"""
+
+
+def test_faq_symptom_labels_head_their_problem_and_solution(tmp_path):
+    # Underlined SYMPTOM / PROBLEM / SOLUTION labels: the symptom is the entry's heading
+    # (its title wrapped past the rule), problem and solution one chunk under it.
+    chunks = _chunks(tmp_path, "FAQ.txt", PLUSTEK_FAQ)
+    c = next(c for c in chunks if "library path" in c.text)
+    assert c.section[-1] == ("SYMPTOM: error in loading shared libraries: libsane.so.1: cannot open "
+                             "shared object file: No such file or directory")
+    assert c.text.startswith("PROBLEM: The shared libraries") and "SOLUTION: Add the path" in c.text
+    assert not {"PROBLEM", "SOLUTION", "SYMPTOM"} & set(c.fault_codes)
+    assert next(c for c in chunks if "nothing happens" in c.text).section[-1] == 'SYMPTOM: "no SANE devices found"'
