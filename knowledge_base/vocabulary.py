@@ -54,6 +54,9 @@ _TOKEN = re.compile(rf"(?<![\w.-])(?:(?P<snake>{_SNAKE})|(?P<dotted>{_DOTTED})|(
                     rf"(?P<alnum>{_ALNUM})|(?P<camel>{_CAMEL})|(?P<caps>{_CAPS})|(?P<num>{_NUM}))(?![\w-])", re.ASCII)
 _WORD_NUM = re.compile(rf"(?i)\b(?P<word>{_FAMILY})[\s:#=-]{{0,3}}(?P<num>\d{{1,6}})\b", re.ASCII)
 _HEADING_FAMILY = re.compile(rf"(?i)\b({_FAMILY})\b")
+# how a question gives a command's exit status (questions only: in a manual "returns 0" is prose)
+_EXIT_NUM = re.compile(r"(?i)\b(?:rc|ret|exit(?:ed)?|returns?|returned|errno)(?:\s+(?:with|code|status|value))?"
+                       r"\s*[:=#]?\s*(\d{1,4})\b")
 # "TERM: body", "TERM = body", "TERM == body", "TERM - body", "TERM  body" (two spaces)
 _TERM_SPLIT = re.compile(r"^\s*[-*+\u2022]?\s*(?P<term>[^\s].{0,40}?)(?:\s*(?::|==?|\u2013|\u2014)\s+|\s+-\s+|\s{2,})(?P<body>\S.*)$",
                          re.DOTALL)
@@ -147,12 +150,19 @@ def split_term(text: str) -> tuple[str, str] | None:
 def question_candidates(text: str) -> tuple[str, ...]:
     """Every code-shaped token of a question, normalised, in order: the
     knowledge base's vocabulary decides which are codes. A number counts
-    only after a family word ("status 2" -> ``STATUS2`` and ``2``); a short
+    only after a family word ("status 2" -> ``STATUS2`` and ``2``) or as an
+    exit status ("rc=8", "exit 26" -> ``STATUS8`` and ``8``); a short
     ALL-CAPS token only as typed in capitals; quoted one-character signals
-    ('#') too."""
+    ('#') too.
+
+    >>> question_candidates("iscsiadm rc=8, what?"), question_candidates("logout returns 10")
+    (('STATUS8', '8'), ('STATUS10', '10'))
+    """
     out: list[str] = []
     for m in _WORD_NUM.finditer(text):
         out += [key(m.group("word") + m.group("num")), m.group("num")]
+    for m in _EXIT_NUM.finditer(text):  # "rc=8", "exit 26", "returns 10": an exit status
+        out += [key("status" + m.group(1)), m.group(1)]
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         tok = m.group(kind)
