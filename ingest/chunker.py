@@ -14,7 +14,8 @@ Rules, in order of precedence:
   and the answer sat in the next one (real manuals' troubleshooting FAQs);
 * short definition items of one list (a man page's exit statuses, return
   values, option values: "6  ISCSI_ERR_IDBM - error accessing ...") are
-  grouped, each item whole, up to ``group_chars``: one 50-character item
+  grouped, each item whole, with the short sentence that introduces them
+  when it ends in a colon, up to ``group_chars``: one 50-character item
   alone embeds and scores poorly, and the text around a code (the item
   before and after it, "Valid values are: 5 Errors 10 Function trace") is
   how the reader finds it; a longer item stays a chunk of its own;
@@ -127,7 +128,9 @@ class Chunker:
                 yield from self._emit("\n\n".join(pair), b, whole=True)
                 continue
             if self._short_item(b):
-                group = [text]
+                lead = (buf[-1] if buf and head is not None and (head.page, head.section) == (b.page, b.section)
+                        and buf[-1].rstrip().endswith(":") and len(buf[-1]) <= self.group_chars // 2 else None)
+                group = [lead, text] if lead else [text]
                 for more in blocks[i + 1:]:
                     if (not self._short_item(more) or (more.page, more.section) != (b.page, b.section)
                             or _PROBLEM.match(more.text.strip())
@@ -135,10 +138,12 @@ class Chunker:
                         break
                     group.append(more.text.strip())
                 if len(group) > 1:
+                    if lead:  # the sentence that introduces the items goes with them
+                        buf.pop()
                     if buf:
                         yield from self._emit("\n\n".join(buf), head)
                     buf, head = [], None
-                    skip = len(group) - 1
+                    skip = len(group) - 1 - (1 if lead else 0)
                     yield from self._emit("\n\n".join(group), b, whole=True)
                     continue
             same = head is not None and (b.page, b.section) == (head.page, head.section)

@@ -86,7 +86,7 @@ def test_man_page_definition_items_keep_their_term(tmp_path):
 
 def test_short_definition_items_are_grouped_each_whole_with_every_code(tmp_path):
     # A man page's exit statuses: the items of one list share a chunk up to
-    # group_chars, none split, each item's code learned; a long item stays alone.
+    # group_chars with the sentence that introduces them, none split, each item's code learned.
     chunks = _chunks(tmp_path, "sg_test.8.txt", MAN, group_chars=400)
     status = [c for c in chunks if c.section == ("EXIT STATUS",) and c.kind == "definition"]
     items = [" ".join(i.split()) for c in status for i in c.text.split("\n\n")]
@@ -96,7 +96,8 @@ def test_short_definition_items_are_grouped_each_whole_with_every_code(tmp_path)
     assert {"STATUS2"} <= set(grouped.fault_codes)
     single = {c.text.split("\n")[0] for c in _chunks(tmp_path, "sg_test.8.txt", MAN) if c.kind == "definition"}
     grouped_terms = {i.split("\n")[0] for c in chunks if c.kind == "definition" for i in c.text.split("\n\n")}
-    assert single == grouped_terms  # the same items, none lost or cut
+    assert grouped_terms - single == {"The exit status values are:"}  # the lead-in goes with its items
+    assert single <= grouped_terms  # the same items, none lost or cut
 
 
 def test_markdown_setext_heading_bulleted_warning_and_code_bullets(tmp_path):
