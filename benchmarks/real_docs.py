@@ -37,6 +37,9 @@ questions, all held out, ``--split heldout``), first run 2026-12-05 at commit
 ``--suite realdocs4`` is the fourth blind set (``benchmarks/real_docs4/``, three more
 Debian packages' documentation, all held out); its sets are read from its questions.
 
+``--suite realdocs5`` is the fifth blind set (``benchmarks/real_docs5/``), laid out
+like realdocs4; its first run is its held-out figure.
+
 ``--no-ingest`` uses the knowledge bases under ``--work`` as they are (no fetch, no
 re-read: for iterating on answers); ``--no-retrieval`` scores the answers only.
 """
@@ -59,7 +62,8 @@ from benchmarks.plain_bm25 import PlainBM25  # noqa: E402
 SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "smartmontools", "sg3utils", "cups")),
           "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude")),
           "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd")),
-          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ())}  # () : the sets its questions name
+          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ()),  # () : the sets its questions name
+          "realdocs5": (ROOT / "benchmarks" / "real_docs5", ())}
 HERE, SETS = SUITES["realdocs"]
 MODES = ("hybrid", "code", "bm25", "dense", "section")
 IN_SCOPE = ("code", "symptom", "procedure")
