@@ -112,11 +112,17 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             continue
         if last_def is not None and at <= last_def[0]:
             last_def = None
+        if len(group) >= 3 and all(_VALUE_LINE.match(ln) for ln in group):
+            # "5  Errors" / "10 Function trace" / ...: a table of values, one item a line, not headings
+            paras.extend(Para([ln], None, None, (m.group(1), m.group(2).strip()))
+                         for ln in group if (m := _VALUE_LINE.match(ln)))
+            continue
         paras.extend(split_paragraph(group))
     return paras
 
 
 _BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+_VALUE_LINE = re.compile(r"^\s*(\d{1,5})\s+(\S.{0,60})$")
 
 
 def _bullets(group: list[str]) -> list[Para]:

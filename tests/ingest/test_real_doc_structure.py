@@ -151,3 +151,29 @@ def test_faq_symptom_labels_head_their_problem_and_solution(tmp_path):
     assert c.text.startswith("PROBLEM: The shared libraries") and "SOLUTION: Add the path" in c.text
     assert not {"PROBLEM", "SOLUTION", "SYMPTOM"} & set(c.fault_codes)
     assert next(c for c in chunks if "nothing happens" in c.text).section[-1] == 'SYMPTOM: "no SANE devices found"'
+
+
+MAN_VALUES = """SANE-X(5)                 SANE Scanner Access Now Easy                SANE-X(5)
+
+NAME
+       sane-x - SANE backend for X scanners
+
+ENVIRONMENT
+       The backend uses a single environment variable, SANE_DEBUG_X,
+       which enables debugging output to stderr. Valid values are:
+
+              5  Errors
+              10 Function trace
+              15 Function detail
+
+KNOWN ISSUES
+       Flatbed units may fail to scan at maximum area.
+"""
+
+
+def test_a_block_of_numbered_value_lines_is_a_list_with_its_lead_in_not_headings(tmp_path):
+    chunks = _chunks(tmp_path, "sane-x.5.txt", MAN_VALUES, group_chars=400)
+    c = next(c for c in chunks if "Function trace" in c.text)
+    assert c.section == ("ENVIRONMENT",) and c.kind == "definition"
+    assert c.text.startswith("The backend uses") and "10\nFunction trace" in c.text
+    assert not any(s.startswith("10 ") for c in chunks for s in c.section)
