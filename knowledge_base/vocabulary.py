@@ -175,6 +175,25 @@ def question_candidates(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_HEX_PAIR = re.compile(r"(?i)(?<![\w/:])(?:0x)?([0-9a-f]{4})\s*[/:]\s*(?:0x)?([0-9a-f]{4})(?![\w/:])")
+
+
+def id_spellings(text: str) -> tuple[str, ...]:
+    """A vendor/product id pair of ``text`` in the spelling device lists use:
+    ``lsusb`` prints ``04c5:132b``, a manual's table ``0x04c5/0x132b``. A pair
+    needs ``0x`` or a hex letter (not a time such as ``10:30``).
+
+    >>> id_spellings("usb id 04c5:132b found"), id_spellings("at 10:30")
+    (('0x04c5', '0x132b'), ())
+    """
+    out: list[str] = []
+    for m in _HEX_PAIR.finditer(text):
+        a, b = m.group(1).lower(), m.group(2).lower()
+        if "0x" in m.group(0).lower() or re.search(r"[a-f]", a + b):
+            out += [f"0x{a}", f"0x{b}"]
+    return tuple(dict.fromkeys(out))
+
+
 def known_form(code: str, known) -> str | None:
     """The known code ``code`` is an instance or a variant of, if any: a
     documented placeholder (``REBUILD40`` -> ``REBUILDNN``, the manual's
