@@ -37,6 +37,9 @@ questions, all held out, ``--split heldout``), first run 2026-12-05 at commit
 ``--suite realdocs4`` is the fourth blind set (``benchmarks/real_docs4/``, three more
 Debian packages' documentation, all held out); its sets are read from its questions.
 
+``--suite realdocs5`` is the fifth blind set (``benchmarks/real_docs5/``), laid out
+like realdocs4; its first run is its held-out figure.
+
 ``--no-ingest`` uses the knowledge bases under ``--work`` as they are (no fetch, no
 re-read: for iterating on answers); ``--no-retrieval`` scores the answers only.
 """
@@ -59,7 +62,8 @@ from benchmarks.plain_bm25 import PlainBM25  # noqa: E402
 SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "smartmontools", "sg3utils", "cups")),
           "realdocs2": (ROOT / "benchmarks" / "real_docs2", ("freeipmi", "mdadm", "avrdude")),
           "realdocs3": (ROOT / "benchmarks" / "real_docs3", ("linuxcnc", "gammu", "openocd")),
-          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ())}  # () : the sets its questions name
+          "realdocs4": (ROOT / "benchmarks" / "real_docs4", ()),  # () : the sets its questions name
+          "realdocs5": (ROOT / "benchmarks" / "real_docs5", ())}
 HERE, SETS = SUITES["realdocs"]
 MODES = ("hybrid", "code", "bm25", "dense", "section")
 IN_SCOPE = ("code", "symptom", "procedure")
@@ -121,6 +125,16 @@ def hit_rank(items, relevant, k: int = 10) -> int | None:
     return next((i for i, x in enumerate(items[:k], 1) if relevant(x)), None)
 
 
+def chunk_text(c) -> str:
+    """A chunk's text as the document reads: a table row's cell values in
+    their order, without the ``Header: `` labels the chunker puts before each
+    ("Model: LiDE 220 | Interface: USB" reads "LiDE 220 USB", as the
+    anchor copied from the page and the baseline's page text do)."""
+    if c.kind != "table_row":
+        return c.text
+    return " ".join(cell.partition(": ")[2] if ": " in cell else cell for cell in c.text.split(" | "))
+
+
 def retrieval_rows(assistant, baseline: PlainBM25, questions) -> list[dict]:
     """Each lane's and the baseline's rank of the first relevant item, under
     two rules applied alike to both sides. ``MODE``: the question's anchor in
@@ -128,7 +142,8 @@ def retrieval_rows(assistant, baseline: PlainBM25, questions) -> list[dict]:
     from the question's file, or from *another file of the set that holds the
     same passage* (freeipmi repeats its WORKAROUNDS and troubleshooting text
     word for word in ten man pages; which copy comes first is chance); a PDF
-    page stays its file's page. ``MODE_strict``: the question's file only (the
+    page stays its file's page; a table row is read as its cell values (``chunk_text``).
+    ``MODE_strict``: the question's file only (the
     rule of the earlier runs). ``hybrid_sections``: hybrid's ranking read as
     its chunks' distinct sections, each the whole section (small to big), so
     that hybrid and the baseline are scored on units of one kind."""
@@ -150,13 +165,13 @@ def retrieval_rows(assistant, baseline: PlainBM25, questions) -> list[dict]:
         def chunk_ok(c, strict: bool) -> bool:
             if relevant_any(c, q):
                 return True
-            return not strict and e.page is None and anchor in fold(" ".join(c.section) + " " + c.text)
+            return not strict and e.page is None and anchor in fold(" ".join(c.section) + " " + chunk_text(c))
 
         def section_ok(u, sections) -> bool:
             src, path = u
             if e.page is not None:  # a PDF's unit is the page: the chunk's own page decides
                 return any(relevant_any(c, q) for c in sections.get(u, ()))
-            return anchor in fold(" ".join(path) + " " + " ".join(c.text for c in sections.get(u, ())))
+            return anchor in fold(" ".join(path) + " " + " ".join(chunk_text(c) for c in sections.get(u, ())))
 
         def unit_ok(u, strict: bool) -> bool:
             if e.page is not None:

@@ -12,6 +12,13 @@ Rules, in order of precedence:
   ...", a definition list's "Problem" / "Workaround" items) are one chunk,
   whole like a procedure: split, the question matched the problem's chunk
   and the answer sat in the next one (real manuals' troubleshooting FAQs);
+* short definition items of one list (a man page's exit statuses, return
+  values, option values: "6  ISCSI_ERR_IDBM - error accessing ...") are
+  grouped, each item whole, with the short sentence that introduces them
+  when it ends in a colon, up to ``group_chars``: one 50-character item
+  alone embeds and scores poorly, and the text around a code (the item
+  before and after it, "Valid values are: 5 Errors 10 Function trace") is
+  how the reader finds it; a longer item stays a chunk of its own;
 * chunks never cross a page or a section, so a citation's page is exact;
 * each work-order record is one chunk of its own.
 
@@ -61,10 +68,11 @@ class Chunker:
     """
 
     def __init__(self, matcher: CodeMatcher | None = None, target_chars: int = 900,
-                 max_chars: int = 1800) -> None:
+                 max_chars: int = 1800, group_chars: int = 400) -> None:
         self.matcher = matcher or CodeMatcher()
         self.target_chars = target_chars
         self.max_chars = max_chars
+        self.group_chars = group_chars
         self._splitters = None  # built on first use: importing LangChain costs ~0.2 s
 
     def _split(self, text: str, whole: bool) -> list[str]:
@@ -119,6 +127,25 @@ class Chunker:
                 skip = len(pair) - 1
                 yield from self._emit("\n\n".join(pair), b, whole=True)
                 continue
+            if self._short_item(b):
+                lead = (buf[-1] if buf and head is not None and (head.page, head.section) == (b.page, b.section)
+                        and buf[-1].rstrip().endswith(":") and len(buf[-1]) <= self.group_chars // 2 else None)
+                group = [lead, text] if lead else [text]
+                for more in blocks[i + 1:]:
+                    if (not self._short_item(more) or (more.page, more.section) != (b.page, b.section)
+                            or _PROBLEM.match(more.text.strip())
+                            or sum(map(len, group)) + len(more.text.strip()) + 2 > self.group_chars):
+                        break
+                    group.append(more.text.strip())
+                if len(group) > 1:
+                    if lead:  # the sentence that introduces the items goes with them
+                        buf.pop()
+                    if buf:
+                        yield from self._emit("\n\n".join(buf), head)
+                    buf, head = [], None
+                    skip = len(group) - 1 - (1 if lead else 0)
+                    yield from self._emit("\n\n".join(group), b, whole=True)
+                    continue
             same = head is not None and (b.page, b.section) == (head.page, head.section)
             if b.kind == TEXT and same and sum(map(len, buf)) + len(text) + 2 <= self.target_chars:
                 buf.append(text)
@@ -131,6 +158,12 @@ class Chunker:
                 buf, head = [], None
         if buf:
             yield from self._emit("\n\n".join(buf), head)
+
+    def _short_item(self, b: Block) -> bool:
+        """A definition item short enough to group with its neighbours (one
+        without blank lines inside, so the group's items stay apart)."""
+        text = b.text.strip()
+        return b.kind == DEFINITION and len(text) <= self.group_chars // 2 and "\n\n" not in text
 
     def _emit(self, text: str, block: Block, whole: bool = False) -> Iterator[tuple[str, Block]]:
         if whole or block.kind in WHOLE_KINDS:
@@ -147,8 +180,10 @@ class Chunker:
         code, a definition-like line in running text ("load.on - Turn on ...")."""
         heading = section[-1] if section else ""
         learned: tuple[str, ...] = heading_codes(heading)
-        if kind == DEFINITION:
-            learned += term_codes(text.split("\n", 1)[0], section)
+        if kind == DEFINITION:  # each item of a group: its term, or a code opening its body
+            for item in text.split("\n\n"):
+                term, _, body = item.partition("\n")
+                learned += term_codes(term, section) + line_codes(body.split("\n", 1)[0], section)
         elif kind == TABLE_ROW:
             head, _, value = text.split(" | ", 1)[0].rpartition(": ")
             learned += term_codes(value, (head,) if head else section)  # "Bit: 4" -> BIT4

@@ -32,6 +32,7 @@ from .fusion import DEFAULT_WEIGHTS, convex
 from .sections import SectionLane, boost
 from .store import Store
 from .types import FAULT_LOG, Hit
+from .vocabulary import id_spellings
 
 MODES = ("hybrid", "bm25", "dense", "code", "section")
 
@@ -141,7 +142,9 @@ class HybridRetriever:
         # the code lane (SQLite) here; their native code runs without the GIL.
         pool = self._pool()
         dense = pool.submit(self._dense_lane, query.dense_text or query.text, where) if query.mode in ("hybrid", "dense") else None
-        bm25 = (pool.submit(self.store.keyword_search, query.text, self.lane_k, where, codes)
+        # the codes, and an id pair in the device lists' spelling ("04c5:132b" -> "0x04c5 0x132b"), as terms too
+        bm25 = (pool.submit(self.store.keyword_search, query.text, self.lane_k, where,
+                            tuple(codes) + id_spellings(query.text))
                 if query.mode in ("hybrid", "bm25") else None)
         if query.mode in ("hybrid", "code") and codes:
             lanes["code"] = self.codes.search(codes, self.lane_k, where, model)

@@ -38,7 +38,9 @@ _FAMILY = "|".join(FAMILY_WORDS)
 # Labels that start a definition-like line but are not codes.
 NOT_CODES = frozenset("""NOTE NOTES TIP TIPS IMPORTANT EXAMPLE EXAMPLES SEE ALSO TODO FIXME WARNING CAUTION
 DANGER AND OR THE FOR NOT YES OPTIONS OPTION DESCRIPTION NAME SYNOPSIS USAGE BUGS AUTHOR AUTHORS FILES
-ENVIRONMENT HISTORY COPYRIGHT LICENSE PDF HTML URL USB UPS CPU RAM API GUI CLI FAQ""".split()) | frozenset(
+ENVIRONMENT HISTORY COPYRIGHT LICENSE PDF HTML URL USB UPS CPU RAM API GUI CLI FAQ
+SYMPTOM SYMPTOMS PROBLEM PROBLEMS ISSUE QUESTION SOLUTION CAUSE CAUSES REASON REMEDY WORKAROUND FIX ANSWER
+RESOLUTION RETURNS RETURN VALUES ERRORS""".split()) | frozenset(
     w.upper() for w in FAMILY_WORDS)  # "ALARM" introduces a code ("ALARM:9"); alone it is none
 
 _SNAKE = r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+"
@@ -52,6 +54,9 @@ _TOKEN = re.compile(rf"(?<![\w.-])(?:(?P<snake>{_SNAKE})|(?P<dotted>{_DOTTED})|(
                     rf"(?P<alnum>{_ALNUM})|(?P<camel>{_CAMEL})|(?P<caps>{_CAPS})|(?P<num>{_NUM}))(?![\w-])", re.ASCII)
 _WORD_NUM = re.compile(rf"(?i)\b(?P<word>{_FAMILY})[\s:#=-]{{0,3}}(?P<num>\d{{1,6}})\b", re.ASCII)
 _HEADING_FAMILY = re.compile(rf"(?i)\b({_FAMILY})\b")
+# how a question gives a command's exit status (questions only: in a manual "returns 0" is prose)
+_EXIT_NUM = re.compile(r"(?i)\b(?:rc|ret|exit(?:ed)?|returns?|returned|errno)(?:\s+(?:with|code|status|value))?"
+                       r"\s*[:=#]?\s*(\d{1,4})\b")
 # "TERM: body", "TERM = body", "TERM == body", "TERM - body", "TERM  body" (two spaces)
 _TERM_SPLIT = re.compile(r"^\s*[-*+\u2022]?\s*(?P<term>[^\s].{0,40}?)(?:\s*(?::|==?|\u2013|\u2014)\s+|\s+-\s+|\s{2,})(?P<body>\S.*)$",
                          re.DOTALL)
@@ -145,12 +150,19 @@ def split_term(text: str) -> tuple[str, str] | None:
 def question_candidates(text: str) -> tuple[str, ...]:
     """Every code-shaped token of a question, normalised, in order: the
     knowledge base's vocabulary decides which are codes. A number counts
-    only after a family word ("status 2" -> ``STATUS2`` and ``2``); a short
+    only after a family word ("status 2" -> ``STATUS2`` and ``2``) or as an
+    exit status ("rc=8", "exit 26" -> ``STATUS8`` and ``8``); a short
     ALL-CAPS token only as typed in capitals; quoted one-character signals
-    ('#') too."""
+    ('#') too.
+
+    >>> question_candidates("iscsiadm rc=8, what?"), question_candidates("logout returns 10")
+    (('STATUS8', '8'), ('STATUS10', '10'))
+    """
     out: list[str] = []
     for m in _WORD_NUM.finditer(text):
         out += [key(m.group("word") + m.group("num")), m.group("num")]
+    for m in _EXIT_NUM.finditer(text):  # "rc=8", "exit 26", "returns 10": an exit status
+        out += [key("status" + m.group(1)), m.group(1)]
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         tok = m.group(kind)
@@ -160,6 +172,25 @@ def question_candidates(text: str) -> tuple[str, ...]:
     for m in re.finditer(r"(?i)\b(0x[0-9a-f]+|[a-z]+_[a-z0-9_]+|[a-z]+\.[a-z0-9_.]+[a-z0-9])\b", text):
         out.append(key(m.group(1)))
     out += re.findall(r"['\"\u2018\u201c]([^\w\s])['\"\u2019\u201d]", text)
+    return tuple(dict.fromkeys(out))
+
+
+_HEX_PAIR = re.compile(r"(?i)(?<![\w/:])(?:0x)?([0-9a-f]{4})\s*[/:]\s*(?:0x)?([0-9a-f]{4})(?![\w/:])")
+
+
+def id_spellings(text: str) -> tuple[str, ...]:
+    """A vendor/product id pair of ``text`` in the spelling device lists use:
+    ``lsusb`` prints ``04c5:132b``, a manual's table ``0x04c5/0x132b``. A pair
+    needs ``0x`` or a hex letter (not a time such as ``10:30``).
+
+    >>> id_spellings("usb id 04c5:132b found"), id_spellings("at 10:30")
+    (('0x04c5', '0x132b'), ())
+    """
+    out: list[str] = []
+    for m in _HEX_PAIR.finditer(text):
+        a, b = m.group(1).lower(), m.group(2).lower()
+        if "0x" in m.group(0).lower() or re.search(r"[a-f]", a + b):
+            out += [f"0x{a}", f"0x{b}"]
     return tuple(dict.fromkeys(out))
 
 

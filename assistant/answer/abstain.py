@@ -180,7 +180,9 @@ class Abstainer:
 # A word that stands where a code goes: the value of a key ("KEY=value", "KEY value"),
 # or beside a family word ("a battfault event", "flag OVERTEMP").
 _VALUE_WORDS = "event|flag|status|code|mode|command|value|policy|type|option|alarm|fault|failtype|bit|level"
-_BESIDE = re.compile(rf"(?i)\b(?:([A-Za-z][\w-]{{3,}})\s+(?:{_VALUE_WORDS})\b|(?:{_VALUE_WORDS})\s+([A-Za-z][\w-]{{3,}}))")
+# (not "numeric value", "32-bit userland": an adjective before "value", a number's unit before a word)
+_BESIDE = re.compile(rf"(?i)\b(?:([A-Za-z][\w-]{{3,}})\s+(?!value\b)(?:{_VALUE_WORDS})\b|"
+                     rf"(?<![\d-])(?:{_VALUE_WORDS})\s+([A-Za-z][\w-]{{3,}}))")
 _KEY_VALUE = re.compile(r"(?:^|\s)(-{0,2}[A-Za-z][\w.]*)(?:\s*=\s*|\s+)([A-Za-z][\w-]*\d*)(?=[\s,.?;:]|$)")
 _TOKENS = re.compile(r"[a-z0-9]+")
 
@@ -202,8 +204,11 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         cands.append(m.group(1) or m.group(2))
     for m in _KEY_VALUE.finditer(question):
         k = key(m.group(1).lstrip("-"))
-        if "=" not in m.group(0) and not _directive(m.group(1)):
-            continue  # "the bmc rejects us", "md3 stuck": a code then a word, not a key and its value
+        if "=" not in m.group(0) and (not _directive(m.group(1)) or re.fullmatch(r"[a-z]+", m.group(2))):
+            # "the bmc rejects us", "md3 stuck": a code then a word, not a key and its value; after a
+            # space a value is written as one ("suspend-printer", "dell20"), never a plain lower-case
+            # word ("MPATH_PR_OTHER retured", "dev_loss_tmo capped", "-ll spams")
+            continue
         if k in known or (m.group(1).startswith("-") and term_count(m.group(1).lstrip("-").lower())):
             cands.append(m.group(2))
     for m in re.finditer(r"(?i)\b(bit|reg|register)\s*(\d{1,3})\b", question):

@@ -28,7 +28,11 @@ knowledge base, for five shapes (each checked against the full-text index,
    that no passage holds whole, and of whose word pairs fewer than 80 % occur
    in the documents (``_phrase_known``);
 5. a command name of three or more hyphenated words starting with a verb
-   ("get-fan-speed-offset") that no passage holds.
+   ("get-fan-speed-offset") that no passage holds;
+6. a hexadecimal vendor/product id pair ("0x04a9/0x19ff", "04c5:132b", how
+   USB and PCI ids are listed and printed) that no passage holds in either
+   spelling, and a number in parentheses after "error" or "failed" ("conn
+   error (23)", "failed(-9021)", how a log line carries its code).
 
 A token is never absent when the documents hold it with separators removed
 or stemmed alike (the full-text index is stemmed).
@@ -55,6 +59,8 @@ _ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6
 # a component's own prefix: "hm2_7i76e.0:", "gdb_get_char():", "RTAPI:" (not "R720:")
 _PREFIX_MSG = re.compile(r"^\s*(?:[A-Za-z]\w*[_.][\w.]*|[A-Za-z]\w*\s*\(\)|[A-Z]{4,})(?:\s*\(\))?:\s+((?:[a-z][\w']*\s+){1,}[a-z][\w']*)(?:\s+-\s+|[?(]|$)")
 _TOKENS = re.compile(r"[a-z0-9]+")
+_HEX_PAIR = re.compile(r"(?i)(?<![\w/:])(?:0x)?([0-9a-f]{4})\s*[/:]\s*(?:0x)?([0-9a-f]{4})(?![\w/:])")
+_PAREN_NUMBER = re.compile(r"(?i)\b(?:error|err|failed|failure|status)\s*\(\s*(-?\d{2,6})\s*\)")
 # a command name of three or more hyphenated words that starts with a verb ("get-fan-speed-offset"),
 # not an English compound ("out-of-range", "plug-and-play")
 _COMMAND = re.compile(r"(?<![\w-])((?:get|set|show|list|enable|disable|reset|clear|read|write|start|stop|add|"
@@ -79,7 +85,8 @@ def absent_asked(question: str, term_count: Callable[[str], int],
                     re.sub(r"[\W_]", "", token.upper()) in tokens)
 
     out: list[str] = []
-    for m in list(_NUMBER.finditer(question)) + list(_COLON_NUMBER.finditer(question)):
+    for m in (list(_NUMBER.finditer(question)) + list(_COLON_NUMBER.finditer(question))
+              + list(_PAREN_NUMBER.finditer(question))):
         if not present(m.group(1).lstrip("-")):
             out.append(m.group(1))
     for m in _OPTION.finditer(question):
@@ -93,6 +100,7 @@ def absent_asked(question: str, term_count: Callable[[str], int],
     for m in _COMMAND.finditer(question):
         if not present(m.group(1)):
             out.append(m.group(1))
+    out += _absent_pairs(question, term_count)
     out += _absent_ids(question, present, tokens, set(out))
     for msg in _messages(question):
         if not _phrase_known(msg, term_count):
@@ -154,6 +162,20 @@ def _absent_ids(question: str, present, tokens, taken: set[str]) -> list[str]:
                for s in shaped):
             continue
         out.append(whole)
+    return out
+
+
+def _absent_pairs(question: str, term_count: Callable[[str], int]) -> list[str]:
+    """Rule 6: hexadecimal id pairs (vendor/product) that no passage holds,
+    written with or without ``0x`` and with ``/`` or ``:``. A pair needs a hex
+    letter or a ``0x`` so that times ("10:30") and ratios stay out."""
+    out = []
+    for m in _HEX_PAIR.finditer(question):
+        a, b = m.group(1).lower(), m.group(2).lower()
+        if "0x" not in m.group(0).lower() and not re.search(r"[a-f]", a + b):
+            continue
+        if not any(term_count(p) for p in (f"0x{a} 0x{b}", f"{a} {b}", f"0x{a}0x{b}", f"{a}{b}")):
+            out.append(f"0x{a}/0x{b}")
     return out
 
 

@@ -36,7 +36,7 @@ def load_text(path: Path, options: LoadOptions) -> ParsedDocument:
         title = _man_title(groups)
     elif len(groups) > 1 and _is_title(groups[0]):  # a file of one line is its text, not a title
         title = groups.pop(0)[0].strip()
-    paras = markup_paras(groups)
+    paras = markup_paras(faq_labels(groups))
     builder = BlockBuilder()
     emit_paras(builder, paras)
     return ParsedDocument(
@@ -112,11 +112,17 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             continue
         if last_def is not None and at <= last_def[0]:
             last_def = None
+        if len(group) >= 3 and all(_VALUE_LINE.match(ln) for ln in group):
+            # "5  Errors" / "10 Function trace" / ...: a table of values, one item a line, not headings
+            paras.extend(Para([ln], None, None, (m.group(1), m.group(2).strip()))
+                         for ln in group if (m := _VALUE_LINE.match(ln)))
+            continue
         paras.extend(split_paragraph(group))
     return paras
 
 
 _BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+_VALUE_LINE = re.compile(r"^\s*(\d{1,5})\s+(\S.{0,60})$")
 
 
 def _bullets(group: list[str]) -> list[Para]:
@@ -133,6 +139,62 @@ def _bullets(group: list[str]) -> list[Para]:
         text = join_lines(lines)
         term = split_term(text)
         out.append(Para([text], None, None, term) if term and not is_warning(text) else Para([f"- {text}" if not is_warning(text) else text]))
+    return out
+
+
+_LABEL = re.compile(r"^\s*(symptom|problem|issue|question|solution|cause|reason|remedy|workaround|fix|answer|"
+                    r"resolution)s?\s*:\s*(.*)$", re.I)
+_RULE = re.compile(r"^\s*([-=~*^])\1{2,}(?:\s+(\S.*))?$")  # a wrapped title may go on after the rule
+_TOPIC_LABELS = ("symptom", "problem", "issue", "question")
+
+
+def faq_labels(groups: list[list[str]]) -> list[list[str]]:
+    """A troubleshooting FAQ's underlined labels read as the FAQ means them.
+
+    ``SYMPTOM: "no SANE devices found"`` over a short rule is the entry's
+    heading (its rule is shorter than the title, so it was read as text and
+    the symptom ran into the previous answer); a bare ``PROBLEM:`` or
+    ``SOLUTION:`` over a rule is the label of the paragraph below it, not a
+    heading (as headings, every entry's problem and solution sat under
+    "PROBLEM:" / "SOLUTION:" with no symptom in their section path).
+
+    >>> faq_labels([["SYMPTOM: no devices found", "--------", "While testing"], ["PROBLEM:", "-----"],
+    ...             ["The frontend cannot find", "a device"]])
+    [['SYMPTOM: no devices found', '`````````````````````````', 'While testing'], ['PROBLEM: The frontend cannot find', 'a device']]
+    """
+    split: list[list[str]] = []
+    for g in groups:  # a labelled rule inside a paragraph (no blank line before it) opens a new group
+        start = 0
+        for j in range(1, len(g) - 1):
+            if _LABEL.match(g[j]) and _RULE.match(g[j + 1]):
+                split.append(g[start:j])
+                start = j
+        split.append(g[start:])
+    groups = split
+    out: list[list[str]] = []
+    i = 0
+    while i < len(groups):
+        g = groups[i]
+        i += 1
+        m = _LABEL.match(g[0]) if len(g) >= 2 and _RULE.match(g[1]) else None
+        if m is None:
+            out.append(g)
+            continue
+        label, rest = m.group(1), m.group(2).strip()
+        if (more := _RULE.match(g[1]).group(2)) and rest:
+            g = [f"{g[0].rstrip()} {more.strip()}", g[1], *g[2:]]
+        if rest and label.lower() in _TOPIC_LABELS:
+            # the entry's title, underlined as long as itself in a style of its own (a rarely used
+            # character), so that it nests under the FAQ's part headings instead of replacing them
+            out.append([g[0].rstrip(), "`" * len(g[0].strip()), *g[2:]])
+            continue
+        body = g[2:]
+        if not body and i < len(groups):
+            body = groups[i]
+            i += 1
+        body = [rest, *body] if rest else body
+        if body:
+            out.append([f"{label.upper()}: {body[0].strip()}", *body[1:]])
     return out
 
 

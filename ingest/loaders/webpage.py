@@ -131,9 +131,56 @@ class _Walker:
         # rows, and collecting them for every level made deep nesting quadratic.
         first = rows[0].find_all(["th", "td"], recursive=False)
         has_header = table.find("thead") is not None or all(c.name == "th" for c in first)
-        headers = [_text(c) for c in first] if has_header else []
-        for tr in rows[1:] if has_header else rows:
-            self.builder.table_row(headers, [_text(c) for c in tr.find_all(["th", "td"], recursive=False)])
+        grid = _grid(rows)
+        headers = grid[0] if has_header else []
+        for cells in grid[1:] if has_header else grid:
+            self.builder.table_row(headers, cells)
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), 500))
+    except ValueError:
+        return 1
+
+
+def _grid(rows) -> list[list[str]]:
+    """Each row's cell texts with ``rowspan`` / ``colspan`` cells repeated
+    where they span, so a cell stays under its own header. A device list's
+    manufacturer cell spans its ten models' rows; read row by row, the nine
+    rows below it shifted every value one header to the left ("Manufacturer:
+    Perfection 2400 | Model: USB")."""
+    carry: dict[int, tuple[int, str]] = {}  # column -> (rows still spanned, text)
+    grid = []
+    for tr in rows:
+        out: list[str] = []
+        cells = iter(tr.find_all(["th", "td"], recursive=False))
+        col = 0
+        while True:
+            if col in carry:
+                left, text = carry[col]
+                out.append(text)
+                carry[col] = (left - 1, text)
+                if left - 1 <= 0:
+                    del carry[col]
+                col += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                if any(c >= col for c in carry):
+                    col = min(c for c in carry if c >= col)
+                    out.extend([""] * (col - len(out)))
+                    continue
+                break
+            text = _text(cell)
+            down = _span(cell, "rowspan")
+            for _ in range(_span(cell, "colspan")):
+                if down > 1:
+                    carry[col] = (down - 1, text)
+                out.append(text)
+                col += 1
+        grid.append(out)
+    return grid
 
 
 def _is_navigation(tag) -> bool:

@@ -23,6 +23,7 @@ DOCS = [
     "G38.2 probes toward the workpiece. G33.1 is rigid tapping. The ARM7TDMI has two breakpoints.",
     "Error: JTAG scan chain interrogation failed: all zeroes. Check the cable.",
     "Option -W intel20 works around Intel 2.0 session bugs.",
+    "Perfection 2400 USB 0x04b8/0x011b Complete. The driver returns _E_NO_DEV (-9019) when no scanner answers.",
 ]
 
 
@@ -44,6 +45,9 @@ TOKENS = frozenset(re.sub(r"[\W_]", "", t.upper()) for d in DOCS for t in re.fin
     ("G38.6 probing what does it do", ("G38.6",)),
     ("connection = dku7 for nokia", ("DKU7",)),
     ("Error: target not halted when flashing", ("target not halted when flashing",)),  # a message
+    ("lsusb shows 04b8:01ff, supported?", ("0X04B8/0X01FF",)),   # a vendor/product id pair
+    ("usb 0x04b8/0x012f which backend", ("0X04B8/0X012F",)),
+    ("ioctl failed(-9021) on open", ("9021",)),        # a log line's number in parentheses
 ])
 def test_absent_asked_codes_are_found(question, expected):
     assert absent_asked(question, term_count, TOKENS) == expected
@@ -51,6 +55,9 @@ def test_absent_asked_codes_are_found(question, expected):
 
 @pytest.mark.parametrize("question", [
     "gammu exit code 172",                             # documented
+    "usb id 04b8:011b status?",                        # a documented pair, other spelling
+    "ioctl failed(-9019) on open",
+    "meeting at 10:30 about the scanner",              # a time is not an id pair
     "use connection dku5 with -nodtr?",
     "thcad-10 or thcad-300 for 300V?",
     "G38.2 probe direction",

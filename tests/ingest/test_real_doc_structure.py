@@ -64,10 +64,12 @@ FAQ = """Frequently asked questions
 """
 
 
-def _chunks(tmp_path, name, text):
+def _chunks(tmp_path, name, text, group_chars=0):
+    """The chunks of one file; short definition items one chunk each unless
+    ``group_chars`` (these tests read the loader's items one by one)."""
     p = tmp_path / name
     p.write_text(text)
-    return Chunker().chunk(load_file(p), str(p)).chunks
+    return Chunker(group_chars=group_chars).chunk(load_file(p), str(p)).chunks
 
 
 def _by_text(chunks, start):
@@ -115,3 +117,63 @@ def test_what_counts_as_a_problem_and_an_answer():
                              Block("Workaround\nEdit the rules", "definition"))
     assert not is_problem_answer(Block("Problem: x"), Block("Note: y"))
     assert not is_problem_answer(Block("Problem: x", section=("A",)), Block("Solution: y", section=("B",)))
+
+
+PLUSTEK_FAQ = """Scanner driver TROUBLESHOOTING/FAQ
+-----------------------------------------------
+
+Here you will not find how to set up a frontend.
+SYMPTOM: error in loading shared libraries: libsane.so.1: cannot open
+-------- shared object file: No such file or directory
+
+PROBLEM:
+--------
+The shared libraries have been installed to a directory
+which is not in your "library path"
+
+SOLUTION:
+---------
+Add the path to /etc/ld.so.conf and run "ldconfig -v".
+
+SYMPTOM: "no SANE devices found"
+--------
+While testing with "scanimage -L" nothing happens.
+"""
+
+
+def test_faq_symptom_labels_head_their_problem_and_solution(tmp_path):
+    # Underlined SYMPTOM / PROBLEM / SOLUTION labels: the symptom is the entry's heading
+    # (its title wrapped past the rule), problem and solution one chunk under it.
+    chunks = _chunks(tmp_path, "FAQ.txt", PLUSTEK_FAQ)
+    c = next(c for c in chunks if "library path" in c.text)
+    assert c.section[-1] == ("SYMPTOM: error in loading shared libraries: libsane.so.1: cannot open "
+                             "shared object file: No such file or directory")
+    assert c.text.startswith("PROBLEM: The shared libraries") and "SOLUTION: Add the path" in c.text
+    assert not {"PROBLEM", "SOLUTION", "SYMPTOM"} & set(c.fault_codes)
+    assert next(c for c in chunks if "nothing happens" in c.text).section[-1] == 'SYMPTOM: "no SANE devices found"'
+
+
+MAN_VALUES = """SANE-X(5)                 SANE Scanner Access Now Easy                SANE-X(5)
+
+NAME
+       sane-x - SANE backend for X scanners
+
+ENVIRONMENT
+       The backend uses a single environment variable, SANE_DEBUG_X,
+       which enables debugging output to stderr. Valid values are:
+
+              5  Errors
+              10 Function trace
+              15 Function detail
+
+KNOWN ISSUES
+       Flatbed units may fail to scan at maximum area.
+"""
+
+
+def test_a_block_of_numbered_value_lines_is_a_list_with_its_lead_in_not_headings(tmp_path):
+    chunks = _chunks(tmp_path, "sane-x.5.txt", MAN_VALUES, group_chars=400)
+    c = next(c for c in chunks if "Function trace" in c.text)
+    assert c.section == ("ENVIRONMENT",) and c.kind == "definition"
+    assert c.text.startswith("The backend uses") and "10\nFunction trace" in c.text
+    assert not any(s.startswith("10 ") for c in chunks for s in c.section)

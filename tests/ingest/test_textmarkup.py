@@ -52,10 +52,12 @@ sg3_utils-1.46                     May 2021                        SG_TEST(8)
 """
 
 
-def _chunks(tmp_path, name, text):
+def _chunks(tmp_path, name, text, group_chars=0):
+    """The chunks of one file; short definition items one chunk each unless
+    ``group_chars`` (these tests read the loader's items one by one)."""
     p = tmp_path / name
     p.write_text(text)
-    return Chunker().chunk(load_file(p), str(p)).chunks
+    return Chunker(group_chars=group_chars).chunk(load_file(p), str(p)).chunks
 
 
 def test_rst_headings_definitions_and_admonitions(tmp_path):
@@ -80,6 +82,22 @@ def test_man_page_definition_items_keep_their_term(tmp_path):
     assert items["dmc_save [5, 0x5]"].section == ("EXIT STATUS", "Self-test codes")
     assert {"DMC_SAVE", "0X5"} <= set(items["dmc_save [5, 0x5]"].fault_codes)
     assert "BIT3" in items["Bit 3"].fault_codes
+
+
+def test_short_definition_items_are_grouped_each_whole_with_every_code(tmp_path):
+    # A man page's exit statuses: the items of one list share a chunk up to
+    # group_chars with the sentence that introduces them, none split, each item's code learned.
+    chunks = _chunks(tmp_path, "sg_test.8.txt", MAN, group_chars=400)
+    status = [c for c in chunks if c.section == ("EXIT STATUS",) and c.kind == "definition"]
+    items = [" ".join(i.split()) for c in status for i in c.text.split("\n\n")]
+    assert "2 the DEVICE reports that it is not ready for the operation requested." in items
+    grouped = next(c for c in status if "2\n" in c.text)
+    assert grouped.text.count("\n\n") >= 1 and len(grouped.text) <= 400
+    assert {"STATUS2"} <= set(grouped.fault_codes)
+    single = {c.text.split("\n")[0] for c in _chunks(tmp_path, "sg_test.8.txt", MAN) if c.kind == "definition"}
+    grouped_terms = {i.split("\n")[0] for c in chunks if c.kind == "definition" for i in c.text.split("\n\n")}
+    assert grouped_terms - single == {"The exit status values are:"}  # the lead-in goes with its items
+    assert single <= grouped_terms  # the same items, none lost or cut
 
 
 def test_markdown_setext_heading_bulleted_warning_and_code_bullets(tmp_path):

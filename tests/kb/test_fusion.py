@@ -53,3 +53,16 @@ def test_words_where_a_code_goes_that_no_passage_uses():
     assert absent_codes("smartctl exited with bit 8 set", known, count) == ("BIT8",)
     assert absent_codes("ups.status shows BRNOUT", known, count) == ("BRNOUT",)
     assert absent_codes("How do I stop the disks spinning up?", known, count) == ()
+
+
+def test_plain_words_after_a_code_or_a_unit_are_not_values():
+    # A code or setting then an ordinary lower-case word is the asker's prose, not a value;
+    # "32-bit userland" and "numeric value" are an adjective's words (realdocs4 dev questions).
+    count = lambda phrase: 0  # noqa: E731
+    known = {"MPATH_PR_OTHER", "DEV_LOSS_TMO", "ISCSI_ERR_ISNS_UNAVAILABLE", "BIT1"}
+    assert absent_codes("MPATH_PR_OTHER retured, what kind of error", known, count) == ()
+    assert absent_codes("dev_loss_tmo capped at 600 seconds, why", known, count) == ()
+    assert absent_codes("ISCSI_ERR_ISNS_UNAVAILABLE meaning + numeric value?", known, count) == ()
+    assert absent_codes("login hangs on 64-bit kernel with 32-bit userland", known, count) == ()
+    assert absent_codes("dev_loss_tmo=forever", known, count) == ("FOREVER",)  # written as a value
+    assert absent_codes("mode bogus2 on dev_loss_tmo", known, count) == ("BOGUS2",)
