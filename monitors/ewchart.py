@@ -68,6 +68,18 @@ def update(states: list[list[float]], zs: list[float], lam: float, alpha: float,
         st[3] = (1.0 - a) * (st[3] + a * d * d)
 
 
+def follow(states: list[list[float]], zs: list[float], lam: float) -> None:
+    """Move each chart ``e`` by the residuals ``zs`` and carry its mean along
+    (evidence 0): after a re-baseline (:func:`monitors.regime.rebase`) the new
+    steady state's residual offset -- the re-baseline's own measuring error,
+    a fraction of a standard deviation that the chart would otherwise alert
+    on -- becomes the chart's centre while ``e`` settles on it."""
+    for st, z in zip(states, zs):
+        st[0] += 1
+        st[1] = (1.0 - lam) * st[1] + lam * z
+        st[2] = st[1]
+
+
 def observe(states: list[list[float]], release: float) -> None:
     """A protected reading (in alert, kept out of the model): each chart
     decays toward its own mean. The residuals of a model that has stopped

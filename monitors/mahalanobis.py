@@ -249,6 +249,8 @@ class Mahalanobis(BaseDetector):
         idx, xs, short, ref = self._distances(reading)
         if not idx:
             return
+        if s.get("regime", {}).get("follow", 0) > 0:
+            regime.follow(s, idx, xs)
         if len(idx) == len(s["names"]):
             if "stuck" not in s:
                 s["stuck"] = flatline.new(xs)
@@ -259,8 +261,13 @@ class Mahalanobis(BaseDetector):
             if zs is not None:
                 if "chart" not in s:
                     s["chart"] = ewchart.new(len(zs))
-                ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
-                               self.chart_gate)
+                rg = s.get("regime")
+                if rg and rg.get("follow", 0) > 0:  # just re-baselined: see ewchart.follow
+                    rg["follow"] -= 1
+                    ewchart.follow(s["chart"], zs, self.chart_lam)
+                else:
+                    ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
+                                   self.chart_gate)
         self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others
