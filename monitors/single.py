@@ -67,6 +67,7 @@ class SingleSignal(BaseDetector):
         self._ens = TailEnsemble(**self.ensemble)
         # per signal [readings seen, smallest, largest]; readings since the last event
         self._s = {"range": {}, "since": 1 << 30}
+        self._memo: tuple | None = None
 
     def nab_hint(self, lo: float, hi: float, probation: float) -> None:
         self._cad.nab_hint(lo, hi, probation)
@@ -84,11 +85,16 @@ class SingleSignal(BaseDetector):
         return 0.0
 
     def _parts(self, reading: Reading) -> tuple[float, float]:
-        """The combination before the event stage, and the ensemble's score."""
+        """The combination before the event stage, and the ensemble's score
+        (remembered for the reading just scored until something learns)."""
+        memo = self._memo
+        if memo is not None and memo[0] is reading:
+            return memo[1]
         e = self._ens.score_one(reading)
         s = max(self._cad.score_one(reading), min(0.999, self.gain * e))
         if s < 1.0 and self.spatial > 0.0:
             s = max(s, self._spatial(reading))
+        self._memo = (reading, (s, e))
         return s, e
 
     def score_one(self, reading: Reading) -> float:
@@ -116,6 +122,7 @@ class SingleSignal(BaseDetector):
 
     def learn_one(self, reading: Reading) -> None:
         self._advance(reading)
+        self._memo = None
         rng = self._s["range"]
         for name, x in reading.values.items():
             st = rng.get(name)
@@ -129,6 +136,7 @@ class SingleSignal(BaseDetector):
 
     def observe_one(self, reading: Reading) -> None:
         self._advance(reading)
+        self._memo = None
         self._cad.learn_one(reading)
         self._ens.observe_one(reading)
 
@@ -140,5 +148,6 @@ class SingleSignal(BaseDetector):
 
     def load_state(self, state: dict) -> None:
         super().load_state(state)
+        self._memo = None
         self._cad.load_state(self._s.pop("context"))
         self._ens.load_state(self._s.pop("ensemble"))
