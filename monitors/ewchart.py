@@ -53,10 +53,14 @@ def new(d: int) -> list[list[float]]:
 
 
 def update(states: list[list[float]], zs: list[float], lam: float, alpha: float,
-           warmup: int, gate: float) -> None:
+           warmup: int, gate: float, follow_only: bool = False) -> None:
     """Add one reading's residuals ``zs`` (one per signal): move each chart
     ``e``, then teach its mean and spread unless it is past ``gate`` of them
-    (after ``warmup`` readings; before, everything teaches, cumulatively)."""
+    (after ``warmup`` readings; before, everything teaches, cumulatively).
+    ``follow_only``: just after a re-baseline, :func:`follow` instead."""
+    if follow_only:
+        follow(states, zs, lam)
+        return
     for st, z in zip(states, zs):
         n = st[0] = st[0] + 1
         e = st[1] = (1.0 - lam) * st[1] + lam * z

@@ -205,15 +205,20 @@ def rebase(s: dict) -> None:
                    for now, pre, v in zip(rg["mid"], rg["pre"], rg["var"])]
 
 
-def follow(s: dict, idx: list[int], xs: list[float]) -> None:
-    """One learned reading after a re-baseline: the signals that moved take
+def follow(s: dict, idx: list[int], xs: list[float]) -> bool:
+    """True for the ``FOLLOW`` learned readings after a re-baseline (the EWMA
+    charts then carry their centre along), each of which counts down and
+    moves the models' means: the signals that moved take
     the running mean of the readings since as their models' mean (the
     re-baseline's shift was measured on a short stretch, and a pressure
     cycle or noise leaves it a fraction of a standard deviation off, which
     the EWMA charts would alert on). Signals that did not move -- a fluid
     warming on its own -- keep their usual learning."""
-    rg = s["regime"]
+    rg = s.get("regime")
+    if not rg or rg.get("follow", 0) <= 0:
+        return False
     k = FOLLOW - rg["follow"] + 1
+    rg["follow"] -= 1
     moved = rg.get("moved") or []
     for key in ("short", "ref"):
         m = s.get(key)
@@ -222,6 +227,7 @@ def follow(s: dict, idx: list[int], xs: list[float]) -> None:
         for i, x in zip(idx, xs):
             if i < len(moved) and moved[i]:
                 m["mean"][i] += (x - m["mean"][i]) / (k + 1)
+    return True
     for st in s.get("drift") or ():
         st[0], st[1], st[5], st[6] = 0, 0.0, 0.0, 0.0
 
