@@ -48,8 +48,9 @@ class AutoDetector(BaseDetector):
 
     def nab_hint(self, lo: float, hi: float, probation: float) -> None:
         """Pass NAB's hints (value range, probation) to the single-signal detector."""
-        ctx = dict(self.single.get("context", {}), value_range=[lo, hi], rest=max(1, int(probation / 5.0)))
-        self.single = dict(self.single, context=ctx)
+        rest = max(1, int(probation / 5.0))
+        ctx = dict(self.single.get("context", {}), value_range=[lo, hi], rest=rest)
+        self.single = dict(self.single, context=ctx, rest=rest)
 
     def score_one(self, reading: Reading) -> float:
         return 0.0 if self._inner is None else self._inner.score_one(reading)

@@ -53,10 +53,14 @@ def new(d: int) -> list[list[float]]:
 
 
 def update(states: list[list[float]], zs: list[float], lam: float, alpha: float,
-           warmup: int, gate: float) -> None:
+           warmup: int, gate: float, follow_only: bool = False) -> None:
     """Add one reading's residuals ``zs`` (one per signal): move each chart
     ``e``, then teach its mean and spread unless it is past ``gate`` of them
-    (after ``warmup`` readings; before, everything teaches, cumulatively)."""
+    (after ``warmup`` readings; before, everything teaches, cumulatively).
+    ``follow_only``: just after a re-baseline, :func:`follow` instead."""
+    if follow_only:
+        follow(states, zs, lam)
+        return
     for st, z in zip(states, zs):
         n = st[0] = st[0] + 1
         e = st[1] = (1.0 - lam) * st[1] + lam * z
@@ -66,6 +70,18 @@ def update(states: list[list[float]], zs: list[float], lam: float, alpha: float,
         a = max(alpha, 1.0 / n)
         st[2] += a * d
         st[3] = (1.0 - a) * (st[3] + a * d * d)
+
+
+def follow(states: list[list[float]], zs: list[float], lam: float) -> None:
+    """Move each chart ``e`` by the residuals ``zs`` and carry its mean along
+    (evidence 0): after a re-baseline (:func:`monitors.regime.rebase`) the new
+    steady state's residual offset -- the re-baseline's own measuring error,
+    a fraction of a standard deviation that the chart would otherwise alert
+    on -- becomes the chart's centre while ``e`` settles on it."""
+    for st, z in zip(states, zs):
+        st[0] += 1
+        st[1] = (1.0 - lam) * st[1] + lam * z
+        st[2] = st[1]
 
 
 def observe(states: list[list[float]], release: float) -> None:

@@ -31,9 +31,8 @@ Three more kinds of evidence, each in its own module with the reasons for its de
 - **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's
   conditional z under the short-term model, warm long before the CUSUM
   (``chart_half = 0`` turns it off);
-- **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start
-  holds the scores (only the stuck-sensor evidence stays) while the models re-baseline
-  (``regime_k = 0`` turns it off).
+- **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start holds the
+  scores (only stuck-sensor evidence stays) while the models re-baseline (``regime_k = 0``: off).
 
 The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
 RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
@@ -249,6 +248,7 @@ class Mahalanobis(BaseDetector):
         idx, xs, short, ref = self._distances(reading)
         if not idx:
             return
+        following = regime.follow(s, idx, xs)  # True just after a re-baseline
         if len(idx) == len(s["names"]):
             if "stuck" not in s:
                 s["stuck"] = flatline.new(xs)
@@ -260,7 +260,7 @@ class Mahalanobis(BaseDetector):
                 if "chart" not in s:
                     s["chart"] = ewchart.new(len(zs))
                 ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
-                               self.chart_gate)
+                               self.chart_gate, follow_only=following)
         self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others

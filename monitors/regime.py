@@ -54,12 +54,23 @@ import math
 
 from .ewcov import covariance as _covariance, observe as _observe
 
+# EWMA weight of the *mid* level, the one a re-baseline measures the shift
+# with (at the last unsurprised reading and at the new steady state). The slow
+# level (weight ``slow``, 0.05) still holds ~10 % of a step when the process
+# has settled 45 readings later -- a 10 sd flow step re-baselined 1 sd short,
+# which the EWMA chart then alerted on. 0.1 keeps ~1 % of the step by then;
+# both ends carry the same lag, so a steadily warming signal keeps its own.
+MID = 0.1
+# Learned readings after a re-baseline during which the EWMA charts carry
+# their centre along (monitors.ewchart.follow): 3 / lam of the default chart.
+FOLLOW = 60
+
 
 def new(xs: list[float]) -> dict:
     """State for signals starting at ``xs``."""
     return {"n": 0, "mean": list(xs), "var": [0.0] * len(xs), "quick": list(xs),
             "slow": list(xs), "hold": 0, "calm": 0, "events": 0, "since": 0,
-            "pre": list(xs)}
+            "pre": list(xs), "mid": list(xs)}
 
 
 def quick_z(st: dict, xs: list[float], quick: float) -> list[float]:
@@ -133,17 +144,27 @@ def learn(st: dict, xs: list[float], alpha: float, quick: float, slow: float) ->
     a = max(alpha, 1.0 / st["n"])
     b = 1.0 - a
     mean, var, qs, ss = st["mean"], st["var"], st["quick"], st["slow"]
+    ms = _mid(st)
     for i, x in enumerate(xs):
         qs[i] += quick * (x - qs[i])
         ss[i] += slow * (x - ss[i])
+        ms[i] += MID * (x - ms[i])
         d = x - mean[i]
         mean[i] += a * d
         var[i] = b * (var[i] + a * d * d)
 
 
+def _mid(st: dict) -> list[float]:
+    """The mid level (states saved before it existed start from the slow level)."""
+    if "mid" not in st:
+        st["mid"] = list(st["slow"])
+    return st["mid"]
+
+
 def _levels(st: dict, xs: list[float], quick: float, slow: float) -> None:
     st["quick"] = [q + quick * (x - q) for q, x in zip(st["quick"], xs)]
     st["slow"] = [s + slow * (x - s) for s, x in zip(st["slow"], xs)]
+    st["mid"] = [m + MID * (x - m) for m, x in zip(_mid(st), xs)]
 
 
 def held(st: dict, xs: list[float], quick: float, slow: float, calm: float, settle: int,
@@ -156,7 +177,7 @@ def held(st: dict, xs: list[float], quick: float, slow: float, calm: float, sett
     st["calm"] = st["calm"] + 1 if still else 0
     if st["calm"] >= settle and st["hold"] >= min_hold:
         st["hold"], st["calm"], st["events"] = 0, 0, st["events"] + 1
-        st["mean"] = [m + now - pre for m, now, pre in zip(st["mean"], st["slow"], st["pre"])]
+        st["mean"] = [m + now - pre for m, now, pre in zip(st["mean"], st["mid"], st["pre"])]
         return "rebase"
     if st["hold"] >= max_hold:
         st["hold"], st["calm"] = 0, 0
@@ -175,10 +196,38 @@ def rebase(s: dict) -> None:
     for key in ("short", "ref"):
         m = s.get(key)
         if m is not None:
-            for i, (now, pre) in enumerate(zip(rg["slow"], rg["pre"])):
+            for i, (now, pre) in enumerate(zip(rg["mid"], rg["pre"])):
                 m["mean"][i] += now - pre
     for st in s.get("chart") or ():
         st[1] = st[2]
+    rg["follow"] = FOLLOW
+    rg["moved"] = [abs(now - pre) >= 2.0 * math.sqrt(v)
+                   for now, pre, v in zip(rg["mid"], rg["pre"], rg["var"])]
+
+
+def follow(s: dict, idx: list[int], xs: list[float]) -> bool:
+    """True for the ``FOLLOW`` learned readings after a re-baseline (the EWMA
+    charts then carry their centre along), each of which counts down and
+    moves the models' means: the signals that moved take
+    the running mean of the readings since as their models' mean (the
+    re-baseline's shift was measured on a short stretch, and a pressure
+    cycle or noise leaves it a fraction of a standard deviation off, which
+    the EWMA charts would alert on). Signals that did not move -- a fluid
+    warming on its own -- keep their usual learning."""
+    rg = s.get("regime")
+    if not rg or rg.get("follow", 0) <= 0:
+        return False
+    k = FOLLOW - rg["follow"] + 1
+    rg["follow"] -= 1
+    moved = rg.get("moved") or []
+    for key in ("short", "ref"):
+        m = s.get(key)
+        if m is None or len(idx) != len(m["mean"]):
+            continue
+        for i, x in zip(idx, xs):
+            if i < len(moved) and moved[i]:
+                m["mean"][i] += (x - m["mean"][i]) / (k + 1)
+    return True
     for st in s.get("drift") or ():
         st[0], st[1], st[5], st[6] = 0, 0.0, 0.0, 0.0
 
@@ -229,7 +278,7 @@ def advance(det, reading, learned: bool) -> bool:
     calm = short is None or short[0] < det.regime_gate ** 2 * len(idx)
     rg["since"] = 0 if calm else rg["since"] + 1
     if calm and rg["hold"] == 0:
-        rg["pre"] = list(rg["slow"])  # the last unsurprised steady level
+        rg["pre"] = list(_mid(rg))  # the last unsurprised steady level
     if rg["hold"] == 0 and det._changing(idx, reading):
         rg["hold"], rg["calm"] = 1, 0
         _levels(rg, xs, q, sl)
