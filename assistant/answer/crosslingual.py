@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from knowledge_base.errors import ModelError
 
-from .glossary import keywords
+from .glossary import acronyms, expand
 from .verbatim import LATIN, faithful, keep_verbatim
 from assistant.llm.base import LLM, Message
 
@@ -70,6 +70,23 @@ def language(text: str) -> str:
     return "ko" if hangul > han else "zh"
 
 
+def evidence_text(latin: str, terms: list[str], shop: dict | None = None) -> str:
+    """What the abstention rule judges a non-English question by: its Latin-script
+    part, then the English terms, separated by "; ".
+
+    The terms are words, not codes: separated, two of them never read as "a word
+    beside a family word" ("e-stop alarm" made ESTOP an unknown code), and a shop
+    acronym the glossary knows (LOTO, PPE) is written in lower case, so that it
+    is judged as a word the manuals may lack, not as a fault code they never define.
+
+    >>> evidence_text("P-2 LOTO", ["pump", "lockout", "tagout"], {"LOTO": ("lockout", "tagout")})
+    'P-2 loto; pump; lockout; tagout'
+    """
+    for acr in shop or {}:
+        latin = re.sub(rf"(?<![A-Za-z0-9]){acr}(?![A-Za-z0-9])", acr.lower(), latin)
+    return "; ".join(x for x in (latin, *terms) if x)
+
+
 def latin_residue(text: str) -> str:
     """The Latin-script parts of a mixed question: codes, ids, English words."""
     return " ".join(m.group(0).strip(" .:/#") for m in LATIN.finditer(text)).strip()
@@ -105,21 +122,29 @@ def translate(question: str, llm: LLM, max_tokens: int = 60) -> str:
     return re.sub(r"^(?:english|translation)\s*:\s*", "", line.strip().strip('"“”'), flags=re.I).strip()
 
 
-def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery | None:
+def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool = True) -> CrossQuery | None:
     """None for an English question; otherwise how to search it (translating
     with ``llm`` when there is one and it answers).
 
     ``glossary``: add the English terms of the Chinese maintenance glossary
-    (:mod:`.glossary`) to the keyword search and the abstention evidence, and
+    (:mod:`.glossary`; with ``general``, the general dictionary's senses for the
+    words it lacks) to the keyword search and the abstention evidence, and
     without a model to the dense search too. With a faithful translation the dense
-    lane embeds it, and the abstention evidence is the question's Latin-script
-    part plus the glossary terms (the translation only when there are none).
+    lane embeds it, and the abstention evidence is the same as without a model
+    (:func:`evidence_text`), so the Chinese question abstains on the same grounds
+    with and without a model.
     """
     lang = language(question)
     if lang == "en":
         return None
-    gloss = keywords(question) if glossary and lang == "zh" else ""
-    residue = " ".join(x for x in (latin_residue(question), gloss) if x)
+    zh = glossary and lang == "zh"
+    terms = expand(question, general=False) if zh else []
+    shop = acronyms(question) if zh else {}
+    terms += [t for ts in shop.values() for t in ts if t not in terms]
+    more = [t for t in expand(question) if t not in terms] if zh and general else []
+    gloss = " ".join(terms + more)
+    residue = evidence_text(latin_residue(question), terms, shop)
+    words = " ".join(x for x in (latin_residue(question), gloss) if x)
     english, ms, notice = None, 0.0, None
     if llm is not None:
         t0 = time.perf_counter()
@@ -142,7 +167,7 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery
         # when it was judged too (benchmarks/zh_questions.py, docs/notes/ocr4.md).
         return CrossQuery(question, lang, english, search, english, residue or english, ms)
     search = "\n".join(x for x in (question, extra, gloss) if x)
-    dense = "\n".join(x for x in (extra, residue) if x) or question
+    dense = "\n".join(x for x in (extra, words) if x) or question
     return CrossQuery(question, lang, None, search, dense, residue, ms, notice, extra)
 
 

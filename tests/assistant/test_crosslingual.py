@@ -63,7 +63,8 @@ def test_prepare_with_and_without_a_model():
     bare = xl.prepare("泵P-3出现E-104报警，bearing很烫", None, glossary=False)
     assert bare.translation is None and bare.dense_text == "P-3 E-104 bearing" and bare.notice == xl.NO_MODEL
     gloss = xl.prepare("泵P-3出现E-104报警，bearing很烫", None)
-    assert gloss.dense_text == "P-3 E-104 bearing pump alarm fault hot" == gloss.evidence_text
+    assert gloss.dense_text == "P-3 E-104 bearing pump alarm fault hot appear"  # 出现: general dictionary
+    assert gloss.evidence_text == "P-3 E-104 bearing; pump; alarm; fault; hot"  # glossary terms only
     assert gloss.search_text.startswith("泵P-3出现E-104报警") and gloss.notice == xl.NO_MODEL
     broken = xl.prepare("泵P-3出现E-104报警", Translator("", fail=True))
     assert broken.translation is None and broken.notice == xl.NO_MODEL
@@ -154,3 +155,30 @@ def test_a_loose_translation_that_asks_the_same_kind_of_question_is_used_with_it
     assert not ans.abstained and "drive-end bearing" in ans.answer
     assert ans.answer.startswith("【机器翻译摘要（machine translation）】")
     assert any("machine-translated" in n and "The pump P-3 has an E-104 alarm." in n for n in ans.notices)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("llm", [None, "model"])
+def test_glossary_terms_and_shop_acronyms_are_judged_as_words_not_codes(retriever, llm):
+    """"e-stop alarm" (two glossary terms side by side) read as an undefined code ESTOP, and
+    LOTO written by a Chinese engineer as a fault code the manuals never define: both made an
+    in-scope question abstain where its English version does not; with and without a model."""
+    from knowledge_base.retrieval import Query
+
+    abstainer = Abstainer(retriever.store.index)
+    model = Translator("Who repaired the emergency stop alarm on AC-1?") if llm else None
+    for question in ("AC-1急停报警是谁修的", "泵P-3检修前LOTO怎么做"):
+        xq = xl.prepare(question, model)
+        ev = abstainer.evidence(xq.evidence_text, retriever.retrieve(Query(xq.search_text, dense_text=xq.dense_text)))
+        assert ev.unknown_codes == () and ev.strong_unknown == (), (question, xq.evidence_text)
+    assert "loto" in xl.prepare("泵P-3检修前LOTO怎么做", model).evidence_text
+    assert "lockout" in xl.prepare("泵P-3检修前LOTO怎么做", model).search_text
+
+
+@pytest.mark.unit
+def test_dictionary_words_are_searched_but_not_judged():
+    """The general dictionary's senses (noisy: one word, first sense) join the search, not the evidence."""
+    xq = xl.prepare("泵轴封那里一直在滴水", None)
+    assert "water" in xq.search_text and "water" in xq.dense_text
+    assert "water" not in xq.evidence_text and "pump" in xq.evidence_text
+    assert "water" not in xl.prepare("泵轴封那里一直在滴水", None, general=False).search_text
