@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from knowledge_base.errors import ModelError
 
 from .glossary import acronyms, expand
-from .verbatim import LATIN, faithful, keep_verbatim
+from .verbatim import LATIN, answered_instead, faithful, keep_verbatim
 from assistant.llm.base import LLM, Message
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -46,6 +46,8 @@ NO_MODEL = ("The question is not in English and no language model was available 
             "glossary; the language model is needed for the rest.")
 UNFAITHFUL = ("The model's translation did not keep what the question asks, so it was used only as an extra "
               "search text and the answer works from the question itself: \"{}\"")
+ANSWERED = ("The model answered the question instead of translating it (\"{}\"), so the question was searched "
+            "as without a model: by its codes, asset ids, English words and the glossary's English terms.")
 _TRANSLATE = ("You are a translator. Translate the user's message from Chinese into English, word for word in "
               "meaning; do not answer it and do not add anything. Keep fault codes, asset ids, model names and "
               "numbers exactly as written. Reply with the English translation only.")
@@ -155,6 +157,8 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool
         ms = (time.perf_counter() - t0) * 1000
     if english is None or language(english) != "en":
         english, notice = None, NO_MODEL
+    elif answered_instead(english):  # no translation at all: searched and judged as without a model
+        english, notice = None, ANSWERED.format(english)
     extra = None
     if english:
         english = keep_verbatim(question, english)  # codes, asset tags, numbers reach every lane

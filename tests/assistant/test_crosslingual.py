@@ -182,3 +182,17 @@ def test_dictionary_words_are_searched_but_not_judged():
     assert "water" in xq.search_text and "water" in xq.dense_text
     assert "water" not in xq.evidence_text and "pump" in xq.evidence_text
     assert "water" not in xl.prepare("泵轴封那里一直在滴水", None, general=False).search_text
+
+
+@pytest.mark.unit
+def test_a_model_that_answers_instead_of_translating_is_not_used():
+    """The small model's "... is not specified in the given text" is an answer from nothing, not a
+    translation: embedded for the dense lane it made an in-scope question abstain. The question is
+    searched and judged exactly as without a model, and a notice says why."""
+    question = "皮带机变频器断电以后要等多久才能开盖？"
+    xq = xl.prepare(question, Translator("The time to open the cover is not specified in the given text."))
+    alone = xl.prepare(question, None)
+    assert xq.translation is None and xq.extra is None and "instead of translating" in xq.notice
+    assert (xq.search_text, xq.dense_text, xq.evidence_text) == (alone.search_text, alone.dense_text, alone.evidence_text)
+    kept = xl.prepare(question, Translator("How long after switching off the conveyor VFD can I open the cover?"))
+    assert kept.translation and kept.notice is None
