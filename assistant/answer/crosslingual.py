@@ -10,8 +10,12 @@ glued or dropped them) and ask what the question asks (:func:`.verbatim.faithful
 one that changes what is asked is used only as an extra search text, and the
 answer works from the question itself. Without a model the question is searched by what it
 carries in Latin script - fault codes, asset ids, model names, English words
-(:func:`latin_residue`) and the English terms of the Chinese maintenance
-glossary (:mod:`.glossary`), and a notice says the model was needed for the rest.
+(:func:`latin_residue`), the English terms of the Chinese maintenance
+glossary (:mod:`.glossary`) and, for the search only, the general dictionary's
+senses of the words the glossary lacks (:mod:`.dictionary`); a notice says the
+model was needed for the rest. Abstention is judged on the same evidence with
+and without a model (:func:`evidence_text`); a model reply that answers instead
+of translating is not used (:func:`.verbatim.answered_instead`).
 
 The answer keeps the manuals' English text verbatim (steps, warnings, codes)
 and gets a short summary in the question's language, marked as a machine

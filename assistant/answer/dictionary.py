@@ -16,8 +16,8 @@ the first short English sense:
 * parentheses and a leading "to " are removed; a sense longer than three
   words is skipped (a definition, not a translation).
 
->>> gloss("技术员"), gloss("年假"), gloss("开盖") is None or isinstance(gloss("开盖"), str)
-('technician', 'annual leave', True)
+>>> gloss("技术员"), gloss("年假"), gloss("的")
+('technician', 'annual leave', 'of')
 >>> segment("技术员要等多久")
 [('技术员', 'technician'), ('多久', 'how long')]
 """
