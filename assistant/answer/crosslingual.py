@@ -11,9 +11,10 @@ one that changes what is asked is used only as an extra search text, and the
 answer works from the question itself. Without a model the question is searched by what it
 carries in Latin script - fault codes, asset ids, model names, English words
 (:func:`latin_residue`), the English terms of the Chinese maintenance
-glossary (:mod:`.glossary`) and, for the search only, the general dictionary's
-senses of the words the glossary lacks (:mod:`.dictionary`); a notice says the
-model was needed for the rest. Abstention is judged on the same evidence with
+glossary (:mod:`.glossary`) and, for the search, the general dictionary's
+senses of the words the glossary lacks (:mod:`.dictionary`; they join the
+abstention evidence only when they carry the question's topic, :func:`.glossary.off_topic`);
+a notice says the model was needed for the rest. Abstention is judged on the same evidence with
 and without a model (:func:`evidence_text`); a model reply that answers instead
 of translating is not used (:func:`.verbatim.answered_instead`).
 
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 
 from knowledge_base.errors import ModelError
 
-from .glossary import acronyms, expand
+from .glossary import acronyms, expand, off_topic
 from .verbatim import LATIN, answered_instead, faithful, keep_verbatim
 from assistant.llm.base import LLM, Message
 
@@ -149,7 +150,10 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool
     terms += [t for ts in shop.values() for t in ts if t not in terms]
     more = [t for t in expand(question) if t not in terms] if zh and general else []
     gloss = " ".join(terms + more)
+    # a question whose topic the glossary does not know ("技术员 ... 年假") is judged by that topic too
+    topic = [t for t in off_topic(question) if t not in terms] if zh and general else []
     residue = evidence_text(latin_residue(question), terms, shop)
+    judged = evidence_text(latin_residue(question), terms + topic, shop)
     words = " ".join(x for x in (latin_residue(question), gloss) if x)
     english, ms, notice = None, 0.0, None
     if llm is not None:
@@ -173,10 +177,10 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool
         # Abstention is judged on the question's codes, ids, English words and glossary terms when it has
         # any: a small model's loose wording ("main axis jump") made 11 more in-scope questions abstain
         # when it was judged too (benchmarks/zh_questions.py, docs/notes/ocr4.md).
-        return CrossQuery(question, lang, english, search, english, residue or english, ms)
+        return CrossQuery(question, lang, english, search, english, judged if residue else english, ms)
     search = "\n".join(x for x in (question, extra, gloss) if x)
     dense = "\n".join(x for x in (extra, words) if x) or question
-    return CrossQuery(question, lang, None, search, dense, residue, ms, notice, extra)
+    return CrossQuery(question, lang, None, search, dense, judged, ms, notice, extra)
 
 
 def summarise(answer_text: str, lang: str, llm: LLM, max_tokens: int = 120) -> str:

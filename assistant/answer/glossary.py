@@ -53,24 +53,33 @@ def expand(text: str, table: dict[str, tuple[str, ...]] | None = None, general: 
     function words left out), so everyday words ("technician", "annual leave") are
     not silently dropped.
     """
+    out: list[str] = []
+    for _, terms, _ in words(text, table, general):
+        out.extend(t for t in terms if t not in out)
+    return out
+
+
+def words(text: str, table: dict[str, tuple[str, ...]] | None = None,
+          general: bool = True) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The Chinese words of ``text`` that have English terms, in order: (word,
+    terms, from the maintenance glossary?). Glossary words are matched longest
+    first; with ``general``, a stretch the glossary lacks is split into the
+    general dictionary's longest words (function words split off, no terms).
+    """
     from .dictionary import FUNCTION_WORDS
     from .dictionary import load as general_table
 
     table = load() if table is None else table
     extra = general_table() if general else {}
     longest = max(map(len, table), default=0)
-    out: list[str] = []
-
-    def add(terms) -> None:
-        out.extend(t for t in terms if t not in out)
-
+    out: list[tuple[str, tuple[str, ...], bool]] = []
     for run in _HAN_RUN.findall(text):
         i = 0
         while i < len(run):
             for n in range(min(longest, len(run) - i), 0, -1):
                 terms = table.get(run[i:i + n])
                 if terms:
-                    add(terms)
+                    out.append((run[i:i + n], terms, True))
                     i += n
                     break
             else:
@@ -79,10 +88,35 @@ def expand(text: str, table: dict[str, tuple[str, ...]] | None = None, general: 
                     if word in FUNCTION_WORDS and n > 1:
                         break
                     if word not in FUNCTION_WORDS and word in extra:
-                        add([extra[word]])
+                        out.append((word, (extra[word],), False))
                         break
                 i += n if extra else 1
     return out
+
+
+def off_topic(text: str) -> list[str]:
+    """The dictionary senses of the words that carry a Chinese question's topic
+    when the maintenance glossary does not: [] when the question has Latin-script
+    codes, ids or words (they carry it), or when glossary words make up at least
+    half of its content characters (function words left out); otherwise the
+    first senses of its words of two or more characters that the glossary lacks
+    (one character's first sense is too often another word's: 关 "mountain pass").
+
+    >>> off_topic("维修技术员一年有几天年假？")
+    ['technician', 'several days', 'annual leave']
+    >>> off_topic("泵轴承刚打完黄油就发烫"), off_topic("P-3的技术员一年有几天年假？")
+    ([], [])
+    """
+    from .verbatim import LATIN
+
+    if LATIN.search(text):
+        return []
+    found = words(text)
+    known = sum(len(w) for w, _, g in found if g)
+    other = [(w, ts[0]) for w, ts, g in found if not g]
+    if known * 2 >= known + sum(len(w) for w, _ in other):
+        return []
+    return list(dict.fromkeys(s for w, s in other if len(w) > 1))
 
 
 def acronyms(text: str, table: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
