@@ -177,7 +177,8 @@ def test_glossary_terms_and_shop_acronyms_are_judged_as_words_not_codes(retrieve
 
 @pytest.mark.unit
 def test_dictionary_words_are_searched_but_not_judged():
-    """The general dictionary's senses (noisy: one word, first sense) join the search, not the evidence."""
+    """The general dictionary's senses (noisy: one word, first sense) join the search, not the evidence
+    (unless the glossary knows under half of the question: see the next test but one)."""
     xq = xl.prepare("泵轴封那里一直在滴水", None)
     assert "water" in xq.search_text and "water" in xq.dense_text
     assert "water" not in xq.evidence_text and "pump" in xq.evidence_text
@@ -196,3 +197,21 @@ def test_a_model_that_answers_instead_of_translating_is_not_used():
     assert (xq.search_text, xq.dense_text, xq.evidence_text) == (alone.search_text, alone.dense_text, alone.evidence_text)
     kept = xl.prepare(question, Translator("How long after switching off the conveyor VFD can I open the cover?"))
     assert kept.translation and kept.notice is None
+
+
+@pytest.mark.unit
+def test_a_question_the_glossary_barely_knows_is_judged_by_its_other_words_too():
+    """维修技术员一年有几天年假 (vacation days of maintenance staff, out of scope): the glossary
+    knows only 维修 "maintenance", which the manuals hold, so judged on that alone it was answered
+    where its English version abstains. When glossary words are under half of a code-less
+    question's content, the dictionary senses of its other words (two characters or more) join
+    the evidence, with and without a model; a question the glossary mostly knows is judged as before."""
+    question = "维修技术员一年有几天年假？"
+    for model in (None, Translator("How many days of annual leave does a maintenance technician get?")):
+        ev = xl.prepare(question, model).evidence_text
+        assert "maintenance" in ev and "annual leave" in ev and "technician" in ev, ev
+    mostly = xl.prepare("泵轴承刚打完黄油就发烫", None)  # pump bearing hot after greasing: glossary words
+    assert "finish" in mostly.search_text and "finish" not in mostly.evidence_text
+    coded = xl.prepare("P-3的技术员一年有几天年假？", None)  # a code or asset carries the topic
+    assert "annual leave" in coded.search_text and "annual leave" not in coded.evidence_text
+

@@ -49,3 +49,13 @@ def test_the_general_dictionary_fills_words_the_glossary_lacks_and_skips_functio
 def test_shop_acronyms_are_known_with_their_words():
     assert glossary.acronyms("泵P-2检修前LOTO怎么做") == {"LOTO": ("lockout", "tagout")}
     assert glossary.acronyms("P-3 E-104 XYZ") == {}
+
+
+@pytest.mark.unit
+def test_off_topic_gives_the_senses_only_when_the_glossary_knows_under_half_of_a_code_less_question():
+    assert glossary.off_topic("维修技术员一年有几天年假？") == ["technician", "several days", "annual leave"]
+    assert glossary.off_topic("泵轴承刚打完黄油就发烫") == []  # glossary words: 泵 轴承 黄油 发烫
+    assert glossary.off_topic("E-104技术员一年有几天年假？") == []  # the code carries the topic
+    assert glossary.off_topic("泵轴封那里一直在滴水") == ["there", "straight"]  # single characters left out
+    words = glossary.words("维修技术员")
+    assert words[0] == ("维修", glossary.load()["维修"], True) and words[1][0] == "技术员" and not words[1][2]
