@@ -16,6 +16,9 @@ the first short English sense:
 * parentheses and a leading "to " are removed; a sense longer than three
   words is skipped (a definition, not a translation).
 
+The senses feed the search; they join the abstention evidence only for a
+code-less question the glossary knows less than half of (:func:`.glossary.off_topic`).
+
 >>> gloss("技术员"), gloss("年假"), gloss("的")
 ('technician', 'annual leave', 'of')
 >>> segment("技术员要等多久")
