@@ -177,6 +177,11 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool
         # Abstention is judged on the question's codes, ids, English words and glossary terms when it has
         # any: a small model's loose wording ("main axis jump") made 11 more in-scope questions abstain
         # when it was judged too (benchmarks/zh_questions.py, docs/notes/ocr4.md).
+        # with a translation, a dictionary sense is judged only where the model agrees with it (two
+        # translations of the word): the first sense alone is often another word's (罩门 "achilles' heel")
+        said = {w for w in re.findall(r"[a-z]{3,}", english.lower())}
+        agreed = [t for t in topic if said & set(re.findall(r"[a-z]{3,}", t))]
+        judged = evidence_text(latin_residue(question), terms + agreed, shop)
         return CrossQuery(question, lang, english, search, english, judged if residue else english, ms)
     search = "\n".join(x for x in (question, extra, gloss) if x)
     dense = "\n".join(x for x in (extra, words) if x) or question

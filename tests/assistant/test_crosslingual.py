@@ -215,3 +215,15 @@ def test_a_question_the_glossary_barely_knows_is_judged_by_its_other_words_too()
     coded = xl.prepare("P-3的技术员一年有几天年假？", None)  # a code or asset carries the topic
     assert "annual leave" in coded.search_text and "annual leave" not in coded.evidence_text
 
+
+
+@pytest.mark.unit
+def test_with_a_translation_only_the_senses_the_model_agrees_with_are_judged():
+    """空压机已经停了，可以直接开机罩门吗 (in scope): the dictionary's first sense of 罩门 is
+    "achilles' heel"; judged with it, the question abstained with the local model. A sense joins
+    the evidence beside a translation only when the translation has one of its words."""
+    q = xl.prepare("空压机已经停了，可以直接开机罩门吗？", Translator("The compressor has already stopped, can you open the cover?"))
+    assert "achilles" not in q.evidence_text and "compressor" in q.evidence_text
+    assert "achilles" in xl.prepare("空压机已经停了，可以直接开机罩门吗？", None).evidence_text
+    leave = xl.prepare("维修技术员一年有几天年假？", Translator("The technician's annual absence is typically 2 days."))
+    assert "annual leave" in leave.evidence_text and "technician" in leave.evidence_text
