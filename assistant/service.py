@@ -120,9 +120,11 @@ class Service(KnowledgeBaseWrites):
 
     def warm_up(self) -> None:
         """Load what the first question needs, so that it is as fast as the rest: the
-        assistant, its indexes, the embedder (one query) and the model worker, which
-        reads the system prompt once. Failures are logged / shown by :meth:`llm_status`."""
+        assistant, its indexes, the embedder (one query), the general Chinese dictionary
+        (read once, ~14 MB) and the model worker, which reads the system prompt once.
+        Failures are logged / shown by :meth:`llm_status`."""
         from .llm.supervisor import SupervisedLLM
+        from assistant.answer import dictionary
         from assistant.answer.prompt import build_messages
 
         try:
@@ -131,6 +133,7 @@ class Service(KnowledgeBaseWrites):
             if isinstance(llm, SupervisedLLM):
                 llm.start()  # loads in its own process meanwhile
             assistant.retriever.retrieve(Query("warm up", k=1))
+            dictionary.load()
             if isinstance(llm, SupervisedLLM) and llm.wait_ready(self.settings.llm_load_s):
                 with self._generate_lock:
                     llm.complete(build_messages("warm up", []), max_tokens=1)

@@ -13,10 +13,10 @@ alert as `make alerts` does), in one run:
 * translation latency p50 / p95 of the local model;
 * "泵P-3现在有什么问题？" through the assistant, with and without the model.
 
-* each Chinese variant with and without the Chinese maintenance glossary
-  (``assistant/answer/glossary.py``): no model, glossary, model, model + glossary, and
-  model + glossary with the abstention judged on the codes and glossary terms only
-  (the no-model path's evidence) instead of the translation plus them.
+* each Chinese variant with nothing added, with the Chinese maintenance glossary
+  only (``assistant/answer/glossary.py``), and with the glossary plus the general
+  dictionary for the words it lacks (``assistant/answer/dictionary.py``, CC-CEDICT;
+  the default), without and with the model.
 
     .venv/bin/python benchmarks/zh_questions.py [--kb DIR] [--no-local] [--every N] [--half a|b]
     .venv/bin/python benchmarks/zh_questions.py --latency   # translation p50/p95 only (no KB)
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 import statistics
 import sys
 import tempfile
@@ -42,10 +41,11 @@ P3 = "泵P-3现在有什么问题？"
 
 
 VARIANTS = (("zh_bare", "Chinese, no model (codes/ids/English words)"),
-            ("zh_gloss", "Chinese, no model + glossary"),
+            ("zh_gloss_only", "Chinese, no model + maintenance glossary only"),
+            ("zh_gloss", "Chinese, no model + glossary + general dictionary (default)"),
             ("zh_llm", "Chinese, local model translates"),
-            ("zh_llm_gloss", "Chinese, local model + glossary"),
-            ("zh_llm_gloss_res", "Chinese, local model + glossary, abstention on codes + glossary terms only"))
+            ("zh_llm_gloss_only", "Chinese, local model + maintenance glossary only"),
+            ("zh_llm_gloss", "Chinese, local model + glossary + general dictionary (default)"))
 
 
 class Once:
@@ -153,16 +153,15 @@ def main() -> None:
             en = raw[it.id].get("en_question") or ""
             row = {"item": it, "en": outcome(assistant, en, None),
                    "zh_bare": outcome(assistant, it.question, xl.prepare(it.question, None, glossary=False)),
+                   "zh_gloss_only": outcome(assistant, it.question, xl.prepare(it.question, None, general=False)),
                    "zh_gloss": outcome(assistant, it.question, xl.prepare(it.question, None))}
             if llm is not None:
                 memo = Once(llm)
                 xq = xl.prepare(it.question, memo, glossary=False)
                 ms.append(xq.translate_ms)
                 row["zh_llm"] = outcome(assistant, it.question, xq)
-                both = xl.prepare(it.question, memo)
-                row["zh_llm_gloss"] = outcome(assistant, it.question, both)
-                residue = xl.prepare(it.question, None).evidence_text  # what the no-model path judges by
-                row["zh_llm_gloss_res"] = outcome(assistant, it.question, replace(both, evidence_text=residue))
+                row["zh_llm_gloss_only"] = outcome(assistant, it.question, xl.prepare(it.question, memo, general=False))
+                row["zh_llm_gloss"] = outcome(assistant, it.question, xl.prepare(it.question, memo))
                 row["translation"] = xq.translation or (f"(only an extra search: {xq.extra})" if xq.extra else None)
                 print(f"  {it.id} {xq.translate_ms / 1000:.1f} s  {it.question}  ->  {row['translation']}", flush=True)
             rows.append(row)

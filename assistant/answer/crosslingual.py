@@ -10,8 +10,13 @@ glued or dropped them) and ask what the question asks (:func:`.verbatim.faithful
 one that changes what is asked is used only as an extra search text, and the
 answer works from the question itself. Without a model the question is searched by what it
 carries in Latin script - fault codes, asset ids, model names, English words
-(:func:`latin_residue`) and the English terms of the Chinese maintenance
-glossary (:mod:`.glossary`), and a notice says the model was needed for the rest.
+(:func:`latin_residue`), the English terms of the Chinese maintenance
+glossary (:mod:`.glossary`) and, for the search, the general dictionary's
+senses of the words the glossary lacks (:mod:`.dictionary`; they join the
+abstention evidence only when they carry the question's topic, :func:`.glossary.off_topic`);
+a notice says the model was needed for the rest. Abstention is judged on the same evidence with
+and without a model (:func:`evidence_text`); a model reply that answers instead
+of translating is not used (:func:`.verbatim.answered_instead`).
 
 The answer keeps the manuals' English text verbatim (steps, warnings, codes)
 and gets a short summary in the question's language, marked as a machine
@@ -31,8 +36,8 @@ from dataclasses import dataclass
 
 from knowledge_base.errors import ModelError
 
-from .glossary import keywords
-from .verbatim import LATIN, faithful, keep_verbatim
+from .glossary import acronyms, expand, off_topic
+from .verbatim import LATIN, answered_instead, faithful, keep_verbatim
 from assistant.llm.base import LLM, Message
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -46,6 +51,8 @@ NO_MODEL = ("The question is not in English and no language model was available 
             "glossary; the language model is needed for the rest.")
 UNFAITHFUL = ("The model's translation did not keep what the question asks, so it was used only as an extra "
               "search text and the answer works from the question itself: \"{}\"")
+ANSWERED = ("The model answered the question instead of translating it (\"{}\"), so the question was searched "
+            "as without a model: by its codes, asset ids, English words and the glossary's English terms.")
 _TRANSLATE = ("You are a translator. Translate the user's message from Chinese into English, word for word in "
               "meaning; do not answer it and do not add anything. Keep fault codes, asset ids, model names and "
               "numbers exactly as written. Reply with the English translation only.")
@@ -68,6 +75,23 @@ def language(text: str) -> str:
     if kana:
         return "ja"
     return "ko" if hangul > han else "zh"
+
+
+def evidence_text(latin: str, terms: list[str], shop: dict | None = None) -> str:
+    """What the abstention rule judges a non-English question by: its Latin-script
+    part, then the English terms, separated by "; ".
+
+    The terms are words, not codes: separated, two of them never read as "a word
+    beside a family word" ("e-stop alarm" made ESTOP an unknown code), and a shop
+    acronym the glossary knows (LOTO, PPE) is written in lower case, so that it
+    is judged as a word the manuals may lack, not as a fault code they never define.
+
+    >>> evidence_text("P-2 LOTO", ["pump", "lockout", "tagout"], {"LOTO": ("lockout", "tagout")})
+    'P-2 loto; pump; lockout; tagout'
+    """
+    for acr in shop or {}:
+        latin = re.sub(rf"(?<![A-Za-z0-9]){acr}(?![A-Za-z0-9])", acr.lower(), latin)
+    return "; ".join(x for x in (latin, *terms) if x)
 
 
 def latin_residue(text: str) -> str:
@@ -105,21 +129,32 @@ def translate(question: str, llm: LLM, max_tokens: int = 60) -> str:
     return re.sub(r"^(?:english|translation)\s*:\s*", "", line.strip().strip('"“”'), flags=re.I).strip()
 
 
-def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery | None:
+def prepare(question: str, llm: LLM | None, glossary: bool = True, general: bool = True) -> CrossQuery | None:
     """None for an English question; otherwise how to search it (translating
     with ``llm`` when there is one and it answers).
 
     ``glossary``: add the English terms of the Chinese maintenance glossary
-    (:mod:`.glossary`) to the keyword search and the abstention evidence, and
+    (:mod:`.glossary`; with ``general``, the general dictionary's senses for the
+    words it lacks) to the keyword search and the abstention evidence, and
     without a model to the dense search too. With a faithful translation the dense
-    lane embeds it, and the abstention evidence is the question's Latin-script
-    part plus the glossary terms (the translation only when there are none).
+    lane embeds it, and the abstention evidence is the same as without a model
+    (:func:`evidence_text`), so the Chinese question abstains on the same grounds
+    with and without a model.
     """
     lang = language(question)
     if lang == "en":
         return None
-    gloss = keywords(question) if glossary and lang == "zh" else ""
-    residue = " ".join(x for x in (latin_residue(question), gloss) if x)
+    zh = glossary and lang == "zh"
+    terms = expand(question, general=False) if zh else []
+    shop = acronyms(question) if zh else {}
+    terms += [t for ts in shop.values() for t in ts if t not in terms]
+    more = [t for t in expand(question) if t not in terms] if zh and general else []
+    gloss = " ".join(terms + more)
+    # a question whose topic the glossary does not know ("技术员 ... 年假") is judged by that topic too
+    topic = [t for t in off_topic(question) if t not in terms] if zh and general else []
+    residue = evidence_text(latin_residue(question), terms, shop)
+    judged = evidence_text(latin_residue(question), terms + topic, shop)
+    words = " ".join(x for x in (latin_residue(question), gloss) if x)
     english, ms, notice = None, 0.0, None
     if llm is not None:
         t0 = time.perf_counter()
@@ -130,6 +165,8 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery
         ms = (time.perf_counter() - t0) * 1000
     if english is None or language(english) != "en":
         english, notice = None, NO_MODEL
+    elif answered_instead(english):  # no translation at all: searched and judged as without a model
+        english, notice = None, ANSWERED.format(english)
     extra = None
     if english:
         english = keep_verbatim(question, english)  # codes, asset tags, numbers reach every lane
@@ -140,10 +177,15 @@ def prepare(question: str, llm: LLM | None, glossary: bool = True) -> CrossQuery
         # Abstention is judged on the question's codes, ids, English words and glossary terms when it has
         # any: a small model's loose wording ("main axis jump") made 11 more in-scope questions abstain
         # when it was judged too (benchmarks/zh_questions.py, docs/notes/ocr4.md).
-        return CrossQuery(question, lang, english, search, english, residue or english, ms)
+        # with a translation, a dictionary sense is judged only where the model agrees with it (two
+        # translations of the word): the first sense alone is often another word's (罩门 "achilles' heel")
+        said = {w for w in re.findall(r"[a-z]{3,}", english.lower())}
+        agreed = [t for t in topic if said & set(re.findall(r"[a-z]{3,}", t))]
+        judged = evidence_text(latin_residue(question), terms + agreed, shop)
+        return CrossQuery(question, lang, english, search, english, judged if residue else english, ms)
     search = "\n".join(x for x in (question, extra, gloss) if x)
-    dense = "\n".join(x for x in (extra, residue) if x) or question
-    return CrossQuery(question, lang, None, search, dense, residue, ms, notice, extra)
+    dense = "\n".join(x for x in (extra, words) if x) or question
+    return CrossQuery(question, lang, None, search, dense, judged, ms, notice, extra)
 
 
 def summarise(answer_text: str, lang: str, llm: LLM, max_tokens: int = 120) -> str:

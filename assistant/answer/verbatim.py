@@ -13,7 +13,10 @@ not looked up).
   a glued one is set apart by spaces, a missing one is appended;
 * :func:`faithful`: whether the translation still asks about the present state
   exactly when the question does (:func:`.intent.asks_about_state`), which
-  decides whether live alerts answer it.
+  decides whether live alerts answer it;
+* :func:`answered_instead`: whether the model answered the question instead of
+  translating it, speaking of a text it was never given ("... is not specified
+  in the given text"): such a reply is no translation at all.
 
 >>> must_keep("泵P-3出现E-104报警，温度80度，PLC显示HS-24K")
 ['P-3', 'E-104', '80', 'PLC', 'HS-24K']
@@ -23,6 +26,10 @@ not looked up).
 False
 >>> faithful("泵P-3现在有什么问题？", "What is wrong with pump P-3 now?")
 True
+>>> answered_instead("The time to open the cover is not specified in the given text.")
+True
+>>> answered_instead("How long must I wait before opening the VFD cover?")
+False
 """
 
 from __future__ import annotations
@@ -87,3 +94,15 @@ def keep_verbatim(question: str, translation: str) -> str:
 def faithful(question: str, translation: str) -> bool:
     """True when ``translation`` asks about an asset's present state exactly when ``question`` does."""
     return asks_about_state(question) == asks_about_state(translation)
+
+
+# A reply that speaks of its sources rather than the machine: the model answered, from nothing.
+_TEXT = r"(?:text|context|information|passage|document)"
+_ANSWERED = re.compile(rf"(?i)\bnot (?:specified|mentioned|provided|stated|given|found|included) in the "
+                       rf"(?:given |provided |above )?{_TEXT}|\b(?:given|provided|above) (?:text|context|passage)\b"
+                       rf"|\baccording to the (?:given |provided )?{_TEXT}|\bas an ai\b")
+
+
+def answered_instead(translation: str) -> bool:
+    """True when ``translation`` is the model's answer, not a translation (see the module doc)."""
+    return _ANSWERED.search(translation) is not None

@@ -63,7 +63,8 @@ def test_prepare_with_and_without_a_model():
     bare = xl.prepare("泵P-3出现E-104报警，bearing很烫", None, glossary=False)
     assert bare.translation is None and bare.dense_text == "P-3 E-104 bearing" and bare.notice == xl.NO_MODEL
     gloss = xl.prepare("泵P-3出现E-104报警，bearing很烫", None)
-    assert gloss.dense_text == "P-3 E-104 bearing pump alarm fault hot" == gloss.evidence_text
+    assert gloss.dense_text == "P-3 E-104 bearing pump alarm fault hot appear"  # 出现: general dictionary
+    assert gloss.evidence_text == "P-3 E-104 bearing; pump; alarm; fault; hot"  # glossary terms only
     assert gloss.search_text.startswith("泵P-3出现E-104报警") and gloss.notice == xl.NO_MODEL
     broken = xl.prepare("泵P-3出现E-104报警", Translator("", fail=True))
     assert broken.translation is None and broken.notice == xl.NO_MODEL
@@ -154,3 +155,75 @@ def test_a_loose_translation_that_asks_the_same_kind_of_question_is_used_with_it
     assert not ans.abstained and "drive-end bearing" in ans.answer
     assert ans.answer.startswith("【机器翻译摘要（machine translation）】")
     assert any("machine-translated" in n and "The pump P-3 has an E-104 alarm." in n for n in ans.notices)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("llm", [None, "model"])
+def test_glossary_terms_and_shop_acronyms_are_judged_as_words_not_codes(retriever, llm):
+    """"e-stop alarm" (two glossary terms side by side) read as an undefined code ESTOP, and
+    LOTO written by a Chinese engineer as a fault code the manuals never define: both made an
+    in-scope question abstain where its English version does not; with and without a model."""
+    from knowledge_base.retrieval import Query
+
+    abstainer = Abstainer(retriever.store.index)
+    model = Translator("Who repaired the emergency stop alarm on AC-1?") if llm else None
+    for question in ("AC-1急停报警是谁修的", "泵P-3检修前LOTO怎么做"):
+        xq = xl.prepare(question, model)
+        ev = abstainer.evidence(xq.evidence_text, retriever.retrieve(Query(xq.search_text, dense_text=xq.dense_text)))
+        assert ev.unknown_codes == () and ev.strong_unknown == (), (question, xq.evidence_text)
+    assert "loto" in xl.prepare("泵P-3检修前LOTO怎么做", model).evidence_text
+    assert "lockout" in xl.prepare("泵P-3检修前LOTO怎么做", model).search_text
+
+
+@pytest.mark.unit
+def test_dictionary_words_are_searched_but_not_judged():
+    """The general dictionary's senses (noisy: one word, first sense) join the search, not the evidence
+    (unless the glossary knows under half of the question: see the next test but one)."""
+    xq = xl.prepare("泵轴封那里一直在滴水", None)
+    assert "water" in xq.search_text and "water" in xq.dense_text
+    assert "water" not in xq.evidence_text and "pump" in xq.evidence_text
+    assert "water" not in xl.prepare("泵轴封那里一直在滴水", None, general=False).search_text
+
+
+@pytest.mark.unit
+def test_a_model_that_answers_instead_of_translating_is_not_used():
+    """The small model's "... is not specified in the given text" is an answer from nothing, not a
+    translation: embedded for the dense lane it made an in-scope question abstain. The question is
+    searched and judged exactly as without a model, and a notice says why."""
+    question = "皮带机变频器断电以后要等多久才能开盖？"
+    xq = xl.prepare(question, Translator("The time to open the cover is not specified in the given text."))
+    alone = xl.prepare(question, None)
+    assert xq.translation is None and xq.extra is None and "instead of translating" in xq.notice
+    assert (xq.search_text, xq.dense_text, xq.evidence_text) == (alone.search_text, alone.dense_text, alone.evidence_text)
+    kept = xl.prepare(question, Translator("How long after switching off the conveyor VFD can I open the cover?"))
+    assert kept.translation and kept.notice is None
+
+
+@pytest.mark.unit
+def test_a_question_the_glossary_barely_knows_is_judged_by_its_other_words_too():
+    """维修技术员一年有几天年假 (vacation days of maintenance staff, out of scope): the glossary
+    knows only 维修 "maintenance", which the manuals hold, so judged on that alone it was answered
+    where its English version abstains. When glossary words are under half of a code-less
+    question's content, the dictionary senses of its other words (two characters or more) join
+    the evidence, with and without a model; a question the glossary mostly knows is judged as before."""
+    question = "维修技术员一年有几天年假？"
+    for model in (None, Translator("How many days of annual leave does a maintenance technician get?")):
+        ev = xl.prepare(question, model).evidence_text
+        assert "maintenance" in ev and "annual leave" in ev and "technician" in ev, ev
+    mostly = xl.prepare("泵轴承刚打完黄油就发烫", None)  # pump bearing hot after greasing: glossary words
+    assert "finish" in mostly.search_text and "finish" not in mostly.evidence_text
+    coded = xl.prepare("P-3的技术员一年有几天年假？", None)  # a code or asset carries the topic
+    assert "annual leave" in coded.search_text and "annual leave" not in coded.evidence_text
+
+
+
+@pytest.mark.unit
+def test_with_a_translation_only_the_senses_the_model_agrees_with_are_judged():
+    """空压机已经停了，可以直接开机罩门吗 (in scope): the dictionary's first sense of 罩门 is
+    "achilles' heel"; judged with it, the question abstained with the local model. A sense joins
+    the evidence beside a translation only when the translation has one of its words."""
+    q = xl.prepare("空压机已经停了，可以直接开机罩门吗？", Translator("The compressor has already stopped, can you open the cover?"))
+    assert "achilles" not in q.evidence_text and "compressor" in q.evidence_text
+    assert "achilles" in xl.prepare("空压机已经停了，可以直接开机罩门吗？", None).evidence_text
+    leave = xl.prepare("维修技术员一年有几天年假？", Translator("The technician's annual absence is typically 2 days."))
+    assert "annual leave" in leave.evidence_text and "technician" in leave.evidence_text
