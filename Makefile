@@ -187,8 +187,8 @@ bench-extra: install      ## the README's remaining figures: Chinese with the lo
 	$(BIN)/python benchmarks/answers18.py --kb $(BENCH_KB) --llm local --split test --no-base
 	@$(call BENCH_STAMP,train_defeat.py --check cross)
 	PYTHONPATH=. $(BIN)/python benchmarks/train_defeat.py --check cross
-	@$(call BENCH_STAMP,train_defeat.py --check manuals --only lexical)
-	PYTHONPATH=. $(BIN)/python benchmarks/train_defeat.py --check manuals --only lexical
+	@$(call BENCH_STAMP,train_defeat.py --check manuals)
+	PYTHONPATH=. $(BIN)/python benchmarks/train_defeat.py --check manuals
 	@$(call BENCH_STAMP,keyword_tokens.py)
 	PYTHONPATH=. $(BIN)/python benchmarks/keyword_tokens.py
 	@$(call BENCH_STAMP,make bench-extra done)
