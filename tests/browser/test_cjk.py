@@ -37,9 +37,9 @@ def test_the_ui_shows_the_marked_summary_and_the_manual_text(chromium, zh_server
     base, token = zh_server
     for b in open_browser(chromium, base, tmp_path, token=token):
         b.page.goto(base + "/")
-        expect(b.page.get_by_role("button", name="Ask")).to_be_enabled()
+        expect(b.page.get_by_role("button", name="Ask", exact=True)).to_be_enabled()
         b.page.locator("#question textarea").fill(QUESTION)
-        b.page.get_by_role("button", name="Ask").click()
+        b.page.get_by_role("button", name="Ask", exact=True).click()
         bot = b.page.locator('#chat [data-testid="bot"]').last
         expect(bot).to_contain_text("Sources: [1]")
         expect(bot).to_contain_text(LABEL + SUMMARY)

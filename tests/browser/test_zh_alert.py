@@ -68,9 +68,9 @@ def test_the_ui_answers_the_chinese_state_question_with_the_alert(chromium, zh_a
     base, token, backend, cited = zh_alert_server
     for b in open_browser(chromium, base, tmp_path, token=token):
         b.page.goto(base + "/")
-        expect(b.page.get_by_role("button", name="Ask")).to_be_enabled()
+        expect(b.page.get_by_role("button", name="Ask", exact=True)).to_be_enabled()
         b.page.locator("#question textarea").fill(QUESTION)
-        b.page.get_by_role("button", name="Ask").click()
+        b.page.get_by_role("button", name="Ask", exact=True).click()
         bot = b.page.locator('#chat [data-testid="bot"]').last
         expect(bot).to_contain_text("Monitor alert:")
         expect(b.page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
