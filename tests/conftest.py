@@ -13,6 +13,7 @@ mechanism; tests do not check ``CI`` themselves."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ import pytest
 # sets carry scripts of the same names, which --doctest-modules would import as
 # one module.
 collect_ignore_glob = ["data/safety_eval*/*.py"]
+
+# A test run started in the background by a non-interactive shell (`cmd &`, nohup) inherits
+# SIGINT ignored, and so would every process the tests start and then stop with Ctrl-C:
+# the Ctrl-C tests would then wait for nothing. A Python handler here is reset to the
+# default in every child at exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
