@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     """API key sent to that server."""
     answer_sources: int = 4
-    """Sources shown to the generator (each costs ~1 s of prompt reading on the 0.5B model)."""
+    """Sources shown to the generator (each adds its tokens to the prompt the model reads before its first word)."""
     answer_max_tokens: int = 200
     """Tokens the generator may write for one answer."""
 
