@@ -184,6 +184,7 @@ class ThresholdFilter:
             return False
         if s["guarded"] >= self.max_protect:
             s["adopt"] = True
+            self.detector.adopt()
             return False
         return True
 
