@@ -28,8 +28,8 @@ With ``rate_alpha`` > 0 the combination is first **discounted by how often
 the stream's own recent combinations reached** ``base``: ``s x (1 - rate) **
 rate_power``, ``rate`` an exponentially weighted share (weight
 ``rate_alpha``, after ``spatial_warmup`` readings) of readings with ``s >=
-base``. A stream whose scores sit high for long stretches (a quarter of
-NAB's series keep a score above 0.5 for 20-93 % of their readings) then
+base``. A stream whose scores sit high for long stretches (issue 15 saw a
+quarter of NAB's series above 0.5 for 20-93 % of their readings) then
 reports them lower, so one threshold over many streams stops paying for
 them -- the intent of HTM's anomaly likelihood (Ahmad et al. 2017: judge a
 score against the stream's own recent score distribution), here on the
