@@ -66,3 +66,13 @@ def test_sample_streams_fault_runs_alert_and_the_stopped_pump_does_not():
             # the set-point change alerts (one signal moves: no detector can tell
             # it from a fault without the set-point), but the alert closes
             assert any(flags) and not flags[-1]
+
+
+@pytest.mark.integration
+def test_eval_reports_a_fault_free_run_as_such():
+    from monitors.runner import evaluate
+
+    rep = evaluate(STREAMS / "labels.json", [STREAMS / "compressor_AC-2_normal.csv"], "auto")
+    line = next(x for x in rep["lines"] if x.startswith("  compressor_AC-2_normal.csv"))
+    assert line == "  compressor_AC-2_normal.csv: fault-free run, alerts 1 (any alert is a false alarm)"
+    assert "fault-free files alerted 1/1" in rep["lines"][-1]
