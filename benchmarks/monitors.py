@@ -121,11 +121,15 @@ def alert_layer() -> None:
     for det in (DEFAULT_DETECTOR, "gaussian"):
         tag = " (default)" if det == DEFAULT_DETECTOR else " (baseline)"
         flags = {it.name: alert_flags(it.readings, det) for it in samples}
-        report_line(f"samples, 4 assets: {det}{tag}", alert_report(
+        report_line(f"samples, {len(samples)} runs: {det}{tag}", alert_report(
             [(flags[it.name], it.windows, [r.timestamp for r in it.readings]) for it in samples]))
         if det == DEFAULT_DETECTOR:
             for it in samples:
                 ts, fl = [r.timestamp for r in it.readings], flags[it.name]
+                if not it.windows:
+                    print(f"      {it.name:22s} fault-free: {'ALERTED' if any(fl) else 'no alert'}"
+                          f" ({sum(fl)} of {len(fl)} readings in alert)")
+                    continue
                 cells = []
                 for lo, hi in it.windows:
                     first = next((i for i in range(lo, hi + 1) if fl[i]), None)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from .base import BaseDetector
 from .mahalanobis import Mahalanobis
 from .types import Reading
-from .single import SingleSignal
+from .single import NAB_RATE_ALPHA, SingleSignal
 
 
 class AutoDetector(BaseDetector):
@@ -50,7 +50,7 @@ class AutoDetector(BaseDetector):
         """Pass NAB's hints (value range, probation) to the single-signal detector."""
         rest = max(1, int(probation / 5.0))
         ctx = dict(self.single.get("context", {}), value_range=[lo, hi], rest=rest)
-        self.single = dict(self.single, context=ctx, rest=rest)
+        self.single = dict(self.single, context=ctx, rest=rest, rate_alpha=NAB_RATE_ALPHA)
 
     def score_one(self, reading: Reading) -> float:
         return 0.0 if self._inner is None else self._inner.score_one(reading)
@@ -60,6 +60,10 @@ class AutoDetector(BaseDetector):
 
     def baseline(self) -> dict[str, tuple[float, float]]:
         return {} if self._inner is None else self._inner.baseline()
+
+    def adopt(self) -> None:
+        if self._inner is not None:
+            self._inner.adopt()
 
     def observe_one(self, reading: Reading) -> None:
         if self._inner is not None:

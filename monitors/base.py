@@ -88,6 +88,11 @@ class BaseDetector:
     def observe_one(self, reading: Reading) -> None:
         """Default: the detector keeps no short-term input state."""
 
+    def adopt(self) -> None:
+        """The alert layer has judged a lasting change to be the new normal
+        (:class:`~monitors.threshold.ThresholdFilter`'s adoption): forget
+        slow evidence accumulated against the old one. Default: nothing."""
+
     def baseline(self) -> dict[str, tuple[float, float]]:
         """``{signal: (mean, standard deviation)}`` of the normal state the
         detector has learned (what an alert's signals are compared with);

@@ -27,7 +27,8 @@ Three more kinds of evidence, each in its own module with the reasons for its de
 
 - **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference
   model's conditional z of each signal given the others; slow rises in one signal
-  (``drift_block = 0`` turns it off);
+  (``drift_block = 0`` turns it off; ``drift_h`` is its decision interval; restarted
+  when the alert layer adopts a lasting change, :meth:`adopt`);
 - **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's
   conditional z under the short-term model, warm long before the CUSUM
   (``chart_half = 0`` turns it off);
@@ -38,12 +39,8 @@ The score is the largest of these (and of the stuck-sensor evidence), each ``squ
 RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
 larger one into per-signal shares.
 
-Written here rather than wrapping river's ``HalfSpaceTrees``: HST needs
-features scaled into [0, 1] in advance, its state is pickle-only and several
-MB per stream. The defaults were picked on the tuning split only (first half
-of each synthetic trace); see ``benchmarks/monitors.py``. A single-signal
-stream is better served by the robust z-score:
-:class:`~monitors.auto.AutoDetector` picks between the two.
+Written here rather than wrapping river's ``HalfSpaceTrees`` (features scaled into [0, 1] in
+advance, pickle-only state of several MB per stream); ``AutoDetector`` picks it for 2+ signals.
 """
 
 from __future__ import annotations
@@ -94,8 +91,8 @@ class Mahalanobis(BaseDetector):
                  regime_frac: float = 0.5, regime_coupled: float = 0.2, regime_quick: float = 0.5,
                  regime_slow: float = 0.05, regime_calm: float = 2.0, regime_settle: int = 20,
                  regime_min: int = 30, regime_max: int = 300, regime_warmup: int = 100,
-                 regime_gate: float = 1.0, regime_fresh: int = 5,
-                 regime_big: float = 4.0) -> None:
+                 regime_gate: float = 1.0, regime_fresh: int = 5, regime_big: float = 4.0,
+                 drift_h: float = 2.0) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -110,13 +107,16 @@ class Mahalanobis(BaseDetector):
         self.regime_quick, self.regime_slow, self.regime_calm = regime_quick, regime_slow, regime_calm
         self.regime_settle, self.regime_min, self.regime_max = regime_settle, regime_min, regime_max
         self.regime_warmup, self.regime_gate, self.regime_fresh = regime_warmup, regime_gate, regime_fresh
-        self.regime_big = regime_big
+        self.regime_big, self.drift_h = regime_big, drift_h
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
     def load_state(self, state: dict) -> None:
         super().load_state(state)
         self._memo = (None, -1, None)
+
+    def adopt(self) -> None:
+        self._s.pop("drift", None)  # its baseline ignores far blocks: it would never learn the new normal
 
     def _vector(self, reading: Reading) -> tuple[list[int], list[float]]:
         values = reading.values
@@ -169,7 +169,7 @@ class Mahalanobis(BaseDetector):
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), self.half) if idx else 0.0
         dr = self._s.get("drift")
         if dr and self.drift_block > 0:
-            out = max(out, squash(max(drift.evidence(dr)), self.drift_half))
+            out = max(out, squash(max(drift.evidence(dr, self.drift_h)), self.drift_half))
         ch = self._s.get("chart")
         if ch and self.chart_half > 0:
             out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))

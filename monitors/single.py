@@ -24,9 +24,23 @@ lasting fault keeps a score. ``rest`` is 0 (no event stage) unless given or
 set by :meth:`nab_hint` (NAB's probation / 5, as for the contextual
 detector) -- a monitor's alert layer does its own event grouping.
 
-``gain`` 1.2, ``tie`` 0.05, ``spatial`` 0.05 and ``base`` 0.8 were **chosen on
-the NAB corpus itself** (corpus-wide, one threshold per profile, never per
-file; docs/notes/nab5.md): NAB figures of this detector are tuned-on-test
+With ``rate_alpha`` > 0 the combination is first **discounted by how often
+the stream's own recent combinations reached** ``base``: ``s x (1 - rate) **
+rate_power``, ``rate`` an exponentially weighted share (weight
+``rate_alpha``, after ``spatial_warmup`` readings) of readings with ``s >=
+base``. A stream whose scores sit high for long stretches (issue 15 saw a
+quarter of NAB's series above 0.5 for 20-93 % of their readings) then
+reports them lower, so one threshold over many streams stops paying for
+them -- the intent of HTM's anomaly likelihood (Ahmad et al. 2017: judge a
+score against the stream's own recent score distribution), here on the
+rate of high scores: the likelihood of the score itself hardly moved NAB
+(a new 1.0 is far out in every stream's history). A monitor does not need
+it (0 unless given or set by :meth:`nab_hint`): its threshold filter
+calibrates each stream's thresholds on that stream.
+
+``gain`` 1.2, ``tie`` 0.05, ``spatial`` 0.05, ``base`` 0.8 and ``rate_alpha``
+0.01 / ``rate_power`` 3 were **chosen on the NAB corpus itself** (corpus-wide, one threshold per profile, never per
+file; docs/notes/nab5.md, docs/notes/nab7.md): NAB figures of this detector are tuned-on-test
 figures, as every entry on NAB's scoreboard is.
 
 The alert layer may protect a reading from learning (``observe_one``): the
@@ -41,6 +55,8 @@ from .base import BaseDetector
 from .context import ContextDetector
 from .ensemble import TailEnsemble
 from .types import Reading
+
+NAB_RATE_ALPHA = 0.01  # the high-score rate's weight NAB's hint sets (chosen on NAB)
 
 
 class SingleSignal(BaseDetector):
@@ -58,21 +74,23 @@ class SingleSignal(BaseDetector):
 
     def __init__(self, context: dict | None = None, ensemble: dict | None = None, gain: float = 1.2,
                  tie: float = 0.05, spatial: float = 0.05, spatial_warmup: int = 100,
-                 rest: int = 0, base: float = 0.8) -> None:
+                 rest: int = 0, base: float = 0.8, rate_alpha: float = 0.0,
+                 rate_power: float = 3.0) -> None:
         super().__init__()
         self.context, self.ensemble = dict(context or {}), dict(ensemble or {})
         self.gain, self.tie, self.spatial, self.spatial_warmup = gain, tie, spatial, spatial_warmup
-        self.rest, self.base = rest, base
+        self.rest, self.base, self.rate_alpha, self.rate_power = rest, base, rate_alpha, rate_power
         self._cad = ContextDetector(**self.context)
         self._ens = TailEnsemble(**self.ensemble)
-        # per signal [readings seen, smallest, largest]; readings since the last event
-        self._s = {"range": {}, "since": 1 << 30}
+        # per signal [readings seen, smallest, largest]; readings since the last event;
+        # readings counted and the share of them whose combination reached ``base``
+        self._s = {"range": {}, "since": 1 << 30, "n": 0, "rate": 0.0}
         self._memo: tuple | None = None
 
     def nab_hint(self, lo: float, hi: float, probation: float) -> None:
         self._cad.nab_hint(lo, hi, probation)
         self.context = dict(self.context, value_range=[lo, hi], rest=self._cad.rest)
-        self.rest = self._cad.rest
+        self.rest, self.rate_alpha = self._cad.rest, NAB_RATE_ALPHA
 
     def _spatial(self, reading: Reading) -> float:
         rng = self._s["range"]
@@ -84,9 +102,10 @@ class SingleSignal(BaseDetector):
                     return 1.0
         return 0.0
 
-    def _parts(self, reading: Reading) -> tuple[float, float]:
-        """The combination before the event stage, and the ensemble's score
-        (remembered for the reading just scored until something learns)."""
+    def _parts(self, reading: Reading) -> tuple[float, float, float]:
+        """The combination before the event stage (discounted), the ensemble's
+        score and the undiscounted combination (remembered for the reading
+        just scored until something learns)."""
         memo = self._memo
         if memo is not None and memo[0] is reading:
             return memo[1]
@@ -94,11 +113,14 @@ class SingleSignal(BaseDetector):
         s = max(self._cad.score_one(reading), min(0.999, self.gain * e))
         if s < 1.0 and self.spatial > 0.0:
             s = max(s, self._spatial(reading))
-        self._memo = (reading, (s, e))
-        return s, e
+        st = self._s
+        d = s * (1.0 - st.get("rate", 0.0)) ** self.rate_power \
+            if self.rate_alpha > 0 and st.get("n", 0) >= self.spatial_warmup else s
+        self._memo = (reading, (d, e, s))
+        return d, e, s
 
     def score_one(self, reading: Reading) -> float:
-        s, e = self._parts(reading)
+        s, e, _ = self._parts(reading)
         if self.rest > 0 and self._s["since"] < self.rest:
             s = 0.0
         return (s + self.tie * e) / (1.0 + self.tie)
@@ -111,14 +133,19 @@ class SingleSignal(BaseDetector):
         return self._ens.baseline()
 
     def _advance(self, reading: Reading) -> None:
-        """Move the event stage's rest counter (before the views learn the reading)."""
-        if self.rest <= 0:
+        """Move the event stage's rest counter and the high-score rate (before
+        the views learn the reading)."""
+        if self.rest <= 0 and self.rate_alpha <= 0:
             return
-        since = self._s["since"]
-        if since < self.rest or self._parts(reading)[0] < self.base:
-            self._s["since"] = min(since + 1, 1 << 30)
-        else:
-            self._s["since"] = 0
+        st = self._s
+        d, _, s = self._parts(reading)
+        if self.rest > 0:
+            since = st["since"]
+            st["since"] = min(since + 1, 1 << 30) if since < self.rest or d < self.base else 0
+        if self.rate_alpha > 0:
+            st["n"] = st.get("n", 0) + 1
+            a = max(self.rate_alpha, 1.0 / st["n"])
+            st["rate"] = st.get("rate", 0.0) + a * ((s >= self.base) - st.get("rate", 0.0))
 
     def learn_one(self, reading: Reading) -> None:
         self._advance(reading)
@@ -143,7 +170,7 @@ class SingleSignal(BaseDetector):
     def state(self) -> dict:
         st = super().state()
         st["data"] = {"context": self._cad.state(), "ensemble": self._ens.state(),
-                      "range": st["data"]["range"], "since": st["data"]["since"]}
+                      **{k: v for k, v in st["data"].items() if k not in ("context", "ensemble")}}
         return st
 
     def load_state(self, state: dict) -> None:

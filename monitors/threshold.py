@@ -45,7 +45,9 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
   the detector that it is normal. After ``max_protect`` protected readings
   in a row the filter *adopts*: it learns every reading until the alert
   closes, so a lasting change of operating point becomes the new normal
-  instead of an alert that never closes. A detector with
+  instead of an alert that never closes; the detector is told
+  (``adopt()``) and restarts evidence that could never learn the new normal
+  (the multivariate drift sums). A detector with
   ``learns_anomalies`` true (a novelty detector such as the contextual one,
   which goes quiet only by learning what it has seen) is never protected.
 """
@@ -184,6 +186,7 @@ class ThresholdFilter:
             return False
         if s["guarded"] >= self.max_protect:
             s["adopt"] = True
+            self.detector.adopt()
             return False
         return True
 

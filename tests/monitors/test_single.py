@@ -54,7 +54,9 @@ def test_nab_hint_sets_the_rest_from_the_probation():
     d.learn_one(Reading("nab", 0.0, {"value": 1.0}))
     inner = d._inner
     assert inner.rest == 150 and inner._cad.rest == 150
+    assert inner.rate_alpha > 0  # NAB's one threshold over many streams: the rate discount
     assert make_detector("auto").single.get("rest", 0) == 0
+    assert make_detector("auto").single.get("rate_alpha", 0.0) == 0.0  # a monitor: none
 
 
 def test_state_round_trips_inside_a_rest():
@@ -65,6 +67,37 @@ def test_state_round_trips_inside_a_rest():
     e = SingleSignal(**state["params"])  # "single" is auto's inner detector, not in the factory
     e.load_state(state)
     assert e._s["since"] == d._s["since"] < 30
+    for r in _wave(60, start=405):
+        assert e.score_one(r) == d.score_one(r)
+        d.learn_one(r)
+        e.learn_one(r)
+
+
+def test_rate_discount_lowers_a_stream_that_often_scores_high():
+    plain, rated = _trained(), _trained(rate_alpha=0.01)
+    assert rated._s["rate"] < 0.02  # a quiet stream: its scores are kept
+    spike = Reading("A", 400.0, {"v": 30.0})
+    s, e, raw = rated._parts(spike)
+    assert raw >= rated.base and s == pytest.approx(raw * (1 - rated._s["rate"]) ** 3)
+    assert plain.score_one(spike) >= rated.score_one(spike) > 0.9
+    before = rated._s["rate"]
+    rated.learn_one(spike)  # a reading at or above base moves the rate up by alpha of the gap
+    assert rated._s["rate"] == pytest.approx(before + 0.01 * (1 - before))
+    rated._s["rate"] = 0.3  # a stream that reached base on 30 % of its recent readings
+    later = Reading("A", 401.0, {"v": 45.0})
+    s, e, raw = rated._parts(later)
+    assert s == pytest.approx(raw * 0.7 ** 3)
+    assert rated.score_one(later) == pytest.approx((s + rated.tie * e) / (1 + rated.tie))
+
+
+def test_state_round_trips_with_the_rate():
+    d = _trained(rate_alpha=0.01, rest=20)
+    for r in [Reading("A", 400.0 + k, {"v": 30.0 + 5 * k}) for k in range(5)]:
+        d.learn_one(r)
+    state = json.loads(json.dumps(d.state()))
+    e = SingleSignal(**state["params"])
+    e.load_state(state)
+    assert e._s["rate"] == d._s["rate"] > 0
     for r in _wave(60, start=405):
         assert e.score_one(r) == d.score_one(r)
         d.learn_one(r)

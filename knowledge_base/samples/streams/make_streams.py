@@ -16,6 +16,17 @@ flags every load change loses. Injected, labelled faults:
   while current rises slightly;
 - conveyor CV-2, F0023 belt slip: belt speed falls behind the drive pulley,
   current drops and the motor warms, two episodes.
+
+Fault-free runs (no label window; an alert on them is a false alarm):
+
+- pump P-2, normal operation with a **planned stop**: the pump is shut down
+  for 8 hours on day 5 (flow, current and vibration fall to rest, the
+  pressures equalise at the static head, the bearing cools) and restarted;
+- compressor AC-2, normal operation with a **set-point change**: on day 6
+  the discharge pressure set-point is raised from 7.2 to 7.9 bar and stays
+  there (current and discharge temperature settle higher with it).
+
+These two were generated before any detector setting was looked at on them.
 """
 
 from __future__ import annotations
@@ -140,11 +151,56 @@ def conveyor_cv2(rng):
     return rows, faults
 
 
+def pump_p2_stop(rng):
+    """Fault-free pump with a planned 8-hour stop on day 5 (08:00-16:00)."""
+    load = load_profile(rng)
+    stop = (4 * 24 + 8.0, 4 * 24 + 16.0)
+    rows, temp, run = [], None, 1.0
+    for t, ld in enumerate(load):
+        h = hours(t)
+        target = 0.0 if stop[0] <= h < stop[1] else 1.0
+        run += 0.3 * (target - run)  # spin-down / start-up over a few samples
+        amb = 21 + 4 * math.sin(2 * math.pi * (h - 9) / 24)
+        temp = settle(temp, amb + run * (20 + 12 * ld), 0.02)
+        rows.append({
+            "bearing_de_rms": 0.1 + run * (1.5 + 0.7 * ld) + rng.gauss(0, 0.02 + 0.1 * run),
+            "suction_pressure_bar": 1.9 - run * (0.3 + 0.3 * ld) + rng.gauss(0, 0.04),
+            "discharge_pressure_bar": 2.0 + run * (3.4 + 3.0 * ld) + rng.gauss(0, 0.08),
+            "motor_current_a": run * (36 + 26 * ld) + rng.gauss(0, 0.2 + 0.5 * run),
+            "bearing_temp_c": temp + rng.gauss(0, 0.3),
+        })
+    return rows, []
+
+
+def compressor_ac2_setpoint(rng):
+    """Fault-free compressor whose pressure set-point is raised on day 6 at 10:00."""
+    load = load_profile(rng)
+    change_h = 5 * 24 + 10.0
+    rows, dis, oil, sp = [], None, None, 7.2
+    for t, ld in enumerate(load):
+        h = hours(t)
+        sp += 0.1 * ((7.9 if h >= change_h else 7.2) - sp)  # the controller ramps in a few samples
+        lift = (sp - 7.2) / 0.7  # 0 before, 1 after
+        amb = 19 + 5 * math.sin(2 * math.pi * (h - 9) / 24)
+        dis = settle(dis, amb + 55 + 25 * ld + 5 * lift, 0.03)
+        oil = settle(oil, amb + 35 + 12 * ld + 2 * lift, 0.02)
+        rows.append({
+            "discharge_temp_c": dis + rng.gauss(0, 0.6),
+            "discharge_pressure_bar": sp + 0.6 * ld + rng.gauss(0, 0.05),
+            "motor_current_a": (60 + 45 * ld) * (1 + 0.08 * lift) + rng.gauss(0, 1.0),
+            "oil_temp_c": oil + rng.gauss(0, 0.4),
+        })
+    return rows, []
+
+
 ASSETS = {  # file -> (asset id, fault code, generator)
     "pump_P-3.csv": ("P-3", "E-104", pump_p3),
     "pump_P-1.csv": ("P-1", "E-107", pump_p1),
     "compressor_AC-1.csv": ("AC-1", "ALARM:9", compressor_ac1),
     "conveyor_CV-2.csv": ("CV-2", "F0023", conveyor_cv2),
+    # fault-free runs (appended: the faulty assets keep their seeds and data)
+    "pump_P-2_normal.csv": ("P-2", None, pump_p2_stop),
+    "compressor_AC-2_normal.csv": ("AC-2", None, compressor_ac2_setpoint),
 }
 
 
@@ -163,7 +219,8 @@ def main() -> None:
             for t, row in enumerate(rows):
                 w.writerow([stamp(hours(t)), asset, *(f"{v:.4f}" for v in row.values())])
         labels[fname] = [[stamp(a) + ".000000", stamp(b) + ".000000"] for a, _, b in faults]
-        codes[fname] = {"asset": asset, "fault_code": code}
+        if code is not None:
+            codes[fname] = {"asset": asset, "fault_code": code}
     (HERE / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
     (HERE / "faults.json").write_text(json.dumps(codes, indent=1) + "\n")
 
