@@ -20,7 +20,7 @@ from knowledge_base.errors import ConfigError
 
 from assistant.answer import safety
 from assistant.answer.alert_answer import plain_alert
-from assistant.answer.signals import signal_label
+from assistant.answer.signals import canonical_code, signal_label
 from .analyst import when
 from .report import Report
 
@@ -73,9 +73,11 @@ def layout(r: Report) -> list[Block]:
         b.append(Block("p", "Other relevant procedures: " + "; ".join(
             f"{p.title} ({_where(p.source, p.chunk.page)})" for p in ctx.procedures[1:]) + "."))
     b.append(Block("h2", "Similar past faults"))
-    if r.past:
+    if r.past:  # each under the code it is filed under, as the statistics write it ("E108" as E-108)
+        spellings = dict(r.spellings)
         b.append(Block("table", rows=(("work order", "date", "asset", "code", "cause", "action", "downtime h"),
-                                      *((p.wo_id, (p.date or "")[:10], p.asset_id or "", p.fault_code or "",
+                                      *((p.wo_id, (p.date or "")[:10], p.asset_id or "",
+                                         canonical_code(p.fault_code or "", spellings),
                                          p.cause, p.action, "" if p.downtime_h is None else f"{p.downtime_h:g}")
                                         for p in r.past))))
         mttr = f"{r.mttr_h:g} h" if r.mttr_h is not None else "not recorded"
