@@ -72,3 +72,27 @@ def test_the_report_files_past_faults_under_the_canonical_code(assistant_e104):
     past = text[text.index("## Similar past faults"):text.index("## Sources")]
     assert "| WO-1001 | 2025-03-01 | P-3 | E-104 |" in past and "E104" not in past
     assert "filed under E-104" in text and QUOTE in text  # the analysis quotes it verbatim
+
+
+@pytest.mark.integration
+def test_the_cli_history_and_stats_write_the_code_alike(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from knowledge_base.settings import get_settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "pump.md").write_text(PUMP)
+    (tmp_path / "docs" / "wo.csv").write_text(LOG.replace(",E-104,", ",E104,"))
+    monkeypatch.setenv("FAULTDESK_EMBEDDER", "hash")
+    monkeypatch.setenv("FAULTDESK_KB", str(tmp_path / "kb"))
+    get_settings.cache_clear()
+    try:
+        assert CliRunner().invoke(main, ["ingest", str(tmp_path / "docs"), "--json"]).exit_code == 0
+        history = CliRunner().invoke(main, ["history", "rattling pump", "--asset", "P-3", "-k", "1"])
+        stats = CliRunner().invoke(main, ["stats"])
+    finally:
+        get_settings.cache_clear()
+    assert history.exit_code == 0 and stats.exit_code == 0, (history.output, stats.output)
+    assert "WO-1001  P-3  2025-03-01  E-104  down 3.5 h" in history.output
+    assert "  E-104 " in stats.output and "E104" not in stats.output
