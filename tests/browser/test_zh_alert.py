@@ -22,7 +22,7 @@ from tests.web.conftest import write_docs
 from tests.web.test_serve import serving
 
 from .conftest import open_browser, replay_until_alert
-from .steps import WIDGET, ask, ask_widget, open_widget
+from .steps import ask, ask_widget, open_widget
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
