@@ -18,7 +18,8 @@ below the folder it was ingested from (``rel_path``), and
   vectors, work orders) is removed at the end of the run once the fresh copy
   is in the catalog (``Identities.replaced``), so its work orders are not
   counted twice and nothing whose bytes are on disk is lost. A stale twin met
-  later in the same run is a duplicate of the fresh copy and is removed then;
+  later in the same run is a duplicate of the fresh copy and is removed then
+  (a replacement cut short by a crash is finished by the next run, as moves are);
 * a stored path that no longer exists while its bytes are found this run under
   another path has *moved*: the new path is stored (vectors are reused, no
   embedding) and the old entry is removed at the end of the run. The rule is

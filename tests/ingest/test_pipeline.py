@@ -289,3 +289,19 @@ def test_a_stale_twin_met_in_the_same_run_is_replaced_once(store, corpus, tmp_pa
     assert (rep.added, rep.removed, rep.failed) == (3, 3, ())
     assert _orders(store) == ["WO-1", "WO-2"] and len(store.catalog()) == 3
     assert store.check() == []
+
+
+def test_a_replacement_cut_short_is_finished_by_the_next_run(store, corpus, tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
+    run(store, [corpus])
+    monkeypatch.undo()
+    clone = tmp_path / "clone"
+    shutil.copytree(corpus, clone)
+    monkeypatch.setattr(Ingestor, "_finish_moves", lambda self: None)  # stopped before the end of the run
+    assert run(store, [clone])[0].added == 3 and len(store.catalog()) == 6
+    monkeypatch.undo()
+    rep, emb = run(store, [clone])
+    assert (rep.added, rep.unchanged, rep.removed, emb.calls) == (0, 3, 3, 0)
+    assert _orders(store) == ["WO-1", "WO-2"] and len(store.catalog()) == 3 and store.check() == []
