@@ -11,6 +11,15 @@ below the folder it was ingested from (``rel_path``), and
   is a *duplicate*: it is not stored again (a note names the stored copy by
   its root-relative path); if the duplicate's own path held other content
   before, that stale content is removed;
+* a stored twin counts only when it was chunked with this run's salt (its
+  salted ``sha256`` equals the file's): a twin chunked by an older pipeline or
+  other settings holds stale chunks, so it is no valid first for its content.
+  The file at hand is chunked and stored, and the stale twin's entry (chunks,
+  vectors, work orders) is removed at the end of the run once the fresh copy
+  is in the catalog (``Identities.replaced``), so its work orders are not
+  counted twice and nothing whose bytes are on disk is lost. A stale twin met
+  later in the same run is a duplicate of the fresh copy and is removed then
+  (a replacement cut short by a crash is finished by the next run, as moves are);
 * a stored path that no longer exists while its bytes are found this run under
   another path has *moved*: the new path is stored (vectors are reused, no
   embedding) and the old entry is removed at the end of the run. The rule is
@@ -76,14 +85,19 @@ class Identities:
         self.claimed: dict[str, str] = {}  # content sha -> the path that stands for it this run
         self.rel: dict[str, str] = {k: r.rel_path or Path(k).name for k, r in self.catalog.items()}
 
-    def claim(self, key: str, content: str, rel: str) -> Duplicate | None:
-        """Record that ``key`` holds ``content``; a Duplicate when another existing path already does."""
+    def claim(self, key: str, content: str, rel: str, digest: str = "") -> Duplicate | None:
+        """Record that ``key`` holds ``content``; a Duplicate when another existing path already does.
+
+        ``digest`` is the file's salted hash: a stored twin whose ``sha256`` differs
+        was chunked with another salt and is passed over (it is stale). Without
+        ``digest`` every stored twin counts."""
         first = self.claimed.get(content)
         if first is not None:
             return None if first == key else Duplicate(key, first, self.rel.get(first, Path(first).name),
                                                        key in self.catalog)
         for other in self.by_content.get(content, ()):
-            if other != key and Path(other).exists():
+            fresh = not digest or self.catalog[other].sha256 == digest
+            if other != key and fresh and Path(other).exists():
                 self.claimed[content] = other
                 return Duplicate(key, other, self.rel.get(other, Path(other).name), key in self.catalog)
         self.claimed[content] = key
@@ -91,8 +105,24 @@ class Identities:
         return None
 
     def moved(self, catalog: Mapping[str, FileRecord]) -> Iterable[tuple[str, str]]:
-        """(old path, new path) for stored paths that are gone while their bytes were claimed elsewhere."""
+        """(old path, new path) for stored paths that are gone while their bytes were claimed elsewhere.
+
+        Only when the new path is in ``catalog`` (the catalog after the run) with those bytes:
+        a claimant that failed to store must not cost the old entry."""
+        for key, new in self._superseded(catalog):
+            if not Path(key).exists():
+                yield key, new
+
+    def replaced(self, catalog: Mapping[str, FileRecord]) -> Iterable[tuple[str, str]]:
+        """(stale path, fresh path) for stored paths that still exist but were chunked with
+        another salt than the fresh copy of their bytes stored under another path this run."""
+        for key, new in self._superseded(catalog):
+            if Path(key).exists() and catalog[key].sha256 != catalog[new].sha256:
+                yield key, new
+
+    def _superseded(self, catalog: Mapping[str, FileRecord]) -> Iterable[tuple[str, str]]:
         for key, rec in catalog.items():
             new = self.claimed.get(rec.content_sha) if rec.content_sha else None
-            if new is not None and new != key and not Path(key).exists():
+            if new is not None and new != key and (stored := catalog.get(new)) is not None \
+                    and stored.content_sha == rec.content_sha:
                 yield key, new

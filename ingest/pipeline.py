@@ -129,7 +129,7 @@ class Ingestor:
                                    f"{self.options.max_file_mb:g} MB limit")
             digest, content = file_hashes(path, self._salt)
             rel = relative_name(path, self._roots)
-            if dup := self._ids.claim(key, content, rel):
+            if dup := self._ids.claim(key, content, rel, digest):
                 return dup
             old = catalog.get(key)
             if old is not None and old.sha256 == digest:
@@ -253,11 +253,17 @@ class Ingestor:
         self.progress.file_done(dup.path)
 
     def _finish_moves(self) -> None:
-        """Remove stored paths that are gone while their bytes were stored under a new path."""
-        for old, new in list(self._ids.moved(self.store.catalog())):
+        """Remove stored paths that are gone while their bytes were stored under a new path,
+        and stale twins (chunked with another salt) whose bytes were stored afresh elsewhere."""
+        catalog = self.store.catalog()
+        for old, new in list(self._ids.moved(catalog)):
             self.store.remove_file(old)
             self._counts["removed"] += 1
             self._notes.append(f"{old}: moved to {new}; the old entry is removed")
+        for old, new in list(self._ids.replaced(catalog)):
+            self.store.remove_file(old)
+            self._counts["removed"] += 1
+            self._notes.append(f"{old}: chunked by an older pipeline; replaced by the fresh copy {new}")
 
     def _prune(self, paths: Sequence[str | Path]) -> int:
         roots = [Path(p).resolve() for p in paths]

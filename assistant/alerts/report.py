@@ -79,6 +79,7 @@ class Report:
     generated: str  # ISO 8601, UTC
     seconds: float  # time taken to build
     units: tuple[tuple[str, str], ...] = ()  # (signal tag, unit) from the manuals, for readable signal names
+    spellings: tuple[tuple[str, str], ...] = ()  # (code key, the manuals' spelling): codes as statistics write them
 
 
 def mean_downtime(past: tuple[PastFault, ...]) -> float | None:
@@ -127,4 +128,5 @@ def build_report(assistant: Assistant, alert, k_past: int = 5) -> Report:
     return Report(alert, ctx, answer, plot_alert(alert), procedure, warnings, ctx.past,
                   mean_downtime(ctx.past), first_action(ctx, procedure, assistant.defeat),
                   datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  round(time.perf_counter() - t0, 2), tuple(sorted(assistant.units.items())))
+                  round(time.perf_counter() - t0, 2), tuple(sorted(assistant.units.items())),
+                  tuple(sorted(assistant.spellings.items())) if ctx.past else ())

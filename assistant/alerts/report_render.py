@@ -20,7 +20,7 @@ from knowledge_base.errors import ConfigError
 
 from assistant.answer import safety
 from assistant.answer.alert_answer import plain_alert
-from assistant.answer.signals import signal_label
+from assistant.answer.signals import canonical_code, signal_label
 from .analyst import when
 from .report import Report
 
@@ -73,9 +73,11 @@ def layout(r: Report) -> list[Block]:
         b.append(Block("p", "Other relevant procedures: " + "; ".join(
             f"{p.title} ({_where(p.source, p.chunk.page)})" for p in ctx.procedures[1:]) + "."))
     b.append(Block("h2", "Similar past faults"))
-    if r.past:
+    if r.past:  # each under the code it is filed under, as the statistics write it ("E108" as E-108)
+        spellings = dict(r.spellings)
         b.append(Block("table", rows=(("work order", "date", "asset", "code", "cause", "action", "downtime h"),
-                                      *((p.wo_id, (p.date or "")[:10], p.asset_id or "", p.fault_code or "",
+                                      *((p.wo_id, (p.date or "")[:10], p.asset_id or "",
+                                         canonical_code(p.fault_code or "", spellings),
                                          p.cause, p.action, "" if p.downtime_h is None else f"{p.downtime_h:g}")
                                         for p in r.past))))
         mttr = f"{r.mttr_h:g} h" if r.mttr_h is not None else "not recorded"
@@ -89,24 +91,35 @@ def layout(r: Report) -> list[Block]:
     return b
 
 
-_MD_INLINE = re.compile(r"([\\`*\[\]!~|])")
-_MD_LINE_START = re.compile(r"^(?:([#>+-])|(\d+)([.)]))")
+# Characters that make inline markup anywhere: backslash, code, emphasis, links and images
+# (an image needs "[", so "!" alone is text), strikethrough, table pipes; "_" only at a
+# word's edge ("shaft_alignment" stays, "_x_" and "___" do not become markup).
+_MD_INLINE = re.compile(r"[\\`*\[\]~|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# What opens a block at a line's start: a quote; a heading or list marker (not before a
+# digit: "-1.5", "+2.3" and "#1" open nothing); an ordered-list number followed by a space.
+_MD_LINE_START = re.compile(r"^(?:>|[#+-](?!\d)|\d{1,9}(?=[.)](?:\s|$)))")
 
 
-def md_text(s: str) -> str:
+def md_text(s: str, cell: bool = False) -> str:
     r"""Document or model text as Markdown that shows it as written and creates
-    nothing: one line; ``&`` and ``<`` as entities (no HTML), link, image,
-    code, emphasis and table characters backslash-escaped, and a leading
-    heading, quote or list marker escaped.
+    nothing, escaping only what would be markup where it stands: one line;
+    ``&`` and ``<`` as entities (no HTML), link, image, code, emphasis,
+    strikethrough and table characters backslash-escaped, and a leading quote,
+    heading or list marker escaped. In a table ``cell`` (inline content only:
+    no block opens there) the line-start markers are left as they are.
 
     >>> print(md_text("# Fit ![x](http://e.example/t.png) <script>|"))
-    \# Fit \!\[x\](http://e.example/t.png) &lt;script>\|
-    >>> print(md_text("5.2 Checking shaft_alignment"))
-    5\.2 Checking shaft_alignment
+    \# Fit !\[x\](http://e.example/t.png) &lt;script>\|
+    >>> print(md_text("5.2 Checking shaft_alignment at 1.25 mm"), md_text("1. Isolate"), md_text("- x"))
+    5.2 Checking shaft_alignment at 1.25 mm 1\. Isolate \- x
+    >>> print(md_text("1.25", cell=True), md_text("+2.3", cell=True), md_text("# a | _b_", cell=True))
+    1.25 +2.3 # a \| \_b\_
     """
     s = " ".join(str(s).split()).replace("&", "&amp;").replace("<", "&lt;")
-    s = _MD_INLINE.sub(r"\\\1", s)
-    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", s)
+    s = _MD_INLINE.sub(lambda m: "\\" + m[0], s)
+    if cell:
+        return s
+    return _MD_LINE_START.sub(lambda m: "\\" + m[0] if not m[0].isdigit() else m[0] + "\\", s, count=1)
 
 
 def to_markdown(r: Report) -> str:
@@ -126,9 +139,8 @@ def to_markdown(r: Report) -> str:
         elif x.kind == "image":
             out.append(f"![{md_text(x.text)}](data:image/png;base64,{base64.b64encode(x.data).decode()})")
         elif x.kind == "table":
-            head, *rows = x.rows
-            lines = ["| " + " | ".join(map(md_text, head)) + " |", "|" + "---|" * len(head)]
-            out.append("\n".join(lines + ["| " + " | ".join(map(md_text, row)) + " |" for row in rows]))
+            cells = [" | ".join(md_text(c, cell=True) for c in row) for row in x.rows]
+            out.append("\n".join([f"| {cells[0]} |", "|" + "---|" * len(x.rows[0]), *(f"| {c} |" for c in cells[1:])]))
     return "\n\n".join(out) + "\n"
 
 

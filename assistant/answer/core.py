@@ -43,7 +43,7 @@ from functools import cached_property
 from knowledge_base.errors import ConfigError, ModelError, ModelStopped
 from knowledge_base.index import SqliteIndex
 from knowledge_base.retrieval import HybridRetriever, Query, Retrieval
-from knowledge_base.types import WARNING
+from knowledge_base.types import WARNING, WORK_ORDER
 
 from . import crosslingual, safety
 from .abstain import Abstainer
@@ -57,7 +57,7 @@ from .intent import asks_about_state
 from .next_step import continue_after
 from .numbering import renumber
 from .references import complete
-from .signals import units_of_index
+from .signals import spellings_of_index, units_of_index
 from .sources import SourceSelector, number_sources
 from assistant.llm.base import LLM
 from assistant.llm.supervisor import STOPPED_NOTICE
@@ -109,6 +109,11 @@ class Assistant:
     def units(self) -> dict[str, str]:
         """{signal tag: unit} from the manuals' signal tables (``signals``)."""
         return units_of_index(self.index)
+
+    @cached_property
+    def spellings(self) -> dict[str, str]:
+        """{code key: the manuals' spelling}, for the codes work orders are filed under."""
+        return spellings_of_index(self.index)
 
     def ask(self, question: str, asset: str | None = None, history: Sequence[str] = ()) -> Answer:
         """The complete answer (consumes :meth:`stream`)."""
@@ -197,7 +202,8 @@ class Assistant:
         safety warnings appended and the citations renumbered."""
         sources, more = screen_sources(sources)
         notices: list[str] = list(dict.fromkeys([*self.notices, *left_out, *more]))
-        draft = Draft(question, retrieval, sources, contexts, self.units if contexts else {})
+        draft = Draft(question, retrieval, sources, contexts, self.units if contexts else {},
+                      self.spellings if any(s.chunk.kind == WORK_ORDER for s in sources) else {})
         gen, parts, first, tally = self.generator, [], None, []  # tally: sentences withheld
         g0, marks = time.perf_counter(), {}
         warnings, quoted_from = _safety_texts(sources)

@@ -10,7 +10,7 @@ the local model cannot load.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from knowledge_base.text import STOPWORDS
 from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, TEXT, WARNING, WORK_ORDER
@@ -18,6 +18,7 @@ from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_RO
 from knowledge_base.vocabulary import split_term, term_codes
 
 from .reading import LEAST, MEANING
+from .signals import filed_under
 from .types import NOT_FOUND, Source
 from .words import word_set
 
@@ -216,18 +217,23 @@ def logged_time(text: str) -> str:
     return _LOGGED.sub(one, text)
 
 
-def _work_order(src: Source) -> str:
-    return f"Past work order: {logged_time(' '.join(src.chunk.text.split()))} [{src.label}]"
+def _work_order(src: Source, spellings: Mapping[str, str]) -> str:
+    """The work order quoted verbatim, with the code it is filed under named as the
+    statistics name it when the log spells it otherwise ("E108" filed under E-108)."""
+    filed = f", filed under {code}" if (code := filed_under(src.chunk.text, spellings)) else ""
+    return f"Past work order{filed}: {logged_time(' '.join(src.chunk.text.split()))} [{src.label}]"
 
 
-def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> str:
+def compose(question: str, codes: Sequence[str], sources: Sequence[Source],
+            spellings: Mapping[str, str] | None = None) -> str:
     """The extractive answer for ``question`` from ``sources`` (best first).
 
     The best source leads (a warning is quoted whole, a work order given
     whole, a passage whole or by its sentences closest to the question); the
     fault-table rows and definitions of named codes come first of all; the
     first procedure, the runner-up passage (when no code is named) and a
-    similar past work order follow when they are among the sources.
+    similar past work order follow when they are among the sources. A work
+    order's code is also named as ``spellings`` (the manuals') write it.
     """
     if not sources:
         return NOT_FOUND
@@ -250,7 +256,7 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
     if top.chunk.kind == WARNING:
         add(top, f"{' '.join(top.chunk.text.split())} [{top.label}]")
     elif top.chunk.kind == WORK_ORDER:
-        add(top, _work_order(top))
+        add(top, _work_order(top, spellings or {}))
     elif top.chunk.kind not in (PROCEDURE, TABLE_ROW) or not out:
         if top.chunk.kind != PROCEDURE:
             add(top, passage(top, question))
@@ -268,11 +274,16 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source]) -> s
             add(s, passage(s, question, 300))
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
-        add(wo, "Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
+        add(wo, _similar(wo, spellings or {}))
     return "\n".join(out)
 
 
-def compose_alert(facts: str, sources: Sequence[Source]) -> str:
+def _similar(wo: Source, spellings: Mapping[str, str]) -> str:
+    text = _work_order(wo, spellings)
+    return "Similar " + text[0].lower() + text[1:]
+
+
+def compose_alert(facts: str, sources: Sequence[Source], spellings: Mapping[str, str] | None = None) -> str:
     """The extractive answer about an alert: the alert facts, the steps of
     the first procedure, and the most similar past work order."""
     out = [facts] if facts else []
@@ -281,5 +292,5 @@ def compose_alert(facts: str, sources: Sequence[Source]) -> str:
         out.append(_procedure(group, sources))
     wo = next((s for s in sources if s.chunk.kind == WORK_ORDER), None)
     if wo is not None:
-        out.append("Similar " + _work_order(wo)[0].lower() + _work_order(wo)[1:])
+        out.append(_similar(wo, spellings or {}))
     return "\n".join(out) or NOT_FOUND

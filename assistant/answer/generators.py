@@ -52,6 +52,7 @@ class Draft:
     sources: Sequence[Source]
     contexts: Sequence = ()
     units: Mapping[str, str] = field(default_factory=dict)
+    spellings: Mapping[str, str] = field(default_factory=dict)  # {code key: the manuals' spelling}
 
     @property
     def labels(self) -> set[str]:
@@ -67,8 +68,8 @@ class Draft:
         """The extractive answer: about the alerts when there are any, else about the
         question's codes and passages."""
         if self.contexts:
-            return compose_alert(alert_facts(self.contexts, self.sources, self.units), self.sources)
-        return compose(self.question, self.retrieval.codes, self.sources)
+            return compose_alert(alert_facts(self.contexts, self.sources, self.units), self.sources, self.spellings)
+        return compose(self.question, self.retrieval.codes, self.sources, self.spellings)
 
 
 class Final(NamedTuple):

@@ -103,6 +103,47 @@ def spell(code: str, spellings: Mapping[str, str]) -> str:
     return spellings.get(normalize_code(code), code) if code else code
 
 
+def canonical_code(code: str, spellings: Mapping[str, str]) -> str:
+    """The code a work order is filed under, written as statistics write it: the
+    manuals' spelling, else the normalised key ("" for no code).
+
+    >>> canonical_code("E108", {"E108": "E-108"}), canonical_code("ERR 34", {}), canonical_code("", {})
+    ('E-108', 'ERR34', '')
+    """
+    from knowledge_base.codes import normalize_code
+
+    return spellings.get(key, key) if code and (key := normalize_code(code)) else ""
+
+
+_FILED = re.compile(r"(?:^|; )fault code (.+?)(?=; |\.?$)")
+
+
+def filed_under(wo_text: str, spellings: Mapping[str, str]) -> str:
+    """For a work order's text (``WorkOrder.as_text``, quoted verbatim): the code it is
+    filed under in :func:`canonical_code` form when the log writes that code otherwise,
+    else "" (the quote already names it so, or names no code).
+
+    >>> filed_under("Work order WO-7; fault code E108; symptom: leak.", {"E108": "E-108"})
+    'E-108'
+    >>> filed_under("Work order WO-8; fault code E-108.", {"E108": "E-108"}), filed_under("Work order WO-9.", {})
+    ('', '')
+    """
+    m = _FILED.search(" ".join(wo_text.split()))
+    if m is None:
+        return ""
+    code = canonical_code(m.group(1), spellings)
+    return "" if code == m.group(1) else code
+
+
+def spellings_of_index(index) -> dict[str, str]:
+    """{normalised code: the manuals' spelling} for every code the knowledge base
+    knows, from its fault-table rows and definitions (:func:`code_spellings`)."""
+    from knowledge_base.types import DEFINING_KINDS
+
+    rows = [r for r in index.code_matches(sorted(index.known_codes()), 100_000) if r[3] in DEFINING_KINDS]
+    return code_spellings((c.text, c.fault_codes) for c in index.chunks([r[0] for r in rows]).values())
+
+
 def units_of_index(index) -> dict[str, str]:
     """{tag: unit} from the knowledge base's "Monitored signals" table rows."""
     ids = [cid for cid, _ in index.keyword("Signal Unit Normal range Warning", 60)]

@@ -24,19 +24,23 @@ from assistant.alerts.stats import write_plots
 def history_command(query, asset, k, kb, as_json) -> None:
     """Past work orders most like QUERY (a question or alert text): same
     fault code first, then same asset, then same model, then text similarity."""
+    from assistant.answer.signals import canonical_code, spellings_of_index
+
     try:
-        found = Service(get_settings().with_kb(kb)).history(query, asset, k)
+        service = Service(get_settings().with_kb(kb))
+        found = service.history(query, asset, k)
+        spellings = spellings_of_index(service.store.index) if found and not as_json else {}
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
+    if as_json:  # the records as stored (the log's own code spelling)
         click.echo(json.dumps([p.as_json() for p in found]))
         return
     if not found:
         click.echo("no similar past work orders")
-    for i, p in enumerate(found, 1):
+    for i, p in enumerate(found, 1):  # each under the code it is filed under, as statistics write it
         down = f"{p.downtime_h:g} h" if p.downtime_h is not None else "? h"
         click.echo(f"{i:2d}. [{p.score:.3f}] {p.wo_id}  {p.asset_id or '-'}  {(p.date or '')[:10]}  "
-                   f"{p.fault_code or '-'}  down {down}")
+                   f"{canonical_code(p.fault_code or '', spellings) or '-'}  down {down}")
         click.echo(f"    symptom: {p.symptom}\n    cause: {p.cause}\n    action: {p.action}")
 
 
@@ -57,8 +61,12 @@ def _since(ctx, param, value):
 @click.option("--plots", type=click.Path(file_okay=False), help="Also write PNG charts to this directory.")
 def stats_command(asset, since, kb, as_json, plots) -> None:
     """Failure counts by code and asset, MTTR, MTBF and recurring faults."""
+    from assistant.answer.signals import spellings_of_index
+
     try:
-        stats = Service(get_settings().with_kb(kb)).stats(asset, since)
+        service = Service(get_settings().with_kb(kb))
+        stats = service.stats(asset, since)
+        spellings = {} if as_json else spellings_of_index(service.store.index)
     except FaultdeskError as exc:
         raise click.ClickException(str(exc)) from exc
     written = []
@@ -70,16 +78,20 @@ def stats_command(asset, since, kb, as_json, plots) -> None:
     if as_json:
         click.echo(json.dumps({**stats.as_json(), "plots": [str(p) for p in written]}))
         return
-    _print_tables(stats)
+    _print_tables(stats, spellings)
     for p in written:
         click.echo(f"wrote {p}")
 
 
-def _print_tables(stats) -> None:
+def _print_tables(stats, spellings) -> None:
+    """The figures as text tables, codes as the manuals write them (``signals.canonical_code``;
+    ``--json`` keeps the normalised keys)."""
+    from assistant.answer.signals import canonical_code
+
     click.echo(f"work orders: {stats.work_orders}   failures (with a fault code): {stats.failures}")
     click.echo("\nfailures by code")
     for code, n in stats.by_code.items():
-        click.echo(f"  {code:<12}{n:>6}")
+        click.echo(f"  {canonical_code(code, spellings):<12}{n:>6}")
     click.echo("\nper asset        failures   MTTR h   MTBF h")
     for a in sorted(set(stats.by_asset) | set(stats.mttr_h)):
         mttr, mtbf = stats.mttr_h.get(a), stats.mtbf_h.get(a)
@@ -87,4 +99,4 @@ def _print_tables(stats) -> None:
                    + (f"{mtbf:>9.1f}" if mtbf is not None else f"{'-':>9}"))
     click.echo("\ntop recurring (asset, code)")
     for a, c, n in stats.recurring:
-        click.echo(f"  {a:<14}{c:<12}{n:>4}")
+        click.echo(f"  {a:<14}{canonical_code(c, spellings):<12}{n:>4}")

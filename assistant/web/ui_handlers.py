@@ -84,13 +84,9 @@ class Handlers:
     def spellings(self) -> dict[str, str]:
         """{normalised code: the manuals' spelling}, read once (``E104`` -> ``E-104``)."""
         if self._spellings is None:
-            from assistant.answer.signals import code_spellings
-            from knowledge_base.types import DEFINING_KINDS
+            from assistant.answer.signals import spellings_of_index
 
-            index = self.service.store.index
-            rows = [r for r in index.code_matches(sorted(index.known_codes()), 100_000) if r[3] in DEFINING_KINDS]
-            chunks = index.chunks([r[0] for r in rows])
-            self._spellings = code_spellings((c.text, c.fault_codes) for c in chunks.values())
+            self._spellings = spellings_of_index(self.service.store.index)
         return self._spellings
 
     # -- assets ---------------------------------------------------------------

@@ -176,10 +176,10 @@ PAST_FAULT_COLUMNS = ["work order", "date", "asset", "code", "symptom", "cause",
 
 def past_fault_rows(past, spellings=None) -> list[list]:
     """Rows of :data:`PAST_FAULT_COLUMNS` for :class:`assistant.alerts.history.PastFault` results
-    (codes as the manuals write them)."""
-    from assistant.answer.signals import spell
+    (the code each is filed under as the statistics write it: ``signals.canonical_code``)."""
+    from assistant.answer.signals import canonical_code
 
-    return [[p.wo_id, (p.date or "")[:10], p.asset_id or "", spell(p.fault_code or "", spellings or {}),
+    return [[p.wo_id, (p.date or "")[:10], p.asset_id or "", canonical_code(p.fault_code or "", spellings or {}),
              p.symptom, p.cause, p.action, p.downtime_h] for p in past]
 
 

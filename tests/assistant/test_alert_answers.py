@@ -126,6 +126,8 @@ def test_report_holds_plot_procedure_safety_and_past_faults(assistant, fmt):
     assert "drive-end bearing vibration (bearing_de_rms, mm/s) rising" in text
     assert "Anomaly score 0.90 (alert level 0.60)" in text and "UTC" in text
     assert "detector auto" not in text and "threshold 0.60" not in text and "top signals" not in text
+    if fmt == "md":  # numbers in table cells as written: "+2.3", "3.5", not "\\+2.3", "3\\.5"
+        assert re.search(r"\| \+\d+\.\d \|", text) and "| 3.5 |" in text and "\\." not in text, text
 
 
 @pytest.mark.integration

@@ -14,6 +14,7 @@ from tests.web.conftest import write_docs
 from tests.web.test_serve import serving
 
 from .conftest import open_browser
+from .steps import WIDGET, ask, ask_widget, open_widget
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -36,11 +37,7 @@ def zh_server(tmp_path_factory):
 def test_the_ui_shows_the_marked_summary_and_the_manual_text(chromium, zh_server, tmp_path):
     base, token = zh_server
     for b in open_browser(chromium, base, tmp_path, token=token):
-        b.page.goto(base + "/")
-        expect(b.page.get_by_role("button", name="Ask", exact=True)).to_be_enabled()
-        b.page.locator("#question textarea").fill(QUESTION)
-        b.page.get_by_role("button", name="Ask", exact=True).click()
-        bot = b.page.locator('#chat [data-testid="bot"]').last
+        bot = ask(b.page, QUESTION, base=base)
         expect(bot).to_contain_text("Sources: [1]")
         expect(bot).to_contain_text(LABEL + SUMMARY)
         expect(bot).to_contain_text("drive-end bearing")  # the manual's English text stays
@@ -50,15 +47,11 @@ def test_the_ui_shows_the_marked_summary_and_the_manual_text(chromium, zh_server
 
 def test_the_widget_shows_the_marked_summary(chromium, zh_server, tmp_path):
     base, token = zh_server
-    widget = ".faultdesk-widget"
     for b in open_browser(chromium, base, tmp_path, viewport=(1280, 800)):
-        b.page.goto(f"{base}/operator?asset=P-3#token={token}")
-        b.page.locator(f"{widget} button.toggle").click()
-        b.page.locator(f"{widget} #fd-question").fill(QUESTION)
-        b.page.locator(f"{widget} #fd-question").press("Enter")
-        answer = b.page.locator(f"{widget} .msg.bot").last
+        open_widget(b, token)
+        answer = ask_widget(b.page, QUESTION)
         expect(answer.get_by_role("list", name="Sources").get_by_role("listitem").first).to_contain_text("pump.md")
         expect(answer.locator(".text")).to_contain_text(LABEL + SUMMARY)
-        expect(b.page.locator(f"{widget} .msg.user").last).to_have_text(QUESTION)
+        expect(b.page.locator(f"{WIDGET} .msg.user").last).to_have_text(QUESTION)
         b.screenshot("widget_chinese_question.png")
         assert b.blocked == []

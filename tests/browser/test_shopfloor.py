@@ -15,21 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ANSWER_MS, open_browser
+from .steps import BOT, USER, ask
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-BOT = '#chat [data-testid="bot"]'
-USER = '#chat [data-testid="user"]'
 SHOTS = {"desktop": "ui_desktop", "panel": "ui_panel_1024x600", "phone": "ui_phone_390"}
-
-
-def ask(page, question: str) -> None:
-    before = page.locator(BOT).count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    expect(page.locator(BOT)).to_have_count(before + 1, timeout=ANSWER_MS)
-    expect(page.locator(BOT).last.locator(".answer-status")).to_be_visible(timeout=ANSWER_MS)  # the final answer
 
 
 def sidebar_open(page) -> bool:
@@ -97,8 +87,7 @@ def test_a_scoped_question_gets_its_own_whole_answer_and_the_state_question_the_
     page = shop.page
     load(page, shop.base)
     select_asset(page, width)
-    ask(page, "How do I replace the mechanical seal?")
-    bot = page.locator(BOT).last
+    bot = ask(page, "How do I replace the mechanical seal?", wait=True)
     expect(bot).to_contain_text("Replacing the mechanical seal")
     expect(bot).to_contain_text("vent the seal chamber and re-prime")  # the last step is there
     expect(bot).to_contain_text("Steps 2-4 of 5.3")  # the referenced steps, quoted
@@ -108,8 +97,7 @@ def test_a_scoped_question_gets_its_own_whole_answer_and_the_state_question_the_
     seal = bot.inner_text()
     assert sorted(set(markers(seal))) == list(range(1, max(markers(seal)) + 1))  # no gaps
 
-    ask(page, "What's wrong with it right now?")
-    bot = page.locator(BOT).last
+    bot = ask(page, "What's wrong with it right now?", wait=True)
     expect(bot).to_contain_text("Monitor alert: ALARM on P-3 since")
     expect(bot).to_contain_text("drive-end bearing vibration (bearing_de_rms, mm/s) rising")
     expect(bot).to_contain_text("UTC")
@@ -125,8 +113,7 @@ def test_a_citation_marker_opens_its_source_card(shop, viewport):
     name, _ = viewport
     page = shop.page
     load(page, shop.base)
-    ask(page, "How do I lock out the CP-80S pump before opening it?")
-    bot = page.locator(BOT).last
+    bot = ask(page, "How do I lock out the CP-80S pump before opening it?", wait=True)
     links = bot.locator('a[href^="#src-"]')
     expect(links.first).to_be_visible()
     last = links.filter(has_text=re.compile(r"^\[\d+\]$")).last
@@ -146,25 +133,24 @@ def test_a_citation_marker_opens_its_source_card(shop, viewport):
 def test_a_new_topic_starts_fresh_and_new_conversation_clears(shop, viewport):
     page = shop.page
     load(page, shop.base)
-    ask(page, "How do I replace the mechanical seal on the CP-80S pump?")
-    ask(page, "the compressor discharge temperature keeps rising")
-    bot = page.locator(BOT).last
+    ask(page, "How do I replace the mechanical seal on the CP-80S pump?", wait=True)
+    bot = ask(page, "the compressor discharge temperature keeps rising", wait=True)
     expect(bot).to_contain_text("Diagnosing compressor overheating")
     # its reading: the sentence that says what the observation means
     expect(bot).to_contain_text("keeps rising under constant load means the oil is not removing the heat")
     expect(bot).to_contain_text("(local time of the log)")  # a past work order's time says which clock it is
     expect(bot).not_to_contain_text("mechanical seal")
     first = bot.inner_text()
-    ask(page, "and what if that doesn't help?")
-    nxt = page.locator(BOT).last
+    nxt = ask(page, "and what if that doesn't help?", wait=True)
     expect(nxt).not_to_contain_text("mechanical seal")
     # the next step, not the same checks again: the alarm rows' other causes and remedies
     expect(nxt).not_to_contain_text("Diagnosing compressor overheating")
     expect(nxt).not_to_contain_text("Read the alarm log")
     expect(nxt).to_contain_text("ALARM:9")
     assert nxt.inner_text().split("Safety")[0] != first.split("Safety")[0]
-    ask(page, "The oil level is between the marks and I can see light through the cooler core. What next?")
-    resumed = page.locator(BOT).last  # the diagnosis resumes after the checks reported done
+    # the diagnosis resumes after the checks reported done
+    resumed = ask(page, "The oil level is between the marks and I can see light through the cooler core. What next?",
+                  wait=True)
     expect(resumed).to_contain_text("continued from step 4 (you reported steps 2, 3 done)")
     expect(resumed).to_contain_text("4. Check that the cooling fan runs")
     expect(resumed).not_to_contain_text("2. Check the oil level in the sight glass")

@@ -17,17 +17,9 @@ from tests.fakes import free_port
 from tests.web.test_serve import FAULTDESK, wait_healthy
 
 from .conftest import XSS_QUESTION, open_browser, replay_until_alert
+from .steps import BOT, ask
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-BOT = '#chat [data-testid="bot"]'
-
-
-def ask(page, question: str) -> None:
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-
 
 def show_last_question(page) -> None:
     """Scroll the chat so that the last question and the start of its answer show."""
@@ -41,8 +33,7 @@ def test_an_answer_streams_in_then_shows_its_sources_and_page(browser, server):
     page.goto(browser.base + "/")
     server.llm.waiting.clear()
     server.llm.gate.clear()  # the fake model stops after its first piece until the gate opens
-    ask(page, "P-3 shows E-104, what do I check first?")
-    bot = page.locator(BOT).last
+    bot = ask(page, "P-3 shows E-104, what do I check first?")
     expect(bot).to_contain_text("Check the alignment of the")
     assert server.llm.waiting.is_set() and "Sources:" not in bot.inner_text()  # provisional text, mid-answer
     server.llm.gate.set()
@@ -66,8 +57,7 @@ def test_thumbs_and_a_correction_are_stored_for_the_answer(browser, server):
     page = browser.page
     page.goto(browser.base + "/")
     question = "What does ALARM:9 mean?"
-    ask(page, question)
-    expect(page.locator(BOT).last).to_contain_text("Sources:")
+    expect(ask(page, question)).to_contain_text("Sources:")
     store = FeedbackStore(server.service.settings.kb)
     page.get_by_role("button", name="Like").last.click()
     expect(page.get_by_text("your rating is saved")).to_be_visible()
@@ -111,8 +101,7 @@ def test_a_replayed_fault_appears_as_an_alert_and_can_be_asked_about(browser, se
 def test_markup_in_documents_and_questions_stays_text(browser, server):
     page = browser.page
     page.goto(browser.base + "/")
-    ask(page, XSS_QUESTION)
-    bot = page.locator(BOT).last
+    bot = ask(page, XSS_QUESTION)
     expect(bot).to_contain_text("Sources:")
     expect(page.locator('#chat [data-testid="user"]').last).to_contain_text("<img src=x onerror=")
     sources = page.locator("#sources")

@@ -13,24 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ANSWER_MS, open_browser
+from .steps import WIDGET, ask_widget, open_widget
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-WIDGET = ".faultdesk-widget"
-
-
-def load(b, token: str | None, asset: str = "P-3") -> None:
-    fragment = f"#token={token}" if token else ""
-    b.page.goto(f"{b.base}/operator?asset={asset}{fragment}")
-    b.page.locator(f"{WIDGET} button.toggle").click()
-    expect(b.page.locator(f"{WIDGET} #fd-panel")).to_be_visible()
-
-
-def ask(page, question: str) -> None:
-    box = page.locator(f"{WIDGET} #fd-question")
-    box.fill(question)
-    box.press("Enter")
-
 
 def rect(locator) -> dict:
     return locator.evaluate("e => e.getBoundingClientRect().toJSON()")
@@ -39,7 +24,7 @@ def rect(locator) -> dict:
 def test_compact_panel_shows_each_new_answer_from_its_start(chromium, sample_server, tmp_path, viewport):
     name, (width, height) = viewport
     for b in open_browser(chromium, sample_server.base, tmp_path, viewport=(width, height)):
-        load(b, sample_server.token)
+        open_widget(b, sample_server.token)
         page = b.page
         panel = page.locator(f"{WIDGET} #fd-panel")
         alerts = page.locator(f"{WIDGET} .alerts li").first
@@ -50,8 +35,7 @@ def test_compact_panel_shows_each_new_answer_from_its_start(chromium, sample_ser
         box = rect(panel)
         assert box["width"] <= (360 if width > 480 else width - 16)  # a phone: the width less a margin
         assert box["height"] <= 0.62 * height + 1
-        ask(page, "How do I replace the drive-end bearing on the CP-80S?")
-        answer = page.locator(f"{WIDGET} .msg.bot").last
+        answer = ask_widget(page, "How do I replace the drive-end bearing on the CP-80S?")
         expect(answer.locator(".status-line")).to_contain_text("quoted from the manuals", timeout=ANSWER_MS)
         expect(answer.locator(".text")).to_contain_text("14. Run the pump for 30 minutes")  # every step
         question = page.locator(f"{WIDGET} .msg.user").last
@@ -65,13 +49,13 @@ def test_compact_panel_shows_each_new_answer_from_its_start(chromium, sample_ser
 def test_a_slow_first_answer_shows_progress(chromium, server, tmp_path, viewport):
     _, size = viewport
     for b in open_browser(chromium, server.base, tmp_path, viewport=size):
-        load(b, server.token, asset="AC-1")
+        open_widget(b, server.token, asset="AC-1")
         gate_at = server.llm.gate_at
         server.llm.gate_at = 0  # nothing is sent until the gate opens
         server.llm.gate.clear()
         try:
             # no code in the question: a code's table facts are shown at once (before the model)
-            ask(b.page, "How do I clean the oil cooler?")
+            ask_widget(b.page, "How do I clean the oil cooler?")
             progress = b.page.locator(f"{WIDGET} .msg.bot .progress").last
             expect(progress).to_contain_text(re.compile(r"Looking in the manuals… \d+ s"))
         finally:
@@ -84,7 +68,7 @@ def test_a_slow_first_answer_shows_progress(chromium, server, tmp_path, viewport
 def test_no_token_is_explained_for_people(chromium, sample_server, tmp_path, viewport):
     _, size = viewport
     for b in open_browser(chromium, sample_server.base, tmp_path, viewport=size):
-        load(b, None)
+        open_widget(b, None)
         status = b.page.locator(f"{WIDGET} .alerts li").first
         expect(status).to_contain_text("not set up on this screen yet")
         expect(status).not_to_contain_text("Authorization")
@@ -111,7 +95,7 @@ def test_the_open_panel_covers_no_hmi_value(chromium, sample_server, tmp_path, v
         panel = page.locator(f"{WIDGET} #fd-panel")
         expect(panel).to_be_visible()
         expect(page.locator(f"{WIDGET} .alerts li").first).to_contain_text("ALARM")
-        ask(page, "How do I replace the drive-end bearing on the CP-80S?")  # the panel at its full height
+        ask_widget(page, "How do I replace the drive-end bearing on the CP-80S?")  # the panel at its full height
         expect(page.locator(f"{WIDGET} .msg.bot .status-line").last).to_be_visible(timeout=ANSWER_MS)
         for i in range(tiles.count()):
             tile = tiles.nth(i)

@@ -22,6 +22,7 @@ from tests.web.conftest import write_docs
 from tests.web.test_serve import serving
 
 from .conftest import open_browser, replay_until_alert
+from .steps import ask, ask_widget, open_widget
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -29,7 +30,6 @@ QUESTION = "泵P-3现在有什么问题？"
 ENGLISH = "What is wrong with pump P-3 now?"
 LABEL = "【机器翻译摘要（machine translation）】"
 SUMMARY = "泵P-3驱动端轴承振动报警，请检查对中。"
-WIDGET = ".faultdesk-widget"
 
 
 @pytest.fixture(scope="module", params=["model", "extractive"])
@@ -67,11 +67,7 @@ def check(text: str, backend: str, cited: list[str]) -> None:
 def test_the_ui_answers_the_chinese_state_question_with_the_alert(chromium, zh_alert_server, tmp_path):
     base, token, backend, cited = zh_alert_server
     for b in open_browser(chromium, base, tmp_path, token=token):
-        b.page.goto(base + "/")
-        expect(b.page.get_by_role("button", name="Ask", exact=True)).to_be_enabled()
-        b.page.locator("#question textarea").fill(QUESTION)
-        b.page.get_by_role("button", name="Ask", exact=True).click()
-        bot = b.page.locator('#chat [data-testid="bot"]').last
+        bot = ask(b.page, QUESTION, base=base)
         expect(bot).to_contain_text("Monitor alert:")
         expect(b.page.locator("#sources button.label-wrap").first).to_contain_text("[A1]")
         if backend == "model":
@@ -84,11 +80,8 @@ def test_the_ui_answers_the_chinese_state_question_with_the_alert(chromium, zh_a
 def test_the_widget_answers_the_chinese_state_question_with_the_alert(chromium, zh_alert_server, tmp_path):
     base, token, backend, cited = zh_alert_server
     for b in open_browser(chromium, base, tmp_path, viewport=(1280, 800)):
-        b.page.goto(f"{base}/operator?asset=P-3#token={token}")
-        b.page.locator(f"{WIDGET} button.toggle").click()
-        b.page.locator(f"{WIDGET} #fd-question").fill(QUESTION)
-        b.page.locator(f"{WIDGET} #fd-question").press("Enter")
-        answer = b.page.locator(f"{WIDGET} .msg.bot").last
+        open_widget(b, token)
+        answer = ask_widget(b.page, QUESTION)
         items = answer.get_by_role("list", name="Sources").get_by_role("listitem")
         expect(items.first).to_contain_text("[A1] P-3-")
         expect(answer.locator(".text")).to_contain_text("Monitor alert:")

@@ -254,3 +254,54 @@ def test_a_knowledge_base_from_before_content_identity_opens_and_is_brought_up_t
     assert [(w.wo_id, w.work_type) for w in store.index.work_orders()] == [("OLD-1", None)]
     rep, _ = run(store, [corpus])
     assert rep.added == 3 and all(r.content_sha for r in store.catalog().values())
+
+
+def test_a_twin_chunked_by_an_older_pipeline_does_not_hide_the_file(store, corpus, tmp_path, monkeypatch):
+    """A stored twin whose chunks came from another salt is stale: the file is chunked and the twin replaced."""
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
+    run(store, [corpus])  # the knowledge base built by older code under other absolute paths
+    monkeypatch.undo()
+    clone = tmp_path / "clone"
+    shutil.copytree(corpus, clone)  # the old tree still exists
+    rep, emb = run(store, [clone])
+    assert (rep.added, rep.unchanged, rep.removed, rep.failed) == (3, 0, 3, ())
+    assert rep.chunks > 0  # written afresh (identical chunk texts may reuse stored vectors)
+    assert all(Path(p).is_relative_to(clone.resolve()) for p in store.catalog())
+    assert _orders(store) == ["WO-1", "WO-2"]  # replaced, not duplicated
+    assert store.check() == []
+    snapshot = (store.catalog(), store.index.chunk_ids(), store.stats())
+    again, emb = run(store, [clone, corpus])  # the old tree is now a duplicate of the fresh one
+    assert (again.added, again.updated, again.removed, emb.calls) == (0, 0, 0, 0)
+    assert (store.catalog(), store.index.chunk_ids(), store.stats()) == snapshot
+
+
+def test_a_stale_twin_met_in_the_same_run_is_replaced_once(store, corpus, tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
+    run(store, [corpus])
+    monkeypatch.undo()
+    clone = tmp_path / "clone"
+    shutil.copytree(corpus, clone)
+    rep, _ = run(store, [clone, corpus])  # the fresh copy is claimed first, the stale twin is met later
+    assert (rep.added, rep.removed, rep.failed) == (3, 3, ())
+    assert _orders(store) == ["WO-1", "WO-2"] and len(store.catalog()) == 3
+    assert store.check() == []
+
+
+def test_a_replacement_cut_short_is_finished_by_the_next_run(store, corpus, tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
+    run(store, [corpus])
+    monkeypatch.undo()
+    clone = tmp_path / "clone"
+    shutil.copytree(corpus, clone)
+    monkeypatch.setattr(Ingestor, "_finish_moves", lambda self: None)  # stopped before the end of the run
+    assert run(store, [clone])[0].added == 3 and len(store.catalog()) == 6
+    monkeypatch.undo()
+    rep, emb = run(store, [clone])
+    assert (rep.added, rep.unchanged, rep.removed, emb.calls) == (0, 3, 3, 0)
+    assert _orders(store) == ["WO-1", "WO-2"] and len(store.catalog()) == 3 and store.check() == []
