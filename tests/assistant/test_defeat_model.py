@@ -202,3 +202,36 @@ def test_a_manual_sentence_quoted_verbatim_faces_the_rules_only():
     # cut out of a prohibition, the words are not the manual's sentence
     assert check.withhold("bridge the guard switch contacts.",
                           sources=["Never bridge the guard switch contacts."])[1] == 1
+
+
+@pytest.mark.unit
+def test_the_vector_cache_embeds_each_sentence_once_and_keeps_the_verdicts():
+    """The MiniLM filter's cache (issue 12, REST cost): the same verdicts as without it,
+    a sentence checked again is not embedded again, and the cache stays bounded."""
+    from assistant.safety_filter.defeat_cache import VectorCache
+    from knowledge_base.embedder import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self):
+            super().__init__(dim=EMB_DIM)
+            self.texts = 0
+
+        def embed_batch(self, texts):
+            self.texts += len(texts)
+            return super().embed_batch(texts)
+
+    model = DefeatModel.load(MODEL_PATH)
+    plain, counted = Counting(), Counting()
+    uncached = DefeatFilter(model=model, embedder=plain, vectors=None)
+    cached = DefeatFilter(model=model, embedder=counted, vectors=VectorCache(size=3))
+    sents = ["Fit a wire link across S4 terminals 3 and 4 so the pump restarts with the guard door open.",
+             "Grease the fan bearing.", "Check the door switch actuator for wear.", "Tape the door switch down."]
+    first = cached.reasons(sents)
+    asked = counted.texts
+    assert first == uncached.reasons(sents) and asked == plain.texts == 3  # "Grease the fan bearing." is not asked
+    assert first[0] is not None and first[1] is None
+    assert cached.reasons(sents[1:]) == uncached.reasons(sents[1:]) and counted.texts == asked  # all cached
+    assert len(cached.vectors) == 3
+    cached.reasons(["Override the light curtain."])  # a fourth sentence: the oldest is dropped
+    assert len(cached.vectors) == 3 and counted.texts == asked + 1
+    assert cached.reasons(sents[:1]) == first[:1] and counted.texts == asked + 2  # embedded again
