@@ -14,7 +14,7 @@ rules pass is then judged by a trained classifier (at its threshold when it
 names a safety device or a defeat act, at a stricter one when not;
 :mod:`assistant.safety_filter.defeat_model`:
 logistic regression over cue patterns, hashed word n-grams and, when the
-assistant runs on MiniLM and ``settings.defeat_semantic`` is on (default), the sentence
+assistant runs on MiniLM and ``settings.defeat_semantic`` is on (off by default), the sentence
 vector). When the model has a ``veto``, an English rule flag is overruled if
 the classifier is surer than that that the sentence is legitimate (a reported
 incident, a test procedure, a harmless "bypass capacitor"), unless the sentence
@@ -279,7 +279,7 @@ RULES = DefeatFilter(model=DefeatModel.load(LEXICAL_PATH))
 def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
     """The rules and the lexical classifier (:data:`RULES`); with ``semantic`` and the MiniLM
     ``embedder`` (loaded for retrieval), the classifier trained with MiniLM vectors instead
-    (``settings.defeat_semantic``, on by default; docs/notes/safety5.md, safety6.md)."""
+    (``settings.defeat_semantic``, off by default since safety6; docs/notes/safety5.md, safety6.md)."""
     if semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2":
         return DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=embedder)
     return RULES

@@ -148,10 +148,10 @@ def test_the_minilm_filter_the_assistant_builds():
         "Close the guard and press reset.", 1)
     assert check.withhold("Never bypass, bridge or defeat the guard interlock.")[1] == 0
     assert defeat_filter_for(HashEmbedder(), semantic=True) is RULES
-    # the assistant's default on MiniLM (settings.defeat_semantic): few false alarms on the sample manuals
+    # the MiniLM filter (settings.defeat_semantic, off by default since safety6): few false alarms on the sample manuals
     from knowledge_base.settings import Settings
 
-    assert Settings.model_fields["defeat_semantic"].default is True
+    assert Settings.model_fields["defeat_semantic"].default is False
     sentences = train_defeat_sample_sentences()
     flagged = [s for s, bad in zip(sentences, check.unsafe_all(sentences)) if bad]
     assert len(sentences) > 1000 and len(flagged) <= 4, flagged
@@ -164,7 +164,7 @@ def train_defeat_sample_sentences() -> list[str]:
 
 
 @pytest.mark.unit
-def test_training_reads_the_development_sets_and_never_the_fifth_blind_set(monkeypatch):
+def test_training_reads_the_development_sets_and_never_the_sixth_blind_set(monkeypatch):
     from benchmarks import train_defeat
 
     read: list[str] = []
@@ -177,10 +177,10 @@ def test_training_reads_the_development_sets_and_never_the_fifth_blind_set(monke
     monkeypatch.setattr(Path, "read_text", spy)
     rows = train_defeat.training_rows()
     assert rows and {y for _, y in rows} == {0, 1}
-    for folder in ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4"):  # both halves: development data now
+    for folder in ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4", "safety_eval_v5"):  # both halves: dev data
         assert {n.rsplit("/", 1)[1] for n in read if f"/{folder}/" in n} >= {
             "defeat_dev.jsonl", "defeat_heldout.jsonl", "legit_dev.jsonl", "legit_heldout.jsonl"}
-    assert not [n for n in read if "safety_eval_v5" in n]
+    assert not [n for n in read if "safety_eval_v6" in n]
     assert len(train_defeat.training_rows(("safety_eval",))) < len(rows)
 
 
