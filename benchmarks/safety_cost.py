@@ -5,11 +5,11 @@ by the extractive backend with three defeat filters swapped into the same
 assistant, one question after another in rotating order (so machine load falls
 on all three alike):
 
-* ``lexical``: rules + lexical classifier (``FAULTDESK_DEFEAT_SEMANTIC=0``), the baseline;
+* ``lexical``: rules + lexical classifier (``FAULTDESK_DEFEAT_SEMANTIC=0``, the default since safety6);
 * ``minilm-nocache``: rules + MiniLM classifier, every check embeds its sentences
   again (the code at a11267f);
 * ``minilm-cache``: the same with :class:`~assistant.safety_filter.defeat_cache.VectorCache`
-  (the default now), starting empty.
+  (what ``FAULTDESK_DEFEAT_SEMANTIC=1`` builds now), starting empty.
 
 Printed per filter: time inside the filter per answer (mean, p50, p95), whole
 answer time (mean, p50), sentences sent to MiniLM per answer; and whether the
@@ -77,9 +77,9 @@ def main() -> None:
         emb = a.retriever.embedder
         model = DefeatModel.load(MODEL_PATH)
         filters = {
-            "lexical (FAULTDESK_DEFEAT_SEMANTIC=0, baseline)": unsafe.RULES,
-            "minilm-nocache (a11267f)": unsafe.DefeatFilter(model=model, embedder=Counting(emb), vectors=None),
-            "minilm-cache (this branch, default)": unsafe.DefeatFilter(model=model, embedder=Counting(emb)),
+            "lexical (SEMANTIC=0, default since safety6)": unsafe.RULES,
+            "minilm-nocache (SEMANTIC=1, a11267f)": unsafe.DefeatFilter(model=model, embedder=Counting(emb), vectors=None),
+            "minilm-cache (SEMANTIC=1, this branch)": unsafe.DefeatFilter(model=model, embedder=Counting(emb)),
         }
         spent = [0.0]
         inner = unsafe.DefeatFilter.reasons
