@@ -33,7 +33,7 @@ class _Fixed:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5", "v6"])
 def test_the_set_loads_with_its_schema(name):
     folder = safety.FOLDERS[name]
     assert (DATA / folder / "README.md").exists()
@@ -54,7 +54,7 @@ def test_the_set_loads_with_its_schema(name):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5", "v6"])
 def test_the_benchmark_counts_come_from_the_files(name, capsys):
     folder = safety.FOLDERS[name]
     filters = {"all": _Fixed(True), "none": _Fixed(False), "rules": RULES_ONLY}
