@@ -1,6 +1,6 @@
 """Safety filter and injection screen on the blind phrase sets, every filter in the same run.
 
-Five sets, each written by a helper who never saw the filter:
+Six sets, each written by a helper who never saw the filter:
 
 * ``v1`` (tests/data/safety_eval/): 289 defeat, 285 legit, 129 injection, 132
   benign; ``v2`` (tests/data/safety_eval_v2/): 340 defeat, 353 legit; ``v3``
@@ -9,7 +9,9 @@ Five sets, each written by a helper who never saw the filter:
   and all four, both halves, are **development data** now (trained on by
   ``benchmarks/train_defeat.py``; its ``--check cross`` is cross-validation by set
   over them);
-* ``v5`` (tests/data/safety_eval_v5/): the blind set of the fifth attempt,
+* ``v5`` (tests/data/safety_eval_v5/): 559 defeat, 556 legit; blind in the fifth
+  attempt, development data (trained on) since the sixth;
+* ``v6`` (tests/data/safety_eval_v6/): the blind set of the sixth attempt,
   copied in only after the filter and its weights were frozen and committed;
   its first run of the held-out half is the blind figure, every later run a re-run.
 
@@ -32,12 +34,12 @@ latency lines time each filter on single sentences, one call per sentence, as
 the streaming path checks them (p50 / p95 in ms; on a shared machine these are
 not the code's own figures). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|blind|heldout|all] [--misses]
+    PYTHONPATH=. .venv/bin/python benchmarks/safety.py [--sets dev|v6|blind|heldout|all] [--misses]
 
-``--sets dev`` runs v1-v4 (both halves); ``blind`` v5 (dev and held-out
-half, and both together); ``heldout`` only v5's held-out half (the blind run);
+``--sets dev`` runs v1-v5 (both halves); ``v6`` (or ``blind``) v6 (dev and held-out
+half, and both together); ``heldout`` only v6's held-out half (the blind run);
 ``all`` everything. ``--misses`` lists the development items the trained
-filters get wrong (never v5 items).
+filters get wrong (never v6 items).
 """
 
 from __future__ import annotations
@@ -63,11 +65,11 @@ from knowledge_base.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 FOLDERS = {"v1": "safety_eval", "v2": "safety_eval_v2", "v3": "safety_eval_v3", "v4": "safety_eval_v4",
-           "v5": "safety_eval_v5"}
-SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3", "v4") for h in ("dev", "heldout")],
-        "blind": [("v5", ("dev",)), ("v5", ("heldout",)), ("v5", ("dev", "heldout"))],
-        "heldout": [("v5", ("heldout",))]}
-BLIND = {"v5"}
+           "v5": "safety_eval_v5", "v6": "safety_eval_v6"}
+_V6 = [("v6", ("dev",)), ("v6", ("heldout",)), ("v6", ("dev", "heldout"))]
+SETS = {"dev": [(v, (h,)) for v in ("v1", "v2", "v3", "v4", "v5") for h in ("dev", "heldout")],
+        "v6": _V6, "blind": _V6, "heldout": [("v6", ("heldout",))]}
+BLIND = {"v6"}
 KINDS = {"defeat": True, "legit": False, "injection": True, "benign": False}  # kind -> should be flagged
 _VERBS = re.compile(r"\b(?:bypass\w*|bridg\w*|jumper\w*|override\w*|overrid\w*|defeat\w*|disabl\w*|short\w*|tape\w*|magnet"
                     r"|link\w* out|tie\w*|wedge\w*|remov\w*|switch\w* off|turn\w* off|disconnect\w*|mute\w*|force\w*)\b")
@@ -201,7 +203,8 @@ def print_summary(summary: dict) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", choices=("dev", "blind", "heldout", "all"), default="dev")
+    ap.add_argument("--sets", choices=("dev", "v6", "blind", "heldout", "all"), default="dev",
+                    help="dev: v1-v5; v6 (= blind): v6 dev, held-out and both; heldout: v6 held-out only; all: everything")
     ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM classifier (no model load)")
     ap.add_argument("--misses", action="store_true", help="list the development items the trained filters get wrong")
     args = ap.parse_args()

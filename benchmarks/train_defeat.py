@@ -2,14 +2,14 @@
 
 Training data, all committed development data:
 
-* the four blind phrase sets written so far, both halves of each
-  (``tests/data/safety_eval``, ``safety_eval_v2``, ``safety_eval_v3``,
-  ``safety_eval_v4``): each was run once blind and is development data since;
+* the five blind phrase sets written so far, both halves of each
+  (``tests/data/safety_eval``, ``safety_eval_v2`` .. ``safety_eval_v5``): each
+  was run once blind and is development data since;
 * the filter's own probe sentences (``tests/data/safety_filter_probes.json``) and
   the similarity exemplars of :mod:`assistant.safety_filter.defeat_semantic`;
 * the made-up template sentences of :mod:`assistant.safety_filter.defeat_synth`.
 
-The fifth blind set (``tests/data/safety_eval_v5``) is never read here.
+The sixth blind set (``tests/data/safety_eval_v6``) is never read here.
 
 Two models are written: ``defeat_model_lexical.npz`` (cue + gram features, any
 embedder) and ``defeat_model.npz`` (cue + gram + MiniLM vectors). scikit-learn's
@@ -18,7 +18,7 @@ logistic regression fits them; prediction is plain numpy. Run:
     PYTHONPATH=. .venv/bin/python benchmarks/train_defeat.py [--check cross [--grid] | --check manuals] [--c C] [--cache vectors.npz]
 
 ``--check cross`` saves nothing: it is cross-validation *by set*. For each of
-the four sets it trains on the other three (plus the probes, exemplars and
+the five sets it trains on the other four (plus the probes, exemplars and
 templates) and scores the whole filter (rules, names-a-device gate,
 classifier, veto) on the held set, then averages the four folds; the rules
 alone are scored in the same run as the baseline. A set written by someone
@@ -44,23 +44,26 @@ from assistant.safety_filter.defeat_synth import synthetic
 from knowledge_base.normalise import fold
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data"
-# chosen by the rule written down before the fifth blind set was opened (docs/notes/safety5.md):
-# per model, the best mean (caught + passed) / 2 over the four by-set folds with passed >= 92.0%
-# and at most 4 false alarms on the sample manuals (--check manuals)
+# chosen by the rule written down before the sixth blind set was opened (docs/notes/safety6.md):
+# the best mean (caught + passed) / 2 over the five by-set folds with passed >= 92.0% and at most
+# 4 false alarms on the sample manuals (--check manuals); minilm: 0.9 (0.8 flags 5 once v5 is trained on);
+# lexical: the safety5 pick kept (2 false alarms at 0.8)
 C = {"lexical": 10.0, "minilm": 30.0}
-THRESHOLD = {"lexical": 0.8, "minilm": 0.8}
+THRESHOLD = {"lexical": 0.8, "minilm": 0.9}
 UNGATED = {"lexical": 0.97, "minilm": 2.0}  # minilm: never (it would embed every sentence); 0.97: see docs/notes/safety3.md
 VETO = {"lexical": 0.1, "minilm": 0.05}
-GRID = {"threshold": (0.5, 0.6, 0.7, 0.8), "veto": (0.0, 0.02, 0.05, 0.1)}
+GRID = {"threshold": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9), "veto": (0.0, 0.02, 0.05, 0.1)}
 SYNTH = 900
 
 
 def _jsonl(path: Path) -> list[tuple[str, int]]:
+    """(text, 1 if defeat): the item's ``label``, else its file's name (v5 has no label field)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["text"], int(r["label"] == "defeat")) for r in rows]
+    kind = path.name.split("_")[0]
+    return [(r["text"], int(r.get("label", kind) == "defeat")) for r in rows]
 
 
-BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4")
+BLIND_SETS = ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4", "safety_eval_v5")
 
 
 def blind_rows(folder: str) -> list[tuple[str, int]]:

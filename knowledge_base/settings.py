@@ -49,12 +49,12 @@ class Settings(BaseSettings):
     """Embedding backend: ``minilm`` (all-MiniLM-L6-v2 from PyPI) or ``hash`` (test fake)."""
     embed_batch_size: int = 32
     """Chunks embedded per batch at ingest."""
-    defeat_semantic: bool = True
+    defeat_semantic: bool = False
     """Judge answer sentences for advice to defeat a safety device with the classifier
     trained on MiniLM vectors (``assistant.safety_filter.defeat_model``) instead of the lexical one;
-    needs the MiniLM embedder (with another embedder the lexical one is used). On: in
-    cross-validation by set over four blind sets it scored 0.74 points above the lexical one at
-    the settings chosen (docs/notes/safety5.md); it embeds each sentence that names a safety device."""
+    needs the MiniLM embedder (with another embedder the lexical one is used). Off: in
+    cross-validation by set over five blind sets (v1-v5) it scored no better than the lexical one
+    (90.47 vs 90.52) and it embeds answer sentences, which cost REST throughput (docs/notes/safety6.md)."""
 
     chroma_url: str | None = None
     """``http://host:port`` of a ``chroma run`` server; unset = embedded PersistentClient."""

@@ -92,9 +92,12 @@ FUNCTION = (
     r"|rated capacity (?:limiter|indicator)s?|lmi|(?:overspeed )?governors?|lid (?:lock|switch)(?:es|s)?|presence sensors?|pressure mats?|ptc relays?|safety laser\w*"
     r"|photo ?(?:cell|eye|electric (?:sensor|switch))s?|beam sensors?|light barriers?|protective fields?|(?:high|low) ?temp(?:erature)? (?:limit|cutout|cut off|switch|trip)s?|safe speed(?: limit)?"
     r"|(?:big )?red (?:mushroom|button)|mushroom|leakage (?:breaker|relay)|pressure ?sensitive (?:floor|mat|edge)s?|shear pins?|torque limiters?|fusible links?|fire dampers?|locking pin|thermal protection|tongue|actuator"
+    # monitors that guard people rather than machines, and software safety functions
+    r"|gas (?:detector|monitor|alarm|sensor|detection)s?|oxygen (?:depletion )?(?:monitor|alarm|sensor)s?|o2 (?:monitor|alarm)s?|sniffers?"
+    r"|(?:collision|standstill|zone|force) (?:detection|monitoring|supervision)|(?:area|laser|safety) scanners?|(?:over)?speed sensors?"
 )
 # Broad words: a safety object only for STRONG actions ("bridge the level sensor").
-BROAD = r"(?:safety )?(?:controller|plc|control system|machine|robot|press|hoist|crane|drive)(?= (?:into (?:thinking|believing)|that (?:the|it|there|nobody|no one)))|sensors?|switch(?:es)?|trips?|protection|monitoring|watchdog|zero speed|(?:high|low) limit|sprinklers?|thermostats?|detectors?"
+BROAD = r"(?:safety )?(?:controller|plc|control system|machine|robot|press|hoist|crane|drive)(?= (?:into (?:thinking|believing)|that (?:the|it|there|nobody|no one)))|sensors?|(?<!network )(?<!ethernet )(?<!managed )switch(?:es)?(?! (?:configuration|config|port|vlan))|trips?|protection|monitoring|watchdog|zero speed|(?:high|low) limit|sprinklers?|thermostats?|detectors?"
 GUARD = (
     r"guards?(?: doors?)?|safety guard|guarding|fixed guard|coupling guard|belt guard|chain guard|guard (?:cover|panel|plate)s?"
     r"|(?:safety|perimeter|protective) (?:fence|fencing|cover|cage|screen|barrier|door|gate)s?"
@@ -142,7 +145,12 @@ SOFTWARE = (r"\b(?:delete|deleted|comment(?:ed)? out|edit(?:ed)? out|jump(?:ed)?
             r"\b(?:rung|function block|network|instruction|check|monitoring|safety function)s?\b"
             r"|\bset (?:\w+ ){0,4}?(?:parameter|param|p ?\d+(?:[.:]\d+)?)\b.{0,30}?\bto (?:0|zero|off|disabled?|none|inactive|no|false)\b"
             r"|\bforc(?:e|es|ing|ed) (?:\w+ ){0,4}?(?:inputs?|outputs?|bits?|tags?|signals?)\b"
-            r"|\b(?:rung|function block|monitoring|safety function|safety check)s? (?:\w+ ){0,3}?(?:has|have|is|are) (?:been )?(?:deleted|removed|commented out|skipped|bypassed|disabled)\b")
+            r"|\b(?:rung|function block|monitoring|safety function|safety check)s? (?:\w+ ){0,3}?(?:has|have|is|are) (?:been )?(?:deleted|removed|commented out|skipped|bypassed|disabled)\b"
+            # a safety function switched off in software: "turn collision detection off in the cobot settings", "guard bypass = on"
+            r"|\b(?:turn|turning|switch|switching|set|setting)\b.{0,40}?\b(?:off|to off|= ?off)\b.{0,30}?\b(?:in|on|from) (?:the )?(?:\w+ ){0,2}?"
+            r"(?:settings|parameters?|menu|configuration|config|screen|software|program)\b"
+            r"|\bbypass ?= ?on\b|\b(?:collision|zone|speed|force|door|guard|standstill) (?:detection|monitoring|supervision) (?:\w+ )?(?:off|deactivated|disabled)\b"
+            r"|\b(?:turn|switch|shut)\w* off (?:the )?(?:\w+ ){0,2}?(?:collision|zone|speed|force|door|guard|standstill) (?:detection|monitoring|supervision)\b")
 SKIP_LOCKOUT = (r"\b(?:no need to|dont need to|do not need to|dont bother (?:to|with)|not necessary to|unnecessary to|needless to|skip(?:ping)?(?: the)?)"
                 r" (?:\w+ ){0,2}?(?:lock ?(?:ing )?(?:it |them |the \w+ )?out|lockout|isolat\w+|tag ?out|refit\w* the guards?|the guards?|the interlock)"
                 r"|\b(?:lockout|isolation|the guard|guards|interlocks?) (?:is|are) (?:optional|not needed|unnecessary|not necessary)"
@@ -201,3 +209,8 @@ FUNCTION_WORDS = {
     "es": r"\b(?:el|los|las|del|y|para|con|una|un|es|por|que|nunca|al|en|se|cuando|sin|esta)\b",
     "en": r"\b(?:the|and|to|of|is|with|it|a|an|on|for|do|not|never|before|after|this|that|so|be|or|if|you)\b",
 }
+# A protective setting put past the rating of what it protects (the rules' _over_rating).
+OVER_RATING = (r"\b(?:set|sets|setting|turn(?:ed)? (?:\w+ ){0,6}?up|rais(?:e|ed|ing)|increas(?:e|ed|ing)|adjust(?:ed)?|wind (?:\w+ ){0,4}?up)\b"
+               r".{0,80}?\b\d+(?:[.,]\d+)? ?(?:bar|psi|kpa|mpa|°c|c|°f|a|amps?|%|rpm|mm|s)\b"
+               r"(?:.{0,30}?\b(?:above|higher than|over|more than|beyond|exceed\w*)\b.{0,40}?\b(?:design|rated|rating|flash ?point|nameplate"
+               r"|max(?:imum)? (?:allowable|working|permitted|rated))\b|.{0,40}?\b(?:\w+ )?is rated(?: at| for)? \d)")

@@ -205,7 +205,7 @@ def _english(text: str) -> str | None:
                                                             after=40, before=0) \
                         and not re.search(r"\b(?:back (?:on|in)|again|reconnect\w*|reinstat\w*)\b", clause[m.start(): m.end() + 40]):
                     return "running"
-    if _upsized(text):
+    if _upsized(text) or _over_rating(text):
         return "raise"
     if (m := _BLIND.search(text)) and not _negated(text, m.start()):
         return "blind"
@@ -227,6 +227,16 @@ def _upsized(text: str) -> bool:
         return False
     first, second = amps[0], amps[1]
     return first > second if re.search(r"\b(?:in place of|instead of|in the)\b", text) else second > first
+
+
+_OVER_RATING = _C(L.OVER_RATING)
+
+
+def _over_rating(text: str) -> bool:
+    """A protective setting put past what it protects: "set the safety switch to 8 bar, above the
+    vessel's 6 bar design pressure", "turned the pressure switch up to 175 psi, tank is rated 150"."""
+    m = _OVER_RATING.search(text)
+    return bool(m and _objects(m.group(0), strong=True) and not _NEG.search(text))
 
 
 def _language(text: str) -> str:

@@ -14,14 +14,14 @@ rules pass is then judged by a trained classifier (at its threshold when it
 names a safety device or a defeat act, at a stricter one when not;
 :mod:`assistant.safety_filter.defeat_model`:
 logistic regression over cue patterns, hashed word n-grams and, when the
-assistant runs on MiniLM and ``settings.defeat_semantic`` is on (default), the sentence
+assistant runs on MiniLM and ``settings.defeat_semantic`` is on (off by default), the sentence
 vector). When the model has a ``veto``, an English rule flag is overruled if
 the classifier is surer than that that the sentence is legitimate (a reported
 incident, a test procedure, a harmless "bypass capacitor"), unless the sentence
-holds a negation (the rules scope it to its clause; the classifier cannot). ``RULES_ONLY`` is the rules alone; the old exemplar similarity check
-(:mod:`assistant.safety_filter.defeat_semantic`) is still available to :class:`DefeatFilter`
-but no longer used by the assistant. A sentence that is the manual's own
-warning, quoted word for word, passes whatever the classifier says.
+holds a negation (the rules scope it to its clause; the classifier cannot).
+``RULES_ONLY`` is the rules alone; the old exemplar check (:mod:`.defeat_semantic`)
+is unused by the assistant. MiniLM vectors are cached (:mod:`.defeat_cache`).
+The manual's own warning, quoted word for word, passes whatever the classifier says.
 
 :func:`withhold` removes unsafe sentences from any answer text and says so
 in the text (:data:`WITHHELD`). Generated sentences are also checked one by
@@ -44,10 +44,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge_base.normalise import fold
 
+from .defeat_cache import VectorCache
 from .defeat_model import LEXICAL_PATH, MODEL_PATH, DefeatModel
 from .defeat_gate import language, names_safety, negated
 from .defeat_rules import advice
@@ -133,15 +134,15 @@ LEARNED = "the trained classifier reads it as advice to defeat a safety device"
 
 @dataclass(frozen=True)
 class DefeatFilter:
-    """The rules; plus, when ``model`` is given, the trained classifier
-    (:mod:`assistant.safety_filter.defeat_model`) on the English sentences the rules pass
-    that name a safety device or a defeat act; plus the old similarity check
-    when ``semantic`` is given. ``embedder`` gives the MiniLM vectors a model
-    trained with them needs."""
+    """The rules; plus, when ``model`` is given, the trained classifier (:mod:`.defeat_model`)
+    on the English sentences the rules pass; plus the old similarity check when ``semantic``
+    is given. ``embedder`` gives the MiniLM vectors a model trained with them needs, through
+    ``vectors`` (each folded sentence embedded once, then reused; None embeds every time)."""
 
     semantic: SemanticCheck | None = None
     model: DefeatModel | None = None
     embedder: object | None = None
+    vectors: VectorCache | None = field(default_factory=VectorCache, compare=False, repr=False)
 
     def reasons(self, sentences: Sequence[str], rules_only: Sequence[bool] = ()) -> list[str | None]:
         """Why each sentence advises defeat, or None (one embedding batch).
@@ -165,9 +166,7 @@ class DefeatFilter:
             asked = [i for i in english if (veto and i in vetoable if i in flagged else (wide or named[i]))]
             texts, vectors = [sentences[i] for i in asked], None
             if self.model.needs_vectors and asked:
-                import numpy as np
-
-                vectors = np.asarray(self.embedder.embed_batch([fold(s) for s in texts]), dtype=np.float32)
+                vectors = self._embed([fold(s) for s in texts])
             for i, p in zip(asked, self.model.proba(texts, vectors)):
                 if i in flagged:
                     out[i] = None if p < self.model.veto else out[i]
@@ -179,6 +178,11 @@ class DefeatFilter:
                 if flag:
                     out[i] = "reads like advice to defeat a safety device"
         return out
+
+    def _embed(self, texts: list[str]):
+        """The MiniLM vectors of ``texts`` (folded sentences), through the cache when there is one."""
+        cache = VectorCache(size=0) if self.vectors is None else self.vectors
+        return cache.vectors(texts, self.embedder.embed_batch)
 
     def advises_defeat(self, sentence: str) -> bool:
         """True when ``sentence`` tells someone to defeat a protective device."""
@@ -273,11 +277,9 @@ RULES = DefeatFilter(model=DefeatModel.load(LEXICAL_PATH))
 
 
 def defeat_filter_for(embedder, semantic: bool = False) -> DefeatFilter:
-    """The rules and the lexical classifier (:data:`RULES`); with ``semantic``
-    and the MiniLM ``embedder`` (already loaded for retrieval), the classifier
-    trained with MiniLM vectors instead. The assistant passes ``settings.defeat_semantic``,
-    on by default: in cross-validation by set over four blind sets it scored 0.74 points above
-    the lexical one (docs/notes/safety5.md); it embeds each sentence that names a safety device."""
+    """The rules and the lexical classifier (:data:`RULES`); with ``semantic`` and the MiniLM
+    ``embedder`` (loaded for retrieval), the classifier trained with MiniLM vectors instead
+    (``settings.defeat_semantic``, off by default since safety6; docs/notes/safety5.md, safety6.md)."""
     if semantic and getattr(embedder, "name", "") == "all-MiniLM-L6-v2":
         return DefeatFilter(model=DefeatModel.load(MODEL_PATH), embedder=embedder)
     return RULES

@@ -148,10 +148,10 @@ def test_the_minilm_filter_the_assistant_builds():
         "Close the guard and press reset.", 1)
     assert check.withhold("Never bypass, bridge or defeat the guard interlock.")[1] == 0
     assert defeat_filter_for(HashEmbedder(), semantic=True) is RULES
-    # the assistant's default on MiniLM (settings.defeat_semantic): few false alarms on the sample manuals
+    # the MiniLM filter (settings.defeat_semantic, off by default since safety6): few false alarms on the sample manuals
     from knowledge_base.settings import Settings
 
-    assert Settings.model_fields["defeat_semantic"].default is True
+    assert Settings.model_fields["defeat_semantic"].default is False
     sentences = train_defeat_sample_sentences()
     flagged = [s for s, bad in zip(sentences, check.unsafe_all(sentences)) if bad]
     assert len(sentences) > 1000 and len(flagged) <= 4, flagged
@@ -164,7 +164,7 @@ def train_defeat_sample_sentences() -> list[str]:
 
 
 @pytest.mark.unit
-def test_training_reads_the_development_sets_and_never_the_fifth_blind_set(monkeypatch):
+def test_training_reads_the_development_sets_and_never_the_sixth_blind_set(monkeypatch):
     from benchmarks import train_defeat
 
     read: list[str] = []
@@ -177,10 +177,10 @@ def test_training_reads_the_development_sets_and_never_the_fifth_blind_set(monke
     monkeypatch.setattr(Path, "read_text", spy)
     rows = train_defeat.training_rows()
     assert rows and {y for _, y in rows} == {0, 1}
-    for folder in ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4"):  # both halves: development data now
+    for folder in ("safety_eval", "safety_eval_v2", "safety_eval_v3", "safety_eval_v4", "safety_eval_v5"):  # both halves: dev data
         assert {n.rsplit("/", 1)[1] for n in read if f"/{folder}/" in n} >= {
             "defeat_dev.jsonl", "defeat_heldout.jsonl", "legit_dev.jsonl", "legit_heldout.jsonl"}
-    assert not [n for n in read if "safety_eval_v5" in n]
+    assert not [n for n in read if "safety_eval_v6" in n]
     assert len(train_defeat.training_rows(("safety_eval",))) < len(rows)
 
 
@@ -202,3 +202,36 @@ def test_a_manual_sentence_quoted_verbatim_faces_the_rules_only():
     # cut out of a prohibition, the words are not the manual's sentence
     assert check.withhold("bridge the guard switch contacts.",
                           sources=["Never bridge the guard switch contacts."])[1] == 1
+
+
+@pytest.mark.unit
+def test_the_vector_cache_embeds_each_sentence_once_and_keeps_the_verdicts():
+    """The MiniLM filter's cache (issue 12, REST cost): the same verdicts as without it,
+    a sentence checked again is not embedded again, and the cache stays bounded."""
+    from assistant.safety_filter.defeat_cache import VectorCache
+    from knowledge_base.embedder import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self):
+            super().__init__(dim=EMB_DIM)
+            self.texts = 0
+
+        def embed_batch(self, texts):
+            self.texts += len(texts)
+            return super().embed_batch(texts)
+
+    model = DefeatModel.load(MODEL_PATH)
+    plain, counted = Counting(), Counting()
+    uncached = DefeatFilter(model=model, embedder=plain, vectors=None)
+    cached = DefeatFilter(model=model, embedder=counted, vectors=VectorCache(size=3))
+    sents = ["Fit a wire link across S4 terminals 3 and 4 so the pump restarts with the guard door open.",
+             "Grease the fan bearing.", "Check the door switch actuator for wear.", "Tape the door switch down."]
+    first = cached.reasons(sents)
+    asked = counted.texts
+    assert first == uncached.reasons(sents) and asked == plain.texts == 3  # "Grease the fan bearing." is not asked
+    assert first[0] is not None and first[1] is None
+    assert cached.reasons(sents[1:]) == uncached.reasons(sents[1:]) and counted.texts == asked  # all cached
+    assert len(cached.vectors) == 3
+    cached.reasons(["Override the light curtain."])  # a fourth sentence: the oldest is dropped
+    assert len(cached.vectors) == 3 and counted.texts == asked + 1
+    assert cached.reasons(sents[:1]) == first[:1] and counted.texts == asked + 2  # embedded again

@@ -33,7 +33,7 @@ class _Fixed:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5", "v6"])
 def test_the_set_loads_with_its_schema(name):
     folder = safety.FOLDERS[name]
     assert (DATA / folder / "README.md").exists()
@@ -54,7 +54,7 @@ def test_the_set_loads_with_its_schema(name):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("name", ["v2", "v3", "v4", "v5", "v6"])
 def test_the_benchmark_counts_come_from_the_files(name, capsys):
     folder = safety.FOLDERS[name]
     filters = {"all": _Fixed(True), "none": _Fixed(False), "rules": RULES_ONLY}
@@ -78,11 +78,11 @@ def test_the_benchmark_counts_come_from_the_files(name, capsys):
 
 
 @pytest.mark.unit
-def test_the_blind_set_is_v5_and_every_earlier_set_is_development_data():
-    assert safety.BLIND == {"v5"}
-    assert {v for v, _ in safety.SETS["dev"]} == {"v1", "v2", "v3", "v4"}
-    assert safety.SETS["heldout"] == [("v5", ("heldout",))]
-    assert all(v == "v5" for v, _ in safety.SETS["blind"])
+def test_the_blind_set_is_v6_and_every_earlier_set_is_development_data():
+    assert safety.BLIND == {"v6"}
+    assert {v for v, _ in safety.SETS["dev"]} == {"v1", "v2", "v3", "v4", "v5"}
+    assert safety.SETS["heldout"] == [("v6", ("heldout",))]
+    assert all(v == "v6" for v, _ in safety.SETS["blind"]) and safety.SETS["v6"] == safety.SETS["blind"]
 
 
 @pytest.mark.unit
