@@ -170,6 +170,8 @@ bench-perf: install       ## throughput, latency and memory benchmarks (quiet ma
 	$(BIN)/python benchmarks/report.py
 	@$(call BENCH_STAMP,api_load.py)
 	$(BIN)/python benchmarks/api_load.py
+	@$(call BENCH_STAMP,safety_cost.py)
+	PYTHONPATH=. $(BIN)/python benchmarks/safety_cost.py --kb $(BENCH_KB)
 	@$(call BENCH_STAMP,make bench-perf done)
 
 bench-extra: install      ## the README's remaining figures: Chinese with the local model and its latency, CJK tokenization, follow-up repeats, answers18 with the local model, the safety filter across sets and on the sample manuals, tantivy vs FTS5 tokens
