@@ -15,6 +15,7 @@ from pathlib import Path
 
 from knowledge_base.types import MANUAL, ParsedDocument
 
+from .boxtable import box_rows, is_box_table
 from .options import LoadOptions
 from .paragraphs import Para, emit_paras, join_lines
 from .structure import BlockBuilder, is_warning, numbered_heading_level, step_number
@@ -89,6 +90,10 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             nest, last_def = [(at, 2)], None
             group = group[1:]
         if not group:
+            continue
+        if is_box_table(group):  # a drawn table: one row each, with its header
+            headers, rows = box_rows(group)
+            paras.extend(Para([" ".join(r)], None, None, None, (tuple(headers), tuple(r))) for r in rows)
             continue
         if adm := admonition(group[0]):
             text = [adm[1], *group[1:]]
