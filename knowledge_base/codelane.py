@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from .codes import CodeMatcher
 from .index import SqliteIndex
-from .named_docs import NamedDocuments
+from .named_docs import NamedDocuments, stem_words
 from .types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
 from .vocabulary import family, heading_codes, known_form, question_candidates
 
@@ -127,6 +127,10 @@ def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[
     only when no qualified form of it ("STATUS2") was named. When two or more
     are pinned, the fused ranking's best passage, if not one of them, comes second."""
     qualified = {m.group(1) for c in codes if (m := _QUALIFIED.match(c))}
+    # a named page's own name ("modbus_new_tcp", learned from its NAME line) is
+    # the question's subject, not the code asked about: its line is pinned last
+    names = {"".join(stem_words(d)).upper() for d in docs}
+    codes = sorted(codes, key=lambda c: re.sub(r"[\W_]", "", c.upper()) in names)
     order = {h.chunk.id: i for i, h in enumerate(fused)}
     pins: list[str] = []
     for code in codes:

@@ -89,6 +89,13 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             paras.append(Para([group[0].strip()], None, 2))
             nest, last_def = [(at, 2)], None
             group = group[1:]
+        if (len(group) > 2 and at == 0 and heading_level(group[0]) == 1 and indent(group[1]) > 0
+                and _man_item(group[1:])):
+            # a man page's "ERRORS" with its first item ("EINVAL" over its meaning) in one group
+            nest, last_def = [], None
+            paras.append(Para([group[0].strip()], None, 1))
+            group = group[1:]
+            at = indent(group[0])
         if not group:
             continue
         if is_box_table(group):  # a drawn table: one row each, with its header
@@ -107,7 +114,7 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             paras.extend(_bullets(group))
             continue
         if (item := definition(group)) is not None and (heading_level(group[0]) is None
-                                                        or re.search(r"[_\d.]", group[0])):
+                                                        or re.search(r"[_\d.]", group[0]) or _man_item(group)):
             if last_def is not None and at > last_def[0] and (not nest or last_def[0] > nest[-1][0]):
                 level = 9 + len(nest)
                 paras.append(Para([last_def[1]], None, level))
@@ -127,6 +134,13 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
 
 
 _BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+
+
+def _man_item(group: list[str]) -> bool:
+    """An indented one-word capital term over a deeper body ("EINVAL" /
+    "An invalid IP address was given."): a man page's error item, not a heading."""
+    return (len(group) >= 2 and indent(group[0]) > 0 and len(group[0].split()) == 1
+            and indent(group[1]) > indent(group[0]) and definition(group) is not None)
 _VALUE_LINE = re.compile(r"^\s*(\d{1,5})\s+(\S.{0,60})$")
 
 
