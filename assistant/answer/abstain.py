@@ -201,6 +201,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
 
     cands: list[str] = []
     for m in _BESIDE.finditer(question):
+        if m.group(2) and re.fullmatch(r"[a-z]+", m.group(2)):
+            continue  # "value lost", "status changed": a plain word after a family word is English
         cands.append(m.group(1) or m.group(2))
     for m in _KEY_VALUE.finditer(question):
         k = key(m.group(1).lstrip("-"))
