@@ -22,7 +22,9 @@ knowledge base, for five shapes (each checked against the full-text index,
    "dku7", "hp20") whose family the documents use with other numbers
    ("THCAD-5", "G1", "x128a1", "dku5") or whose number they use with other
    names ("intel20", "sun20"), unless the question also names a documented code
-   or part (then the absent one is the asker's model, not the subject);
+   or part (then the absent one is the asker's model, not the subject); the
+   member may be the last part of a longer name ("CFG-TP-TP9_ENA" beside the
+   documented "CFG-TP-TP1_ENA");
 4. a message quoted or introduced as one ("Error: target not halted",
    "hm2_7i76e.0: error finishing read", "'sel record checksum mismatch'")
    that no passage holds whole, and of whose word pairs fewer than 80 % occur
@@ -58,7 +60,7 @@ _NUMBER = re.compile(rf"(?i)\b{_CODE_WORD}\s*[:=#]?\s*(-?\d{{2,6}})(?![\w.])")
 # a system call's error number in a log line ("gdb_get_char(): read: 10060"), not any "name: 25000"
 _COLON_NUMBER = re.compile(r"(?i)\b(?:read|write|recv|send|select|connect|accept|bind|open|ioctl|socket)\s*:\s+(\d{3,6})(?![\w.])")
 _OPTION = re.compile(r"(?<![\w-])(--?)([A-Za-z][\w-]*)(?:=([^\s,]+))?(?:\s+([A-Za-z][\w.-]*\d[\w.-]*|[A-Za-z]+_\w+))?")
-_ID = re.compile(r"(?<![\w.-])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
+_ID = re.compile(r"(?<![\w.])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
 _SHAPED = re.compile(r"(?<![\w.-])([A-Za-z][\w]*-?\d[\w.-]*|[A-Za-z]+_[\w.]+|[A-Z]{2,}\d*)(?![\w-])")
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"\u2018\u201c]([^'\"\u2019\u201d]{6,120})['\"\u2019\u201d](?=[\s,.?!:;)]|$)")
 _ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6,120}?)(?=\s*:|\s+-\s+|[?(]|$)")

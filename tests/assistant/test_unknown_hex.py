@@ -34,3 +34,11 @@ def test_a_value_no_passage_lists_is_absent(question, expected):
 ])
 def test_a_listed_or_one_digit_value_is_not_absent(question):
     assert absent_asked(question, term_count, frozenset()) == ()
+
+
+def test_a_numbered_member_inside_a_longer_name():
+    docs = ["Item CFG-TP-TP1_ENA/0x10050007 enables time pulse 1."]
+    count = lambda p: sum(1 for d in docs if re.search(r"\b" + re.escape(p) + r"\b", d.lower()))  # noqa: E731
+    tokens = frozenset({"TP1ENA", "X10050007"})
+    assert absent_asked("how to enable CFG-TP-TP9_ENA with ubxtool", count, tokens) == ("TP9_ENA",)
+    assert absent_asked("how to enable CFG-TP-TP1_ENA with ubxtool", count, tokens) == ()
