@@ -154,14 +154,16 @@ class Abstainer:
         terms = [t for t in _WORD.findall(question.lower()) if t not in STOPWORDS and len(t) > 2]
         missing = tuple(t for t in dict.fromkeys(terms) if not self.index.term_count(t))
         coverage = 1.0 - len(missing) / len(set(terms)) if terms else 0.0
-        lexical = self._lexical(terms, retrieval.hits[:5])
+        lexical = self._lexical(terms, retrieval.hits[:5], set(missing))
         return Evidence(known, unknown, dense[0].score if dense else 0.0, coverage, missing,
                         retrieval.assets, strong, near, lexical)
 
-    def _lexical(self, terms: list[str], hits) -> float:
+    def _lexical(self, terms: list[str], hits, missing: set[str] = frozenset()) -> float:
         """The largest IDF-weighted share of ``terms`` that one of ``hits``
         holds (its text or contextual header; words compared by their first
-        six letters, a crude stem)."""
+        six letters, a crude stem). A ``missing`` term (one no passage uses)
+        matches a passage's word one typing slip away ("reciever", "serail":
+        a letter swapped, dropped, added or changed), as the asker meant it."""
         terms = list(dict.fromkeys(terms))
         if not terms or not hits:
             return 0.0
@@ -169,8 +171,10 @@ class Abstainer:
         total = sum(max(0.0, v) for v in idf.values()) or 1.0
         best = 0.0
         for h in hits:
-            words = {w[:6] for w in _TOKENS.findall(h.chunk.embed_text().lower())}
-            best = max(best, sum(max(0.0, idf[t]) for t in terms if t[:6] in words) / total)
+            found = set(_TOKENS.findall(h.chunk.embed_text().lower()))
+            words = {w[:6] for w in found}
+            best = max(best, sum(max(0.0, idf[t]) for t in terms if t[:6] in words or (
+                t in missing and any(slip(t, w) for w in found))) / total)
         return best
 
     def should_abstain(self, ev: Evidence) -> bool:
@@ -233,3 +237,23 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         if phrase and not term_count(phrase):
             out.append(k)
     return tuple(out)
+
+
+def slip(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one typing slip: two neighbouring letters
+    swapped, or one letter dropped, added or changed (words of five letters
+    or more, the first letter kept).
+
+    >>> slip("reciever", "receiver"), slip("serail", "serial"), slip("recieve", "receipt")
+    (True, True, False)
+    """
+    if a == b or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[i:] == long_[i + 1:]
+
