@@ -89,9 +89,9 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             paras.append(Para([group[0].strip()], None, 2))
             nest, last_def = [(at, 2)], None
             group = group[1:]
-        if (len(group) > 2 and at == 0 and heading_level(group[0]) == 1 and indent(group[1]) > 0
-                and _man_item(group[1:])):
-            # a man page's "ERRORS" with its first item ("EINVAL" over its meaning) in one group
+        if (len(group) > 2 and at == 0 and heading_level(group[0]) == 1 and 0 < indent(group[1]) < indent(group[2])
+                and definition(group[1:]) is not None):
+            # a man page's "ERRORS" / "OPTIONS" with its first item ("EINVAL" over its meaning) in one group
             nest, last_def = [], None
             paras.append(Para([group[0].strip()], None, 1))
             group = group[1:]
@@ -99,6 +99,11 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
         if not group:
             continue
         if is_box_table(group):  # a drawn table: one row each, with its header
+            if last_def is not None and at > last_def[0] and (not nest or last_def[0] > nest[-1][0]):
+                # the values of the option above it ("--ses=<ses>" then its table): under its term
+                level = 9 + len(nest)
+                paras.append(Para([last_def[1]], None, level))
+                nest.append((last_def[0], level))
             headers, rows = box_rows(group)
             paras.extend(Para([" ".join(r)], None, None, None, (tuple(headers), tuple(r))) for r in rows)
             continue

@@ -40,5 +40,8 @@ def test_each_drawn_row_is_one_row_with_its_header(tmp_path):
     assert rows == ["Value: 0 | Meaning: Off: the widget draws no current.",
                     "Value: 1 | Meaning: Idle: the fan runs at low speed only."]
     assert not any("│" in b.text or "───" in b.text for b in doc.blocks)
+    # the table gives the values of the option above it: the rows sit under its term
+    assert {b.section for b in doc.blocks if b.kind == TABLE_ROW} == {("OPTIONS", "--mode=<mode>, -m <mode>")}
+    assert next(b for b in doc.blocks if "0 on success" in b.text).section == ("EXIT STATUS",)
     chunks = Chunker().chunk(doc, str(p)).chunks
     assert any("low speed only" in c.text and c.kind == TABLE_ROW for c in chunks)
