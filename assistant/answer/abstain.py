@@ -134,7 +134,7 @@ class Abstainer:
         loose = tuple(c for c in self.matcher.find(question, lenient=True)
                       if (m := _PREFIX.match(c)) and m.group(0) in self._families
                       and not _preposition(m.group(0), question))
-        learned = self._lane.unknown_codes(question)
+        learned = tuple(c for c in self._lane.unknown_codes(question) if not family_prefix(c, self._known))
         absent = absent_codes(question, self._known, self.index.term_count)
         known = tuple(k for k in known if not (k.isdigit() and any(
             a.endswith(k) and a[:-len(k)].isalpha() for a in absent)))  # "bit 8": 8 is another family's
@@ -191,6 +191,14 @@ _KEY_VALUE = re.compile(r"(?:^|\s)(-{0,2}[A-Za-z][\w.]*)(?:\s*=\s*|\s+)([A-Za-z]
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
+def family_prefix(code: str, known) -> bool:
+    """Whether ``code`` (letters only) opens a known code that goes on in
+    letters: the family's own name ("no EMB error code" beside EMBMDATA), not
+    an unknown member of it (E10 beside E104 stays unknown)."""
+    return len(code) >= 3 and code.isalpha() and any(
+        x.startswith(code) and x[len(code):len(code) + 2].isalpha() and len(x) > len(code) + 1 for x in known)
+
+
 def _directive(word: str) -> bool:
     """Whether ``word`` is written as a setting's name ("ErrorPolicy", "--set",
     "SMARTD_FAILTYPE", "ups.status"), which a value may follow after a space."""
@@ -228,6 +236,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
     for c in dict.fromkeys(cands):
         k = key(c)
         if k in known or c.lower() in STOPWORDS or c.lower() in _VALUE_WORDS.split("|"):
+            continue
+        if family_prefix(k, known):
             continue
         if re.fullmatch(r"(?i)(bit|reg|register)\d+", c):
             if any(re.fullmatch(r"(BIT|REG)\d+", x) and x[:3] == k[:3] for x in known):
