@@ -71,6 +71,10 @@ class NamedDocuments:
             forms.append(stem[1:])
         return forms
 
+    def stem_len(self, path: str) -> int:
+        """How many words the document's name has (0: not a known document)."""
+        return len(self.stems.get(path, ()))
+
     def find(self, text: str) -> tuple[str, ...]:
         """The documents the question names, longest name first."""
         words = tuple(_WORD.findall(text.lower()))

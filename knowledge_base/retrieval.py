@@ -169,8 +169,11 @@ class HybridRetriever:
             fused = boost(fused, secs, sec_w)
         if model and self.model_boost != 1.0:
             fused = self._prefer(fused, model, assets)
-        if docs and self.model_boost != 1.0:  # the page the question names, as an asked model's
-            fused = sorted((replace(h, score=h.score * (self.model_boost if h.chunk.source in docs else 1.0))
+        # the page the question names by a name of two words or more, as an asked model's (a one-word
+        # name is often the product's own, "mdadm", "gpsd", named by most questions: code pins only)
+        pages = [d for d in docs if self.codes.named.stem_len(d) > 1]
+        if pages and self.model_boost != 1.0:
+            fused = sorted((replace(h, score=h.score * (self.model_boost if h.chunk.source in pages else 1.0))
                             for h in fused), key=lambda h: -h.score)
         if query.mode == "hybrid" and lanes.get("code"):
             fused = pin_definitions(fused, lanes["code"], codes, model, docs=docs)
