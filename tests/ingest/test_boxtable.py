@@ -45,3 +45,16 @@ def test_each_drawn_row_is_one_row_with_its_header(tmp_path):
     assert next(b for b in doc.blocks if "0 on success" in b.text).section == ("EXIT STATUS",)
     chunks = Chunker().chunk(doc, str(p)).chunks
     assert any("low speed only" in c.text and c.kind == TABLE_ROW for c in chunks)
+
+
+def test_a_bar_inside_a_cell_does_not_split_the_row(tmp_path):
+    p = tmp_path / "widget-clean.1.txt"
+    p.write_text("OPTIONS\n       -a <act>\n           The action.\n\n"
+                 "           ┌──────────────┬────────────┐\n"
+                 "           │Value         │ Definition │\n"
+                 "           ├──────────────┼────────────┤\n"
+                 "           │0x04 | purge  │ Start a    │\n"
+                 "           │              │ purge.     │\n"
+                 "           └──────────────┴────────────┘\n", encoding="utf-8")
+    rows = [b.text for b in load_file(p).blocks if b.kind == TABLE_ROW]
+    assert rows == ["Value: 0x04 / purge | Definition: Start a purge."]
