@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from .codes import CodeMatcher
 from .index import SqliteIndex
+from .named_docs import NamedDocuments, stem_words
 from .types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_ROW, WARNING, WORK_ORDER, Hit
 from .vocabulary import family, heading_codes, known_form, question_candidates
 
@@ -53,6 +54,11 @@ class CodeLane:
         """Re-read the vocabulary (every code some chunk carries)."""
         self.known = self.index.known_codes()
         self.families = {family(c) for c in self.known}
+        self.named = NamedDocuments(self.index.files())
+
+    def named_documents(self, text: str) -> tuple[str, ...]:
+        """The documents the question names by their file's name (``named_docs``)."""
+        return self.named.find(without_paths(text))
 
     def question_codes(self, text: str) -> tuple[str, ...]:
         text = without_paths(text)
@@ -80,17 +86,23 @@ class CodeLane:
             out.append(c)
         return tuple(out)
 
-    def search(self, codes: Sequence[str], k: int, where=None, model: str | None = None) -> list[Hit]:
-        """Chunks carrying the codes: most of the named codes first, the asked
+    def search(self, codes: Sequence[str], k: int, where=None, model: str | None = None,
+               docs: Sequence[str] = ()) -> list[Hit]:
+        """Chunks carrying the codes: most of the named codes first, those of
+        the documents the question names (``docs``: file paths), the asked
         model's, definitions before procedures and warnings before work orders."""
         rows = self.index.code_matches(list(codes), k * 4, where)
+        for path in docs:  # a code defined on 40 pages: the named page's chunks are never cut off
+            rows += self.index.code_matches(list(codes), k, {**(where or {}), "source": path})
+        rows = list({r[0]: r for r in rows}.values())
         chunks = self.index.chunks([r[0] for r in rows])
+        named = set(docs)
 
         def key(r):
             c = chunks[r[0]]
             head = set(self.matcher.find(c.text.split("|")[0], lenient=True))
-            return (-r[1], c.equipment_model != model if model else 0, _KIND_ORDER.get(r[3], 3),
-                    not head & set(codes), r[2])
+            return (-r[1], c.source not in named if named else 0, c.equipment_model != model if model else 0,
+                    _KIND_ORDER.get(r[3], 3), not head & set(codes), r[2])
 
         ranked = sorted((r for r in rows if r[0] in chunks), key=key)[:k]
         return [Hit(chunks[r[0]], float(r[1]), "code") for r in ranked]
@@ -106,14 +118,19 @@ def defines(hit: Hit, code: str) -> bool:
 
 
 def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[str],
-                    model: str | None = None, per_code: int = 3) -> list[Hit]:
+                    model: str | None = None, per_code: int = 3, docs: Sequence[str] = ()) -> list[Hit]:
     """Put the definitions of each named code first: an exact code match
     outranks any similarity. Every definition of a code (up to ``per_code``):
-    those carrying more of the named codes first ("REG3 bit1"), then the asked
+    those carrying more of the named codes first ("REG3 bit1"), then those of
+    a document the question names by its file's name (``docs``), then the asked
     model's, then in fused order; a bare number is pinned
     only when no qualified form of it ("STATUS2") was named. When two or more
     are pinned, the fused ranking's best passage, if not one of them, comes second."""
     qualified = {m.group(1) for c in codes if (m := _QUALIFIED.match(c))}
+    # a named page's own name ("modbus_new_tcp", learned from its NAME line) is
+    # the question's subject, not the code asked about: its line is pinned last
+    names = {"".join(stem_words(d)).upper() for d in docs}
+    codes = sorted(codes, key=lambda c: re.sub(r"[\W_]", "", c.upper()) in names)
     order = {h.chunk.id: i for i, h in enumerate(fused)}
     pins: list[str] = []
     for code in codes:
@@ -122,6 +139,7 @@ def pin_definitions(fused: list[Hit], code_hits: Sequence[Hit], codes: Sequence[
         defs = [h for h in code_hits if defines(h, code)] or \
             [h for h in code_hits if code in h.chunk.fault_codes][:1]
         defs.sort(key=lambda h: (-len(set(codes) & set(h.chunk.fault_codes)),
+                                 bool(docs) and h.chunk.source not in docs,
                                  bool(model) and h.chunk.equipment_model != model and
                                  model.lower() not in h.chunk.embed_text().lower(),
                                  order.get(h.chunk.id, len(order))))

@@ -135,6 +135,7 @@ class HybridRetriever:
             self.assets.find(query.text)
         assets = tuple(dict.fromkeys(assets))
         model = self._model_of(query.text, assets)
+        docs = self.codes.named_documents(query.text)
         where = dict(query.filters) or None
         lanes: dict[str, list[Hit]] = {}
         # The lanes run concurrently: the query embedding (torch) and then the
@@ -147,7 +148,7 @@ class HybridRetriever:
                             tuple(codes) + id_spellings(query.text))
                 if query.mode in ("hybrid", "bm25") else None)
         if query.mode in ("hybrid", "code") and codes:
-            lanes["code"] = self.codes.search(codes, self.lane_k, where, model)
+            lanes["code"] = self.codes.search(codes, self.lane_k, where, model, docs)
         if query.mode == "section":
             lanes["section"] = self.sections.search(query.text, self.lane_k, where)
         sec_w = (self.weights.get("section_boost", 0.0)
@@ -168,8 +169,14 @@ class HybridRetriever:
             fused = boost(fused, secs, sec_w)
         if model and self.model_boost != 1.0:
             fused = self._prefer(fused, model, assets)
+        # the page the question names by a name of two words or more, as an asked model's (a one-word
+        # name is often the product's own, "mdadm", "gpsd", named by most questions: code pins only)
+        pages = [d for d in docs if self.codes.named.stem_len(d) > 1]
+        if pages and self.model_boost != 1.0:
+            fused = sorted((replace(h, score=h.score * (self.model_boost if h.chunk.source in pages else 1.0))
+                            for h in fused), key=lambda h: -h.score)
         if query.mode == "hybrid" and lanes.get("code"):
-            fused = pin_definitions(fused, lanes["code"], codes, model)
+            fused = pin_definitions(fused, lanes["code"], codes, model, docs=docs)
         return Retrieval(tuple(fused[:query.k]), codes, assets, model,
                          {k: tuple(v) for k, v in lanes.items()}, (time.perf_counter() - t0) * 1000)
 

@@ -134,7 +134,7 @@ class Abstainer:
         loose = tuple(c for c in self.matcher.find(question, lenient=True)
                       if (m := _PREFIX.match(c)) and m.group(0) in self._families
                       and not _preposition(m.group(0), question))
-        learned = self._lane.unknown_codes(question)
+        learned = tuple(c for c in self._lane.unknown_codes(question) if not family_prefix(c, self._known))
         absent = absent_codes(question, self._known, self.index.term_count)
         known = tuple(k for k in known if not (k.isdigit() and any(
             a.endswith(k) and a[:-len(k)].isalpha() for a in absent)))  # "bit 8": 8 is another family's
@@ -154,14 +154,16 @@ class Abstainer:
         terms = [t for t in _WORD.findall(question.lower()) if t not in STOPWORDS and len(t) > 2]
         missing = tuple(t for t in dict.fromkeys(terms) if not self.index.term_count(t))
         coverage = 1.0 - len(missing) / len(set(terms)) if terms else 0.0
-        lexical = self._lexical(terms, retrieval.hits[:5])
+        lexical = self._lexical(terms, retrieval.hits[:5], set(missing))
         return Evidence(known, unknown, dense[0].score if dense else 0.0, coverage, missing,
                         retrieval.assets, strong, near, lexical)
 
-    def _lexical(self, terms: list[str], hits) -> float:
+    def _lexical(self, terms: list[str], hits, missing: set[str] = frozenset()) -> float:
         """The largest IDF-weighted share of ``terms`` that one of ``hits``
         holds (its text or contextual header; words compared by their first
-        six letters, a crude stem)."""
+        six letters, a crude stem). A ``missing`` term (one no passage uses)
+        matches a passage's word one typing slip away ("reciever", "serail":
+        a letter swapped, dropped, added or changed), as the asker meant it."""
         terms = list(dict.fromkeys(terms))
         if not terms or not hits:
             return 0.0
@@ -169,8 +171,10 @@ class Abstainer:
         total = sum(max(0.0, v) for v in idf.values()) or 1.0
         best = 0.0
         for h in hits:
-            words = {w[:6] for w in _TOKENS.findall(h.chunk.embed_text().lower())}
-            best = max(best, sum(max(0.0, idf[t]) for t in terms if t[:6] in words) / total)
+            found = set(_TOKENS.findall(h.chunk.embed_text().lower()))
+            words = {w[:6] for w in found}
+            best = max(best, sum(max(0.0, idf[t]) for t in terms if t[:6] in words or (
+                t in missing and any(slip(t, w) for w in found))) / total)
         return best
 
     def should_abstain(self, ev: Evidence) -> bool:
@@ -187,6 +191,14 @@ _KEY_VALUE = re.compile(r"(?:^|\s)(-{0,2}[A-Za-z][\w.]*)(?:\s*=\s*|\s+)([A-Za-z]
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
+def family_prefix(code: str, known) -> bool:
+    """Whether ``code`` (letters only) opens a known code that goes on in
+    letters: the family's own name ("no EMB error code" beside EMBMDATA), not
+    an unknown member of it (E10 beside E104 stays unknown)."""
+    return len(code) >= 3 and code.isalpha() and any(
+        x.startswith(code) and x[len(code):len(code) + 2].isalpha() and len(x) > len(code) + 1 for x in known)
+
+
 def _directive(word: str) -> bool:
     """Whether ``word`` is written as a setting's name ("ErrorPolicy", "--set",
     "SMARTD_FAILTYPE", "ups.status"), which a value may follow after a space."""
@@ -201,6 +213,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
 
     cands: list[str] = []
     for m in _BESIDE.finditer(question):
+        if m.group(2) and re.fullmatch(r"[a-z]+", m.group(2)):
+            continue  # "value lost", "status changed": a plain word after a family word is English
         cands.append(m.group(1) or m.group(2))
     for m in _KEY_VALUE.finditer(question):
         k = key(m.group(1).lstrip("-"))
@@ -223,6 +237,8 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         k = key(c)
         if k in known or c.lower() in STOPWORDS or c.lower() in _VALUE_WORDS.split("|"):
             continue
+        if family_prefix(k, known):
+            continue
         if re.fullmatch(r"(?i)(bit|reg|register)\d+", c):
             if any(re.fullmatch(r"(BIT|REG)\d+", x) and x[:3] == k[:3] for x in known):
                 out.append(k)  # the family is defined, this member is not
@@ -231,3 +247,23 @@ def absent_codes(question: str, known, term_count) -> tuple[str, ...]:
         if phrase and not term_count(phrase):
             out.append(k)
     return tuple(out)
+
+
+def slip(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one typing slip: two neighbouring letters
+    swapped, or one letter dropped, added or changed (words of five letters
+    or more, the first letter kept).
+
+    >>> slip("reciever", "receiver"), slip("serail", "serial"), slip("recieve", "receipt")
+    (True, True, False)
+    """
+    if a == b or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[i:] == long_[i + 1:]
+

@@ -17,6 +17,7 @@ from knowledge_base.types import DEFINING_KINDS, DEFINITION, PROCEDURE, TABLE_RO
 
 from knowledge_base.vocabulary import split_term, term_codes
 
+from .items import asked_items
 from .reading import LEAST, MEANING
 from .signals import filed_under
 from .types import NOT_FOUND, Source
@@ -43,9 +44,12 @@ def _pick(fields: dict[str, str], *names: str) -> str:
     return ""
 
 
-def _code_sentence(src: Source) -> str:
+def _code_sentence(src: Source, codes: Sequence[str] = ()) -> str:
     if src.chunk.kind == DEFINITION:  # a definition item is quoted whole: term, then meaning
-        term, _, body = src.chunk.text.partition("\n")
+        text = asked_items(codes, src.chunk.text, src.chunk.section)
+        if "\n\n" in text:  # several items (or a lead-in and its item): each its term and meaning
+            return " ".join(" ".join(i.split()) for i in text.split("\n\n")) + f" [{src.label}]"
+        term, _, body = text.partition("\n")
         return f"{term}: {' '.join(body.split())} [{src.label}]" if body else f"{term} [{src.label}]"
     f = row_fields(src.chunk.text)
     code = _pick(f, "code", "alarm", "fault") or "This code"
@@ -193,7 +197,7 @@ def code_lines(codes: Sequence[str], src: Source) -> str:
 
 def code_facts(codes: Sequence[str], sources: Sequence[Source]) -> str:
     """The meaning / first check / cause line of each named code's row."""
-    return "\n".join(_code_sentence(s) for s in code_rows(codes, sources))
+    return "\n".join(_code_sentence(s, codes) for s in code_rows(codes, sources))
 
 
 _LOGGED = re.compile(r"\bdate (\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
@@ -246,7 +250,7 @@ def compose(question: str, codes: Sequence[str], sources: Sequence[Source],
             out.append(text)
 
     for s in code_rows(codes, sources):
-        add(s, _code_sentence(s))
+        add(s, _code_sentence(s, codes))
     if codes and not out:  # no table row or definition item: a defining line of running text
         for s in sources[:3]:
             if set(codes) & set(s.chunk.fault_codes) and (line := code_lines(codes, s)):

@@ -22,7 +22,9 @@ knowledge base, for five shapes (each checked against the full-text index,
    "dku7", "hp20") whose family the documents use with other numbers
    ("THCAD-5", "G1", "x128a1", "dku5") or whose number they use with other
    names ("intel20", "sun20"), unless the question also names a documented code
-   or part (then the absent one is the asker's model, not the subject);
+   or part (then the absent one is the asker's model, not the subject); the
+   member may be the last part of a longer name ("CFG-TP-TP9_ENA" beside the
+   documented "CFG-TP-TP1_ENA");
 4. a message quoted or introduced as one ("Error: target not halted",
    "hm2_7i76e.0: error finishing read", "'sel record checksum mismatch'")
    that no passage holds whole, and of whose word pairs fewer than 80 % occur
@@ -32,7 +34,13 @@ knowledge base, for five shapes (each checked against the full-text index,
 6. a hexadecimal vendor/product id pair ("0x04a9/0x19ff", "04c5:132b", how
    USB and PCI ids are listed and printed) that no passage holds in either
    spelling, and a number in parentheses after "error" or "failed" ("conn
-   error (23)", "failed(-9021)", how a log line carries its code).
+   error (23)", "failed(-9021)", how a log line carries its code);
+7. a hexadecimal value of two or more digits ("0x3b", "item 0x20110099"), a
+   value of some documented field (a key id, an action, a status), that no
+   passage holds in any of its spellings ("0x3B", "0x003b", "3Bh"): the
+   documents list the values they define, and one they do not list is never
+   answered with another value's text. One-digit values ("0x2") are left
+   alone: documents write them as plain numbers too.
 
 A token is never absent when the documents hold it with separators removed
 or stemmed alike (the full-text index is stemmed).
@@ -52,7 +60,7 @@ _NUMBER = re.compile(rf"(?i)\b{_CODE_WORD}\s*[:=#]?\s*(-?\d{{2,6}})(?![\w.])")
 # a system call's error number in a log line ("gdb_get_char(): read: 10060"), not any "name: 25000"
 _COLON_NUMBER = re.compile(r"(?i)\b(?:read|write|recv|send|select|connect|accept|bind|open|ioctl|socket)\s*:\s+(\d{3,6})(?![\w.])")
 _OPTION = re.compile(r"(?<![\w-])(--?)([A-Za-z][\w-]*)(?:=([^\s,]+))?(?:\s+([A-Za-z][\w.-]*\d[\w.-]*|[A-Za-z]+_\w+))?")
-_ID = re.compile(r"(?<![\w.-])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
+_ID = re.compile(r"(?<![\w.])([A-Za-z]{1,10})(-?)(\d[\w.-]*)(?![\w-])")
 _SHAPED = re.compile(r"(?<![\w.-])([A-Za-z][\w]*-?\d[\w.-]*|[A-Za-z]+_[\w.]+|[A-Z]{2,}\d*)(?![\w-])")
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"\u2018\u201c]([^'\"\u2019\u201d]{6,120})['\"\u2019\u201d](?=[\s,.?!:;)]|$)")
 _ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6,120}?)(?=\s*:|\s+-\s+|[?(]|$)")
@@ -60,6 +68,7 @@ _ERROR_MSG = re.compile(r"(?i)(?:^|\s)(?:error|err|fatal|warning)\s*:\s*([^:?]{6
 _PREFIX_MSG = re.compile(r"^\s*(?:[A-Za-z]\w*[_.][\w.]*|[A-Za-z]\w*\s*\(\)|[A-Z]{4,})(?:\s*\(\))?:\s+((?:[a-z][\w']*\s+){1,}[a-z][\w']*)(?:\s+-\s+|[?(]|$)")
 _TOKENS = re.compile(r"[a-z0-9]+")
 _HEX_PAIR = re.compile(r"(?i)(?<![\w/:])(?:0x)?([0-9a-f]{4})\s*[/:]\s*(?:0x)?([0-9a-f]{4})(?![\w/:])")
+_HEX_VALUE = re.compile(r"(?i)(?<![\w/:.-])0x([0-9a-f]{2,16})(?![\w/:])")
 _PAREN_NUMBER = re.compile(r"(?i)\b(?:error|err|failed|failure|status)\s*\(\s*(-?\d{2,6})\s*\)")
 # a command name of three or more hyphenated words that starts with a verb ("get-fan-speed-offset"),
 # not an English compound ("out-of-range", "plug-and-play")
@@ -101,6 +110,7 @@ def absent_asked(question: str, term_count: Callable[[str], int],
         if not present(m.group(1)):
             out.append(m.group(1))
     out += _absent_pairs(question, term_count)
+    out += _absent_hex(question, term_count)
     out += _absent_ids(question, present, tokens, set(out))
     for msg in _messages(question):
         if not _phrase_known(msg, term_count):
@@ -176,6 +186,24 @@ def _absent_pairs(question: str, term_count: Callable[[str], int]) -> list[str]:
             continue
         if not any(term_count(p) for p in (f"0x{a} 0x{b}", f"{a} {b}", f"0x{a}0x{b}", f"{a}{b}")):
             out.append(f"0x{a}/0x{b}")
+    return out
+
+
+def _absent_hex(question: str, term_count: Callable[[str], int]) -> list[str]:
+    """Rule 7: hexadecimal values (``0x`` and two digits or more, 0x10 and up)
+    that no passage holds, with or without leading zeros or as ``NNh``.
+
+    >>> _absent_hex("self-test -s 0x3b, key 0x10050007, 0x0f", lambda t: t in ("0x10050007", "fh"))
+    ['0x3b']
+    """
+    out = []
+    for m in _HEX_VALUE.finditer(question):
+        v = int(m.group(1), 16)
+        if v < 0x10:
+            continue
+        spellings = {f"0x{v:x}", f"0x{v:02x}", f"0x{v:04x}", f"0x{v:08x}", f"{v:x}h", f"{v:02x}h"}
+        if not any(term_count(s) for s in spellings):
+            out.append(f"0x{v:x}")
     return out
 
 

@@ -22,6 +22,7 @@ class Para:
     page: int | None = None
     heading_level: int | None = None
     definition: tuple[str, str] | None = None  # (term, body) of a definition-list item
+    row: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (headers, cells) of a table row
 
     @property
     def first(self) -> str:
@@ -59,6 +60,9 @@ def emit_paras(builder: BlockBuilder, paras: Sequence[Para]) -> None:
             i += 1
         elif para.definition is not None:
             builder.definition(*para.definition, para.page)
+            i += 1
+        elif para.row is not None:
+            builder.table_row(*para.row, para.page)
             i += 1
         elif step_number(para.first) is not None:
             i = _emit_procedure(builder, paras, i)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from knowledge_base.types import MANUAL, ParsedDocument
 
+from .boxtable import box_rows, is_box_table
 from .options import LoadOptions
 from .paragraphs import Para, emit_paras, join_lines
 from .structure import BlockBuilder, is_warning, numbered_heading_level, step_number
@@ -88,7 +89,23 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             paras.append(Para([group[0].strip()], None, 2))
             nest, last_def = [(at, 2)], None
             group = group[1:]
+        if (len(group) > 2 and at == 0 and heading_level(group[0]) == 1 and 0 < indent(group[1]) < indent(group[2])
+                and definition(group[1:]) is not None):
+            # a man page's "ERRORS" / "OPTIONS" with its first item ("EINVAL" over its meaning) in one group
+            nest, last_def = [], None
+            paras.append(Para([group[0].strip()], None, 1))
+            group = group[1:]
+            at = indent(group[0])
         if not group:
+            continue
+        if is_box_table(group):  # a drawn table: one row each, with its header
+            if last_def is not None and at > last_def[0] and (not nest or last_def[0] > nest[-1][0]):
+                # the values of the option above it ("--ses=<ses>" then its table): under its term
+                level = 9 + len(nest)
+                paras.append(Para([last_def[1]], None, level))
+                nest.append((last_def[0], level))
+            headers, rows = box_rows(group)
+            paras.extend(Para([" ".join(r)], None, None, None, (tuple(headers), tuple(r))) for r in rows)
             continue
         if adm := admonition(group[0]):
             text = [adm[1], *group[1:]]
@@ -102,7 +119,7 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
             paras.extend(_bullets(group))
             continue
         if (item := definition(group)) is not None and (heading_level(group[0]) is None
-                                                        or re.search(r"[_\d.]", group[0])):
+                                                        or re.search(r"[_\d.]", group[0]) or _man_item(group)):
             if last_def is not None and at > last_def[0] and (not nest or last_def[0] > nest[-1][0]):
                 level = 9 + len(nest)
                 paras.append(Para([last_def[1]], None, level))
@@ -122,6 +139,13 @@ def markup_paras(groups: list[list[str]]) -> list[Para]:
 
 
 _BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+
+
+def _man_item(group: list[str]) -> bool:
+    """An indented one-word capital term over a deeper body ("EINVAL" /
+    "An invalid IP address was given."): a man page's error item, not a heading."""
+    return (len(group) >= 2 and indent(group[0]) > 0 and len(group[0].split()) == 1
+            and indent(group[1]) > indent(group[0]) and definition(group) is not None)
 _VALUE_LINE = re.compile(r"^\s*(\d{1,5})\s+(\S.{0,60})$")
 
 

@@ -85,7 +85,8 @@ def row_text(headers: Sequence[str], cells: Sequence[str]) -> str:
     """
     parts = []
     for i, cell in enumerate(cells):
-        cell = " ".join(cell.split())
+        # " | " separates the cells: one inside a cell ("0x04 | start-crypto-erase") is written " / "
+        cell = " ".join(cell.split()).replace(" | ", " / ")
         if cell:
             name = " ".join(headers[i].split()) if i < len(headers) and headers[i].strip() else f"Column {i + 1}"
             parts.append(f"{name}: {cell}")

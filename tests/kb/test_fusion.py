@@ -53,6 +53,12 @@ def test_words_where_a_code_goes_that_no_passage_uses():
     assert absent_codes("smartctl exited with bit 8 set", known, count) == ("BIT8",)
     assert absent_codes("ups.status shows BRNOUT", known, count) == ("BRNOUT",)
     assert absent_codes("How do I stop the disks spinning up?", known, count) == ()
+    # a plain lower-case word after a family word is English ("value lost", "status changed"; realdocs5)
+    assert absent_codes("set-feature value lost after power cycle", known, count) == ()
+    assert absent_codes("the event flag OVERTEMP is set", known, count) == ("OVERTEMP",)
+    # a letters-only prefix of a known code names its family, not an unknown code
+    assert absent_codes("is ERRORP in the list", known, count) == ()
+    assert absent_codes("is UPSX in the list", known, count) == ("UPSX",)
 
 
 def test_plain_words_after_a_code_or_a_unit_are_not_values():
