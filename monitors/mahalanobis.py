@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, flatline, regime
+from . import drift, ewchart, ewcov, flatline, regime, spread
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -92,7 +92,9 @@ class Mahalanobis(BaseDetector):
                  regime_slow: float = 0.05, regime_calm: float = 2.0, regime_settle: int = 20,
                  regime_min: int = 30, regime_max: int = 300, regime_warmup: int = 100,
                  regime_gate: float = 1.0, regime_fresh: int = 5, regime_big: float = 4.0,
-                 drift_h: float = 2.0) -> None:
+                 drift_h: float = 2.0, spread_half: float = 32.0, spread_level: float = 0.2,
+                 spread_lam: float = 0.05, spread_alpha: float = 0.002, spread_gate: float = 3.0,
+                 spread_warmup: int = 150) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -108,6 +110,8 @@ class Mahalanobis(BaseDetector):
         self.regime_settle, self.regime_min, self.regime_max = regime_settle, regime_min, regime_max
         self.regime_warmup, self.regime_gate, self.regime_fresh = regime_warmup, regime_gate, regime_fresh
         self.regime_big, self.drift_h = regime_big, drift_h
+        self.spread_half, self.spread_level, self.spread_lam = spread_half, spread_level, spread_lam
+        self.spread_alpha, self.spread_gate, self.spread_warmup = spread_alpha, spread_gate, spread_warmup
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
@@ -173,6 +177,10 @@ class Mahalanobis(BaseDetector):
         ch = self._s.get("chart")
         if ch and self.chart_half > 0:
             out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))
+        sp = self._s.get("spread")
+        if sp and self.spread_half > 0:
+            out = max(out, squash(max(spread.evidence(sp, self.spread_warmup, self.spread_lam)),
+                                  self.spread_half))
         return max(out, self._stuck_score(reading, idx, short))
 
     def _stuck_score(self, reading: Reading, idx: list[int], short) -> float:
@@ -186,8 +194,12 @@ class Mahalanobis(BaseDetector):
         return regime.changing(self, idx, reading)
 
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
-        """Advance the regime state; True when the reading must not reach the models."""
-        return regime.advance(self, reading, learned)
+        """Advance the regime state; True when the reading must not reach the models
+        (the spread view then restarts at the reading: a step's burst is not a swing)."""
+        held = regime.advance(self, reading, learned)
+        if held and self._s.get("spread"):
+            spread.restart(self._s["spread"], self._vector(reading)[1])
+        return held
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
@@ -229,6 +241,7 @@ class Mahalanobis(BaseDetector):
                         mean[i] += a * (x - mean[i])
         if s.get("chart") and self.chart_half > 0:
             ewchart.observe(s["chart"], self.chart_release)
+        self._spread(reading, teach=False)
         self._memo = (None, -1, None)
         if s["short"] is not None:
             idx, xs = self._vector(reading)
@@ -249,6 +262,7 @@ class Mahalanobis(BaseDetector):
         if not idx:
             return
         following = regime.follow(s, idx, xs)  # True just after a re-baseline
+        self._spread(reading, teach=True, restart=following)
         if len(idx) == len(s["names"]):
             if "stuck" not in s:
                 s["stuck"] = flatline.new(xs)
@@ -275,6 +289,20 @@ class Mahalanobis(BaseDetector):
         elif self.ref_fast != 1.0:  # with fast == 1 the level is not used
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
         self._memo = (None, -1, None)
+
+    def _spread(self, reading: Reading, teach: bool, restart: bool = False) -> None:
+        """Move the spread view (:mod:`monitors.spread`) with a full reading."""
+        s = self._s
+        idx, xs = self._vector(reading)
+        if self.spread_half <= 0 or len(idx) != len(s["names"]):
+            return
+        if "spread" not in s:
+            s["spread"] = spread.new(xs)
+        elif restart:
+            spread.restart(s["spread"], xs)
+        else:
+            spread.update(s["spread"], xs, self.spread_level, self.spread_lam, self.spread_alpha,
+                          self.spread_gate, teach)
 
     def _cond_z(self, reading: Reading) -> list[float] | None:
         """Each signal's conditional z given the others under the short-term

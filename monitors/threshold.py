@@ -123,11 +123,11 @@ class ThresholdFilter:
                  gap: float = 0.1, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
                  protect: bool = True, max_protect: int = 500, settle: int | None = None,
                  every: int = 100, block: int | None = None, blocks: int = 24,
-                 block_quantile: float = 0.9, lag: int = 4) -> None:
+                 block_quantile: float = 0.9, lag: int = 4, quiet: int = 40) -> None:
         self.detector, self.warmup, self.quantile, self.gap = detector, warmup, quantile, gap
         self.hysteresis, self.min_on, self.min_off, self.protect = hysteresis, min_on, min_off, protect
         self.max_protect, self.every, self.blocks = max_protect, every, blocks
-        self.block_quantile, self.lag = block_quantile, lag
+        self.block_quantile, self.lag, self.quiet = block_quantile, lag, quiet
         self.settle = warmup // 2 if settle is None else settle
         self.block = max(1, warmup // 2) if block is None else block
         self._hist = ScoreHistogram()
@@ -216,9 +216,10 @@ class ThresholdFilter:
         s = self._s
         s["above"] = s["above"] + 1 if high else 0
         s["below"] = s["below"] + 1 if low else 0
+        s["calm"] = s.get("calm", 0) + 1 if not high else 0
         if not s["state"] and s["above"] >= self.min_on:
             s["state"] = True
-        elif s["state"] and s["below"] >= self.min_off:
+        elif s["state"] and (s["below"] >= self.min_off or 0 < self.quiet <= s["calm"]):
             s["state"] = False
 
     def state(self) -> dict:
