@@ -216,7 +216,7 @@ class ThresholdFilter:
         s = self._s
         s["above"] = s["above"] + 1 if high else 0
         s["below"] = s["below"] + 1 if low else 0
-        s["calm"] = s.get("calm", 0) + 1 if not high else 0
+        s["calm"] = 0 if s["above"] >= self.min_on else s.get("calm", 0) + 1
         if not s["state"] and s["above"] >= self.min_on:
             s["state"] = True
         elif s["state"] and (s["below"] >= self.min_off or 0 < self.quiet <= s["calm"]):
