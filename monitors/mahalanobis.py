@@ -1,43 +1,39 @@
 """Multivariate detector: Mahalanobis distance, short-term and against a slow reference.
 
-One asset's signals move together (current follows load, pressure follows
-speed); a fault often breaks that relationship before any single signal
-leaves its own range. This detector scores a smoothed reading's Mahalanobis
-distance with two exponentially weighted Gaussian models
+One asset's signals move together (current follows load, pressure follows speed); a fault often
+breaks that relationship before any single signal leaves its own range. This detector scores a
+smoothed reading's Mahalanobis distance with two exponentially weighted Gaussian models
 (:mod:`monitors.ewcov`, O(d^2) floats each, constant in time):
 
-- **short-term** (``alpha``, memory ~1,000 readings; level smoothed by
-  ``fast``): sudden surprises -- cavitation noise, belt slip.
-- **reference** (``ref_alpha``, memory ~10,000 readings and, before that,
-  the plain average of everything learned; it learns every ``ref_every``-th
-  reading, which is plenty for so slow a model and keeps the detector above
-  50,000 readings/s): a slow drift -- bearing wear, overheating over hours
-  or days. Its reading is not smoothed (``ref_fast = 1``, the best of
-  0.02 / 0.1 / 0.3 / 1 on the tuning split: smoothing left score tails
-  after each fault that NAB counts as false positives). The short
-  model follows such a drift (its mean lags a ramp by ``slope / alpha``
-  and its covariance widens into it), so its distance never grows; the
-  reference barely moves. It learns each reading with weight
-  ``min(1, (ref_clip / z_ref)^2)`` -- a level already far from the
-  reference hardly teaches it -- and, behind a threshold filter, not at
-  all from protected readings.
+- **short-term** (``alpha``, memory ~1,000 readings; level smoothed by ``fast``): sudden surprises
+  -- cavitation noise, belt slip.
+- **reference** (``ref_alpha``, memory ~10,000 readings and, before that, the plain average of
+  everything learned; it learns every ``ref_every``-th reading, which is plenty for so slow a model
+  and keeps the detector above 50,000 readings/s): a slow drift -- bearing wear, overheating over
+  hours or days. Its reading is not smoothed (``ref_fast = 1``, the best of 0.02 / 0.1 / 0.3 / 1 on
+  the tuning split: smoothing left score tails after each fault that NAB counts as false positives).
+  The short model follows such a drift (its mean lags a ramp by ``slope / alpha`` and its covariance
+  widens into it), so its distance never grows; the reference barely moves. It learns each reading
+  with weight ``min(1, (ref_clip / z_ref)^2)`` -- a level already far from the reference hardly
+  teaches it -- and, behind a threshold filter, not at all from protected readings.
 
-Three more kinds of evidence, each in its own module with the reasons for its defaults
-(this class's ``drift_*``, ``chart_*`` and ``regime_*`` arguments):
+Four more kinds of evidence, each in its own module with the reasons for its defaults (this class's
+``drift_*``, ``chart_*``, ``regime_*`` and ``spread_*`` arguments):
 
-- **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference
-  model's conditional z of each signal given the others; slow rises in one signal
-  (``drift_block = 0`` turns it off; ``drift_h`` is its decision interval; restarted
-  when the alert layer adopts a lasting change, :meth:`adopt`);
-- **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's
-  conditional z under the short-term model, warm long before the CUSUM
-  (``chart_half = 0`` turns it off);
+- **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference model's
+  conditional z of each signal given the others; slow rises in one signal (``drift_block = 0`` turns
+  it off; ``drift_h`` is its decision interval; restarted when the alert layer adopts a lasting
+  change, :meth:`adopt`);
+- **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's conditional z
+  under the short-term model, warm long before the CUSUM (``chart_half = 0`` turns it off);
 - **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start holds the
-  scores (only stuck-sensor evidence stays) while the models re-baseline (``regime_k = 0``: off).
+  scores (only stuck-sensor evidence stays) while the models re-baseline (``regime_k = 0``: off);
+- **spread** (:mod:`monitors.spread`): each signal's short-term swing against its learned one -- an
+  oscillation or imbalance that leaves every level in place (``spread_half = 0``: off).
 
-The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
-RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
-larger one into per-signal shares.
+The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the
+per-signal RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the larger one
+into per-signal shares.
 
 Written here rather than wrapping river's ``HalfSpaceTrees`` (features scaled into [0, 1] in
 advance, pickle-only state of several MB per stream); ``AutoDetector`` picks it for 2+ signals.
@@ -196,10 +192,7 @@ class Mahalanobis(BaseDetector):
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
         """Advance the regime state; True when the reading must not reach the models
         (the spread view then restarts at the reading: a step's burst is not a swing)."""
-        held = regime.advance(self, reading, learned)
-        if held and self._s.get("spread"):
-            spread.restart(self._s["spread"], self._vector(reading)[1])
-        return held
+        return spread.held(self, reading, regime.advance(self, reading, learned))
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
@@ -241,7 +234,7 @@ class Mahalanobis(BaseDetector):
                         mean[i] += a * (x - mean[i])
         if s.get("chart") and self.chart_half > 0:
             ewchart.observe(s["chart"], self.chart_release)
-        self._spread(reading, teach=False)
+        spread.step(self, reading, teach=False)
         self._memo = (None, -1, None)
         if s["short"] is not None:
             idx, xs = self._vector(reading)
@@ -262,7 +255,7 @@ class Mahalanobis(BaseDetector):
         if not idx:
             return
         following = regime.follow(s, idx, xs)  # True just after a re-baseline
-        self._spread(reading, teach=True, restart=following)
+        spread.step(self, reading, teach=True, restart_=following)
         if len(idx) == len(s["names"]):
             if "stuck" not in s:
                 s["stuck"] = flatline.new(xs)
@@ -289,20 +282,6 @@ class Mahalanobis(BaseDetector):
         elif self.ref_fast != 1.0:  # with fast == 1 the level is not used
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
         self._memo = (None, -1, None)
-
-    def _spread(self, reading: Reading, teach: bool, restart: bool = False) -> None:
-        """Move the spread view (:mod:`monitors.spread`) with a full reading."""
-        s = self._s
-        idx, xs = self._vector(reading)
-        if self.spread_half <= 0 or len(idx) != len(s["names"]):
-            return
-        if "spread" not in s:
-            s["spread"] = spread.new(xs)
-        elif restart:
-            spread.restart(s["spread"], xs)
-        else:
-            spread.update(s["spread"], xs, self.spread_level, self.spread_lam, self.spread_alpha,
-                          self.spread_gate, teach)
 
     def _cond_z(self, reading: Reading) -> list[float] | None:
         """Each signal's conditional z given the others under the short-term

@@ -60,6 +60,30 @@ def update(states: list[list[float]], xs: list[float], level: float, lam: float,
         st[3] += max(alpha, 1.0 / n) * (r2 - st[3])
 
 
+def step(det, reading, teach: bool, restart_: bool = False) -> None:
+    """Move ``det``'s spread view (a :class:`~monitors.mahalanobis.Mahalanobis`, its
+    ``spread_*`` settings) with a reading that carries every signal; ``restart_``
+    just after a re-baseline."""
+    s = det._s
+    idx, xs = det._vector(reading)
+    if det.spread_half <= 0 or len(idx) != len(s["names"]):
+        return
+    if "spread" not in s:
+        s["spread"] = new(xs)
+    elif restart_:
+        restart(s["spread"], xs)
+    else:
+        update(s["spread"], xs, det.spread_level, det.spread_lam, det.spread_alpha, det.spread_gate, teach)
+
+
+def held(det, reading, is_held: bool) -> bool:
+    """During a regime hold (``is_held``) restart ``det``'s spread view at the reading;
+    returns ``is_held``."""
+    if is_held and det._s.get("spread"):
+        restart(det._s["spread"], det._vector(reading)[1])
+    return is_held
+
+
 def restart(states: list[list[float]], xs: list[float]) -> None:
     """After a re-baseline: the level jumps to the reading, the swing to its baseline."""
     for st, x in zip(states, xs):
