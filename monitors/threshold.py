@@ -38,7 +38,15 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
   (its warm-up had seen only a day shift), so it stays 0.995.
 - **Minimum duration.** The stream enters the alert state after ``min_on``
   consecutive readings at or above the on-threshold and leaves it after
-  ``min_off`` consecutive readings below the off-threshold.
+  ``min_off`` consecutive readings below the off-threshold, or after ``quiet``
+  readings (0: never) with no ``min_on`` readings in a row at or above the
+  on-threshold -- a run too short to open an alert does not hold one open.
+  After a long alert the protected model is stale and its score hovers between
+  the two thresholds, with isolated readings above the on-threshold; on the rig
+  development runs that held 5 of 35 alerts open to the run's end (post-fault
+  tails were nearly all the false alarms). ``quiet`` 40 (of 20 / 40 / 60 / 80 /
+  100 / 150) was chosen on the rig and short-run development seeds
+  (docs/notes/nab8.md); it costs slow faults some point-wise recall.
 - **Protection.** With ``protect=True`` (default) readings that score at or
   above the on-threshold, or arrive while in alert, are *not* learned, so a
   fault -- or a slow drift that has crossed the threshold -- does not teach
