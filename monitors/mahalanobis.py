@@ -1,43 +1,39 @@
 """Multivariate detector: Mahalanobis distance, short-term and against a slow reference.
 
-One asset's signals move together (current follows load, pressure follows
-speed); a fault often breaks that relationship before any single signal
-leaves its own range. This detector scores a smoothed reading's Mahalanobis
-distance with two exponentially weighted Gaussian models
+One asset's signals move together (current follows load, pressure follows speed); a fault often
+breaks that relationship before any single signal leaves its own range. This detector scores a
+smoothed reading's Mahalanobis distance with two exponentially weighted Gaussian models
 (:mod:`monitors.ewcov`, O(d^2) floats each, constant in time):
 
-- **short-term** (``alpha``, memory ~1,000 readings; level smoothed by
-  ``fast``): sudden surprises -- cavitation noise, belt slip.
-- **reference** (``ref_alpha``, memory ~10,000 readings and, before that,
-  the plain average of everything learned; it learns every ``ref_every``-th
-  reading, which is plenty for so slow a model and keeps the detector above
-  50,000 readings/s): a slow drift -- bearing wear, overheating over hours
-  or days. Its reading is not smoothed (``ref_fast = 1``, the best of
-  0.02 / 0.1 / 0.3 / 1 on the tuning split: smoothing left score tails
-  after each fault that NAB counts as false positives). The short
-  model follows such a drift (its mean lags a ramp by ``slope / alpha``
-  and its covariance widens into it), so its distance never grows; the
-  reference barely moves. It learns each reading with weight
-  ``min(1, (ref_clip / z_ref)^2)`` -- a level already far from the
-  reference hardly teaches it -- and, behind a threshold filter, not at
-  all from protected readings.
+- **short-term** (``alpha``, memory ~1,000 readings; level smoothed by ``fast``): sudden surprises
+  -- cavitation noise, belt slip.
+- **reference** (``ref_alpha``, memory ~10,000 readings and, before that, the plain average of
+  everything learned; it learns every ``ref_every``-th reading, which is plenty for so slow a model
+  and keeps the detector above 50,000 readings/s): a slow drift -- bearing wear, overheating over
+  hours or days. Its reading is not smoothed (``ref_fast = 1``, the best of 0.02 / 0.1 / 0.3 / 1 on
+  the tuning split: smoothing left score tails after each fault that NAB counts as false positives).
+  The short model follows such a drift (its mean lags a ramp by ``slope / alpha`` and its covariance
+  widens into it), so its distance never grows; the reference barely moves. It learns each reading
+  with weight ``min(1, (ref_clip / z_ref)^2)`` -- a level already far from the reference hardly
+  teaches it -- and, behind a threshold filter, not at all from protected readings.
 
-Three more kinds of evidence, each in its own module with the reasons for its defaults
-(this class's ``drift_*``, ``chart_*`` and ``regime_*`` arguments):
+Four more kinds of evidence, each in its own module with the reasons for its defaults (this class's
+``drift_*``, ``chart_*``, ``regime_*`` and ``spread_*`` arguments):
 
-- **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference
-  model's conditional z of each signal given the others; slow rises in one signal
-  (``drift_block = 0`` turns it off; ``drift_h`` is its decision interval; restarted
-  when the alert layer adopts a lasting change, :meth:`adopt`);
-- **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's
-  conditional z under the short-term model, warm long before the CUSUM
-  (``chart_half = 0`` turns it off);
+- **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference model's
+  conditional z of each signal given the others; slow rises in one signal (``drift_block = 0`` turns
+  it off; ``drift_h`` is its decision interval; restarted when the alert layer adopts a lasting
+  change, :meth:`adopt`);
+- **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's conditional z
+  under the short-term model, warm long before the CUSUM (``chart_half = 0`` turns it off);
 - **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start holds the
-  scores (only stuck-sensor evidence stays) while the models re-baseline (``regime_k = 0``: off).
+  scores (only stuck-sensor evidence stays) while the models re-baseline (``regime_k = 0``: off);
+- **spread** (:mod:`monitors.spread`): each signal's short-term swing against its learned one -- an
+  oscillation or imbalance that leaves every level in place (``spread_half = 0``: off).
 
-The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the per-signal
-RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the
-larger one into per-signal shares.
+The score is the largest of these (and of the stuck-sensor evidence), each ``squash``-ed from the
+per-signal RMS distance ``sqrt(d2 / d)`` with ``half``; :meth:`explain_one` splits the larger one
+into per-signal shares.
 
 Written here rather than wrapping river's ``HalfSpaceTrees`` (features scaled into [0, 1] in
 advance, pickle-only state of several MB per stream); ``AutoDetector`` picks it for 2+ signals.
@@ -47,7 +43,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, flatline, regime
+from . import drift, ewchart, ewcov, flatline, regime, spread
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -92,7 +88,9 @@ class Mahalanobis(BaseDetector):
                  regime_slow: float = 0.05, regime_calm: float = 2.0, regime_settle: int = 20,
                  regime_min: int = 30, regime_max: int = 300, regime_warmup: int = 100,
                  regime_gate: float = 1.0, regime_fresh: int = 5, regime_big: float = 4.0,
-                 drift_h: float = 2.0) -> None:
+                 drift_h: float = 2.0, spread_half: float = 32.0, spread_level: float = 0.2,
+                 spread_lam: float = 0.05, spread_alpha: float = 0.002, spread_gate: float = 3.0,
+                 spread_warmup: int = 150) -> None:
         super().__init__()
         self.alpha, self.fast, self.ridge = alpha, fast, ridge
         self.clip, self.warmup, self.half = clip, warmup, half
@@ -108,6 +106,8 @@ class Mahalanobis(BaseDetector):
         self.regime_settle, self.regime_min, self.regime_max = regime_settle, regime_min, regime_max
         self.regime_warmup, self.regime_gate, self.regime_fresh = regime_warmup, regime_gate, regime_fresh
         self.regime_big, self.drift_h = regime_big, drift_h
+        self.spread_half, self.spread_level, self.spread_lam = spread_half, spread_level, spread_lam
+        self.spread_alpha, self.spread_gate, self.spread_warmup = spread_alpha, spread_gate, spread_warmup
         self._s = {"names": [], "short": None, "ref": None}
         self._memo: tuple = (None, -1, None)
 
@@ -173,6 +173,10 @@ class Mahalanobis(BaseDetector):
         ch = self._s.get("chart")
         if ch and self.chart_half > 0:
             out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))
+        sp = self._s.get("spread")
+        if sp and self.spread_half > 0:
+            out = max(out, squash(max(spread.evidence(sp, self.spread_warmup, self.spread_lam)),
+                                  self.spread_half))
         return max(out, self._stuck_score(reading, idx, short))
 
     def _stuck_score(self, reading: Reading, idx: list[int], short) -> float:
@@ -186,8 +190,9 @@ class Mahalanobis(BaseDetector):
         return regime.changing(self, idx, reading)
 
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
-        """Advance the regime state; True when the reading must not reach the models."""
-        return regime.advance(self, reading, learned)
+        """Advance the regime state; True when the reading must not reach the models
+        (the spread view then restarts at the reading: a step's burst is not a swing)."""
+        return spread.held(self, reading, regime.advance(self, reading, learned))
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
@@ -229,6 +234,7 @@ class Mahalanobis(BaseDetector):
                         mean[i] += a * (x - mean[i])
         if s.get("chart") and self.chart_half > 0:
             ewchart.observe(s["chart"], self.chart_release)
+        spread.step(self, reading, teach=False)
         self._memo = (None, -1, None)
         if s["short"] is not None:
             idx, xs = self._vector(reading)
@@ -249,6 +255,7 @@ class Mahalanobis(BaseDetector):
         if not idx:
             return
         following = regime.follow(s, idx, xs)  # True just after a re-baseline
+        spread.step(self, reading, teach=True, restart_=following)
         if len(idx) == len(s["names"]):
             if "stuck" not in s:
                 s["stuck"] = flatline.new(xs)

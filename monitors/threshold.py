@@ -38,7 +38,15 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
   (its warm-up had seen only a day shift), so it stays 0.995.
 - **Minimum duration.** The stream enters the alert state after ``min_on``
   consecutive readings at or above the on-threshold and leaves it after
-  ``min_off`` consecutive readings below the off-threshold.
+  ``min_off`` consecutive readings below the off-threshold, or after ``quiet``
+  readings (0: never) with no ``min_on`` readings in a row at or above the
+  on-threshold -- a run too short to open an alert does not hold one open.
+  After a long alert the protected model is stale and its score hovers between
+  the two thresholds, with isolated readings above the on-threshold; on the rig
+  development runs that held 5 of 35 alerts open to the run's end (post-fault
+  tails were nearly all the false alarms). ``quiet`` 40 (of 20 / 40 / 60 / 80 /
+  100 / 150) was chosen on the rig and short-run development seeds
+  (docs/notes/nab8.md); it costs slow faults some point-wise recall.
 - **Protection.** With ``protect=True`` (default) readings that score at or
   above the on-threshold, or arrive while in alert, are *not* learned, so a
   fault -- or a slow drift that has crossed the threshold -- does not teach
@@ -123,11 +131,11 @@ class ThresholdFilter:
                  gap: float = 0.1, hysteresis: float = 0.5, min_on: int = 3, min_off: int = 10,
                  protect: bool = True, max_protect: int = 500, settle: int | None = None,
                  every: int = 100, block: int | None = None, blocks: int = 24,
-                 block_quantile: float = 0.9, lag: int = 4) -> None:
+                 block_quantile: float = 0.9, lag: int = 4, quiet: int = 40) -> None:
         self.detector, self.warmup, self.quantile, self.gap = detector, warmup, quantile, gap
         self.hysteresis, self.min_on, self.min_off, self.protect = hysteresis, min_on, min_off, protect
         self.max_protect, self.every, self.blocks = max_protect, every, blocks
-        self.block_quantile, self.lag = block_quantile, lag
+        self.block_quantile, self.lag, self.quiet = block_quantile, lag, quiet
         self.settle = warmup // 2 if settle is None else settle
         self.block = max(1, warmup // 2) if block is None else block
         self._hist = ScoreHistogram()
@@ -216,9 +224,10 @@ class ThresholdFilter:
         s = self._s
         s["above"] = s["above"] + 1 if high else 0
         s["below"] = s["below"] + 1 if low else 0
+        s["calm"] = 0 if s["above"] >= self.min_on else s.get("calm", 0) + 1
         if not s["state"] and s["above"] >= self.min_on:
             s["state"] = True
-        elif s["state"] and s["below"] >= self.min_off:
+        elif s["state"] and (s["below"] >= self.min_off or 0 < self.quiet <= s["calm"]):
             s["state"] = False
 
     def state(self) -> dict:
