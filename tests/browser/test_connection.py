@@ -27,7 +27,8 @@ from knowledge_base.settings import Settings
 
 from ..web.test_serve import free_port, wait_healthy
 from .conftest import ANSWER_MS, WARM_UP_S, _sample_kb, open_browser
-from .test_shopfloor import BOT, ask, load
+from .steps import BOT, ask
+from .test_shopfloor import load
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -58,7 +59,7 @@ def answered(page, first_words: str) -> None:
 def test_a_resent_question_is_answered_in_the_same_page_after_the_network_comes_back(shop, viewport):
     page = shop.page
     load(page, shop.base)
-    ask(page, "How do I lock out the CP-80S pump before opening it?")  # a conversation on screen
+    ask(page, "How do I lock out the CP-80S pump before opening it?", wait=True)  # a conversation on screen
     cut(page)
     send(page, QUESTION)
     lost = page.locator("#conn-lost")  # Gradio's alert timer may notice the cut before the question is sent
