@@ -256,8 +256,8 @@ def test_a_knowledge_base_from_before_content_identity_opens_and_is_brought_up_t
     assert rep.added == 3 and all(r.content_sha for r in store.catalog().values())
 
 
-def test_a_twin_chunked_by_an_older_pipeline_does_not_hide_the_file(store, corpus, tmp_path, monkeypatch):
-    """A stored twin whose chunks came from another salt is stale: the file is chunked and the twin replaced."""
+def _stale_clone(store, corpus, tmp_path, monkeypatch):
+    """Ingest ``corpus`` with an older pipeline (another salt), then copy it: the copy's path."""
     import ingest.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
@@ -265,6 +265,12 @@ def test_a_twin_chunked_by_an_older_pipeline_does_not_hide_the_file(store, corpu
     monkeypatch.undo()
     clone = tmp_path / "clone"
     shutil.copytree(corpus, clone)  # the old tree still exists
+    return clone
+
+
+def test_a_twin_chunked_by_an_older_pipeline_does_not_hide_the_file(store, corpus, tmp_path, monkeypatch):
+    """A stored twin whose chunks came from another salt is stale: the file is chunked and the twin replaced."""
+    clone = _stale_clone(store, corpus, tmp_path, monkeypatch)
     rep, emb = run(store, [clone])
     assert (rep.added, rep.unchanged, rep.removed, rep.failed) == (3, 0, 3, ())
     assert rep.chunks > 0  # written afresh (identical chunk texts may reuse stored vectors)
@@ -278,13 +284,7 @@ def test_a_twin_chunked_by_an_older_pipeline_does_not_hide_the_file(store, corpu
 
 
 def test_a_stale_twin_met_in_the_same_run_is_replaced_once(store, corpus, tmp_path, monkeypatch):
-    import ingest.pipeline as pipeline
-
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
-    run(store, [corpus])
-    monkeypatch.undo()
-    clone = tmp_path / "clone"
-    shutil.copytree(corpus, clone)
+    clone = _stale_clone(store, corpus, tmp_path, monkeypatch)
     rep, _ = run(store, [clone, corpus])  # the fresh copy is claimed first, the stale twin is met later
     assert (rep.added, rep.removed, rep.failed) == (3, 3, ())
     assert _orders(store) == ["WO-1", "WO-2"] and len(store.catalog()) == 3
@@ -292,13 +292,7 @@ def test_a_stale_twin_met_in_the_same_run_is_replaced_once(store, corpus, tmp_pa
 
 
 def test_a_replacement_cut_short_is_finished_by_the_next_run(store, corpus, tmp_path, monkeypatch):
-    import ingest.pipeline as pipeline
-
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "older")
-    run(store, [corpus])
-    monkeypatch.undo()
-    clone = tmp_path / "clone"
-    shutil.copytree(corpus, clone)
+    clone = _stale_clone(store, corpus, tmp_path, monkeypatch)
     monkeypatch.setattr(Ingestor, "_finish_moves", lambda self: None)  # stopped before the end of the run
     assert run(store, [clone])[0].added == 3 and len(store.catalog()) == 6
     monkeypatch.undo()
