@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, flatline, regime, spread
+from . import declared, drift, ewchart, ewcov, flatline, regime, spread
 from .base import BaseDetector, squash
 from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
@@ -118,6 +118,9 @@ class Mahalanobis(BaseDetector):
     def adopt(self) -> None:
         self._s.pop("drift", None)  # its baseline ignores far blocks: it would never learn the new normal
 
+    def declare(self, signals: tuple[str, ...] = ()) -> None:
+        declared.start(self, signals)  # a declared operating change: :mod:`monitors.declared`
+
     def _vector(self, reading: Reading) -> tuple[list[int], list[float]]:
         values = reading.values
         if len(values) == len(self._s["names"]):
@@ -162,6 +165,8 @@ class Mahalanobis(BaseDetector):
         return d2, r, pr
 
     def score_one(self, reading: Reading) -> float:
+        if self._s.get("declared"):
+            return declared.score(self, reading)
         idx, _, short, ref = self._distances(reading)
         if self._changing(idx, reading):
             return self._stuck_score(reading, idx, short)
@@ -192,7 +197,7 @@ class Mahalanobis(BaseDetector):
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
         """Advance the regime state; True when the reading must not reach the models
         (the spread view then restarts at the reading: a step's burst is not a swing)."""
-        return spread.held(self, reading, regime.advance(self, reading, learned))
+        return declared.step(self, reading) or spread.held(self, reading, regime.advance(self, reading, learned))
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
