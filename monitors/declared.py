@@ -114,6 +114,7 @@ def rebase(det, idx: list[int]) -> None:
         moved[i] = abs(shift) >= 2.0 * math.sqrt(rg["var"][i])
         if s.get("chart"):
             s["chart"][i][1] = s["chart"][i][2]
+    s.pop("home", None)
     s.pop("drift", None)  # as on adoption: its baseline ignores far blocks and would never learn the new one
     rg["pre"] = list(rg["mid"])
     rg["follow"], rg["moved"] = regime.FOLLOW, moved

@@ -23,7 +23,9 @@ Four more kinds of evidence, each in its own module with the reasons for its def
 - **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference model's
   conditional z of each signal given the others; slow rises in one signal (``drift_block = 0`` turns
   it off; ``drift_h`` is its decision interval; restarted when the alert layer adopts a lasting
-  change, :meth:`adopt`);
+  change, :meth:`adopt`, and again once the reference model finds the readings back home);
+- **declared changes** (:mod:`monitors.declared`): a set-point or planned change the plant
+  declares holds and re-baselines the signals concerned (:meth:`declare`);
 - **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's conditional z
   under the short-term model, warm long before the CUSUM (``chart_half = 0`` turns it off);
 - **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start holds the
@@ -45,7 +47,6 @@ import math
 
 from . import declared, drift, ewchart, ewcov, flatline, regime, spread
 from .base import BaseDetector, squash
-from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
 
 
@@ -117,6 +118,7 @@ class Mahalanobis(BaseDetector):
 
     def adopt(self) -> None:
         self._s.pop("drift", None)  # its baseline ignores far blocks: it would never learn the new normal
+        self._s["home"] = 0  # watch for the return home (:func:`monitors.drift.recovered`)
 
     def declare(self, signals: tuple[str, ...] = ()) -> None:
         declared.start(self, signals)  # a declared operating change: :mod:`monitors.declared`
@@ -125,7 +127,7 @@ class Mahalanobis(BaseDetector):
         values = reading.values
         if len(values) == len(self._s["names"]):
             try:
-                return self._all, [values[n] for n in self._s["names"]]
+                return list(range(len(values))), [values[n] for n in self._s["names"]]
             except KeyError:
                 pass
         idx, xs = [], []
@@ -135,10 +137,6 @@ class Mahalanobis(BaseDetector):
                 idx.append(i)
                 xs.append(x)
         return idx, xs
-
-    @property
-    def _all(self) -> list[int]:
-        return list(range(len(self._s["names"])))
 
     def _distances(self, reading: Reading) -> tuple:
         """``(idx, xs, short, ref)`` with each model's ``(d2, r, S^-1 r)`` or None
@@ -168,7 +166,7 @@ class Mahalanobis(BaseDetector):
         if self._s.get("declared"):
             return declared.score(self, reading)
         idx, _, short, ref = self._distances(reading)
-        if self._changing(idx, reading):
+        if regime.changing(self, idx, reading):  # held in, or entering, an operating-point change
             return self._stuck_score(reading, idx, short)
         d2 = max(short[0] if short else 0.0, ref[0] if ref else 0.0)
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), self.half) if idx else 0.0
@@ -189,10 +187,6 @@ class Mahalanobis(BaseDetector):
         if stuck and self.stuck_half > 0 and idx and len(idx) == len(stuck) and short is not None:
             return squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half)
         return 0.0
-
-    def _changing(self, idx: list[int], reading: Reading) -> bool:
-        """Held in, or entering, an operating-point change (:mod:`monitors.regime`)?"""
-        return regime.changing(self, idx, reading)
 
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
         """Advance the regime state; True when the reading must not reach the models
@@ -281,6 +275,7 @@ class Mahalanobis(BaseDetector):
                 s["drift"] = drift.new(len(idx))
             drift.update(s["drift"], zs, self.drift_block, self.drift_alpha, self.drift_k,
                          self.drift_leak, self.drift_warmup)
+            drift.recovered(s, ref[0] / len(idx), self.drift_block)
         if s["short"]["n"] % self.ref_every == 0:  # a slow model: every few readings is enough
             self._step(s["ref"], idx, xs, self.ref_alpha * self.ref_every, self.ref_clip, ref,
                        self.ref_fast, self.ref_warmup)

@@ -41,7 +41,7 @@ class Reading:
     asset: str
     timestamp: float
     values: dict[str, float]
-    changes: tuple[Change, ...] = ()
+    changes: tuple[Change, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
