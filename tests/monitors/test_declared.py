@@ -147,3 +147,41 @@ def test_a_fault_in_another_signal_during_a_declared_hold_still_alerts(tmp_path)
     line = eval_alerts(tmp_path, faulty, [["2024-03-07 10:30:00", "2024-03-07 14:30:00"]], changes=ops)
     assert "recall 1.00" in line, line
     assert float(re.search(r"delay from window start ([\d.]+) h", line).group(1)) <= 0.5  # inside the hold
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_mqtt_setpoint_key_and_operations_log_declare_the_change(tmp_path):
+    """Over MQTT: AC-2's readings (days 1-6, 500 past the change) as JSON with the
+    set-point among the values, and a copy (AC-2b) without it but declared by
+    ``--changes``: neither alerts (undeclared, the same data alerts:
+    :func:`test_the_samples_setpoint_tag_declares_the_change_and_undeclared_it_alerts`)."""
+    from .harness import Mosquitto, Worker, publish_all, wait_until
+
+    data = rows()[:4400]  # from the run's start (a warm-up that sees a day and a night)
+    ops = tmp_path / "operations.csv"
+    ops.write_text(f"asset,time,kind\nAC-2b,{CHANGE_AT},setpoint\n")
+    msgs = []
+    for r in data:
+        values = {k: float(v) for k, v in r.items() if k not in ("timestamp", "asset")}
+        bare = {k: v for k, v in values.items() if k != TAG}
+        for asset, vals in (("AC-2", values), ("AC-2b", bare)):
+            msgs.append((f"plant/{asset}", json.dumps({"timestamp": r["timestamp"], "values": vals})))
+    broker = Mosquitto(tmp_path, "max_queued_messages 0")  # the default 1,000 drops a backlog
+    broker.start()
+    kb, stats = tmp_path / "kb", tmp_path / "stats.json"
+    worker = Worker("--source", f"mqtt://{broker.host}:{broker.port}/plant/#", "--kb", str(kb),
+                    "--changes", str(ops), "--stats-json", str(stats), "--no-publish")
+    try:
+        worker.wait_line("MQTT subscribed to plant/#")
+        publish_all(broker, msgs, timeout=600)
+        wait_until(lambda: stats.exists() and json.loads(stats.read_text())["readings"] == len(msgs), 600,
+                   "every reading scored")
+        worker.interrupt()
+    finally:
+        worker.kill()
+        broker.stop()
+    from monitors.store import AlertStore
+
+    alerted = {a.asset for a in AlertStore(kb).history()}
+    assert alerted == set(), alerted
