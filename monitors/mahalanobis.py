@@ -267,7 +267,8 @@ class Mahalanobis(BaseDetector):
                     s["chart"] = ewchart.new(len(zs))
                 ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
                                self.chart_gate, follow_only=following)
-        self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
+        ewcov.learn_weighted(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup,
+                             self.ridge, self.refresh)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others
             zs = [ref[2][i] / math.sqrt(prec[i][i]) if prec[i][i] > 0 else 0.0 for i in idx]
@@ -277,8 +278,8 @@ class Mahalanobis(BaseDetector):
                          self.drift_leak, self.drift_warmup)
             drift.recovered(s, ref[0] / len(idx), self.drift_block)
         if s["short"]["n"] % self.ref_every == 0:  # a slow model: every few readings is enough
-            self._step(s["ref"], idx, xs, self.ref_alpha * self.ref_every, self.ref_clip, ref,
-                       self.ref_fast, self.ref_warmup)
+            ewcov.learn_weighted(s["ref"], idx, xs, self.ref_alpha * self.ref_every, self.ref_clip,
+                                 ref, self.ref_fast, self.ref_warmup, self.ridge, self.refresh)
         elif self.ref_fast != 1.0:  # with fast == 1 the level is not used
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
         self._memo = (None, -1, None)
@@ -292,15 +293,3 @@ class Mahalanobis(BaseDetector):
         if short is None or prec is None or len(idx) != len(self._s["names"]):
             return None
         return [short[2][i] / math.sqrt(prec[i][i]) if prec[i][i] > 0 else 0.0 for i in idx]
-
-    def _step(self, m: dict, idx: list[int], xs: list[float], alpha: float, clip: float,
-              dist: tuple | None, fast: float, warmup: int) -> None:
-        """Learn with weight ``min(1, clip^2 / d2)`` (``d2`` per signal); with
-        ``fast == 1`` the scored ``S^-1 r`` is the Sherman--Morrison vector."""
-        d2 = dist[0] / len(idx) if dist else 0.0
-        weight = min(1.0, clip * clip / d2) if d2 > 0 else 1.0
-        a = max(alpha, 1.0 / (m["n"] + 1)) * weight
-        pd = dist[2] if dist and fast == 1.0 and len(idx) == len(m["mean"]) else None
-        ewcov.learn(m, idx, xs, a, fast, self.ridge, self.refresh, pd)
-        if m["n"] == warmup or (m["prec"] is None and m["n"] > warmup):
-            ewcov.anchor(m, self.ridge)
