@@ -174,7 +174,7 @@ def test_alert_card_reads_plainly_and_reports_download_in_every_format(shop, vie
         page.locator("#sidebar").get_by_label(fmt, exact=True).check()
         card.get_by_role("button", name="Generate analysis report").click()
         link = page.locator("#report-file a").first
-        expect(link).to_have_attribute("href", re.compile(rf"\.{fmt}$"))
+        expect(link).to_have_attribute("href", re.compile(rf"\.{fmt}$"), timeout=ANSWER_MS)  # PDF: seconds when loaded
         body = page.request.get(link.get_attribute("href")).body()
         assert body.lower().startswith(head.lower()), body[:40]
         if fmt == "md":  # the Analysis gives the alignment procedure whole, its last step too (item 1)

@@ -16,7 +16,7 @@ from assistant.web.ui import ALERT_REFRESH_S
 from tests.fakes import free_port
 from tests.web.test_serve import FAULTDESK, wait_healthy
 
-from .conftest import XSS_QUESTION, open_browser, replay_until_alert
+from .conftest import ANSWER_MS, XSS_QUESTION, open_browser, replay_until_alert
 from .steps import BOT, ask
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -91,7 +91,7 @@ def test_a_replayed_fault_appears_as_an_alert_and_can_be_asked_about(browser, se
 
     card.get_by_role("button", name="Generate analysis report").click()
     link = page.locator("#report-file a").first
-    expect(link).to_have_attribute("href", re.compile(rf"alert-{alert.id}\.pdf$"))
+    expect(link).to_have_attribute("href", re.compile(rf"alert-{alert.id}\.pdf$"), timeout=ANSWER_MS)
     assert page.request.get(link.get_attribute("href")).body()[:5] == b"%PDF-"
     show_last_question(page)
     browser.screenshot("scripted_model_ui_alerts.png")
