@@ -149,6 +149,8 @@ bench-quality: install    ## every quality figure the README quotes (retrieval, 
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs6 --split heldout
 	@$(call BENCH_STAMP,real_docs.py realdocs7)
 	$(BIN)/python benchmarks/real_docs.py --suite realdocs7 --split heldout
+	@$(call BENCH_STAMP,real_docs.py realdocs8)
+	$(BIN)/python benchmarks/real_docs.py --suite realdocs8 --split heldout
 	@$(call BENCH_STAMP,cmms_mapping.py)
 	$(BIN)/python benchmarks/cmms_mapping.py
 	@$(call BENCH_STAMP,monitors.py)

@@ -39,7 +39,7 @@ Debian packages' documentation, all held out); its sets are read from its questi
 
 ``--suite realdocs5`` is the fifth blind set (``benchmarks/real_docs5/``), laid out
 like realdocs4; its first run is its held-out figure. ``--suite realdocs6``, the sixth,
-and ``--suite realdocs7``, the seventh, likewise. The scoring rules are in ``benchmarks/real_docs_score.py``.
+``--suite realdocs7``, the seventh, and ``--suite realdocs8``, the eighth, likewise. The scoring rules are in ``benchmarks/real_docs_score.py``.
 
 ``--no-ingest`` uses the knowledge bases under ``--work`` as they are (no fetch, no
 re-read: for iterating on answers); ``--no-retrieval`` scores the answers only.
@@ -67,7 +67,8 @@ SUITES = {"realdocs": (ROOT / "benchmarks" / "real_docs", ("apcupsd", "nut", "sm
           "realdocs4": (ROOT / "benchmarks" / "real_docs4", ()),  # () : the sets its questions name
           "realdocs5": (ROOT / "benchmarks" / "real_docs5", ()),
           "realdocs6": (ROOT / "benchmarks" / "real_docs6", ()),
-          "realdocs7": (ROOT / "benchmarks" / "real_docs7", ())}
+          "realdocs7": (ROOT / "benchmarks" / "real_docs7", ()),
+          "realdocs8": (ROOT / "benchmarks" / "real_docs8", ())}
 HERE, SETS = SUITES["realdocs"]
 
 

@@ -32,7 +32,7 @@ import random
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from benchmarks.fresh_traces import Run
-from monitors.types import Reading
+from monitors.types import Change, Reading
 
 KINDS = ("step", "drift", "oscillation", "cavitation", "stuck")
 DEV_SEED = 4242
@@ -40,8 +40,14 @@ HELD_OUT_SEED = 20261205
 
 
 def rig_run(rng: random.Random, name: str, kind: str | None, n: int = 1150,
-            setpoint_step: bool = False) -> Run:
-    """One run of ``n`` readings; ``kind`` None = fault-free."""
+            setpoint_step: bool = False, one_signal: bool = False, declare: bool = False) -> Run:
+    """One run of ``n`` readings; ``kind`` None = fault-free.
+
+    ``one_signal`` (with ``setpoint_step``): the step raises the pressure
+    set-point only (pressure +0.2 bar, ~5 sd; current +0.03 A, ~1 sd), at 30-38 %
+    of the run, before any fault; ``declare``: the reading at the step carries it
+    as a declared change (:class:`~monitors.types.Change`), as a historian's
+    set-point tag would. Runs without these flags draw the same numbers as before."""
     onset = end = None
     if kind:
         onset = rng.randint(int(0.4 * n), int(0.6 * n))
@@ -50,20 +56,23 @@ def rig_run(rng: random.Random, name: str, kind: str | None, n: int = 1150,
     period = rng.uniform(40, 90)  # pressure regulation cycle, s
     temp, body = rng.uniform(18, 26), rng.uniform(22, 30)
     warm = rng.uniform(0.002, 0.006)  # fluid warming, degC/s
-    sp_at = rng.randint(int(0.3 * n), int(0.7 * n)) if setpoint_step else None
+    lo, hi = (0.3, 0.38) if one_signal else (0.3, 0.7)
+    sp_at = rng.randint(int(lo * n), int(hi * n)) if setpoint_step else None
+    step_all = sp_at is not None and not one_signal
     gain = rng.uniform(0.95, 1.05)
     frozen, bursts = None, 0
     out = []
     for t in range(n):
-        load = gain * (1.0 + (0.08 if sp_at is not None and t >= sp_at else 0.0))
+        load = gain * (1.0 + (0.08 if step_all and t >= sp_at else 0.0))
+        raised = one_signal and sp_at is not None and t >= sp_at
         f = onset is not None and onset <= t <= end
         ramp = min(1.0, (t - onset) / max(1, end - onset)) if f else 0.0
         temp += warm
         body += 0.01 * (temp + 6.0 - body)
         cyc = math.sin(2 * math.pi * t / period)
         flow = 32.0 * load + rng.gauss(0, 0.25)
-        pres = 0.9 * load + 0.05 * cyc + rng.gauss(0, 0.02)
-        cur = 1.6 * load + rng.gauss(0, 0.03)
+        pres = 0.9 * load + 0.05 * cyc + rng.gauss(0, 0.02) + (0.2 if raised else 0.0)
+        cur = 1.6 * load + rng.gauss(0, 0.03) + (0.03 if raised else 0.0)
         volt = 230.0 + rng.gauss(0, 0.8)
         a1 = 0.21 * load + rng.gauss(0, 0.006)
         a2 = 0.26 * load + rng.gauss(0, 0.007)
@@ -92,7 +101,9 @@ def rig_run(rng: random.Random, name: str, kind: str | None, n: int = 1150,
         vals = {"accel1_rms": a1, "accel2_rms": a2, "current_a": cur, "pressure_bar": pres,
                 "temperature_c": temp + rng.gauss(0, 0.05), "thermocouple_c": body + rng.gauss(0, 0.1),
                 "voltage_v": volt, "flow_lpm": flow}
-        out.append(Reading(name, 1_700_000_000.0 + t, vals))
+        ts = 1_700_000_000.0 + t
+        declared = (Change(name, ts, "setpoint", (), "pressure set-point"),) if declare and t == sp_at else ()
+        out.append(Reading(name, ts, vals, declared))
     return Run(name, out, None if onset is None else (onset, end), kind)
 
 
@@ -104,3 +115,16 @@ def rig_runs(seed: int, per_kind: int = 7, normal: int = 4, setpoint: int = 2) -
     runs += [rig_run(rng, f"rig-normal-{i}", None) for i in range(normal)]
     runs += [rig_run(rng, f"rig-setpoint-{i}", None, setpoint_step=True) for i in range(setpoint)]
     return runs
+
+
+def declared_runs(seed: int, declare: bool = True, per_kind: int = 2, normal: int = 6) -> list[Run]:
+    """Runs with a one-signal set-point step (``one_signal``): ``normal``
+    fault-free ones and ``per_kind`` faulty runs of every kind whose fault
+    starts after the step; ``declare`` False gives the same data undeclared."""
+    rng = random.Random(seed)
+    runs = [rig_run(rng, f"sp-{k}-{i}", k, setpoint_step=True, one_signal=True, declare=declare)
+            for k in KINDS for i in range(per_kind)]
+    runs += [rig_run(rng, f"sp-normal-{i}", None, setpoint_step=True, one_signal=True, declare=declare)
+             for i in range(normal)]
+    return runs
+

@@ -65,6 +65,10 @@ class AutoDetector(BaseDetector):
         if self._inner is not None:
             self._inner.adopt()
 
+    def declare(self, signals: tuple[str, ...] = ()) -> None:
+        if self._inner is not None:
+            self._inner.declare(signals)
+
     def observe_one(self, reading: Reading) -> None:
         if self._inner is not None:
             self._inner.observe_one(reading)

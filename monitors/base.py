@@ -93,6 +93,12 @@ class BaseDetector:
         (:class:`~monitors.threshold.ThresholdFilter`'s adoption): forget
         slow evidence accumulated against the old one. Default: nothing."""
 
+    def declare(self, signals: tuple[str, ...] = ()) -> None:
+        """A declared operating change (:mod:`monitors.changes`) concerning
+        ``signals`` (empty = all): re-baseline them once they have settled
+        instead of scoring the change. Default: nothing (the detector scores
+        the change as it would any other)."""
+
     def baseline(self) -> dict[str, tuple[float, float]]:
         """``{signal: (mean, standard deviation)}`` of the normal state the
         detector has learned (what an alert's signals are compared with);

@@ -38,12 +38,24 @@ the sample traces (not blind: see docs/notes/monitors.md).
 
 The sums restart (``new``) when the alert layer adopts a lasting change as
 the new normal: far blocks never teach the baseline, so after a set-point
-change the sums would otherwise stay saturated for good.
+change the sums would otherwise stay saturated for good. Restarted on the
+adopted level they measure any move away from it -- the return to normal
+too, when the fault is repaired: the worn-bearing trace stayed in alert
+1,381 readings past the end of its fault on sums of current and pressures
+whose conditional z moved back with the vibration. A return home is
+recovery, not a new fault: after an adoption, once the reference model
+(which the adopted readings barely teach) finds ``block`` readings in a row
+normal again -- mean squared conditional distance per signal within
+``HOME`` squared -- the sums restart once more (:func:`recovered`).
 """
 
 from __future__ import annotations
 
 import math
+
+# Per-signal RMS distance under the reference model within which a reading counts as
+# back home after an adopted change (a normal reading's is about 1).
+HOME = 1.5
 
 
 def new(d: int) -> list[list[float]]:
@@ -77,3 +89,16 @@ def update(states: list[list[float]], zs: list[float], block: int, alpha: float,
 def evidence(states: list[list[float]], h: float = 0.0) -> list[float]:
     """Per signal, the larger of the two CUSUM sums less the decision interval ``h`` (>= 0)."""
     return [max(0.0, max(st[5], st[6]) - h) for st in states]
+
+
+def recovered(s: dict, d2: float, block: int) -> None:
+    """After an adoption (``s["home"]`` set, counting readings), one learned reading
+    with per-signal squared reference distance ``d2``: ``block`` readings in a row
+    back home restart the sums of the detector state ``s`` (see the module docstring)."""
+    if s.get("home") is None:
+        return
+    s["home"] = s["home"] + 1 if d2 <= HOME * HOME else 0
+    if s["home"] >= block:
+        s.pop("drift", None)
+        s.pop("home", None)
+

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from knowledge_base.errors import MonitorError
 
+from .changes import is_setpoint, split
 from .factory import make_detector
 from .nab import NabSeries
 from .sources import CsvSource, parse_time
@@ -77,8 +78,11 @@ def load_labelled(path: str | Path, labels: dict, timestamp_col: str = "timestam
 
 
 def score_readings(readings: list[Reading], detector: str, **params) -> list[float]:
-    """Score each reading before learning it (the streaming order)."""
+    """Score each reading before learning it (the streaming order); set-point
+    tags (:mod:`monitors.changes`) are inputs, not scored."""
     det = make_detector(detector, **params)
+    if readings and any(is_setpoint(k) for k in readings[0].values):
+        readings = [Reading(r.asset, r.timestamp, split(r.values)[0]) for r in readings]
     out = []
     for r in readings:
         out.append(det.score_one(r))

@@ -189,3 +189,20 @@ def observe(m: dict, idx: list[int], xs: list[float], fast: float) -> None:
     level = m["level"]
     for i, x in zip(idx, xs):
         level[i] += fast * (x - level[i])
+
+
+def learn_weighted(m: dict, idx: list[int], xs: list[float], alpha: float, clip: float,
+                   dist: tuple | None, fast: float, warmup: int, ridge: float,
+                   refresh: int) -> None:
+    """Learn one reading with weight ``min(1, clip^2 / d2)`` (``d2`` the scored
+    distance per signal, ``dist`` as the detector scored it: ``(d2, r, S^-1 r)``);
+    the rate is never below ``1 / (n + 1)`` (a plain average while young). With
+    ``fast == 1`` the scored ``S^-1 r`` is passed on as the Sherman--Morrison
+    vector. The model's precision is anchored when it reaches ``warmup``."""
+    d2 = dist[0] / len(idx) if dist else 0.0
+    weight = min(1.0, clip * clip / d2) if d2 > 0 else 1.0
+    a = max(alpha, 1.0 / (m["n"] + 1)) * weight
+    pd = dist[2] if dist and fast == 1.0 and len(idx) == len(m["mean"]) else None
+    learn(m, idx, xs, a, fast, ridge, refresh, pd)
+    if m["n"] == warmup or (m["prec"] is None and m["n"] > warmup):
+        anchor(m, ridge)

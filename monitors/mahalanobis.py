@@ -23,7 +23,9 @@ Four more kinds of evidence, each in its own module with the reasons for its def
 - **drift** (:mod:`monitors.drift`): a leaky CUSUM over block means of the reference model's
   conditional z of each signal given the others; slow rises in one signal (``drift_block = 0`` turns
   it off; ``drift_h`` is its decision interval; restarted when the alert layer adopts a lasting
-  change, :meth:`adopt`);
+  change, :meth:`adopt`, and again once the reference model finds the readings back home);
+- **declared changes** (:mod:`monitors.declared`): a set-point or planned change the plant
+  declares holds and re-baselines the signals concerned (:meth:`declare`);
 - **shift in short runs** (:mod:`monitors.ewchart`): an EWMA chart of each signal's conditional z
   under the short-term model, warm long before the CUSUM (``chart_half = 0`` turns it off);
 - **operating-point changes** (:mod:`monitors.regime`): a set-point step or a stop/start holds the
@@ -43,9 +45,8 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, flatline, regime, spread
+from . import declared, drift, ewchart, ewcov, flatline, regime, spread
 from .base import BaseDetector, squash
-from .ewcov import solve_psd  # noqa: F401  (kept importable from here)
 from .types import Reading
 
 
@@ -117,12 +118,16 @@ class Mahalanobis(BaseDetector):
 
     def adopt(self) -> None:
         self._s.pop("drift", None)  # its baseline ignores far blocks: it would never learn the new normal
+        self._s["home"] = 0  # watch for the return home (:func:`monitors.drift.recovered`)
+
+    def declare(self, signals: tuple[str, ...] = ()) -> None:
+        declared.start(self, signals)  # a declared operating change: :mod:`monitors.declared`
 
     def _vector(self, reading: Reading) -> tuple[list[int], list[float]]:
         values = reading.values
         if len(values) == len(self._s["names"]):
             try:
-                return self._all, [values[n] for n in self._s["names"]]
+                return list(range(len(values))), [values[n] for n in self._s["names"]]
             except KeyError:
                 pass
         idx, xs = [], []
@@ -132,10 +137,6 @@ class Mahalanobis(BaseDetector):
                 idx.append(i)
                 xs.append(x)
         return idx, xs
-
-    @property
-    def _all(self) -> list[int]:
-        return list(range(len(self._s["names"])))
 
     def _distances(self, reading: Reading) -> tuple:
         """``(idx, xs, short, ref)`` with each model's ``(d2, r, S^-1 r)`` or None
@@ -162,8 +163,10 @@ class Mahalanobis(BaseDetector):
         return d2, r, pr
 
     def score_one(self, reading: Reading) -> float:
+        if self._s.get("declared"):
+            return declared.score(self, reading)
         idx, _, short, ref = self._distances(reading)
-        if self._changing(idx, reading):
+        if regime.changing(self, idx, reading):  # held in, or entering, an operating-point change
             return self._stuck_score(reading, idx, short)
         d2 = max(short[0] if short else 0.0, ref[0] if ref else 0.0)
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), self.half) if idx else 0.0
@@ -185,14 +188,10 @@ class Mahalanobis(BaseDetector):
             return squash(max(flatline.evidence(stuck, self._vector(reading)[1])), self.stuck_half)
         return 0.0
 
-    def _changing(self, idx: list[int], reading: Reading) -> bool:
-        """Held in, or entering, an operating-point change (:mod:`monitors.regime`)?"""
-        return regime.changing(self, idx, reading)
-
     def _regime_step(self, reading: Reading, learned: bool) -> bool:
         """Advance the regime state; True when the reading must not reach the models
         (the spread view then restarts at the reading: a step's burst is not a swing)."""
-        return spread.held(self, reading, regime.advance(self, reading, learned))
+        return declared.step(self, reading) or spread.held(self, reading, regime.advance(self, reading, learned))
 
     def explain_one(self, reading: Reading) -> tuple[tuple[str, float], ...]:
         idx, _, short, ref = self._distances(reading)
@@ -268,7 +267,8 @@ class Mahalanobis(BaseDetector):
                     s["chart"] = ewchart.new(len(zs))
                 ewchart.update(s["chart"], zs, self.chart_lam, self.chart_alpha, self.chart_warmup,
                                self.chart_gate, follow_only=following)
-        self._step(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup)
+        ewcov.learn_weighted(s["short"], idx, xs, self.alpha, self.clip, short, self.fast, self.warmup,
+                             self.ridge, self.refresh)
         if ref is not None and self.drift_block > 0 and len(idx) == len(s["names"]):
             prec = s["ref"]["prec"]  # conditional z of each signal given the others
             zs = [ref[2][i] / math.sqrt(prec[i][i]) if prec[i][i] > 0 else 0.0 for i in idx]
@@ -276,9 +276,10 @@ class Mahalanobis(BaseDetector):
                 s["drift"] = drift.new(len(idx))
             drift.update(s["drift"], zs, self.drift_block, self.drift_alpha, self.drift_k,
                          self.drift_leak, self.drift_warmup)
+            drift.recovered(s, ref[0] / len(idx), self.drift_block)
         if s["short"]["n"] % self.ref_every == 0:  # a slow model: every few readings is enough
-            self._step(s["ref"], idx, xs, self.ref_alpha * self.ref_every, self.ref_clip, ref,
-                       self.ref_fast, self.ref_warmup)
+            ewcov.learn_weighted(s["ref"], idx, xs, self.ref_alpha * self.ref_every, self.ref_clip,
+                                 ref, self.ref_fast, self.ref_warmup, self.ridge, self.refresh)
         elif self.ref_fast != 1.0:  # with fast == 1 the level is not used
             ewcov.observe(s["ref"], idx, xs, self.ref_fast)
         self._memo = (None, -1, None)
@@ -292,15 +293,3 @@ class Mahalanobis(BaseDetector):
         if short is None or prec is None or len(idx) != len(self._s["names"]):
             return None
         return [short[2][i] / math.sqrt(prec[i][i]) if prec[i][i] > 0 else 0.0 for i in idx]
-
-    def _step(self, m: dict, idx: list[int], xs: list[float], alpha: float, clip: float,
-              dist: tuple | None, fast: float, warmup: int) -> None:
-        """Learn with weight ``min(1, clip^2 / d2)`` (``d2`` per signal); with
-        ``fast == 1`` the scored ``S^-1 r`` is the Sherman--Morrison vector."""
-        d2 = dist[0] / len(idx) if dist else 0.0
-        weight = min(1.0, clip * clip / d2) if d2 > 0 else 1.0
-        a = max(alpha, 1.0 / (m["n"] + 1)) * weight
-        pd = dist[2] if dist and fast == 1.0 and len(idx) == len(m["mean"]) else None
-        ewcov.learn(m, idx, xs, a, fast, self.ridge, self.refresh, pd)
-        if m["n"] == warmup or (m["prec"] is None and m["n"] > warmup):
-            ewcov.anchor(m, self.ridge)

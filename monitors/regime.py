@@ -279,7 +279,7 @@ def advance(det, reading, learned: bool) -> bool:
     rg["since"] = 0 if calm else rg["since"] + 1
     if calm and rg["hold"] == 0:
         rg["pre"] = list(_mid(rg))  # the last unsurprised steady level
-    if rg["hold"] == 0 and det._changing(idx, reading):
+    if rg["hold"] == 0 and changing(det, idx, reading):
         rg["hold"], rg["calm"] = 1, 0
         _levels(rg, xs, q, sl)
     elif rg["hold"] > 0:

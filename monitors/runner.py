@@ -12,10 +12,12 @@ import itertools
 import json
 import logging
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge_base.errors import ConfigError, MonitorError
 
+from .changes import WithChanges, load_changes
 from .evaluate import alert_runs, as_nab, onset_scores, event_metrics, load_labelled, load_windows, score_readings
 from .alertmetrics import alert_report
 from .factory import make_detector
@@ -87,7 +89,8 @@ def run_monitor(settings, source: str, detector: str, asset: str | None = None,
                 speed: str | None = "max", warmup: int = WARMUP, timestamp_col: str = "timestamp",
                 value_cols: list[str] | None = None, publish: bool | None = None,
                 until: float | None = None, partition: str | None = None,
-                stats_json: str | Path | None = None) -> tuple[MonitorStats, Path]:
+                stats_json: str | Path | None = None,
+                changes: str | Path | None = None) -> tuple[MonitorStats, Path]:
     """Run until the source ends, a reading is later than ``until`` (POSIX
     seconds; a replay stopped mid-stream, as if live) or Ctrl-C; state is
     saved either way.
@@ -96,6 +99,7 @@ def run_monitor(settings, source: str, detector: str, asset: str | None = None,
     partition (:mod:`monitors.partition`), with its own state file and MQTT
     session. ``stats_json``: a :class:`StatsFile`, rewritten whenever the
     MQTT input has caught up (no reading waiting) and at the end.
+    ``changes``: an operations log of declared changes (:mod:`monitors.changes`).
     """
     part = Partition.parse(partition) if partition else None
     path = state_path(settings.kb, detector, part)
@@ -112,8 +116,9 @@ def run_monitor(settings, source: str, detector: str, asset: str | None = None,
         mon.sinks.append(pub)
     if mon.load(path):
         log.warning("resumed detector state from %s", path)
+    feed = WithChanges(src, load_changes(changes)) if changes else src
     try:
-        mon.run(src if until is None else itertools.takewhile(lambda r: r.timestamp <= until, src))
+        mon.run(feed if until is None else itertools.takewhile(lambda r: r.timestamp <= until, feed))
     except KeyboardInterrupt:
         log.warning("interrupted; saving state")
     finally:
@@ -147,10 +152,15 @@ def score_csv(input_csv, out, detector: str, timestamp_col: str = "timestamp",
 
 
 def evaluate(labels_path, data, detector: str, threshold: float | None = None, warmup: int = WARMUP,
-             timestamp_col: str = "timestamp", value_cols: list[str] | None = None) -> dict:
-    """NAB score per profile plus alert-level metrics, with printable ``lines``."""
+             timestamp_col: str = "timestamp", value_cols: list[str] | None = None,
+             changes: str | Path | None = None) -> dict:
+    """NAB score per profile plus alert-level metrics, with printable ``lines``;
+    ``changes``: an operations log whose entries reach the alert layer."""
     labels = load_windows(labels_path)
     items = [load_labelled(p, labels, timestamp_col, value_cols) for p in data]
+    if changes:
+        log_ = load_changes(changes)
+        items = [replace(it, readings=list(WithChanges(it.readings, log_))) for it in items]
     series = [as_nab(it, it.scores if it.scores is not None else score_readings(it.readings, detector))
               for it in items]
     how = f"fixed threshold {threshold}" if threshold is not None else "threshold tuned on this data (NAB's optimiser)"

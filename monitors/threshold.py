@@ -62,11 +62,15 @@ It wraps a detector (compose by wrapping, like river's ``QuantileFilter``):
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import replace
 
 from .base import BaseDetector
+from .changes import setpoint_changes, split
 from .types import ALARM, WARNING, Reading, Score
+
+log = logging.getLogger(__name__)
 
 
 # Readings before the first thresholds. It was 1,000: a run shorter than that
@@ -165,6 +169,7 @@ class ThresholdFilter:
         """Score, update the alert state, learn unless protected; returns the Score
         with ``flagged`` = in alert and ``severity`` set while flagged."""
         s = self._s
+        reading = self._declared(reading)
         score = self.detector.score(reading)
         s["seen"] += 1
         if s["on"] is None:
@@ -185,6 +190,17 @@ class ThresholdFilter:
             return score
         sev = ALARM if score.value >= s["alarm"] else WARNING
         return replace(score, flagged=True, severity=sev)
+
+    def _declared(self, reading: Reading) -> Reading:
+        """Strip set-point tags from the reading (never scored as sensors) and pass
+        declared changes -- a moved set-point, an operations-log entry
+        (:mod:`monitors.changes`) -- on to the detector."""
+        sensors, sps = split(reading.values)
+        found = setpoint_changes(reading, self._s.setdefault("sp", {}), sps) if sps else []
+        for change in (*reading.changes, *found):
+            log.info("%s: declared %s (%s)", reading.asset, change.kind, change.source)
+            self.detector.declare(change.signals)
+        return Reading(reading.asset, reading.timestamp, sensors) if sps or reading.changes else reading
 
     def _guard(self, high: bool) -> bool:
         """Protect this reading from learning? (see the module docstring)."""

@@ -19,12 +19,29 @@ SEVERITIES = (WARNING, ALARM)
 
 
 @dataclass(frozen=True)
+class Change:
+    """A declared operating change of one asset: a set-point moved, a planned
+    stop or a start-up (``kind``), at ``timestamp`` (POSIX seconds).
+    ``signals``: the signals it concerns (empty = every signal of the asset);
+    ``source``: where it was declared (a set-point tag, a log file's line)."""
+
+    asset: str
+    timestamp: float
+    kind: str
+    signals: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Reading:
-    """One sample: ``timestamp`` is POSIX seconds (UTC); ``values`` maps signal -> float."""
+    """One sample: ``timestamp`` is POSIX seconds (UTC); ``values`` maps signal -> float.
+    ``changes``: operating changes declared since the asset's previous reading
+    (:mod:`monitors.changes`); set-point tags may also ride in ``values``."""
 
     asset: str
     timestamp: float
     values: dict[str, float]
+    changes: tuple[Change, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ DETECTOR_OPT = click.option("--detector", type=click.Choice(sorted(DETECTORS)),
 KB_OPT = click.option("--kb", type=click.Path(file_okay=False), default=None,
                       help="Knowledge-base folder (default: settings).")
 
+CHANGES_OPT = click.option("--changes", type=click.Path(exists=True, dir_okay=False), default=None,
+                           help="Operations log of declared changes (CSV or JSON: asset, time, kind = "
+                                "setpoint / stop / start, optional signals, note): the signals concerned "
+                                "re-baseline after settling instead of alerting.")
+
 
 def _kb(kb: str | None) -> Path:
     return get_settings().with_kb(kb).kb
@@ -70,8 +75,9 @@ def monitor() -> None:
 @click.option("--stats-json", type=click.Path(dir_okay=False), default=None,
               help="Keep the run's counts (readings per asset, skipped, alerts) in this JSON file, "
                    "rewritten whenever the worker has caught up and at the end.")
+@CHANGES_OPT
 def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_cols, publish, until,
-            partition, stats_json) -> None:
+            partition, stats_json, changes) -> None:
     """Run until stopped (or the CSV ends); Ctrl-C or SIGTERM (a service manager's
     stop) saves detector state in the kb folder. MQTT connection events
     (connected, subscribed, lost) are logged."""
@@ -85,7 +91,7 @@ def run_cmd(source, kb, detector, asset, speed, warmup, timestamp_col, value_col
         stats, state = run_monitor(settings, source, detector, asset=asset, speed=speed,
                                    warmup=warmup, timestamp_col=timestamp_col,
                                    value_cols=_cols(value_cols), publish=publish, until=until,
-                                   partition=partition, stats_json=stats_json)
+                                   partition=partition, stats_json=stats_json, changes=changes)
     except FaultdeskError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"{stats.readings} readings, {stats.skipped} skipped, {stats.alerts} alerts; state saved to {state}")
@@ -146,8 +152,10 @@ def alerts_cmd(asset, active, as_json, kb) -> None:
 @click.option("--timestamp-col", default="timestamp", show_default=True)
 @click.option("--value-cols", default=None, help="Comma-separated value columns (default: all).")
 @click.option("--json", "as_json", is_flag=True)
+@CHANGES_OPT
 @KB_OPT
-def eval_monitors(labels, data, detector, threshold, warmup, timestamp_col, value_cols, as_json, kb) -> None:
+def eval_monitors(labels, data, detector, threshold, warmup, timestamp_col, value_cols, as_json, changes,
+                  kb) -> None:
     """NAB scores (all profiles) and alert precision / recall / F1 / delay on labelled DATA.
 
     A DATA file with an ``anomaly_score`` column is scored as is; otherwise
@@ -156,7 +164,8 @@ def eval_monitors(labels, data, detector, threshold, warmup, timestamp_col, valu
     from monitors.runner import evaluate
 
     try:
-        report = evaluate(labels, data, detector, threshold, warmup, timestamp_col, _cols(value_cols))
+        report = evaluate(labels, data, detector, threshold, warmup, timestamp_col, _cols(value_cols),
+                          changes=changes)
     except FaultdeskError as err:
         raise click.ClickException(str(err)) from err
     if as_json:

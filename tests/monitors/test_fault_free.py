@@ -60,12 +60,10 @@ def test_sample_streams_fault_runs_alert_and_the_stopped_pump_does_not():
             lo, hi = it.windows[0]
             first = next(i for i in range(lo, hi + 1) if flags[i])
             assert first - lo < (hi - lo) / 3, (first, lo, hi)
-        if it.name == "pump_P-2_normal.csv":  # planned stop: no alert at all
+        if it.name in ("pump_P-2_normal.csv", "compressor_AC-2_normal.csv"):
+            # planned stop; set-point change declared by its historian tag
+            # (undeclared, the same data alerts: tests/monitors/test_declared.py)
             assert not any(flags), [i for i, f in enumerate(flags) if f][:5]
-        if it.name == "compressor_AC-2_normal.csv":
-            # the set-point change alerts (one signal moves: no detector can tell
-            # it from a fault without the set-point), but the alert closes
-            assert any(flags) and not flags[-1]
 
 
 @pytest.mark.integration
@@ -74,5 +72,26 @@ def test_eval_reports_a_fault_free_run_as_such():
 
     rep = evaluate(STREAMS / "labels.json", [STREAMS / "compressor_AC-2_normal.csv"], "auto")
     line = next(x for x in rep["lines"] if x.startswith("  compressor_AC-2_normal.csv"))
-    assert line == "  compressor_AC-2_normal.csv: fault-free run, alerts 1 (any alert is a false alarm)"
-    assert "fault-free files alerted 1/1" in rep["lines"][-1]
+    assert line == "  compressor_AC-2_normal.csv: fault-free run, alerts 0 (any alert is a false alarm)"
+    assert "fault-free files alerted 0/1" in rep["lines"][-1]
+
+
+@pytest.mark.integration
+def test_a_return_to_normal_after_an_adopted_fault_is_recovery_not_a_new_alert():
+    it = load_labelled(STREAMS / "pump_P-3.csv", load_windows(STREAMS / "labels.json"))
+    (lo, hi), = it.windows
+    runs = alert_runs(it.readings, "auto")
+    # one alert, from the worn bearing; it closes soon after the repair (the drift
+    # sums restarted on the worn level used to score the return for 1,381 readings)
+    assert len(runs) == 1 and lo <= runs[0][0] < lo + (hi - lo) / 3, runs
+    assert hi <= runs[0][1] < hi + 150, (runs, hi)
+
+
+@pytest.mark.unit
+def test_the_return_after_an_adopted_one_signal_step_opens_no_late_alert():
+    rs = [Reading(r.asset, r.timestamp, {**r.values, "rms": r.values["rms"] + (1.0 if 3000 <= i < 6000 else 0.0)})
+          for i, r in enumerate(stepped(lift=0.0))]
+    runs = alert_runs(rs, "auto", warmup=1000, max_protect=500)
+    assert runs and 3000 <= runs[0][0] < 3020, runs
+    # without the restart on the return home an alert opened 381 readings after it, for 500 readings
+    assert all(a < 6300 for a, _ in runs), runs

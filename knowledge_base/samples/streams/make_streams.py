@@ -24,7 +24,12 @@ Fault-free runs (no label window; an alert on them is a false alarm):
   pressures equalise at the static head, the bearing cools) and restarted;
 - compressor AC-2, normal operation with a **set-point change**: on day 6
   the discharge pressure set-point is raised from 7.2 to 7.9 bar and stays
-  there (current and discharge temperature settle higher with it).
+  there (current and discharge temperature settle higher with it). The file
+  carries the set-point as a historian would record it, the tag
+  ``discharge_pressure_bar_sp`` (7.2, then 7.9 from the change): an input
+  naming the change, never scored as a sensor. The tag was added later
+  (session nab9); it draws no random number, so the four sensor columns are
+  byte-identical to the file generated before it.
 
 These two were generated before any detector setting was looked at on them.
 """
@@ -189,6 +194,9 @@ def compressor_ac2_setpoint(rng):
             "discharge_pressure_bar": sp + 0.6 * ld + rng.gauss(0, 0.05),
             "motor_current_a": (60 + 45 * ld) * (1 + 0.08 * lift) + rng.gauss(0, 1.0),
             "oil_temp_c": oil + rng.gauss(0, 0.4),
+            # the historian's set-point tag (an input, never scored: monitors/changes.py);
+            # no random draw, so the sensor columns are what they were before it was added
+            "discharge_pressure_bar_sp": 7.9 if h >= change_h else 7.2,
         })
     return rows, []
 
