@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 
-from . import drift, ewchart, ewcov, regime, spread
+from . import ewcov, regime, spread
 from .base import squash
 from .types import Reading
 
@@ -129,21 +129,11 @@ def score(det, reading: Reading) -> float:
     keep = [i for i in range(len(names)) if i not in d["idx"]]
     others = {names[i]: reading.values[names[i]] for i in keep if names[i] in reading.values}
     out = 0.0
-    short = None
     if others:
         idx, _, short, ref = det._distances(Reading(reading.asset, reading.timestamp, others))
         d2 = max(short[0] if short else 0.0, ref[0] if ref else 0.0)
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), det.half) if idx else 0.0
-        for key, on, ev in (
-                ("drift", det.drift_block > 0 and det.drift_half > 0,
-                 lambda st: (drift.evidence(st, det.drift_h), det.drift_half)),
-                ("chart", det.chart_half > 0,
-                 lambda st: (ewchart.evidence(st, det.chart_warmup), det.chart_half)),
-                ("spread", det.spread_half > 0,
-                 lambda st: (spread.evidence(st, det.spread_warmup, det.spread_lam), det.spread_half))):
-            if on and s.get(key):
-                vals, half = ev(s[key])
-                out = max(out, squash(max(vals[i] for i in keep), half))
+        out = max(out, det._views(keep))
     det._memo = (None, -1, None)
     short_full = det._distances(reading)[2]
     return max(out, det._stuck_score(reading, full_idx, short_full))

@@ -170,17 +170,22 @@ class Mahalanobis(BaseDetector):
             return self._stuck_score(reading, idx, short)
         d2 = max(short[0] if short else 0.0, ref[0] if ref else 0.0)
         out = squash(math.sqrt(max(d2, 0.0) / len(idx)), self.half) if idx else 0.0
-        dr = self._s.get("drift")
-        if dr and self.drift_block > 0:
-            out = max(out, squash(max(drift.evidence(dr, self.drift_h)), self.drift_half))
-        ch = self._s.get("chart")
-        if ch and self.chart_half > 0:
-            out = max(out, squash(max(ewchart.evidence(ch, self.chart_warmup)), self.chart_half))
-        sp = self._s.get("spread")
-        if sp and self.spread_half > 0:
-            out = max(out, squash(max(spread.evidence(sp, self.spread_warmup, self.spread_lam)),
-                                  self.spread_half))
-        return max(out, self._stuck_score(reading, idx, short))
+        return max(out, self._views(), self._stuck_score(reading, idx, short))
+
+    def _views(self, keep: list[int] | None = None) -> float:
+        """Largest squashed drift, chart and spread evidence over signals ``keep`` (None: all)."""
+        s, out = self._s, 0.0
+
+        def top(vals: list[float], half: float) -> float:
+            return squash(max(vals if keep is None else [vals[i] for i in keep]), half)
+        if s.get("drift") and self.drift_block > 0:
+            out = max(out, top(drift.evidence(s["drift"], self.drift_h), self.drift_half))
+        if s.get("chart") and self.chart_half > 0:
+            out = max(out, top(ewchart.evidence(s["chart"], self.chart_warmup), self.chart_half))
+        if s.get("spread") and self.spread_half > 0:
+            out = max(out, top(spread.evidence(s["spread"], self.spread_warmup, self.spread_lam),
+                               self.spread_half))
+        return out
 
     def _stuck_score(self, reading: Reading, idx: list[int], short) -> float:
         stuck = self._s.get("stuck")
